@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { sql } from 'kysely';
+import type { Clock } from './clock.ts';
+import type { ServerConfig } from './config.ts';
+import type { Authenticate } from './context.ts';
+import { type OpenedDatabase, openDatabase } from './db/database.ts';
+import type { Mailer } from './mail/mailer.ts';
+import { createSmtpMailer } from './mail/mailer.ts';
+import { pantaUserManagement } from './plugin.ts';
+import { UserManagement } from './user-management.ts';
+
+export interface BuildServerOptions {
+  config: ServerConfig;
+  /** An opened database; by default the one `config.databaseUrl` names is opened (and closed with the server). */
+  database?: OpenedDatabase;
+  clock?: Clock;
+  mailer?: Mailer;
+  authenticate?: Authenticate;
+  /** Where the tRPC router is served. */
+  prefix?: string;
+  /** Start background jobs with the server (default true). */
+  jobs?: boolean;
+  logger?: FastifyServerOptions['logger'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    management: UserManagement;
+  }
+}
+
+export const DEFAULT_API_PREFIX = '/api/users';
+
+/** A Fastify server with user management mounted, ready to listen. */
+export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const database = options.database ?? (await openDatabase(config.databaseUrl));
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: () => randomUUID(),
+    // A slow client is cut off instead of holding a connection for ever.
+    requestTimeout: 30_000,
+    bodyLimit: 1024 * 1024,
+  });
+  const management = new UserManagement({
+    db: database.db,
+    settings: config,
+    clock: options.clock,
+    mailer: options.mailer ?? (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : undefined),
+    onJobError: (job, error) => app.log.error({ err: error, job }, 'background job failed'),
+  });
+  app.decorate('management', management);
+  if (!options.database) app.addHook('onClose', () => database.close());
+
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', 'trpc-accept'],
+      maxAge: 600,
+    });
+  }
+
+  app.get('/healthz', async () => {
+    await sql`select 1`.execute(database.db);
+    return { ok: true };
+  });
+
+  await app.register(pantaUserManagement, {
+    prefix: options.prefix ?? DEFAULT_API_PREFIX,
+    management,
+    authenticate: options.authenticate,
+    exposeErrors: !config.production,
+    jobs: options.jobs === false ? false : { purgeIntervalMs: config.purgeIntervalMinutes * 60_000 },
+  });
+  return app;
+}

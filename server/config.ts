@@ -1,0 +1,67 @@
+import * as z from 'zod';
+import {
+  DEFAULT_INVITE_TTL_DAYS,
+  DEFAULT_RETENTION_DAYS,
+  DEFAULT_SESSION_TTL_HOURS,
+} from '../shared/constants.ts';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().default('./data/panta.db'),
+  RETENTION_DAYS: positiveInt(DEFAULT_RETENTION_DAYS),
+  INVITE_TTL_DAYS: positiveInt(DEFAULT_INVITE_TTL_DAYS),
+  SESSION_TTL_HOURS: positiveInt(DEFAULT_SESSION_TTL_HOURS),
+  PURGE_INTERVAL_MINUTES: positiveInt(60),
+  PUBLIC_URL: z.url().optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('PANTA <no-reply@localhost>'),
+  CORS_ORIGINS: z.string().default(''),
+});
+
+/** The settings the user-management services need, whatever the host. */
+export interface PantaSettings {
+  retentionDays: number;
+  inviteTtlDays: number;
+  sessionTtlHours: number;
+  /** Invitation links are `${publicUrl}/accept#token=…`; never built from a request's Host. */
+  publicUrl: string;
+}
+
+export interface ServerConfig extends PantaSettings {
+  production: boolean;
+  port: number;
+  host: string;
+  databaseUrl: string;
+  purgeIntervalMinutes: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  corsOrigins: string[];
+}
+
+/** Reads the environment; a bad value stops start-up with a message that names it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    production: e.NODE_ENV === 'production',
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    retentionDays: e.RETENTION_DAYS,
+    inviteTtlDays: e.INVITE_TTL_DAYS,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    purgeIntervalMinutes: e.PURGE_INTERVAL_MINUTES,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    smtpUrl: e.SMTP_URL || undefined,
+    mailFrom: e.MAIL_FROM,
+    corsOrigins: e.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+  };
+}

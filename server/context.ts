@@ -1,0 +1,34 @@
+import type { FastifyRequest } from 'fastify';
+import type { Deps } from './deps.ts';
+import type { Caller } from './services/actor.ts';
+import { type Identity, identityFromSessionToken, loadCaller } from './services/sessions.ts';
+
+/**
+ * Maps a request to who is calling. The default reads our own bearer session token; a host
+ * portal can pass its own, for example to verify its signed JWT and name a workspace user.
+ */
+export type Authenticate = (request: FastifyRequest, deps: Deps) => Promise<Identity | null>;
+
+export const bearerSessionAuthenticate: Authenticate = async (request, deps) => {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  return match?.[1] ? identityFromSessionToken(deps, match[1]) : null;
+};
+
+/** The adapter-free part of the context; tests build it directly. */
+export interface Context {
+  deps: Deps;
+  caller: Caller | null;
+  requestId: string;
+  /** Outside production, error messages and stacks of unexpected errors reach the client. */
+  exposeErrors: boolean;
+}
+
+export async function createContextInner(options: {
+  deps: Deps;
+  identity: Identity | null;
+  requestId: string;
+  exposeErrors: boolean;
+}): Promise<Context> {
+  const caller = options.identity ? await loadCaller(options.deps, options.identity) : null;
+  return { deps: options.deps, caller, requestId: options.requestId, exposeErrors: options.exposeErrors };
+}

@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { migrateToLatest } from './migrations/index.ts';
+import type { Database } from './schema/index.ts';
+
+export type DB = Kysely<Database>;
+
+export interface OpenedDatabase {
+  db: DB;
+  dialect: 'sqlite';
+  /** Where the data lives, for logs. */
+  location: string;
+  close(): Promise<void>;
+}
+
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens the database a DATABASE_URL names and brings its schema up to date.
+ * Accepted: a file path (`./data/panta.db`), `file:…`, `sqlite:…`, or `:memory:`.
+ */
+export async function openDatabase(url: string): Promise<OpenedDatabase> {
+  if (/^postgres(ql)?:/i.test(url)) {
+    throw new Error('PostgreSQL is not supported yet: set DATABASE_URL to a SQLite file path or :memory:');
+  }
+  const location = sqliteLocation(url);
+  if (location !== ':memory:') mkdirSync(dirname(resolve(location)), { recursive: true });
+  const sqlite = new SQLite(location);
+  applyDurabilitySettings(sqlite, location === ':memory:');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrateToLatest(db);
+  return { db, dialect: 'sqlite', location, close: () => db.destroy() };
+}
+
+function sqliteLocation(url: string): string {
+  const stripped = url.replace(/^(sqlite|file):(\/\/)?/i, '');
+  return stripped === '' ? ':memory:' : stripped;
+}
+
+/**
+ * SQLite forgets most pragmas between connections, and re-opening an existing database in WAL
+ * mode silently falls back to a weaker `synchronous`; so they are set on every open and read back.
+ */
+function applyDurabilitySettings(sqlite: SQLite.Database, inMemory: boolean): void {
+  if (!inMemory) sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+
+  const expected: Record<string, unknown> = {
+    journal_mode: inMemory ? 'memory' : 'wal',
+    synchronous: 2,
+    foreign_keys: 1,
+    busy_timeout: BUSY_TIMEOUT_MS,
+  };
+  for (const [pragma, value] of Object.entries(expected)) {
+    const actual = sqlite.pragma(pragma, { simple: true });
+    if (actual !== value) {
+      throw new Error(`SQLite pragma ${pragma} is ${String(actual)}, expected ${String(value)}`);
+    }
+  }
+}

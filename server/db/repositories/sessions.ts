@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { Database, NewSessionRow, SessionRow } from '../schema/index.ts';
+
+type Db = Kysely<Database>;
+
+export async function insertSession(db: Db, row: NewSessionRow): Promise<void> {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+/** A session that is neither revoked nor expired. */
+export async function findLiveSessionByTokenHash(db: Db, tokenHash: string, nowIso: string): Promise<SessionRow | undefined> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', nowIso)
+    .executeTakeFirst();
+}
+
+export async function revokeSessionsOfUsers(db: Db, workspaceId: string, userIds: readonly string[], nowIso: string): Promise<void> {
+  if (userIds.length === 0) return;
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: nowIso })
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', 'in', userIds)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+export async function revokeSession(db: Db, id: string, nowIso: string): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: nowIso }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+}

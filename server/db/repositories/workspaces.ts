@@ -1,0 +1,12 @@
+import type { Kysely } from 'kysely';
+import type { Database, WorkspaceRow } from '../schema/index.ts';
+
+type Db = Kysely<Database>;
+
+export async function findWorkspaceById(db: Db, id: string): Promise<WorkspaceRow | undefined> {
+  return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertWorkspace(db: Db, row: WorkspaceRow): Promise<void> {
+  await db.insertInto('workspaces').values(row).execute();
+}

@@ -1,0 +1,22 @@
+import type { AuditLogTable } from './audit-log.ts';
+import type { InvitationsTable } from './invitations.ts';
+import type { OutboxTable } from './outbox.ts';
+import type { SessionsTable } from './sessions.ts';
+import type { UsersTable } from './users.ts';
+import type { WorkspacesTable } from './workspaces.ts';
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  invitations: InvitationsTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+}
+
+export type * from './audit-log.ts';
+export type * from './invitations.ts';
+export type * from './outbox.ts';
+export type * from './sessions.ts';
+export type * from './users.ts';
+export type * from './workspaces.ts';

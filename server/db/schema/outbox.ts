@@ -1,0 +1,31 @@
+import type { Insertable, Selectable } from 'kysely';
+
+export const OUTBOX_KINDS = ['invitation'] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+
+/**
+ * Email waiting to go out. Written in the same transaction as what caused it and delivered after
+ * commit, with retries. `payload` carries the invitation token until delivery, then is cleared.
+ */
+export interface OutboxTable {
+  id: string;
+  workspace_id: string;
+  kind: OutboxKind;
+  recipient: string;
+  /** JSON; null once delivered or given up. */
+  payload: string | null;
+  /** The invitation this message carries; a message whose invitation is no longer open is dropped. */
+  invitation_id: string | null;
+  created_at: string;
+  attempts: number;
+  next_attempt_at: string;
+  /** A delivering server holds the message until then. */
+  locked_until: string | null;
+  delivered_at: string | null;
+  /** Set when the message was dropped (superseded) or retries ran out. */
+  dropped_at: string | null;
+  last_error: string | null;
+}
+
+export type OutboxRow = Selectable<OutboxTable>;
+export type NewOutboxRow = Insertable<OutboxTable>;

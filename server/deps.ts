@@ -1,0 +1,12 @@
+import type { Clock } from './clock.ts';
+import type { PantaSettings } from './config.ts';
+import type { DB } from './db/database.ts';
+
+/** What every service needs; plain values, nothing of HTTP. */
+export interface Deps {
+  db: DB;
+  clock: Clock;
+  settings: PantaSettings;
+  /** Called after a transaction that wrote to the outbox has committed. */
+  notifyOutbox(): void;
+}

@@ -1,0 +1,37 @@
+import type { ErrorReason, PantaErrorData } from '../shared/errors.ts';
+
+/** The tRPC codes a domain error may carry. Services name them; they never import tRPC. */
+export type DomainErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PRECONDITION_FAILED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'TOO_MANY_REQUESTS';
+
+export type DomainErrorDetails = Pick<PantaErrorData, 'userId' | 'email' | 'retryAfterSeconds'>;
+
+/** A rule of the product said no. The message is written for an admin to read. */
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+
+  constructor(
+    readonly code: DomainErrorCode,
+    readonly reason: ErrorReason,
+    message: string,
+    readonly details: DomainErrorDetails = {},
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (userId?: string) =>
+  new DomainError('NOT_FOUND', 'USER_NOT_FOUND', 'No such user in this workspace', userId ? { userId } : {});
+
+/** True for a unique-constraint violation on SQLite or PostgreSQL. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}

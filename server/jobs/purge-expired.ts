@@ -1,0 +1,21 @@
+import { insertAuditEntries } from '../db/repositories/audit-log.ts';
+import { deleteUsersPastRetention } from '../db/repositories/users.ts';
+import type { Deps } from '../deps.ts';
+import { auditEntry } from '../services/audit.ts';
+
+/**
+ * Permanently deletes every user whose retention has run out, with an audit entry each.
+ * Idempotent, and safe from two servers at once: the DELETE … RETURNING decides who removed whom,
+ * so each purge is recorded exactly once.
+ */
+export async function purgeExpiredUsers(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
+  const nowIso = deps.clock.now().toISOString();
+  return deps.db.transaction().execute(async (trx) => {
+    const purged = await deleteUsersPastRetention(trx, nowIso);
+    await insertAuditEntries(
+      trx,
+      purged.map((user) => auditEntry(user.workspace_id, null, 'user.purged_by_retention', user, nowIso)),
+    );
+    return purged.length;
+  });
+}

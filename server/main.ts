@@ -1,0 +1,33 @@
+import { buildServer } from './app.ts';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { DevMailbox } from './mail/mailer.ts';
+import { seedIfEmpty } from './seed.ts';
+
+const config = loadConfig();
+const database = await openDatabase(config.databaseUrl);
+const mailer = config.smtpUrl ? undefined : new DevMailbox();
+const app = await buildServer({
+  config,
+  database,
+  mailer,
+  logger: { level: process.env.LOG_LEVEL ?? 'info' },
+});
+app.addHook('onClose', () => database.close());
+
+if (!config.production) {
+  const seeded = await seedIfEmpty(app.management.deps);
+  if (seeded) {
+    app.log.info(`Seeded a demo workspace. Sign in as ${seeded.email} with: Authorization: Bearer ${seeded.sessionToken}`);
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    app.log.info(`${signal}: closing`);
+    void app.close().then(() => process.exit(0));
+  });
+}
+
+await app.listen({ port: config.port, host: config.host });
+app.log.info(`User management API on ${config.publicUrl}/api/users (database: ${database.location})`);

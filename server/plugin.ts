@@ -1,0 +1,51 @@
+import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import { type Authenticate, bearerSessionAuthenticate, createContextInner } from './context.ts';
+import { type AppRouter, appRouter } from './routers/app.ts';
+import type { UserManagement } from './user-management.ts';
+
+export interface PantaPluginOptions {
+  management: UserManagement;
+  /** Who is calling; defaults to our bearer session tokens. */
+  authenticate?: Authenticate;
+  /** Send messages and stacks of unexpected errors to clients; never in production. */
+  exposeErrors?: boolean;
+  /** Start the retention purge and outbox retries with the server; default every hour. */
+  jobs?: { purgeIntervalMs: number } | false;
+  /** The most calls one batched request may carry. */
+  maxBatchSize?: number;
+}
+
+/**
+ * Serves the user-management tRPC router under the prefix the host registers it with:
+ * `app.register(pantaUserManagement, { prefix: '/api/users', management })`.
+ */
+export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async (app, options) => {
+  const { management } = options;
+  const authenticate = options.authenticate ?? bearerSessionAuthenticate;
+  const exposeErrors = options.exposeErrors ?? false;
+
+  await app.register(fastifyTRPCPlugin<AppRouter>, {
+    prefix: '',
+    trpcOptions: {
+      router: appRouter,
+      maxBatchSize: options.maxBatchSize ?? 20,
+      createContext: async ({ req }) =>
+        createContextInner({
+          deps: management.deps,
+          identity: await authenticate(req, management.deps),
+          requestId: String(req.id),
+          exposeErrors,
+        }),
+      onError: ({ error, path, req }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+      },
+    },
+  });
+
+  if (options.jobs !== false) {
+    const purgeIntervalMs = options.jobs?.purgeIntervalMs ?? 3600_000;
+    app.addHook('onReady', async () => management.startJobs({ purgeIntervalMs }));
+    app.addHook('onClose', async () => management.stopJobs());
+  }
+};

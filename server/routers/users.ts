@@ -1,0 +1,72 @@
+import {
+  bulkResultSchema,
+  inviteUserInput,
+  listUsersInput,
+  summarySchema,
+  updateUserInput,
+  userIdInput,
+  userIdsInput,
+  userListSchema,
+  userSchema,
+} from '../../shared/schemas.ts';
+import {
+  deleteUsersSoftly,
+  getSummary,
+  getUser,
+  inviteUser,
+  listUsers,
+  purgeUsers,
+  resendInvitations,
+  restoreUsers,
+  updateUser,
+} from '../services/users.ts';
+import { adminProcedure, router } from '../trpc.ts';
+
+export const usersRouter = router({
+  /** One page of a tab, with the total for the same filter. */
+  list: adminProcedure
+    .input(listUsersInput)
+    .output(userListSchema)
+    .query(({ ctx, input }) => listUsers(ctx.deps, ctx.caller, input)),
+
+  get: adminProcedure
+    .input(userIdInput)
+    .output(userSchema)
+    .query(({ ctx, input }) => getUser(ctx.deps, ctx.caller, input.id)),
+
+  /** The four onboarding KPIs and the three tab counts. */
+  summary: adminProcedure.output(summarySchema).query(({ ctx }) => getSummary(ctx.deps, ctx.caller)),
+
+  invite: adminProcedure
+    .input(inviteUserInput)
+    .output(userSchema)
+    .mutation(({ ctx, input }) => inviteUser(ctx.deps, ctx.caller, input)),
+
+  update: adminProcedure
+    .input(updateUserInput)
+    .output(userSchema)
+    .mutation(({ ctx, input }) => updateUser(ctx.deps, ctx.caller, input)),
+
+  /** Rotates each pending user's link and sends it again; all or none. */
+  resendInvitations: adminProcedure
+    .input(userIdsInput)
+    .output(bulkResultSchema)
+    .mutation(({ ctx, input }) => resendInvitations(ctx.deps, ctx.caller, input.ids)),
+
+  /** Moves users to Recently deleted; their access ends at once. All or none. */
+  delete: adminProcedure
+    .input(userIdsInput)
+    .output(bulkResultSchema)
+    .mutation(({ ctx, input }) => deleteUsersSoftly(ctx.deps, ctx.caller, input.ids)),
+
+  restore: adminProcedure
+    .input(userIdsInput)
+    .output(bulkResultSchema)
+    .mutation(({ ctx, input }) => restoreUsers(ctx.deps, ctx.caller, input.ids)),
+
+  /** Deletes users in Recently deleted for good. Cannot be undone. */
+  purge: adminProcedure
+    .input(userIdsInput)
+    .output(bulkResultSchema)
+    .mutation(({ ctx, input }) => purgeUsers(ctx.deps, ctx.caller, input.ids)),
+});

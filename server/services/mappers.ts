@@ -1,0 +1,41 @@
+import type { AuditEntry, User } from '../../shared/schemas.ts';
+import type { UserViewRow } from '../db/repositories/users.ts';
+import type { AuditRow } from '../db/schema/index.ts';
+
+function personRef(id: string | null, email: string | null, firstName: string | null, lastName: string | null) {
+  return id && email !== null ? { id, email, firstName: firstName ?? '', lastName: lastName ?? '' } : null;
+}
+
+export function toApiUser(row: UserViewRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    role: row.role,
+    status: row.status,
+    state: row.deleted_at ? 'deleted' : row.status,
+    invitedAt: row.invited_at,
+    invitedBy: personRef(row.invited_by_id, row.inviter_email, row.inviter_first_name, row.inviter_last_name),
+    lastInvitationSentAt: row.last_invitation_sent_at,
+    invitationSendCount: Number(row.invitation_send_count),
+    invitationExpiresAt: row.invitation_expires_at,
+    onboardedAt: row.onboarded_at,
+    deletedAt: row.deleted_at,
+    deletedBy: personRef(row.deleted_by_id, row.deleter_email, row.deleter_first_name, row.deleter_last_name),
+    purgeAt: row.purge_at,
+  };
+}
+
+export function toApiAuditEntry(row: AuditRow): AuditEntry {
+  return {
+    id: row.id,
+    action: row.action,
+    actorId: row.actor_id,
+    actorEmail: row.actor_email,
+    targetId: row.target_id,
+    targetEmail: row.target_email,
+    details: row.details ? (JSON.parse(row.details) as Record<string, unknown>) : null,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,79 @@
+import { addMs } from '../clock.ts';
+import type { DB } from '../db/database.ts';
+import { findLiveSessionByTokenHash, insertSession, revokeSession } from '../db/repositories/sessions.ts';
+import { findUserById } from '../db/repositories/users.ts';
+import type { Deps } from '../deps.ts';
+import { generateToken, hashToken, newId } from '../tokens.ts';
+import type { Me } from '../../shared/schemas.ts';
+import { findWorkspaceById } from '../db/repositories/workspaces.ts';
+import { type Caller, isActiveAdmin } from './actor.ts';
+
+/** Who a request says it is, before the database has been asked about them. */
+export interface Identity {
+  workspaceId: string;
+  userId: string;
+  sessionId?: string | null;
+}
+
+export interface IssuedSession {
+  token: string;
+  expiresAt: string;
+}
+
+export async function createSession(
+  db: DB,
+  deps: Pick<Deps, 'clock' | 'settings'>,
+  user: { id: string; workspace_id: string },
+): Promise<IssuedSession> {
+  const now = deps.clock.now();
+  const token = generateToken();
+  const expiresAt = addMs(now, deps.settings.sessionTtlHours * 3600_000).toISOString();
+  await insertSession(db, {
+    id: newId(),
+    workspace_id: user.workspace_id,
+    user_id: user.id,
+    token_hash: hashToken(token),
+    created_at: now.toISOString(),
+    expires_at: expiresAt,
+    revoked_at: null,
+  });
+  return { token, expiresAt };
+}
+
+/** Maps a bearer token to the identity of a live session, or null. */
+export async function identityFromSessionToken(deps: Deps, token: string): Promise<Identity | null> {
+  const session = await findLiveSessionByTokenHash(deps.db, hashToken(token), deps.clock.now().toISOString());
+  return session ? { workspaceId: session.workspace_id, userId: session.user_id, sessionId: session.id } : null;
+}
+
+/**
+ * Reads the caller from the database on every request, so a demoted or deleted user loses their
+ * rights on their next request. A deleted user is nobody.
+ */
+export async function loadCaller(deps: Deps, identity: Identity): Promise<Caller | null> {
+  const user = await findUserById(deps.db, identity.workspaceId, identity.userId);
+  if (!user || user.deleted_at) return null;
+  return {
+    id: user.id,
+    workspaceId: user.workspace_id,
+    email: user.email,
+    firstName: user.first_name,
+    lastName: user.last_name,
+    role: user.role,
+    status: user.status,
+    sessionId: identity.sessionId ?? null,
+  };
+}
+
+export async function signOut(deps: Deps, caller: Caller): Promise<void> {
+  if (caller.sessionId) await revokeSession(deps.db, caller.sessionId, deps.clock.now().toISOString());
+}
+
+export async function describeCaller(deps: Deps, caller: Caller): Promise<NonNullable<Me>> {
+  const workspace = await findWorkspaceById(deps.db, caller.workspaceId);
+  return {
+    user: { id: caller.id, email: caller.email, firstName: caller.firstName, lastName: caller.lastName, role: caller.role },
+    isAdmin: isActiveAdmin(caller),
+    workspace: { id: caller.workspaceId, name: workspace?.name ?? '' },
+  };
+}

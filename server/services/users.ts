@@ -1,0 +1,316 @@
+import { RESEND_COOLDOWN_SECONDS } from '../../shared/constants.ts';
+import type { BulkResult, Summary, User, UserList } from '../../shared/schemas.ts';
+import type { Role, RoleFilter, SortDirection, SortField, Tab } from '../../shared/constants.ts';
+import { DAY_MS, addMs } from '../clock.ts';
+import type { DB } from '../db/database.ts';
+import { insertAuditEntries } from '../db/repositories/audit-log.ts';
+import { revokeOpenInvitations } from '../db/repositories/invitations.ts';
+import { revokeSessionsOfUsers } from '../db/repositories/sessions.ts';
+import {
+  countActiveAdmins,
+  countUsersByTab,
+  deleteUsers,
+  findUserByEmail,
+  findUserById,
+  findUserViewById,
+  findUsersByIds,
+  insertUser,
+  listUsers as listUserRows,
+  recordInvitationSent,
+  updateUsers,
+} from '../db/repositories/users.ts';
+import type { UserRow, UserUpdate } from '../db/schema/index.ts';
+import type { Deps } from '../deps.ts';
+import { DomainError, notFound } from '../errors.ts';
+import { newId } from '../tokens.ts';
+import { type Caller, isActiveAdmin } from './actor.ts';
+import { auditEntry } from './audit.ts';
+import { issueInvitation } from './invitation-issuer.ts';
+import { toApiUser } from './mappers.ts';
+import { normalizeEmail, searchTextFor, searchWords, sortNameFor } from './text.ts';
+
+export interface ListUsersQuery {
+  tab: Tab;
+  search: string;
+  role: RoleFilter;
+  sort: { by: SortField; direction: SortDirection };
+  offset: number;
+  limit: number;
+}
+
+export async function listUsers(deps: Deps, caller: Caller, query: ListUsersQuery): Promise<UserList> {
+  const { rows, total } = await listUserRows(deps.db, caller.workspaceId, {
+    tab: query.tab,
+    searchWords: searchWords(query.search),
+    role: query.role,
+    sortBy: query.sort.by,
+    direction: query.sort.direction,
+    offset: query.offset,
+    limit: query.limit,
+  });
+  return { items: rows.map(toApiUser), total, offset: query.offset, limit: query.limit };
+}
+
+export async function getUser(deps: Deps, caller: Caller, id: string): Promise<User> {
+  const row = await findUserViewById(deps.db, caller.workspaceId, id);
+  if (!row) throw notFound(id);
+  return toApiUser(row);
+}
+
+/** The onboarding KPIs and the tab counts, which always reconcile. */
+export async function getSummary(deps: Deps, caller: Caller): Promise<Summary> {
+  const counts = await countUsersByTab(deps.db, caller.workspaceId);
+  const invited = counts.active + counts.pending;
+  const completionRate = invited === 0 ? 0 : Math.round((counts.active / invited) * 1000) / 10;
+  return {
+    kpis: { invited, completed: counts.active, pending: counts.pending, completionRate },
+    counts,
+    retentionDays: deps.settings.retentionDays,
+    invitationTtlDays: deps.settings.inviteTtlDays,
+  };
+}
+
+export interface InviteUserCommand {
+  email: string;
+  firstName: string;
+  lastName: string;
+  role: Role;
+}
+
+export async function inviteUser(deps: Deps, caller: Caller, command: InviteUserCommand): Promise<User> {
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  const id = newId();
+  await write(deps, caller, async (trx) => {
+    const existing = await findUserByEmail(trx, caller.workspaceId, normalizeEmail(command.email));
+    if (existing) throw emailTaken(existing);
+    const user: UserRow = {
+      id,
+      workspace_id: caller.workspaceId,
+      email: command.email.trim(),
+      email_normalized: normalizeEmail(command.email),
+      first_name: command.firstName,
+      last_name: command.lastName,
+      search_text: '',
+      sort_name: '',
+      role: command.role,
+      status: 'pending',
+      invited_by_id: caller.id,
+      invited_at: nowIso,
+      last_invitation_sent_at: nowIso,
+      invitation_send_count: 1,
+      onboarded_at: null,
+      deleted_at: null,
+      deleted_by_id: null,
+      purge_at: null,
+      created_at: nowIso,
+      updated_at: nowIso,
+    };
+    user.search_text = searchTextFor(user);
+    user.sort_name = sortNameFor(user);
+    await insertUser(trx, user);
+    await issueInvitation(trx, deps, user, caller, now);
+    await insertAuditEntries(trx, [
+      auditEntry(caller.workspaceId, caller, 'user.invited', user, nowIso, { role: user.role }),
+    ]);
+  });
+  return getUser(deps, caller, id);
+}
+
+function emailTaken(existing: UserRow): DomainError {
+  const details = { userId: existing.id, email: existing.email };
+  if (existing.deleted_at) {
+    return new DomainError('CONFLICT', 'EMAIL_TAKEN_DELETED', `${existing.email} is in Recently deleted: restore the user instead`, details);
+  }
+  if (existing.status === 'pending') {
+    return new DomainError('CONFLICT', 'EMAIL_TAKEN_PENDING', `${existing.email} already has a pending invitation`, details);
+  }
+  return new DomainError('CONFLICT', 'EMAIL_TAKEN_ACTIVE', `${existing.email} is already an active user`, details);
+}
+
+export interface UpdateUserCommand {
+  id: string;
+  role?: Role | undefined;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+}
+
+export async function updateUser(deps: Deps, caller: Caller, command: UpdateUserCommand): Promise<User> {
+  const nowIso = deps.clock.now().toISOString();
+  await write(deps, caller, async (trx) => {
+    const user = await findUserById(trx, caller.workspaceId, command.id);
+    if (!user) throw notFound(command.id);
+    if (user.deleted_at) {
+      throw new DomainError('CONFLICT', 'USER_DELETED', `${user.email} is in Recently deleted: restore the user before editing`, ref(user));
+    }
+    const next = {
+      role: command.role ?? user.role,
+      first_name: command.firstName ?? user.first_name,
+      last_name: command.lastName ?? user.last_name,
+    };
+    if (user.role === 'admin' && next.role !== 'admin') {
+      if (user.id === caller.id) {
+        throw new DomainError('CONFLICT', 'SELF_DEMOTE', 'You cannot remove your own admin role', ref(user));
+      }
+      if (isActiveAdmin(user) && (await countActiveAdmins(trx, caller.workspaceId, [user.id])) === 0) {
+        throw new DomainError('CONFLICT', 'LAST_ADMIN_DEMOTE', `${user.email} is the last active admin of this workspace`, ref(user));
+      }
+    }
+    const before: Record<string, string> = {};
+    const after: Record<string, string> = {};
+    for (const [key, value] of Object.entries(next) as [keyof typeof next, string][]) {
+      if (user[key] !== value) {
+        before[camel(key)] = user[key];
+        after[camel(key)] = value;
+      }
+    }
+    if (Object.keys(after).length === 0) return;
+    const patch: UserUpdate = { ...next, updated_at: nowIso };
+    const merged = { ...user, ...next };
+    patch.search_text = searchTextFor(merged);
+    patch.sort_name = sortNameFor(merged);
+    await updateUsers(trx, caller.workspaceId, [user.id], patch);
+    await insertAuditEntries(trx, [auditEntry(caller.workspaceId, caller, 'user.updated', user, nowIso, { before, after })]);
+  });
+  return getUser(deps, caller, command.id);
+}
+
+const camel = (column: string) => column.replace(/_(\w)/g, (_, char: string) => char.toUpperCase());
+const ref = (user: Pick<UserRow, 'id' | 'email'>) => ({ userId: user.id, email: user.email });
+
+export async function resendInvitations(deps: Deps, caller: Caller, ids: readonly string[]): Promise<BulkResult> {
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  return write(deps, caller, async (trx) => {
+    const users = await loadAll(trx, caller, ids);
+    for (const user of users) {
+      if (user.deleted_at) {
+        throw new DomainError('CONFLICT', 'USER_DELETED', `${user.email} is in Recently deleted: restore the user first`, ref(user));
+      }
+      if (user.status !== 'pending') {
+        throw new DomainError('CONFLICT', 'NOT_PENDING', `${user.email} has already completed onboarding`, ref(user));
+      }
+      const lastSent = user.last_invitation_sent_at ? Date.parse(user.last_invitation_sent_at) : 0;
+      const waitMs = lastSent + RESEND_COOLDOWN_SECONDS * 1000 - now.getTime();
+      if (waitMs > 0) {
+        const retryAfterSeconds = Math.ceil(waitMs / 1000);
+        throw new DomainError(
+          'TOO_MANY_REQUESTS',
+          'RESEND_TOO_SOON',
+          `The invitation to ${user.email} was just sent: try again in ${retryAfterSeconds} s`,
+          { ...ref(user), retryAfterSeconds },
+        );
+      }
+    }
+    const userIds = users.map((user) => user.id);
+    await revokeOpenInvitations(trx, caller.workspaceId, userIds, 'rotated', nowIso);
+    for (const user of users) await issueInvitation(trx, deps, user, caller, now);
+    await recordInvitationSent(trx, caller.workspaceId, userIds, nowIso);
+    await insertAuditEntries(
+      trx,
+      users.map((user) => auditEntry(caller.workspaceId, caller, 'user.invitation_resent', user, nowIso)),
+    );
+    return { results: users.map((user) => ({ id: user.id, email: user.email, outcome: 'resent' as const })) };
+  });
+}
+
+export async function deleteUsersSoftly(deps: Deps, caller: Caller, ids: readonly string[]): Promise<BulkResult> {
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  const purgeAt = addMs(now, deps.settings.retentionDays * DAY_MS).toISOString();
+  return write(deps, caller, async (trx) => {
+    const users = await loadAll(trx, caller, ids);
+    for (const user of users) {
+      if (user.deleted_at) throw new DomainError('CONFLICT', 'USER_DELETED', `${user.email} is already in Recently deleted`, ref(user));
+      if (user.id === caller.id) throw new DomainError('CONFLICT', 'SELF_DELETE', 'You cannot delete yourself', ref(user));
+    }
+    const userIds = users.map((user) => user.id);
+    const lastAdmin = users.find(isActiveAdmin);
+    if (lastAdmin && (await countActiveAdmins(trx, caller.workspaceId, userIds)) === 0) {
+      throw new DomainError('CONFLICT', 'LAST_ADMIN_DELETE', `${lastAdmin.email} is the last active admin of this workspace`, ref(lastAdmin));
+    }
+    await updateUsers(trx, caller.workspaceId, userIds, {
+      deleted_at: nowIso,
+      deleted_by_id: caller.id,
+      purge_at: purgeAt,
+      updated_at: nowIso,
+    });
+    // Access ends in the same transaction: sessions and open links stop working now.
+    await revokeSessionsOfUsers(trx, caller.workspaceId, userIds, nowIso);
+    await revokeOpenInvitations(trx, caller.workspaceId, userIds, 'deleted', nowIso);
+    await insertAuditEntries(
+      trx,
+      users.map((user) => auditEntry(caller.workspaceId, caller, 'user.deleted', user, nowIso, { purgeAt })),
+    );
+    return { results: users.map((user) => ({ id: user.id, email: user.email, outcome: 'deleted' as const })) };
+  });
+}
+
+export async function restoreUsers(deps: Deps, caller: Caller, ids: readonly string[]): Promise<BulkResult> {
+  const nowIso = deps.clock.now().toISOString();
+  return write(deps, caller, async (trx) => {
+    const users = await loadAll(trx, caller, ids);
+    for (const user of users) {
+      if (!user.deleted_at) throw new DomainError('CONFLICT', 'NOT_DELETED', `${user.email} is not in Recently deleted`, ref(user));
+      if (user.purge_at && user.purge_at <= nowIso) {
+        throw new DomainError('CONFLICT', 'RETENTION_EXPIRED', `The retention window of ${user.email} has run out`, ref(user));
+      }
+    }
+    // Status and role were left untouched by the delete, so the user returns as they were.
+    await updateUsers(trx, caller.workspaceId, users.map((user) => user.id), {
+      deleted_at: null,
+      deleted_by_id: null,
+      purge_at: null,
+      updated_at: nowIso,
+    });
+    await insertAuditEntries(
+      trx,
+      users.map((user) => auditEntry(caller.workspaceId, caller, 'user.restored', user, nowIso, { status: user.status, role: user.role })),
+    );
+    return { results: users.map((user) => ({ id: user.id, email: user.email, outcome: 'restored' as const })) };
+  });
+}
+
+export async function purgeUsers(deps: Deps, caller: Caller, ids: readonly string[]): Promise<BulkResult> {
+  const nowIso = deps.clock.now().toISOString();
+  return write(deps, caller, async (trx) => {
+    const users = await loadAll(trx, caller, ids);
+    for (const user of users) {
+      if (!user.deleted_at) {
+        throw new DomainError('CONFLICT', 'NOT_DELETED', `${user.email} must be deleted before it can be deleted permanently`, ref(user));
+      }
+    }
+    await insertAuditEntries(trx, users.map((user) => auditEntry(caller.workspaceId, caller, 'user.purged', user, nowIso)));
+    // Invitations and sessions go with the user (ON DELETE CASCADE); the email is free again.
+    await deleteUsers(trx, caller.workspaceId, users.map((user) => user.id));
+    return { results: users.map((user) => ({ id: user.id, email: user.email, outcome: 'purged' as const })) };
+  });
+}
+
+/** Every id must name a user of the caller's workspace; the first that does not fails the call. */
+async function loadAll(trx: DB, caller: Caller, ids: readonly string[]): Promise<UserRow[]> {
+  const unique = [...new Set(ids)];
+  const users = await findUsersByIds(trx, caller.workspaceId, unique);
+  const byId = new Map(users.map((user) => [user.id, user]));
+  return unique.map((id) => {
+    const user = byId.get(id);
+    if (!user) throw notFound(id);
+    return user;
+  });
+}
+
+/**
+ * Runs an admin's write in one transaction. The caller's rights are checked again inside it, so
+ * an admin demoted or deleted by a concurrent request cannot slip a write through.
+ */
+async function write<T>(deps: Deps, caller: Caller, work: (trx: DB) => Promise<T>): Promise<T> {
+  const result = await deps.db.transaction().execute(async (trx) => {
+    const current = await findUserById(trx, caller.workspaceId, caller.id);
+    if (!current || current.deleted_at || !isActiveAdmin(current)) {
+      throw new DomainError('FORBIDDEN', 'NOT_ADMIN', 'Only administrators can manage users');
+    }
+    return work(trx);
+  });
+  deps.notifyOutbox();
+  return result;
+}

@@ -1,0 +1,82 @@
+import { TRPCError, initTRPC } from '@trpc/server';
+import type { PantaErrorData } from '../shared/errors.ts';
+import type { Context } from './context.ts';
+import { DomainError, isUniqueViolation } from './errors.ts';
+import { isActiveAdmin } from './services/actor.ts';
+
+interface Issue {
+  path?: readonly (PropertyKey | { key: PropertyKey })[];
+  message: string;
+}
+
+const hasIssues = (value: unknown): value is { issues: Issue[] } =>
+  Array.isArray((value as { issues?: unknown } | null)?.issues);
+
+function flattenIssues(issues: Issue[]) {
+  const fieldErrors: Record<string, string[]> = {};
+  const formErrors: string[] = [];
+  for (const issue of issues) {
+    const path = (issue.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)).join('.');
+    if (path) (fieldErrors[path] ??= []).push(issue.message);
+    else formErrors.push(issue.message);
+  }
+  return { fieldErrors, formErrors };
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error, ctx }) {
+    const expose = ctx?.exposeErrors ?? false;
+    const data: PantaErrorData = { code: shape.data.code, httpStatus: shape.data.httpStatus };
+    if (ctx?.requestId) data.requestId = ctx.requestId;
+    let message = shape.message;
+    const cause = error.cause;
+    if (cause instanceof DomainError) {
+      data.reason = cause.reason;
+      Object.assign(data, cause.details);
+    } else if (error.code === 'BAD_REQUEST' && hasIssues(cause)) {
+      Object.assign(data, flattenIssues(cause.issues));
+      message = cause.issues[0]?.message ?? 'Invalid input';
+    } else if (error.code === 'INTERNAL_SERVER_ERROR') {
+      data.reason = 'INTERNAL';
+      if (!expose) message = 'Internal server error';
+    }
+    if (expose && shape.data.stack) data.stack = shape.data.stack;
+    return { code: shape.code, message, data };
+  },
+});
+
+const toTRPCError = (error: DomainError) => new TRPCError({ code: error.code, message: error.message, cause: error });
+
+/** Services throw domain errors; here, and only here, they become tRPC errors. */
+const mapDomainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof DomainError) throw toTRPCError(cause);
+    if (isUniqueViolation(cause)) {
+      throw toTRPCError(new DomainError('CONFLICT', 'UNIQUE_VIOLATION', 'Somebody else just made the same change: reload and try again'));
+    }
+  }
+  return result;
+});
+
+const requireCaller = t.middleware(({ ctx, next }) => {
+  if (!ctx.caller) throw toTRPCError(new DomainError('UNAUTHORIZED', 'NOT_SIGNED_IN', 'Sign in to continue'));
+  return next({ ctx: { caller: ctx.caller } });
+});
+
+const requireAdmin = t.middleware(({ ctx, next }) => {
+  if (!ctx.caller) throw toTRPCError(new DomainError('UNAUTHORIZED', 'NOT_SIGNED_IN', 'Sign in to continue'));
+  if (!isActiveAdmin(ctx.caller)) {
+    throw toTRPCError(new DomainError('FORBIDDEN', 'NOT_ADMIN', 'Only administrators can manage users'));
+  }
+  return next({ ctx: { caller: ctx.caller } });
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(mapDomainErrors);
+/** Any signed-in user of a workspace. */
+export const signedInProcedure = publicProcedure.use(requireCaller);
+/** An active admin: everything that reads or changes other people. */
+export const adminProcedure = publicProcedure.use(requireAdmin);

@@ -1,0 +1,107 @@
+import { type Clock, systemClock } from './clock.ts';
+import type { PantaSettings } from './config.ts';
+import type { DB } from './db/database.ts';
+import type { Deps } from './deps.ts';
+import { type DeliveryReport, deliverOutbox } from './jobs/deliver-outbox.ts';
+import { purgeExpiredUsers } from './jobs/purge-expired.ts';
+import { DevMailbox, type Mailer } from './mail/mailer.ts';
+
+export interface UserManagementOptions {
+  db: DB;
+  settings: PantaSettings;
+  clock?: Clock;
+  /** Defaults to the in-memory development mailbox. */
+  mailer?: Mailer;
+  /** Where delivery and purge failures go. */
+  onJobError?: (job: 'outbox' | 'purge', error: unknown) => void;
+}
+
+/** Runs outbox deliveries one after another; a notify during a run asks for one more run. */
+class OutboxDispatcher {
+  #running: Promise<void> | null = null;
+  #again = false;
+
+  constructor(
+    private readonly deliver: () => Promise<DeliveryReport>,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  notify(): void {
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = (async () => {
+      do {
+        this.#again = false;
+        try {
+          await this.deliver();
+        } catch (error) {
+          this.onError(error);
+        }
+      } while (this.#again);
+    })().finally(() => {
+      this.#running = null;
+    });
+  }
+
+  /** Resolves when no delivery is running. */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+}
+
+/**
+ * The user-management core, independent of HTTP: the services' dependencies and the background
+ * jobs. Register it on a Fastify app with the `pantaUserManagement` plugin.
+ */
+export class UserManagement {
+  readonly deps: Deps;
+  readonly mailer: Mailer;
+  readonly #outbox: OutboxDispatcher;
+  readonly #onJobError: NonNullable<UserManagementOptions['onJobError']>;
+  #timers: NodeJS.Timeout[] = [];
+
+  constructor(options: UserManagementOptions) {
+    this.mailer = options.mailer ?? new DevMailbox();
+    this.#onJobError = options.onJobError ?? ((job, error) => console.error(`panta ${job} job failed`, error));
+    this.#outbox = new OutboxDispatcher(
+      () => deliverOutbox(this.deps, this.mailer),
+      (error) => this.#onJobError('outbox', error),
+    );
+    this.deps = {
+      db: options.db,
+      clock: options.clock ?? systemClock,
+      settings: options.settings,
+      notifyOutbox: () => this.#outbox.notify(),
+    };
+  }
+
+  /** Runs the retention purge now; returns how many users it removed. */
+  purgeExpired(): Promise<number> {
+    return purgeExpiredUsers(this.deps);
+  }
+
+  /** Delivers what is due in the outbox now and waits until nothing is being delivered. */
+  async flushOutbox(): Promise<void> {
+    await this.#outbox.idle();
+    this.#outbox.notify();
+    await this.#outbox.idle();
+  }
+
+  /** The retention purge at start and on an interval; outbox retries every 30 s. */
+  startJobs({ purgeIntervalMs, outboxIntervalMs = 30_000 }: { purgeIntervalMs: number; outboxIntervalMs?: number }): void {
+    this.stopJobs();
+    const purge = () => this.purgeExpired().catch((error) => this.#onJobError('purge', error));
+    void purge();
+    this.#outbox.notify();
+    this.#timers = [setInterval(purge, purgeIntervalMs), setInterval(() => this.#outbox.notify(), outboxIntervalMs)];
+    for (const timer of this.#timers) timer.unref();
+  }
+
+  async stopJobs(): Promise<void> {
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
+    await this.#outbox.idle();
+  }
+}

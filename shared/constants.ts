@@ -1,0 +1,50 @@
+/** Constants both the server and the element rely on. */
+
+export const ROLES = ['admin', 'user'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The three lifecycle states an admin sees as tabs. */
+export const TABS = ['active', 'pending', 'deleted'] as const;
+export type Tab = (typeof TABS)[number];
+
+/** `pending` until onboarding is completed, then `active`; deletion is tracked separately. */
+export const STATUSES = ['pending', 'active'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const SORT_FIELDS = ['name', 'email', 'role', 'invitedAt', 'deletedAt'] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
+
+export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
+export type SortDirection = (typeof SORT_DIRECTIONS)[number];
+
+export const ROLE_FILTERS = ['all', ...ROLES] as const;
+export type RoleFilter = (typeof ROLE_FILTERS)[number];
+
+export const PAGE_SIZE_MAX = 100;
+export const PAGE_SIZE_DEFAULT = 25;
+/** A bulk action touches at most one page of users. */
+export const BULK_IDS_MAX = PAGE_SIZE_MAX;
+
+export const EMAIL_MAX_LENGTH = 254;
+export const NAME_MAX_LENGTH = 100;
+export const SEARCH_MAX_LENGTH = 100;
+
+/** One resend per user per this many seconds. */
+export const RESEND_COOLDOWN_SECONDS = 60;
+
+export const DEFAULT_RETENTION_DAYS = 30;
+export const DEFAULT_INVITE_TTL_DAYS = 7;
+export const DEFAULT_SESSION_TTL_HOURS = 12;
+
+export const AUDIT_ACTIONS = [
+  'user.invited',
+  'user.invitation_resent',
+  'user.updated',
+  'user.deleted',
+  'user.restored',
+  'user.purged',
+  'user.purged_by_retention',
+  'user.onboarded',
+  'users.imported',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];

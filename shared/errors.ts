@@ -1,0 +1,56 @@
+/**
+ * Machine-readable reasons the server gives with an error, beside the tRPC code.
+ * The element maps each reason to a message in its own language; scripts can branch on them.
+ */
+export const ERROR_REASONS = [
+  /** Invite: the email belongs to an active user. */
+  'EMAIL_TAKEN_ACTIVE',
+  /** Invite: the email already has a pending invitation. */
+  'EMAIL_TAKEN_PENDING',
+  /** Invite: the email belongs to a user in Recently deleted; restore instead. */
+  'EMAIL_TAKEN_DELETED',
+  /** Another write claimed the same unique value first. */
+  'UNIQUE_VIOLATION',
+  'SELF_DELETE',
+  'SELF_DEMOTE',
+  'LAST_ADMIN_DELETE',
+  'LAST_ADMIN_DEMOTE',
+  /** The action needs a pending invitation and the user is not one. */
+  'NOT_PENDING',
+  /** The action needs a user in Recently deleted and the user is not there. */
+  'NOT_DELETED',
+  /** The action needs a user that is not deleted. */
+  'USER_DELETED',
+  /** Restore: the retention window has run out. */
+  'RETENTION_EXPIRED',
+  /** Resend: the previous send was less than a minute ago. */
+  'RESEND_TOO_SOON',
+  'TOKEN_INVALID',
+  'TOKEN_EXPIRED',
+  'TOKEN_USED',
+  'TOKEN_REVOKED',
+  'USER_NOT_FOUND',
+  'NOT_SIGNED_IN',
+  'NOT_ADMIN',
+  'INTERNAL',
+] as const;
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
+/** What `error.data` holds on every error the server sends. */
+export interface PantaErrorData {
+  code: string;
+  httpStatus: number;
+  reason?: ErrorReason;
+  /** The user a guard refused, for bulk actions. */
+  userId?: string;
+  email?: string;
+  /** For TOO_MANY_REQUESTS: how long to wait. */
+  retryAfterSeconds?: number;
+  /** For input errors: zod's issues, by field. */
+  fieldErrors?: Record<string, string[]>;
+  formErrors?: string[];
+  /** Also in the server's log line for this request. */
+  requestId?: string;
+  /** Only outside production. */
+  stack?: string;
+}
