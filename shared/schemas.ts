@@ -20,6 +20,8 @@ import {
 } from './constants.ts';
 
 const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+/** Like zod's default, but internationalised addresses (`jürgen@müller.de`) are welcome too. */
+const EMAIL_PATTERN = /^[^\s@"<>()[\]\\,;:]{1,64}@(?:[^\s@"<>()[\]\\,;:.]+\.)+[^\s@"<>()[\]\\,;:.\d]{2,}$/u;
 
 export const emailSchema = z.pipe(
   z.string({ error: 'Enter an email address' }).check(
@@ -27,7 +29,7 @@ export const emailSchema = z.pipe(
     z.minLength(1, { error: 'Enter an email address' }),
     z.maxLength(EMAIL_MAX_LENGTH, { error: `An email address has at most ${EMAIL_MAX_LENGTH} characters` }),
   ),
-  z.email({ error: 'Enter a valid email address' }),
+  z.email({ pattern: EMAIL_PATTERN, error: 'Enter a valid email address' }),
 );
 
 /** A first or last name: trimmed, may be empty, plain text on one line. */

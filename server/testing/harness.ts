@@ -1,0 +1,109 @@
+import { createTRPCClient, httpLink } from '@trpc/client';
+import type { FastifyInstance } from 'fastify';
+import type { AppRouter } from '../../shared/router.ts';
+import type { Role } from '../../shared/constants.ts';
+import { buildServer } from '../app.ts';
+import { loadConfig, type ServerConfig } from '../config.ts';
+import { type OpenedDatabase, openDatabase } from '../db/database.ts';
+import type { Deps } from '../deps.ts';
+import { DevMailbox } from '../mail/mailer.ts';
+import { createSession } from '../services/sessions.ts';
+import { createWorkspace } from '../services/workspaces.ts';
+import { ManualClock } from './clock.ts';
+
+export type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
+
+export interface TestServer {
+  app: FastifyInstance;
+  url: string;
+  apiUrl: string;
+  config: ServerConfig;
+  database: OpenedDatabase;
+  deps: Deps;
+  clock: ManualClock;
+  mailbox: DevMailbox;
+  /** A tRPC client that sends this bearer token (none: anonymous). */
+  client(token?: string): Client;
+  close(): Promise<void>;
+}
+
+/**
+ * A real Fastify server on an ephemeral port over a real SQLite database, driven through the real
+ * tRPC client. Background timers are off: tests run jobs themselves and move the clock.
+ */
+export async function startTestServer(overrides: Partial<ServerConfig> & { databaseUrl?: string } = {}): Promise<TestServer> {
+  const config: ServerConfig = {
+    ...loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://portal.test' }),
+    databaseUrl: ':memory:',
+    port: 0,
+    ...overrides,
+  };
+  const database = await openDatabase(config.databaseUrl);
+  const clock = new ManualClock();
+  const mailbox = new DevMailbox();
+  const app = await buildServer({ config, database, clock, mailer: mailbox, jobs: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://127.0.0.1:${port}`;
+  const apiUrl = `${url}/api/users`;
+  return {
+    app,
+    url,
+    apiUrl,
+    config,
+    database,
+    deps: app.management.deps,
+    clock,
+    mailbox,
+    client: (token) =>
+      createTRPCClient<AppRouter>({
+        links: [httpLink({ url: apiUrl, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
+      }),
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export interface SeededPerson {
+  id: string;
+  email: string;
+  token: string;
+  client: Client;
+}
+
+/** A workspace with its first admin signed in. */
+export async function seedWorkspace(server: TestServer, name = 'Acme', ownerEmail = `owner@${name.toLowerCase()}.test`) {
+  const { workspaceId, owner } = await createWorkspace(server.deps, {
+    name,
+    owner: { email: ownerEmail, firstName: 'Olivia', lastName: 'Owner' },
+  });
+  const session = await createSession(server.deps.db, server.deps, owner);
+  const admin: SeededPerson = { id: owner.id, email: owner.email, token: session.token, client: server.client(session.token) };
+  return { workspaceId, admin };
+}
+
+/** The token in the newest invitation email to an address, after the outbox has delivered it. */
+export async function invitationTokenFor(server: TestServer, email: string): Promise<string> {
+  await server.app.management.flushOutbox();
+  const message = server.mailbox.latestTo(email);
+  const token = message && /#token=([\w-]+)/.exec(message.text)?.[1];
+  if (!token) throw new Error(`No invitation email to ${email}`);
+  return decodeURIComponent(token);
+}
+
+/** Invites someone through the API and lets them accept: an active, signed-in user. */
+export async function addActiveUser(
+  server: TestServer,
+  admin: SeededPerson,
+  email: string,
+  role: Role = 'user',
+  names: { firstName: string; lastName: string } = { firstName: 'Test', lastName: 'Person' },
+): Promise<SeededPerson> {
+  const invited = await admin.client.users.invite.mutate({ email, role });
+  const token = await invitationTokenFor(server, email);
+  const accepted = await server.client().invitations.accept.mutate({ token, ...names });
+  return { id: invited.id, email: invited.email, token: accepted.session.token, client: server.client(accepted.session.token) };
+}
