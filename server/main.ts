@@ -2,6 +2,7 @@ import { buildServer } from './app.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { DevMailbox } from './mail/mailer.ts';
+import { demoRoutes } from '../demo/routes.ts';
 import { seedIfEmpty } from './seed.ts';
 
 const config = loadConfig();
@@ -16,6 +17,7 @@ const app = await buildServer({
 app.addHook('onClose', () => database.close());
 
 if (!config.production) {
+  await app.register(demoRoutes, { management: app.management });
   const seeded = await seedIfEmpty(app.management.deps);
   if (seeded) {
     app.log.info(`Seeded a demo workspace. Sign in as ${seeded.email} with: Authorization: Bearer ${seeded.sessionToken}`);
@@ -30,4 +32,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 await app.listen({ port: config.port, host: config.host });
-app.log.info(`User management API on ${config.publicUrl}/api/users (database: ${database.location})`);
+app.log.info(`Open ${config.publicUrl}/ (API at ${config.publicUrl}/api/users, database: ${database.location})`);
