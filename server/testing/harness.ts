@@ -27,11 +27,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions extends Partial<ServerConfig> {
+  /** The mailer the server delivers through, for example one that fails on purpose. */
+  mailbox?: DevMailbox;
+}
+
 /**
  * A real Fastify server on an ephemeral port over a real SQLite database, driven through the real
  * tRPC client. Background timers are off: tests run jobs themselves and move the clock.
  */
-export async function startTestServer(overrides: Partial<ServerConfig> & { databaseUrl?: string } = {}): Promise<TestServer> {
+export async function startTestServer({ mailbox = new DevMailbox(), ...overrides }: TestServerOptions = {}): Promise<TestServer> {
   const config: ServerConfig = {
     ...loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://portal.test' }),
     databaseUrl: ':memory:',
@@ -40,7 +45,6 @@ export async function startTestServer(overrides: Partial<ServerConfig> & { datab
   };
   const database = await openDatabase(config.databaseUrl);
   const clock = new ManualClock();
-  const mailbox = new DevMailbox();
   const app = await buildServer({ config, database, clock, mailer: mailbox, jobs: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -69,6 +73,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> & { datab
 
 export interface SeededPerson {
   id: string;
+  workspaceId: string;
   email: string;
   token: string;
   client: Client;
@@ -81,7 +86,7 @@ export async function seedWorkspace(server: TestServer, name = 'Acme', ownerEmai
     owner: { email: ownerEmail, firstName: 'Olivia', lastName: 'Owner' },
   });
   const session = await createSession(server.deps.db, server.deps, owner);
-  const admin: SeededPerson = { id: owner.id, email: owner.email, token: session.token, client: server.client(session.token) };
+  const admin: SeededPerson = { id: owner.id, workspaceId, email: owner.email, token: session.token, client: server.client(session.token) };
   return { workspaceId, admin };
 }
 
@@ -105,5 +110,28 @@ export async function addActiveUser(
   const invited = await admin.client.users.invite.mutate({ email, role });
   const token = await invitationTokenFor(server, email);
   const accepted = await server.client().invitations.accept.mutate({ token, ...names });
-  return { id: invited.id, email: invited.email, token: accepted.session.token, client: server.client(accepted.session.token) };
+  return {
+    id: invited.id,
+    workspaceId: admin.workspaceId,
+    email: invited.email,
+    token: accepted.session.token,
+    client: server.client(accepted.session.token),
+  };
+}
+
+/** Invites someone through the API and reads the link from their email: a pending invitee. */
+export async function addPendingUser(
+  server: TestServer,
+  admin: SeededPerson,
+  email: string,
+  input: { role?: Role; firstName?: string; lastName?: string } = {},
+): Promise<{ id: string; email: string; token: string }> {
+  const invited = await admin.client.users.invite.mutate({ email, ...input });
+  return { id: invited.id, email: invited.email, token: await invitationTokenFor(server, email) };
+}
+
+/** A fresh session for somebody, for example after the clock has moved past their old one. */
+export async function signIn(server: TestServer, person: Pick<SeededPerson, 'id' | 'workspaceId' | 'email'>): Promise<SeededPerson> {
+  const session = await createSession(server.deps.db, server.deps, { id: person.id, workspace_id: person.workspaceId });
+  return { ...person, token: session.token, client: server.client(session.token) };
 }
