@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../shared/schemas.ts';
 import { listAuditEntries } from '../db/repositories/audit-log.ts';
 import type { NewAuditRow } from '../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
-import { newId } from '../tokens.ts';
+import { newSortableId } from '../tokens.ts';
 import type { Caller } from './actor.ts';
 import { toApiAuditEntry } from './mappers.ts';
 
@@ -17,7 +17,7 @@ export function auditEntry(
   details?: Record<string, unknown>,
 ): NewAuditRow {
   return {
-    id: newId(),
+    id: newSortableId(),
     workspace_id: workspaceId,
     actor_id: actor?.id ?? null,
     actor_email: actor?.email ?? null,
