@@ -1,0 +1,91 @@
+import { LitElement, css, html } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import '../dialog/dialog.ts';
+import type { PantaDialog } from '../dialog/dialog.ts';
+import { LocalizeController } from '../i18n/localize.ts';
+import { defineElement } from '../internal/define.ts';
+import { controlStyles } from '../styles/tokens.ts';
+
+export interface ConfirmOptions {
+  heading: string;
+  message: string;
+  confirmLabel: string;
+  /** Draws the confirm button as destructive. */
+  danger?: boolean;
+}
+
+/**
+ * Asks a yes/no question before a destructive action: `await confirmDialog.ask({...})` resolves
+ * true when confirmed and false when cancelled or closed.
+ *
+ * @summary Confirmation before delete and permanent delete.
+ * @csspart confirm-button - The button that confirms.
+ */
+export class PantaConfirmDialog extends LitElement {
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: contents;
+      }
+      p {
+        margin: 0;
+      }
+    `,
+  ];
+
+  private readonly localize = new LocalizeController(this);
+
+  @query('panta-dialog') private dialog!: PantaDialog;
+
+  @property() override lang!: string;
+
+  @state() private options: ConfirmOptions | undefined;
+
+  private resolve: ((confirmed: boolean) => void) | undefined;
+
+  private settle(confirmed: boolean) {
+    const resolve = this.resolve;
+    this.resolve = undefined;
+    resolve?.(confirmed);
+    this.dialog.hide();
+  }
+
+  async ask(options: ConfirmOptions): Promise<boolean> {
+    this.resolve?.(false);
+    this.options = options;
+    await this.updateComplete;
+    this.dialog.show();
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+  }
+
+  override render() {
+    const m = this.localize.messages;
+    const options = this.options;
+    return html`
+      <panta-dialog lang=${this.localize.locale} label=${options?.heading ?? ''} @dialog-close=${() => this.settle(false)}>
+        <p part="message">${options?.message ?? ''}</p>
+        <button slot="footer" type="button" class="button" autofocus @click=${() => this.settle(false)}>${m.cancel}</button>
+        <button
+          slot="footer"
+          type="button"
+          part="confirm-button"
+          class="button ${options?.danger ? 'danger' : 'primary'}"
+          @click=${() => this.settle(true)}
+        >
+          ${options?.confirmLabel ?? ''}
+        </button>
+      </panta-dialog>
+    `;
+  }
+}
+
+defineElement('panta-confirm-dialog', PantaConfirmDialog);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'panta-confirm-dialog': PantaConfirmDialog;
+  }
+}

@@ -1,0 +1,145 @@
+import { LitElement, html, nothing } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { ROLES, type Role } from '../../shared/constants.ts';
+import { type UpdateUserInput, type User, updateUserInput } from '../../shared/schemas.ts';
+import { errorDataOf } from '../api/client.ts';
+import styles from '../add-user-dialog/add-user-dialog.styles.ts';
+import '../dialog/dialog.ts';
+import type { PantaDialog } from '../dialog/dialog.ts';
+import { LocalizeController } from '../i18n/localize.ts';
+import { defineElement } from '../internal/define.ts';
+import { type FieldErrors, serverFieldErrors, validate } from '../internal/validation.ts';
+
+/**
+ * Edits a user's role and names. Only what changed is sent. When the role may not change (your
+ * own admin role, the last admin) the select is disabled and says why.
+ *
+ * @summary Edit user dialog.
+ * @csspart form - The form.
+ * @csspart submit-button - Saves.
+ */
+export class PantaEditUserDialog extends LitElement {
+  static override styles = styles;
+
+  private readonly localize = new LocalizeController(this);
+
+  @query('panta-dialog') private dialog!: PantaDialog;
+  @query('form') private form!: HTMLFormElement;
+
+  @property() override lang!: string;
+  /** Saves the change; throws the client's error when the server refuses. */
+  @property({ attribute: false }) save: ((input: UpdateUserInput) => Promise<void>) | undefined;
+
+  @state() private user: User | undefined;
+  /** Why the role cannot change, if it cannot. */
+  @state() private roleLockedReason = '';
+  @state() private errors: FieldErrors = {};
+  @state() private formError = '';
+  @state() private busy = false;
+
+  private async onSubmit(event: SubmitEvent) {
+    event.preventDefault();
+    const user = this.user;
+    if (this.busy || !user) return;
+    const data = new FormData(this.form);
+    const input: Record<string, string> = { id: user.id };
+    for (const key of ['firstName', 'lastName', 'role'] as const) {
+      const value = data.get(key);
+      if (typeof value === 'string' && value.trim() !== user[key]) input[key] = value;
+    }
+    this.formError = '';
+    if (Object.keys(input).length === 1) {
+      this.hide();
+      return;
+    }
+    const checked = validate(updateUserInput, input, this.localize);
+    if (!checked.ok) {
+      this.errors = checked.errors;
+      return;
+    }
+    this.errors = {};
+    this.busy = true;
+    try {
+      await this.save?.(checked.data);
+      this.hide();
+    } catch (error) {
+      const errorData = errorDataOf(error);
+      if (errorData?.fieldErrors && Object.keys(errorData.fieldErrors).length > 0) this.errors = serverFieldErrors(errorData);
+      else this.formError = this.localize.errorMessage(errorData);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async show(user: User, roleLockedReason = ''): Promise<void> {
+    this.user = user;
+    this.roleLockedReason = roleLockedReason;
+    this.errors = {};
+    this.formError = '';
+    await this.updateComplete;
+    this.form.reset();
+    this.dialog.show();
+  }
+
+  hide(): void {
+    this.dialog.hide();
+  }
+
+  private nameField(name: 'firstName' | 'lastName', label: string) {
+    const error = this.errors[name];
+    return html`
+      <div class="field">
+        <label for=${name}>${label}</label>
+        <input
+          id=${name}
+          name=${name}
+          .defaultValue=${this.user?.[name] ?? ''}
+          ?autofocus=${name === 'firstName'}
+          aria-invalid=${error ? 'true' : 'false'}
+          aria-describedby=${error ? `${name}-error` : nothing}
+        />
+        ${error ? html`<span class="field-error" id="${name}-error" part="field-error">${error}</span>` : nothing}
+      </div>
+    `;
+  }
+
+  override render() {
+    const m = this.localize.messages;
+    const user = this.user;
+    const roleLabel: Record<Role, string> = { admin: m.roleAdmin, user: m.roleUser };
+    const name = user ? `${user.firstName} ${user.lastName}`.trim() || user.email : '';
+    return html`
+      <panta-dialog lang=${this.localize.locale} label=${m.editTitle(name)}>
+        <form id="edit-form" part="form" novalidate @submit=${this.onSubmit}>
+          <p class="hint">${user?.email ?? ''}</p>
+          <div class="names">${this.nameField('firstName', m.firstName)} ${this.nameField('lastName', m.lastName)}</div>
+          <div class="field">
+            <label for="role">${m.role}</label>
+            <select
+              id="role"
+              name="role"
+              ?disabled=${Boolean(this.roleLockedReason)}
+              aria-describedby=${this.roleLockedReason ? 'role-reason' : nothing}
+            >
+              ${ROLES.map((role) => html`<option value=${role} ?selected=${role === user?.role}>${roleLabel[role]}</option>`)}
+            </select>
+            ${this.roleLockedReason ? html`<span class="reason" id="role-reason" part="reason">${this.roleLockedReason}</span>` : nothing}
+          </div>
+          ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
+        </form>
+        <button slot="footer" type="button" class="button" @click=${() => this.hide()}>${m.cancel}</button>
+        <button slot="footer" type="submit" form="edit-form" class="button primary" part="submit-button" ?disabled=${this.busy}>
+          ${m.save}
+        </button>
+      </panta-dialog>
+    `;
+  }
+}
+
+defineElement('panta-edit-user-dialog', PantaEditUserDialog);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'panta-edit-user-dialog': PantaEditUserDialog;
+  }
+}

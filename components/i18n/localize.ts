@@ -1,0 +1,82 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ErrorReason, PantaErrorData } from '../../shared/errors.ts';
+import { de } from './de.ts';
+import { type Messages, en } from './en.ts';
+
+const CATALOGS: Record<string, Messages> = { en, de };
+export const SUPPORTED_LANGUAGES = Object.keys(CATALOGS);
+
+const DAY_MS = 86_400_000;
+
+/** Every localized element on the page re-renders when <html lang> changes. */
+const connected = new Set<ReactiveControllerHost>();
+let documentObserver: MutationObserver | undefined;
+
+function observeDocumentLang() {
+  if (documentObserver || typeof MutationObserver === 'undefined') return;
+  documentObserver = new MutationObserver(() => connected.forEach((host) => host.requestUpdate()));
+  documentObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+}
+
+/**
+ * Picks the language for an element (its own `lang`, else the page's `<html lang>`, else English)
+ * and formats with Intl for it. No UI string lives outside the catalogs.
+ */
+export class LocalizeController implements ReactiveController {
+  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    connected.add(this.host);
+    observeDocumentLang();
+  }
+
+  hostDisconnected(): void {
+    connected.delete(this.host);
+  }
+
+  /** The BCP 47 tag in use, e.g. `de-CH`; its language picks the catalog. */
+  get locale(): string {
+    const tag = this.host.lang || document.documentElement.lang || 'en';
+    return CATALOGS[baseLanguage(tag)] ? tag : 'en';
+  }
+
+  get messages(): Messages {
+    return CATALOGS[baseLanguage(this.locale)] ?? en;
+  }
+
+  number(value: number, options?: Intl.NumberFormatOptions): string {
+    return new Intl.NumberFormat(this.locale, options).format(value);
+  }
+
+  /** A percentage given as 0–100, with up to one decimal. */
+  percent(value: number): string {
+    return this.number(value / 100, { style: 'percent', maximumFractionDigits: 1 });
+  }
+
+  date(iso: string): string {
+    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium' }).format(new Date(iso));
+  }
+
+  /** Whole days from now until `iso`, never negative. */
+  daysUntil(iso: string, now = Date.now()): number {
+    return Math.max(0, Math.ceil((Date.parse(iso) - now) / DAY_MS));
+  }
+
+  /** The message for a failed call: from the catalog when the server gave a reason we know. */
+  errorMessage(data: PantaErrorData | undefined, fallback?: string): string {
+    const m = this.messages;
+    const reason = data?.reason as ErrorReason | undefined;
+    if (reason && reason in m.reasons) {
+      const seconds = data?.retryAfterSeconds === undefined ? undefined : this.number(data.retryAfterSeconds);
+      return m.reasons[reason]({ email: data?.email, seconds });
+    }
+    if (!data) return fallback ?? m.networkError;
+    return fallback ?? m.genericError;
+  }
+}
+
+function baseLanguage(tag: string): string {
+  return tag.toLowerCase().split('-')[0] ?? 'en';
+}

@@ -1,0 +1,142 @@
+import { css } from 'lit';
+
+/**
+ * The design tokens, defined once for light and dark on the outermost element. Each internal
+ * `--_x` falls back to a public `--panta-*` custom property, so a host restyles through those only.
+ * Sub-elements in the shadow tree inherit the `--_x` values.
+ */
+export const themeTokens = css`
+  :host {
+    --_font: var(--panta-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    --_font-size: var(--panta-font-size, 14px);
+    --_radius: var(--panta-radius, 8px);
+    --_space: var(--panta-spacing, 8px);
+    --_primary: var(--panta-color-primary, #4f46e5);
+    --_on-primary: var(--panta-color-on-primary, #ffffff);
+    --_danger: var(--panta-color-danger, #c62828);
+    --_success: var(--panta-color-success, #2e7d32);
+    --_bg: var(--panta-color-background, #ffffff);
+    --_surface: var(--panta-color-surface, #f7f7f9);
+    --_text: var(--panta-color-text, #1c1c24);
+    --_muted: var(--panta-color-text-muted, #5f6170);
+    --_border: var(--panta-color-border, #dcdce3);
+    --_focus: var(--panta-color-focus, #4f46e5);
+    color-scheme: light;
+  }
+
+  :host([theme='dark']) {
+    --_primary: var(--panta-color-primary, #a5b4fc);
+    --_on-primary: var(--panta-color-on-primary, #111827);
+    --_danger: var(--panta-color-danger, #ef9a9a);
+    --_success: var(--panta-color-success, #a5d6a7);
+    --_bg: var(--panta-color-background, #15151c);
+    --_surface: var(--panta-color-surface, #1f1f29);
+    --_text: var(--panta-color-text, #ececf1);
+    --_muted: var(--panta-color-text-muted, #a3a3b3);
+    --_border: var(--panta-color-border, #34343f);
+    --_focus: var(--panta-color-focus, #a5b4fc);
+    color-scheme: dark;
+  }
+
+  @media (prefers-color-scheme: dark) {
+    :host([theme='auto']),
+    :host(:not([theme])) {
+      --_primary: var(--panta-color-primary, #a5b4fc);
+      --_on-primary: var(--panta-color-on-primary, #111827);
+      --_danger: var(--panta-color-danger, #ef9a9a);
+      --_success: var(--panta-color-success, #a5d6a7);
+      --_bg: var(--panta-color-background, #15151c);
+      --_surface: var(--panta-color-surface, #1f1f29);
+      --_text: var(--panta-color-text, #ececf1);
+      --_muted: var(--panta-color-text-muted, #a3a3b3);
+      --_border: var(--panta-color-border, #34343f);
+      --_focus: var(--panta-color-focus, #a5b4fc);
+      color-scheme: dark;
+    }
+  }
+`;
+
+/** Buttons, fields and helpers every part of the element draws the same way. */
+export const controlStyles = css`
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+
+  button,
+  input,
+  select {
+    font: inherit;
+    color: inherit;
+  }
+
+  .button {
+    display: inline-flex;
+    align-items: center;
+    gap: calc(var(--_space) / 2);
+    padding: calc(var(--_space) * 0.75) calc(var(--_space) * 1.5);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    cursor: pointer;
+  }
+
+  .button.primary {
+    background: var(--_primary);
+    border-color: var(--_primary);
+    color: var(--_on-primary);
+  }
+
+  .button.danger {
+    background: var(--_danger);
+    border-color: var(--_danger);
+    color: var(--_on-primary);
+  }
+
+  .button:disabled {
+    opacity: 0.55;
+    cursor: not-allowed;
+  }
+
+  :focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 2px;
+  }
+
+  .field {
+    display: grid;
+    gap: calc(var(--_space) / 2);
+  }
+
+  .field input,
+  .field select,
+  input[type='search'],
+  select {
+    padding: calc(var(--_space) * 0.75);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+  }
+
+  .field [aria-invalid='true'] {
+    border-color: var(--_danger);
+  }
+
+  .field-error,
+  .reason {
+    color: var(--_danger);
+    font-size: 0.9em;
+  }
+
+  .hint {
+    color: var(--_muted);
+    font-size: 0.9em;
+  }
+`;

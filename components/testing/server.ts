@@ -1,0 +1,22 @@
+/**
+ * Browser-side access to the real server the test runner started (web-test-runner.config.mjs):
+ * each test asks for a fresh workspace, so tests never see each other's users.
+ */
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { Fixture, FixtureRequest } from '../../server/testing/browser-fixtures.ts';
+import type { Me } from '../../shared/schemas.ts';
+
+export type { Fixture, FixtureRequest };
+
+export function createFixture(request: FixtureRequest = {}): Promise<Fixture> {
+  return executeServerCommand<Fixture, FixtureRequest>('panta:fixture', request);
+}
+
+/** What session.me answers for a token, asked from the server side. */
+export function sessionFor(token: string): Promise<{ me?: Me; error?: string }> {
+  return executeServerCommand('panta:me', { token });
+}
+
+export function advanceServerClock(by: { seconds?: number; minutes?: number; days?: number }): Promise<{ now: string }> {
+  return executeServerCommand('panta:advance-clock', by);
+}

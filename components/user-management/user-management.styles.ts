@@ -1,0 +1,238 @@
+import { css } from 'lit';
+import { controlStyles, themeTokens } from '../styles/tokens.ts';
+
+export default [
+  themeTokens,
+  controlStyles,
+  css`
+    :host {
+      display: block;
+      position: relative;
+      font-family: var(--_font);
+      font-size: var(--_font-size);
+      color: var(--_text);
+      background: var(--_bg);
+    }
+
+    :host([hidden]) {
+      display: none;
+    }
+
+    .base {
+      display: grid;
+      gap: calc(var(--_space) * 2);
+      padding: calc(var(--_space) * 2);
+    }
+
+    header {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: var(--_space);
+    }
+
+    h2 {
+      margin: 0;
+      font-size: 1.3em;
+    }
+
+    .kpis {
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr));
+      gap: var(--_space);
+    }
+
+    .kpi {
+      display: grid;
+      gap: calc(var(--_space) / 2);
+      padding: calc(var(--_space) * 1.5);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      background: var(--_surface);
+    }
+
+    .kpi-label {
+      color: var(--_muted);
+    }
+
+    .kpi-value {
+      font-size: 1.6em;
+      font-weight: 600;
+    }
+
+    [role='tablist'] {
+      display: flex;
+      flex-wrap: wrap;
+      gap: var(--_space);
+      border-bottom: 1px solid var(--_border);
+    }
+
+    [role='tab'] {
+      display: inline-flex;
+      align-items: center;
+      gap: calc(var(--_space) / 2);
+      padding: var(--_space) calc(var(--_space) * 1.5);
+      border: 0;
+      border-bottom: 2px solid transparent;
+      background: none;
+      cursor: pointer;
+    }
+
+    [role='tab'][aria-selected='true'] {
+      border-bottom-color: var(--_primary);
+      font-weight: 600;
+    }
+
+    .count {
+      min-width: 1.5em;
+      padding: 0 calc(var(--_space) / 2);
+      border-radius: 999px;
+      background: var(--_surface);
+      border: 1px solid var(--_border);
+      font-size: 0.85em;
+      text-align: center;
+    }
+
+    .toolbar {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: end;
+      gap: var(--_space);
+    }
+
+    .toolbar .field:first-child {
+      flex: 1 1 14rem;
+    }
+
+    .bulk {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: var(--_space);
+      padding: var(--_space);
+      border-radius: var(--_radius);
+      background: var(--_surface);
+    }
+
+    .table-wrap {
+      overflow-x: auto;
+    }
+
+    table {
+      width: 100%;
+      border-collapse: collapse;
+    }
+
+    th,
+    td {
+      padding: var(--_space);
+      border-bottom: 1px solid var(--_border);
+      text-align: start;
+      vertical-align: top;
+    }
+
+    th {
+      color: var(--_muted);
+      font-weight: 600;
+      white-space: nowrap;
+    }
+
+    th button {
+      border: 0;
+      background: none;
+      font-weight: inherit;
+      color: inherit;
+      cursor: pointer;
+      padding: 0;
+    }
+
+    .badge {
+      display: inline-block;
+      padding: 0 var(--_space);
+      border-radius: 999px;
+      border: 1px solid var(--_border);
+      font-size: 0.85em;
+    }
+
+    .badge.admin {
+      border-color: var(--_primary);
+      color: var(--_primary);
+    }
+
+    .state {
+      display: grid;
+      gap: 2px;
+    }
+
+    .state .expired {
+      color: var(--_danger);
+    }
+
+    .actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: calc(var(--_space) / 2);
+      align-items: center;
+    }
+
+    .actions .button {
+      padding: calc(var(--_space) / 2) var(--_space);
+    }
+
+    .actions .button[aria-disabled='true'] {
+      opacity: 0.55;
+      cursor: not-allowed;
+    }
+
+    .message {
+      padding: calc(var(--_space) * 3);
+      text-align: center;
+      color: var(--_muted);
+    }
+
+    .pagination {
+      display: flex;
+      align-items: center;
+      justify-content: flex-end;
+      gap: var(--_space);
+    }
+
+    .access-denied {
+      padding: calc(var(--_space) * 3);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      background: var(--_surface);
+    }
+
+    .toasts {
+      position: fixed;
+      inset-block-end: calc(var(--_space) * 2);
+      inset-inline-end: calc(var(--_space) * 2);
+      display: grid;
+      gap: var(--_space);
+      z-index: 10;
+    }
+
+    .toast {
+      display: flex;
+      align-items: center;
+      gap: var(--_space);
+      padding: var(--_space) calc(var(--_space) * 1.5);
+      border-radius: var(--_radius);
+      background: var(--_surface);
+      border: 1px solid var(--_border);
+      border-inline-start: 4px solid var(--_success);
+      box-shadow: 0 4px 12px rgb(0 0 0 / 0.15);
+    }
+
+    .toast.error {
+      border-inline-start-color: var(--_danger);
+    }
+
+    .toast button {
+      border: 0;
+      background: none;
+      cursor: pointer;
+    }
+  `,
+];

@@ -1,0 +1,129 @@
+/**
+ * Fixtures for the element's browser tests: the test runner starts one real server and the tests
+ * ask it, through `executeServerCommand`, for a fresh workspace each, so that tests never share data.
+ * Only functions present in harness.ts are used; nothing here reaches around the API except the
+ * clock and the outbox, which tests drive by hand.
+ */
+import type { Role } from '../../shared/constants.ts';
+import { addActiveUser, seedWorkspace, startTestServer, type TestServer } from './harness.ts';
+
+export interface PersonSpec {
+  email: string;
+  firstName?: string;
+  lastName?: string;
+  role?: Role;
+}
+
+export interface FixtureRequest {
+  /** A second active admin besides the signed-in owner. */
+  secondAdmin?: boolean;
+  /** An active standard user with a session of their own. */
+  standardUser?: boolean;
+  /** More active users (invited and accepted). */
+  active?: PersonSpec[];
+  /** Pending invitations. */
+  pending?: PersonSpec[];
+  /** Active users that are then deleted (Recently deleted). */
+  deleted?: PersonSpec[];
+}
+
+export interface FixturePerson {
+  id: string;
+  email: string;
+  token?: string;
+}
+
+export interface Fixture {
+  apiUrl: string;
+  workspaceId: string;
+  admin: Required<FixturePerson>;
+  secondAdmin?: Required<FixturePerson>;
+  user?: Required<FixturePerson>;
+  active: Required<FixturePerson>[];
+  pending: FixturePerson[];
+  deleted: Required<FixturePerson>[];
+}
+
+/** Names for the test runner's server commands. */
+export const FIXTURE_COMMANDS = {
+  create: 'panta:fixture',
+  me: 'panta:me',
+  advanceClock: 'panta:advance-clock',
+} as const;
+
+interface CommandContext {
+  command: string;
+  payload: unknown;
+}
+
+let workspaceCounter = 0;
+
+export async function createFixture(server: TestServer, request: FixtureRequest = {}): Promise<Fixture> {
+  workspaceCounter += 1;
+  const name = `Workspace${workspaceCounter}`;
+  const { workspaceId, admin } = await seedWorkspace(server, name, `owner@ws${workspaceCounter}.test`);
+  const person = (p: { id: string; email: string; token: string }) => ({ id: p.id, email: p.email, token: p.token });
+  const activate = async (spec: PersonSpec) =>
+    person(
+      await addActiveUser(server, admin, spec.email, spec.role ?? 'user', {
+        firstName: spec.firstName ?? 'Test',
+        lastName: spec.lastName ?? 'Person',
+      }),
+    );
+
+  const fixture: Fixture = { apiUrl: server.apiUrl, workspaceId, admin: person(admin), active: [], pending: [], deleted: [] };
+  if (request.secondAdmin) {
+    fixture.secondAdmin = await activate({ email: 'second.admin@example.test', firstName: 'Sam', lastName: 'Second', role: 'admin' });
+  }
+  if (request.standardUser) {
+    fixture.user = await activate({ email: 'standard.user@example.test', firstName: 'Uma', lastName: 'User', role: 'user' });
+  }
+  for (const spec of request.active ?? []) fixture.active.push(await activate(spec));
+  for (const spec of request.pending ?? []) {
+    const invited = await admin.client.users.invite.mutate({
+      email: spec.email,
+      firstName: spec.firstName ?? '',
+      lastName: spec.lastName ?? '',
+      role: spec.role ?? 'user',
+    });
+    fixture.pending.push({ id: invited.id, email: invited.email });
+  }
+  const toDelete = [];
+  for (const spec of request.deleted ?? []) toDelete.push(await activate(spec));
+  if (toDelete.length > 0) await admin.client.users.delete.mutate({ ids: toDelete.map((p) => p.id) });
+  fixture.deleted = toDelete;
+  await server.app.management.flushOutbox();
+  return fixture;
+}
+
+/** A @web/test-runner plugin that answers the fixture commands from the browser. */
+export function fixtureCommandsPlugin(getServer: () => TestServer) {
+  return {
+    name: 'panta-fixtures',
+    async executeCommand({ command, payload }: CommandContext): Promise<unknown> {
+      const server = getServer();
+      switch (command) {
+        case FIXTURE_COMMANDS.create:
+          return createFixture(server, (payload ?? {}) as FixtureRequest);
+        case FIXTURE_COMMANDS.me: {
+          const { token } = payload as { token: string };
+          try {
+            return { me: await server.client(token).session.me.query() };
+          } catch (error) {
+            return { error: String((error as { data?: { code?: string } }).data?.code ?? error) };
+          }
+        }
+        case FIXTURE_COMMANDS.advanceClock: {
+          server.clock.advance(payload as { seconds?: number; minutes?: number });
+          return { now: server.clock.now().toISOString() };
+        }
+        default:
+          return undefined;
+      }
+    },
+  };
+}
+
+export async function startBrowserTestServer(corsOrigins: string[]) {
+  return startTestServer({ corsOrigins });
+}
