@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ListUsersInput } from '../../shared/schemas.ts';
+import { getSummary } from '../services/users.ts';
+import { rejectsWith, unknownId } from '../testing/assertions.ts';
+import { addActiveUser, type SeededPerson, seedWorkspace, startTestServer, type TestServer } from '../testing/harness.ts';
+
+describe('users.list and users.summary', () => {
+  let server: TestServer;
+  let admin: SeededPerson;
+  /** Emails, by the name used in the tests. */
+  const people = {
+    olivia: 'owner@list.test',
+    juergen: 'juergen.mueller@list.test',
+    anna: 'anna@list.test',
+    percy: 'percy@list.test',
+    cecil: 'cecil@list.test',
+    zoe: 'a_b@list.test',
+    xavier: 'axb@list.test',
+    eve: 'eve@list.test',
+    dora: 'dora@list.test',
+  };
+
+  before(async () => {
+    server = await startTestServer();
+    ({ admin } = await seedWorkspace(server, 'List', people.olivia));
+    // Invited a minute apart, so that the invited date orders them.
+    const later = () => server.clock.advance({ minutes: 1 });
+    later();
+    await addActiveUser(server, admin, people.juergen, 'user', { firstName: 'Jürgen', lastName: 'Müller' });
+    later();
+    await addActiveUser(server, admin, people.anna, 'admin', { firstName: 'Anna', lastName: 'Schmidt' });
+    later();
+    await addActiveUser(server, admin, people.percy, 'user', { firstName: 'Percy', lastName: '50%' });
+    later();
+    await addActiveUser(server, admin, people.cecil, 'user', { firstName: 'Cecil', lastName: '50 Cent' });
+    later();
+    await admin.client.users.invite.mutate({ email: people.zoe, firstName: 'Zoë', lastName: 'Zimmer' });
+    later();
+    await admin.client.users.invite.mutate({ email: people.xavier, firstName: 'Xavier', lastName: 'Axb', role: 'admin' });
+    later();
+    const eve = await admin.client.users.invite.mutate({ email: people.eve, firstName: 'Eve', lastName: 'Early' });
+    const dora = await admin.client.users.invite.mutate({ email: people.dora, firstName: 'Dora', lastName: 'Dent' });
+    await admin.client.users.delete.mutate({ ids: [eve.id] });
+    later();
+    await admin.client.users.delete.mutate({ ids: [dora.id] });
+  });
+  after(() => server.close());
+
+  async function emails(input: ListUsersInput) {
+    const list = await admin.client.users.list.query(input);
+    assert.equal(list.items.length, Math.min(list.total, list.limit), 'one page of the total');
+    return list.items.map((item) => item.email);
+  }
+
+  describe('tabs', () => {
+    it('each tab lists its users with the total', async () => {
+      const active = await admin.client.users.list.query({ tab: 'active' });
+      assert.equal(active.total, 5);
+      assert.ok(active.items.every((item) => item.state === 'active' && item.status === 'active'));
+      const pending = await admin.client.users.list.query({ tab: 'pending' });
+      assert.deepEqual(pending.items.map((item) => item.email).sort(), [people.zoe, people.xavier].sort());
+      assert.ok(pending.items.every((item) => item.state === 'pending' && item.invitationExpiresAt));
+      const deleted = await admin.client.users.list.query({ tab: 'deleted' });
+      assert.deepEqual(deleted.items.map((item) => item.email).sort(), [people.dora, people.eve].sort());
+      assert.ok(deleted.items.every((item) => item.state === 'deleted' && item.deletedAt && item.purgeAt && item.deletedBy?.id === admin.id));
+    });
+
+    it('the summary counts match the tabs and the KPIs reconcile', async () => {
+      const summary = await admin.client.users.summary.query();
+      assert.deepEqual(summary.counts, { active: 5, pending: 2, deleted: 2 });
+      // Invited = pending + active (deleted excluded); Completed = active; rate = 5/7 with one decimal.
+      assert.deepEqual(summary.kpis, { invited: 7, completed: 5, pending: 2, completionRate: 71.4 });
+      assert.equal(summary.invitationTtlDays, 7);
+    });
+
+    it('the completion rate is 0 when nobody is invited', async () => {
+      const empty = { id: unknownId(), workspaceId: unknownId(), email: 'x@y.test', firstName: '', lastName: '', role: 'admin', status: 'active', sessionId: null } as const;
+      const summary = await getSummary(server.deps, empty);
+      assert.deepEqual(summary.kpis, { invited: 0, completed: 0, pending: 0, completionRate: 0 });
+    });
+  });
+
+  describe('search', () => {
+    it('ignores case and accents', async () => {
+      assert.deepEqual(await emails({ tab: 'active', search: 'muller' }), [people.juergen]);
+      assert.deepEqual(await emails({ tab: 'active', search: 'MÜLLER' }), [people.juergen]);
+      assert.deepEqual(await emails({ tab: 'active', search: 'jürgen' }), [people.juergen]);
+      assert.deepEqual(await emails({ tab: 'pending', search: 'zoe' }), [people.zoe]);
+      assert.deepEqual(await emails({ tab: 'pending', search: 'ZOË' }), [people.zoe]);
+    });
+
+    it('runs over first name, last name and email', async () => {
+      assert.deepEqual(await emails({ tab: 'active', search: 'anna' }), [people.anna]);
+      assert.deepEqual(await emails({ tab: 'active', search: 'schmidt' }), [people.anna]);
+      assert.deepEqual(await emails({ tab: 'active', search: 'cecil@list' }), [people.cecil]);
+    });
+
+    it('every word must match, in any field', async () => {
+      assert.deepEqual(await emails({ tab: 'active', search: '  jurgen   muller ' }), [people.juergen]);
+      assert.deepEqual(await emails({ tab: 'active', search: 'muller jurgen' }), [people.juergen]);
+      assert.deepEqual(await emails({ tab: 'active', search: 'anna list.test' }), [people.anna]);
+      assert.deepEqual(await emails({ tab: 'active', search: 'jurgen schmidt' }), []);
+    });
+
+    it('treats % and _ as the characters they are, not as wildcards', async () => {
+      assert.deepEqual(await emails({ tab: 'active', search: '50%' }), [people.percy]);
+      assert.deepEqual(await emails({ tab: 'active', search: '%' }), [people.percy]);
+      assert.deepEqual(await emails({ tab: 'pending', search: 'a_b' }), [people.zoe]);
+      assert.deepEqual(await emails({ tab: 'pending', search: '_' }), [people.zoe]);
+      assert.deepEqual(await emails({ tab: 'active', search: '\\' }), []);
+    });
+
+    it('searches the tab it is given, and the total follows the search', async () => {
+      assert.deepEqual(await emails({ tab: 'active', search: 'dora' }), []);
+      assert.deepEqual(await emails({ tab: 'deleted', search: 'dora' }), [people.dora]);
+      const list = await admin.client.users.list.query({ tab: 'active', search: '50', limit: 1 });
+      assert.equal(list.total, 2);
+      assert.equal(list.items.length, 1);
+    });
+
+    it('refuses a search longer than 100 characters', async () => {
+      const error = await rejectsWith(admin.client.users.list.query({ tab: 'active', search: 'a'.repeat(101) }), { code: 'BAD_REQUEST' });
+      assert.ok(error.data.fieldErrors?.search);
+    });
+  });
+
+  it('filters by role', async () => {
+    assert.deepEqual((await emails({ tab: 'active', role: 'admin' })).sort(), [people.anna, people.olivia].sort());
+    assert.deepEqual((await emails({ tab: 'active', role: 'user' })).sort(), [people.cecil, people.juergen, people.percy].sort());
+    assert.equal((await emails({ tab: 'active', role: 'all' })).length, 5);
+    assert.deepEqual(await emails({ tab: 'pending', role: 'admin' }), [people.xavier]);
+    assert.equal((await admin.client.users.list.query({ tab: 'active', role: 'admin', search: 'anna' })).total, 1);
+  });
+
+  describe('sort', () => {
+    const byName = ['anna', 'cecil', 'juergen', 'olivia', 'percy'] as const;
+    const byEmail = ['anna', 'cecil', 'juergen', 'olivia', 'percy'] as const;
+    const byInvitedAt = ['olivia', 'juergen', 'anna', 'percy', 'cecil'] as const;
+    const names = (keys: readonly (keyof typeof people)[]) => keys.map((key) => people[key]);
+
+    it('by name, the default, both directions', async () => {
+      assert.deepEqual(await emails({ tab: 'active' }), names(byName));
+      assert.deepEqual(await emails({ tab: 'active', sort: { by: 'name' } }), names(byName));
+      assert.deepEqual(await emails({ tab: 'active', sort: { by: 'name', direction: 'desc' } }), names(byName).reverse());
+    });
+
+    it('by email, both directions', async () => {
+      assert.deepEqual(await emails({ tab: 'active', sort: { by: 'email', direction: 'asc' } }), names(byEmail));
+      assert.deepEqual(await emails({ tab: 'active', sort: { by: 'email', direction: 'desc' } }), names(byEmail).reverse());
+    });
+
+    it('by role, both directions, then by name', async () => {
+      assert.deepEqual(await emails({ tab: 'active', sort: { by: 'role', direction: 'asc' } }), names(['anna', 'olivia', 'cecil', 'juergen', 'percy']));
+      assert.deepEqual(await emails({ tab: 'active', sort: { by: 'role', direction: 'desc' } }), names(['cecil', 'juergen', 'percy', 'anna', 'olivia']));
+    });
+
+    it('by invited date, both directions', async () => {
+      assert.deepEqual(await emails({ tab: 'active', sort: { by: 'invitedAt', direction: 'asc' } }), names(byInvitedAt));
+      assert.deepEqual(await emails({ tab: 'active', sort: { by: 'invitedAt', direction: 'desc' } }), names(byInvitedAt).reverse());
+    });
+
+    it('by deleted date, both directions', async () => {
+      assert.deepEqual(await emails({ tab: 'deleted', sort: { by: 'name' } }), [people.dora, people.eve]);
+      assert.deepEqual(await emails({ tab: 'deleted', sort: { by: 'deletedAt', direction: 'asc' } }), [people.eve, people.dora]);
+      assert.deepEqual(await emails({ tab: 'deleted', sort: { by: 'deletedAt', direction: 'desc' } }), [people.dora, people.eve]);
+    });
+  });
+
+  describe('paging', () => {
+    it('offset and limit walk through the whole tab, each page with the same total', async () => {
+      const all = await emails({ tab: 'active' });
+      const walked: string[] = [];
+      for (let offset = 0; offset < 6; offset += 2) {
+        const page = await admin.client.users.list.query({ tab: 'active', offset, limit: 2 });
+        assert.equal(page.total, 5);
+        assert.equal(page.offset, offset);
+        assert.equal(page.limit, 2);
+        walked.push(...page.items.map((item) => item.email));
+      }
+      assert.deepEqual(walked, all);
+      const beyond = await admin.client.users.list.query({ tab: 'active', offset: 10 });
+      assert.deepEqual(beyond.items, []);
+      assert.equal(beyond.total, 5);
+    });
+
+    it('defaults to 25 a page and accepts up to 100', async () => {
+      assert.equal((await admin.client.users.list.query({ tab: 'active' })).limit, 25);
+      assert.equal((await admin.client.users.list.query({ tab: 'active', limit: 100 })).limit, 100);
+    });
+
+    it('refuses a limit above 100, below 1, or a negative offset', async () => {
+      for (const [input, field] of [
+        [{ limit: 101 }, 'limit'],
+        [{ limit: 0 }, 'limit'],
+        [{ limit: 2.5 }, 'limit'],
+        [{ offset: -1 }, 'offset'],
+      ] as const) {
+        const error = await rejectsWith(admin.client.users.list.query({ tab: 'active', ...input }), { code: 'BAD_REQUEST' });
+        assert.ok(error.data.fieldErrors?.[field], `no field error for ${field} in ${JSON.stringify(error.data)}`);
+      }
+    });
+  });
+});
