@@ -43,6 +43,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     // A slow client is cut off instead of holding a connection for ever.
     requestTimeout: 30_000,
     bodyLimit: 1024 * 1024,
+    // A batched tRPC call names every procedure in one path segment (`users.list,users.summary`);
+    // Fastify's default of 100 characters would refuse batches of more than a few calls.
+    routerOptions: { maxParamLength: 5000 },
   });
   const management = new UserManagement({
     db: database.db,

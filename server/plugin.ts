@@ -19,6 +19,8 @@ export interface PantaPluginOptions {
 /**
  * Serves the user-management tRPC router under the prefix the host registers it with:
  * `app.register(pantaUserManagement, { prefix: '/api/users', management })`.
+ * A host that batches calls creates its Fastify app with `routerOptions: { maxParamLength: 5000 }`,
+ * as `buildServer` does: a batch names all its procedures in one path segment.
  */
 export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async (app, options) => {
   const { management } = options;
