@@ -2,38 +2,73 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
-import type { UserManagement } from '../server/user-management.ts';
+import { sql } from 'kysely';
+import type { DevMailbox } from '../server/mail/mailer.ts';
+import { seedIfEmpty } from '../server/seed.ts';
 import { createSession } from '../server/services/sessions.ts';
+import type { UserManagement } from '../server/user-management.ts';
 
 export interface DemoRoutesOptions {
   management: UserManagement;
+  /** The development mailbox the server sends invitations to, shown in the demo's mailbox panel. */
+  mailbox?: DevMailbox;
   /** The built demo pages (`vite build`). */
   root?: string;
 }
 
+/** The people of the seeded workspace the "Signed in as" switcher can become. */
+export const DEMO_PERSONAS = {
+  admin: 'admin@example.com',
+  'second-admin': 'jonas.becker@example.com',
+  'standard-user': 'lena.mueller@example.com',
+  'deleted-user': 'ruediger.vogel@example.com',
+} as const;
+export type DemoPersona = keyof typeof DEMO_PERSONAS;
+
+const TABLES_IN_DELETE_ORDER = ['outbox', 'audit_log', 'sessions', 'invitations', 'users', 'workspaces'] as const;
+
 /**
- * The demo host: its pages, the accept page invitation links open, and a sign-in as the seeded
- * admin. Registered only in demo mode by server/main.ts, never by the library's plugin.
+ * The demo host: its pages, the accept page invitation links open, a sign-in as any seeded
+ * persona, the development mailbox, and a reset. Registered only in demo mode by server/main.ts,
+ * never by the library's plugin.
  */
 export const demoRoutes: FastifyPluginAsync<DemoRoutesOptions> = async (app, options) => {
+  const { deps } = options.management;
   const root = options.root ?? resolve(import.meta.dirname, '../dist/demo');
-  if (!existsSync(resolve(root, 'index.html'))) {
+  if (existsSync(resolve(root, 'index.html'))) {
+    await app.register(fastifyStatic, { root, index: 'index.html' });
+    app.get('/accept', (_request, reply) => reply.header('referrer-policy', 'no-referrer').sendFile('accept.html'));
+  } else {
     app.log.warn(`No demo build in ${root}: run \`npm run build\` to serve the demo page`);
-    return;
   }
-  await app.register(fastifyStatic, { root, index: 'index.html' });
-  app.get('/accept', (_request, reply) => reply.header('referrer-policy', 'no-referrer').sendFile('accept.html'));
 
-  app.post('/demo/session', async (_request, reply) => {
-    const { db } = options.management.deps;
-    const admin = await db
-      .selectFrom('users')
-      .selectAll()
-      .where('email_normalized', '=', 'admin@example.com')
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
-    if (!admin) return reply.code(404).send({ error: 'The demo admin is gone: reset the demo data' });
-    const session = await createSession(db, options.management.deps, admin);
-    return { token: session.token, email: admin.email, expiresAt: session.expiresAt };
+  /** Signs in as a persona with a real session, whatever their state: a deleted user's session shows access enforced. */
+  app.post<{ Body: { as?: string } }>('/demo/session', async (request, reply) => {
+    const persona = (request.body?.as ?? 'admin') as DemoPersona;
+    const email = DEMO_PERSONAS[persona];
+    if (!email) return reply.code(400).send({ error: `Unknown persona; choose one of ${Object.keys(DEMO_PERSONAS).join(', ')}` });
+    const user = await deps.db.selectFrom('users').selectAll().where('email_normalized', '=', email).executeTakeFirst();
+    if (!user) return reply.code(404).send({ error: `${email} is no longer in the workspace: reset the demo data` });
+    const session = await createSession(deps.db, deps, user);
+    return { token: session.token, email: user.email, persona, expiresAt: session.expiresAt };
+  });
+
+  app.get('/demo/mailbox', async () => ({
+    messages: (options.mailbox?.messages ?? []).map(({ id, to, subject, text, sentAt }) => ({
+      id,
+      to,
+      subject,
+      sentAt,
+      link: /https?:\/\/\S+#token=[\w-]+/.exec(text)?.[0] ?? null,
+    })),
+  }));
+
+  app.post('/demo/reset', async () => {
+    await deps.db.transaction().execute(async (trx) => {
+      for (const table of TABLES_IN_DELETE_ORDER) await sql`delete from ${sql.table(table)}`.execute(trx);
+    });
+    options.mailbox?.clear();
+    await seedIfEmpty(deps);
+    return { ok: true };
   });
 };

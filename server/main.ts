@@ -1,27 +1,25 @@
+import { demoRoutes } from '../demo/routes.ts';
 import { buildServer } from './app.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { DevMailbox } from './mail/mailer.ts';
-import { demoRoutes } from '../demo/routes.ts';
 import { seedIfEmpty } from './seed.ts';
 
 const config = loadConfig();
 const database = await openDatabase(config.databaseUrl);
-const mailer = config.smtpUrl ? undefined : new DevMailbox();
+const mailbox = config.smtpUrl ? undefined : new DevMailbox();
 const app = await buildServer({
   config,
   database,
-  mailer,
+  mailer: mailbox,
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
 });
 app.addHook('onClose', () => database.close());
 
 if (!config.production) {
-  await app.register(demoRoutes, { management: app.management });
+  await app.register(demoRoutes, { management: app.management, mailbox });
   const seeded = await seedIfEmpty(app.management.deps);
-  if (seeded) {
-    app.log.info(`Seeded a demo workspace. Sign in as ${seeded.email} with: Authorization: Bearer ${seeded.sessionToken}`);
-  }
+  if (seeded) app.log.info(`Seeded a demo workspace; its admin is ${seeded.email}`);
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

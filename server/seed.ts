@@ -3,7 +3,7 @@ import { ManualClock } from './clock.ts';
 import type { Deps } from './deps.ts';
 import type { Caller } from './services/actor.ts';
 import { acceptInvitation } from './services/invitations.ts';
-import { createSession, loadCaller } from './services/sessions.ts';
+import { loadCaller } from './services/sessions.ts';
 import { deleteUsersSoftly, inviteUser } from './services/users.ts';
 import { createWorkspace } from './services/workspaces.ts';
 
@@ -57,8 +57,15 @@ const PEOPLE: Person[] = [
   { first: 'Janek', last: 'Nowak', fate: 'pending' },
 ];
 
+const ASCII_SPELLING: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss', ø: 'o', ı: 'i' };
+
+/** Company addresses spell names in ASCII: Müller becomes mueller, Zoë zoe. */
 const emailOf = (person: Pick<Person, 'first' | 'last'>) =>
-  `${person.first}.${person.last}@example.com`.toLowerCase();
+  `${person.first}.${person.last}@example.com`
+    .toLowerCase()
+    .replace(/[äöüßøı]/g, (char) => ASCII_SPELLING[char] ?? char)
+    .normalize('NFKD')
+    .replace(/[^\x00-\x7f]/g, '');
 
 /**
  * On a database without any workspace, creates a demo workspace of about 40 people whose history
@@ -66,7 +73,7 @@ const emailOf = (person: Pick<Person, 'first' | 'last'>) =>
  * Everything goes through the real services on a clock that walks forward, so the audit log, the
  * outbox and the KPIs are what real use would have produced. Development only.
  */
-export async function seedIfEmpty(deps: Deps): Promise<{ email: string; sessionToken: string } | null> {
+export async function seedIfEmpty(deps: Deps): Promise<{ email: string } | null> {
   const existing = await deps.db.selectFrom('workspaces').select('id').limit(1).executeTakeFirst();
   if (existing) return null;
 
@@ -116,8 +123,7 @@ export async function seedIfEmpty(deps: Deps): Promise<{ email: string; sessionT
   // Clear the payloads of seeded history so no token lingers in the outbox.
   await deps.db.updateTable('outbox').set({ payload: null, dropped_at: now.toISOString() }).where('delivered_at', 'is', null).execute();
 
-  const session = await createSession(deps.db, deps, owner);
-  return { email: owner.email, sessionToken: session.token };
+  return { email: owner.email };
 }
 
 /** The token of a user's open invitation, read from the outbox before it is delivered. */
