@@ -1,27 +1,432 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../index.ts';
+import { addUserDialog, confirmDialog, editUserDialog } from '../testing/dialogs.ts';
+import { action, emails, kpi, loaded, part, parts, root, rowFor, rows, tab, tabCount, text, typeInto, until } from '../testing/element.ts';
+import { recordEvents } from '../testing/events.ts';
+import { advanceServerClock, createFixture, sessionFor } from '../testing/server.ts';
 import type { PantaUserManagement } from './user-management.ts';
-import { createFixture } from '../testing/server.ts';
-import { kpi, loaded, rowFor, tabCount, text, part, root } from '../testing/element.ts';
 
-async function mount(apiUrl: string, token?: string, attrs: { lang?: string } = {}) {
-  const element = await fixture<PantaUserManagement>(
-    html`<panta-user-management api-url=${apiUrl} lang=${attrs.lang ?? 'en'} .token=${token}></panta-user-management>`,
-  );
-  return element;
+const ALL_EVENTS = [
+  'panta-ready',
+  'panta-user-invited',
+  'panta-user-updated',
+  'panta-user-deleted',
+  'panta-user-restored',
+  'panta-user-purged',
+  'panta-invitation-resent',
+  'panta-unauthorized',
+  'panta-error',
+  'panta-request-delete',
+  'panta-request-purge',
+] as const;
+
+async function mount(apiUrl: string, token: string | undefined, options: { lang?: string; pageSize?: number } = {}) {
+  const wrapper = await fixture<HTMLDivElement>(html`<div></div>`);
+  const events = recordEvents(wrapper, [...ALL_EVENTS]);
+  const element = document.createElement('panta-user-management');
+  element.setAttribute('api-url', apiUrl);
+  if (options.lang) element.setAttribute('lang', options.lang);
+  if (options.pageSize) element.setAttribute('page-size', String(options.pageSize));
+  element.token = token;
+  wrapper.append(element);
+  return { element, events };
 }
 
+async function mountLoaded(apiUrl: string, token: string, options: { lang?: string; pageSize?: number } = {}) {
+  const mounted = await mount(apiUrl, token, options);
+  await loaded(mounted.element);
+  return mounted;
+}
+
+async function openTab(element: PantaUserManagement, name: 'active' | 'pending' | 'deleted') {
+  tab(element, name).click();
+  await until(() => tab(element, name).getAttribute('aria-selected') === 'true' && !part(root(element), 'table')!.matches('[aria-busy="true"]'));
+}
+
+const selectRow = (element: PantaUserManagement, email: string) => {
+  const checkbox = rowFor(element, email)!.querySelector<HTMLInputElement>('input[type="checkbox"]')!;
+  checkbox.click();
+};
+
+const toastTexts = (element: PantaUserManagement) => parts(root(element), 'toast').map((toast) => text(toast));
+
 describe('<panta-user-management>', () => {
-  it('loads KPIs, tab counts and the signed-in admin marked "You"', async () => {
-    const f = await createFixture({ pending: [{ email: 'p@example.test', firstName: 'Pia', lastName: 'Pending' }] });
-    const element = await mount(f.apiUrl, f.admin.token);
-    await loaded(element);
-    expect(kpi(element, 'invited')).to.equal('2');
+  it('loads KPIs, tab counts and the table, and fires panta-ready once', async () => {
+    const f = await createFixture({
+      standardUser: true,
+      pending: [{ email: 'pia@example.test', firstName: 'Pia', lastName: 'Pending' }],
+      deleted: [{ email: 'dora@example.test', firstName: 'Dora', lastName: 'Deleted' }],
+    });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    expect(kpi(element, 'invited')).to.equal('3');
+    expect(kpi(element, 'completed')).to.equal('2');
     expect(kpi(element, 'pending')).to.equal('1');
-    expect(tabCount(element, 'active')).to.equal('1');
-    expect(tabCount(element, 'pending')).to.equal('1');
+    expect(kpi(element, 'completion-rate')).to.equal('66.7%');
+    expect([tabCount(element, 'active'), tabCount(element, 'pending'), tabCount(element, 'deleted')]).to.deep.equal(['2', '1', '1']);
+    expect(emails(element)).to.deep.equal([f.admin.email, 'standard.user@example.test']);
+    await until(() => events.of('panta-ready').length === 1);
+    const ready = events.of('panta-ready')[0]!;
+    expect(ready.bubbles && ready.composed).to.equal(true);
+    expect(ready.detail.summary.counts).to.deep.equal({ active: 2, pending: 1, deleted: 1 });
+    expect(events.of('panta-ready')).to.have.length(1);
+  });
+
+  it('invites a user: the Pending count and the KPIs change, panta-user-invited fires once', async () => {
+    const f = await createFixture();
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    part<HTMLButtonElement>(root(element), 'add-button')!.click();
+    const dialog = addUserDialog(element);
+    await dialog.opened();
+    expect(dialog.field<HTMLSelectElement>('role').value).to.equal('user');
+    dialog.fill({ email: 'new.person@example.test', firstName: 'Nina', lastName: 'New' });
+    dialog.submit();
+    await dialog.closed();
+    await until(() => tabCount(element, 'pending') === '1' && kpi(element, 'invited') === '2');
+    expect(kpi(element, 'pending')).to.equal('1');
+    expect(kpi(element, 'completion-rate')).to.equal('50%');
+    expect(events.of('panta-user-invited')).to.have.length(1);
+    expect(events.of('panta-user-invited')[0]!.detail.user).to.include({ email: 'new.person@example.test', role: 'user', state: 'pending' });
+    expect(toastTexts(element).join(' ')).to.contain('Invitation sent to new.person@example.test');
+    await openTab(element, 'pending');
+    expect(emails(element)).to.deep.equal(['new.person@example.test']);
+    const state = text(part(rowFor(element, 'new.person@example.test')!, 'state'));
+    expect(state).to.contain('Invited').and.to.contain('Expires');
+  });
+
+  it('validates the invite form with the shared schema and shows the server conflict next to the email field', async () => {
+    const f = await createFixture({ pending: [{ email: 'taken@example.test' }] });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    part<HTMLButtonElement>(root(element), 'add-button')!.click();
+    const dialog = addUserDialog(element);
+    await dialog.opened();
+    dialog.submit();
+    await until(() => dialog.fieldError('email') === 'Enter an email address');
+    dialog.fill({ email: 'not-an-email' });
+    dialog.submit();
+    await until(() => dialog.fieldError('email') === 'Enter a valid email address');
+    expect(dialog.field('email').getAttribute('aria-invalid')).to.equal('true');
+    expect(events.of('panta-error')).to.have.length(0);
+
+    dialog.fill({ email: 'Taken@Example.test' });
+    dialog.submit();
+    await until(() => dialog.fieldError('email') === 'taken@example.test already has a pending invitation');
+    expect(dialog.isOpen()).to.equal(true);
+    expect(events.of('panta-error')).to.have.length(1);
+    expect(events.of('panta-error')[0]!.detail.data?.reason).to.equal('EMAIL_TAKEN_PENDING');
+    expect(events.of('panta-user-invited')).to.have.length(0);
+  });
+
+  it('has a Bulk import tab that says what it will do', async () => {
+    const f = await createFixture();
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    part<HTMLButtonElement>(root(element), 'add-button')!.click();
+    const dialog = addUserDialog(element);
+    await dialog.opened();
+    const bulkTab = dialog.scope().querySelector<HTMLButtonElement>('#mode-bulk')!;
+    bulkTab.click();
+    await until(() => part(dialog.scope(), 'bulk-import'));
+    expect(text(part(dialog.scope(), 'bulk-import'))).to.contain('Excel');
+  });
+
+  it('edits a role', async () => {
+    const f = await createFixture({ standardUser: true });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    action(rowFor(element, f.user!.email)!, 'edit').click();
+    const dialog = editUserDialog(element);
+    await dialog.opened();
+    expect(dialog.heading()).to.equal('Edit Uma User');
+    typeInto(dialog.field<HTMLSelectElement>('role'), 'admin');
+    dialog.submit();
+    await dialog.closed();
+    await until(() => text(part(rowFor(element, f.user!.email)!, 'role-badge')) === 'Admin');
+    expect(events.of('panta-user-updated')).to.have.length(1);
+    expect(events.of('panta-user-updated')[0]!.detail.user).to.include({ id: f.user!.id, role: 'admin' });
+  });
+
+  it('deletes after confirmation: the user is in Recently deleted and their session is gone', async () => {
+    const f = await createFixture({ standardUser: true });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    expect((await sessionFor(f.user!.token)).me?.user.email).to.equal(f.user!.email);
+
+    action(rowFor(element, f.user!.email)!, 'delete').click();
+    const dialog = confirmDialog(element);
+    await dialog.opened();
+    expect(events.of('panta-request-delete')).to.have.length(1);
+    expect(events.of('panta-request-delete')[0]!.cancelable).to.equal(true);
+    expect(dialog.message()).to.contain('lose access at once').and.to.contain('30 days');
+    dialog.confirm();
+    await until(() => tabCount(element, 'deleted') === '1' && tabCount(element, 'active') === '1');
+    expect(events.of('panta-user-deleted')).to.have.length(1);
+    expect(events.of('panta-user-deleted')[0]!.detail.ids).to.deep.equal([f.user!.id]);
+    expect(kpi(element, 'invited')).to.equal('1');
+
+    await openTab(element, 'deleted');
+    const row = rowFor(element, f.user!.email)!;
+    expect(text(part(row, 'state'))).to.contain('Deleted').and.to.match(/Purged in \d+ days?/);
+    expect((await sessionFor(f.user!.token)).me).to.equal(null);
+  });
+
+  it('lets the host veto a delete through panta-request-delete', async () => {
+    const f = await createFixture({ standardUser: true });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    element.addEventListener('panta-request-delete', (event) => event.preventDefault());
+    action(rowFor(element, f.user!.email)!, 'delete').click();
+    await until(() => events.of('panta-request-delete').length === 1);
+    expect(confirmDialog(element).isOpen()).to.equal(false);
+    expect(events.of('panta-user-deleted')).to.have.length(0);
+    expect(tabCount(element, 'deleted')).to.equal('0');
+  });
+
+  it('restores a deleted user with their previous role', async () => {
+    const f = await createFixture({ deleted: [{ email: 'ada@example.test', firstName: 'Ada', lastName: 'Admin', role: 'admin' }] });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    await openTab(element, 'deleted');
+    action(rowFor(element, 'ada@example.test')!, 'restore').click();
+    await until(() => tabCount(element, 'deleted') === '0' && tabCount(element, 'active') === '2');
+    expect(events.of('panta-user-restored')).to.have.length(1);
+    expect(events.of('panta-user-restored')[0]!.detail.results[0]).to.include({ email: 'ada@example.test', outcome: 'restored' });
+    await openTab(element, 'active');
+    expect(text(part(rowFor(element, 'ada@example.test')!, 'role-badge'))).to.equal('Admin');
+  });
+
+  it('deletes permanently after a confirmation that says it cannot be undone', async () => {
+    const f = await createFixture({ deleted: [{ email: 'gone@example.test', firstName: 'Gus', lastName: 'Gone' }] });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    await openTab(element, 'deleted');
+    action(rowFor(element, 'gone@example.test')!, 'purge').click();
+    const dialog = confirmDialog(element);
+    await dialog.opened();
+    expect(events.of('panta-request-purge')).to.have.length(1);
+    expect(dialog.message()).to.contain('cannot be undone');
+    dialog.confirm();
+    await until(() => tabCount(element, 'deleted') === '0');
+    await until(() => text(part(root(element), 'empty')) === 'No recently deleted users');
+    expect(events.of('panta-user-purged')).to.have.length(1);
+    expect(events.of('panta-user-purged')[0]!.detail.ids).to.deep.equal([f.deleted[0]!.id]);
+  });
+
+  it('searches on the server with accents folded: muller finds Müller', async () => {
+    const f = await createFixture({
+      active: [
+        { email: 'jurgen@example.test', firstName: 'Jürgen', lastName: 'Müller' },
+        { email: 'sam@example.test', firstName: 'Sam', lastName: 'Smith' },
+      ],
+    });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    expect(rows(element)).to.have.length(3);
+    typeInto(part<HTMLInputElement>(root(element), 'search')!, 'mu');
+    typeInto(part<HTMLInputElement>(root(element), 'search')!, 'mull');
+    typeInto(part<HTMLInputElement>(root(element), 'search')!, 'muller');
+    await until(() => rows(element).length === 1);
+    expect(emails(element)).to.deep.equal(['jurgen@example.test']);
+    expect(text(part(rows(element)[0]!, 'name'))).to.equal('Jürgen Müller');
+    await until(() => text(part(root(element), 'live-region')) === '1 users found');
+
+    typeInto(part<HTMLInputElement>(root(element), 'search')!, 'nobody-here');
+    await until(() => text(part(root(element), 'empty')) === 'No users match your search');
+  });
+
+  it('filters by role', async () => {
+    const f = await createFixture({ secondAdmin: true, standardUser: true });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    expect(rows(element)).to.have.length(3);
+    typeInto(part<HTMLSelectElement>(root(element), 'role-filter')!, 'admin');
+    await until(() => rows(element).length === 2);
+    expect(rows(element).map((row) => text(part(row, 'role-badge')))).to.deep.equal(['Admin', 'Admin']);
+    typeInto(part<HTMLSelectElement>(root(element), 'role-filter')!, 'user');
+    await until(() => rows(element).length === 1);
+    expect(emails(element)).to.deep.equal([f.user!.email]);
+  });
+
+  it('sorts by a column and says so with aria-sort', async () => {
+    const f = await createFixture({
+      active: [
+        { email: 'b@example.test', firstName: 'Bea', lastName: 'B' },
+        { email: 'a@example.test', firstName: 'Zoe', lastName: 'Z' },
+      ],
+    });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    expect(emails(element)).to.deep.equal(['b@example.test', f.admin.email, 'a@example.test']);
+    const emailHeader = root(element).querySelector<HTMLButtonElement>('[data-sort="email"]')!;
+    emailHeader.click();
+    await until(() => emails(element)[0] === 'a@example.test');
+    expect(emailHeader.closest('th')!.getAttribute('aria-sort')).to.equal('ascending');
+    emailHeader.click();
+    await until(() => emails(element)[0] === f.admin.email);
+    expect(emailHeader.closest('th')!.getAttribute('aria-sort')).to.equal('descending');
+  });
+
+  it('pages through the list with "x–y of n"', async () => {
+    const active = Array.from({ length: 6 }, (_, i) => ({ email: `person${i}@example.test`, firstName: `Person${i}`, lastName: 'Paged' }));
+    const f = await createFixture({ active });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token, { pageSize: 5 });
+    const range = () => text(part(root(element), 'page-range'));
+    expect(range()).to.equal('1–5 of 7');
+    expect(rows(element)).to.have.length(5);
+    root(element).querySelector<HTMLButtonElement>('[data-page="next"]')!.click();
+    await until(() => range() === '6–7 of 7');
+    expect(rows(element)).to.have.length(2);
+    expect(root(element).querySelector<HTMLButtonElement>('[data-page="next"]')!.disabled).to.equal(true);
+    root(element).querySelector<HTMLButtonElement>('[data-page="previous"]')!.click();
+    await until(() => range() === '1–5 of 7');
+  });
+
+  it('shows a standard user only the "only administrators" panel and no data', async () => {
+    const f = await createFixture({ standardUser: true });
+    const { element, events } = await mount(f.apiUrl, f.user!.token);
+    await until(() => part(root(element), 'access-denied'));
+    expect(text(part(root(element), 'access-denied'))).to.contain('Only administrators can manage users');
+    expect(part(root(element), 'kpis')).to.equal(null);
+    expect(part(root(element), 'table')).to.equal(null);
+    expect(events.of('panta-ready')).to.have.length(0);
+  });
+
+  it('without a session shows the panel and fires panta-unauthorized once', async () => {
+    const f = await createFixture();
+    const { element, events } = await mount(f.apiUrl, undefined);
+    await until(() => part(root(element), 'access-denied'));
+    await until(() => events.of('panta-unauthorized').length === 1);
+    expect(events.of('panta-unauthorized')[0]!.detail.reason).to.equal('NOT_SIGNED_IN');
+  });
+
+  it('picks up a token the host replaces', async () => {
+    const f = await createFixture({ standardUser: true });
+    const { element } = await mount(f.apiUrl, f.user!.token);
+    await until(() => part(root(element), 'access-denied'));
+    element.token = f.admin.token;
+    await loaded(element);
+    expect(part(root(element), 'access-denied')).to.equal(null);
+    expect(emails(element)).to.contain(f.admin.email);
+    element.token = f.user!.token;
+    await until(() => part(root(element), 'access-denied'));
+  });
+
+  it("disables deleting and demoting yourself, and says why", async () => {
+    const f = await createFixture();
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
     const self = rowFor(element, f.admin.email)!;
-    expect(text(part(self, 'you-badge'))).to.equal('You');
-    expect(text(part(root(element), 'title'))).to.equal('User management');
+    expect(self.getAttribute('part')).to.contain('row-self');
+    const remove = action(self, 'delete');
+    expect(remove.getAttribute('aria-disabled')).to.equal('true');
+    expect(text(part(self, 'reason'))).to.contain('You cannot delete yourself').and.to.contain('only admin');
+    remove.click();
+    expect(confirmDialog(element).isOpen()).to.equal(false);
+    expect(self.querySelector<HTMLInputElement>('input[type="checkbox"]')!.disabled).to.equal(true);
+
+    action(self, 'edit').click();
+    const dialog = editUserDialog(element);
+    await dialog.opened();
+    expect(dialog.field<HTMLSelectElement>('role').disabled).to.equal(true);
+    expect(text(part(dialog.scope(), 'reason'))).to.contain('You cannot remove your own admin role');
+  });
+
+  it('speaks German from the lang attribute, and from <html lang> when there is none', async () => {
+    const f = await createFixture({ pending: [{ email: 'p@example.test' }] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token, { lang: 'de' });
+    expect(text(part(root(element), 'title'))).to.equal('Benutzerverwaltung');
+    expect(text(tab(element, 'active'))).to.contain('Aktive Benutzer');
+    expect(text(tab(element, 'pending'))).to.contain('Offene Einladungen');
+    expect(text(part(root(element), 'kpi-invited'))).to.contain('Eingeladene Benutzer');
+    expect(kpi(element, 'completion-rate')).to.equal('50 %');
+
+    const previous = document.documentElement.lang;
+    document.documentElement.lang = 'de';
+    try {
+      const second = await mountLoaded(f.apiUrl, f.admin.token);
+      expect(text(part(root(second.element), 'title'))).to.equal('Benutzerverwaltung');
+      document.documentElement.lang = 'en';
+      await until(() => text(part(root(second.element), 'title')) === 'User management');
+    } finally {
+      document.documentElement.lang = previous;
+    }
+  });
+
+  it('moves between tabs with arrow keys, Home and End', async () => {
+    const f = await createFixture();
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    tab(element, 'active').focus();
+    await sendKeys({ press: 'ArrowRight' });
+    await until(() => tab(element, 'pending').getAttribute('aria-selected') === 'true');
+    expect(root(element).activeElement).to.equal(tab(element, 'pending'));
+    await sendKeys({ press: 'End' });
+    await until(() => tab(element, 'deleted').getAttribute('aria-selected') === 'true');
+    await sendKeys({ press: 'ArrowRight' });
+    await until(() => tab(element, 'active').getAttribute('aria-selected') === 'true');
+    await sendKeys({ press: 'End' });
+    await sendKeys({ press: 'Home' });
+    await until(() => tab(element, 'active').getAttribute('aria-selected') === 'true');
+    expect(tab(element, 'pending').tabIndex).to.equal(-1);
+    expect(root(element).querySelector('[role="tabpanel"]')!.getAttribute('aria-labelledby')).to.equal('tab-active');
+  });
+
+  it('closes a dialog on Escape and gives focus back', async () => {
+    const f = await createFixture();
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    const addButton = part<HTMLButtonElement>(root(element), 'add-button')!;
+    addButton.focus();
+    addButton.click();
+    const dialog = addUserDialog(element);
+    await dialog.opened();
+    await until(() => dialog.scope().activeElement === dialog.field('email'));
+    await sendKeys({ press: 'Escape' });
+    await dialog.closed();
+    await until(() => root(element).activeElement === addButton);
+  });
+
+  it('runs bulk actions as one all-or-nothing call: a refused resend names the user, then succeeds', async () => {
+    const f = await createFixture({ pending: [{ email: 'one@example.test' }, { email: 'two@example.test' }] });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    await openTab(element, 'pending');
+    selectRow(element, 'one@example.test');
+    selectRow(element, 'two@example.test');
+    await until(() => part(root(element), 'bulk-actions'));
+    expect(text(part(root(element), 'bulk-actions'))).to.contain('2 selected');
+    root(element).querySelector<HTMLButtonElement>('[data-bulk="resend"]')!.click();
+    await until(() => parts(root(element), 'toast-error').length === 1);
+    expect(text(part(root(element), 'toast-error'))).to.match(/The invitation to (one|two)@example\.test was just sent/);
+    expect(events.of('panta-error')[0]!.detail.data?.reason).to.equal('RESEND_TOO_SOON');
+
+    await advanceServerClock({ seconds: 61 });
+    root(element).querySelector<HTMLButtonElement>('[data-bulk="resend"]')!.click();
+    await until(() => events.of('panta-invitation-resent').length === 1);
+    expect(events.of('panta-invitation-resent')[0]!.detail.results.map((r) => r.outcome)).to.deep.equal(['resent', 'resent']);
+    // The error stays until dismissed; the success toast is there too.
+    expect(parts(root(element), 'toast-error')).to.have.length(1);
+    part(root(element), 'toast-error')!.querySelector('button')!.click();
+    await until(() => parts(root(element), 'toast-error').length === 0);
+
+    selectRow(element, 'one@example.test');
+    selectRow(element, 'two@example.test');
+    await until(() => part(root(element), 'bulk-actions'));
+    root(element).querySelector<HTMLButtonElement>('[data-bulk="delete"]')!.click();
+    const dialog = confirmDialog(element);
+    await dialog.opened();
+    expect(dialog.heading()).to.equal('Delete 2 users?');
+    dialog.confirm();
+    await until(() => tabCount(element, 'deleted') === '2' && tabCount(element, 'pending') === '0');
+    expect(events.of('panta-user-deleted')[0]!.detail.ids).to.have.length(2);
+  });
+
+  it('renders server text as text, never as markup', async () => {
+    const f = await createFixture({ pending: [{ email: 'x@example.test', firstName: '<img src=x onerror=alert(1)>', lastName: '<b>Bold</b>' }] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    await openTab(element, 'pending');
+    const row = rowFor(element, 'x@example.test')!;
+    expect(text(part(row, 'name'))).to.equal('<img src=x onerror=alert(1)> <b>Bold</b>');
+    expect(row.querySelector('img, b')).to.equal(null);
+  });
+
+  it('follows the theme attribute through its tokens', async () => {
+    const f = await createFixture();
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    element.theme = 'light';
+    await element.updateComplete;
+    const light = getComputedStyle(element).backgroundColor;
+    element.theme = 'dark';
+    await element.updateComplete;
+    expect(getComputedStyle(element).backgroundColor).to.not.equal(light);
+    element.style.setProperty('--panta-color-background', 'rgb(1, 2, 3)');
+    expect(getComputedStyle(element).backgroundColor).to.equal('rgb(1, 2, 3)');
   });
 });

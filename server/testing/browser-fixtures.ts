@@ -124,6 +124,12 @@ export function fixtureCommandsPlugin(getServer: () => TestServer) {
   };
 }
 
+/**
+ * The server for browser tests. Its manual clock starts at the real time, because the element
+ * compares server dates (expiry, purge) with the browser's clock.
+ */
 export async function startBrowserTestServer(corsOrigins: string[]) {
-  return startTestServer({ corsOrigins });
+  const server = await startTestServer({ corsOrigins });
+  server.clock.set(new Date());
+  return server;
 }
