@@ -292,7 +292,7 @@ describe('<panta-user-management>', () => {
 
   it('picks up a token the host replaces', async () => {
     const f = await createFixture({ standardUser: true });
-    const { element } = await mount(f.apiUrl, f.user!.token);
+    const { element, events } = await mount(f.apiUrl, f.user!.token);
     await until(() => part(root(element), 'access-denied'));
     element.token = f.admin.token;
     await loaded(element);
@@ -300,6 +300,8 @@ describe('<panta-user-management>', () => {
     expect(emails(element)).to.contain(f.admin.email);
     element.token = f.user!.token;
     await until(() => part(root(element), 'access-denied'));
+    // The old answer never counts for the new token: no call goes out with it as an admin.
+    expect(events.of('panta-error')).to.have.length(0);
   });
 
   it("disables deleting and demoting yourself, and says why", async () => {

@@ -1,4 +1,4 @@
-import { Task, initialState } from '@lit/task';
+import { Task, TaskStatus, initialState } from '@lit/task';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, ROLE_FILTERS, TABS, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
@@ -129,15 +129,21 @@ export class PantaUserManagement extends LitElement {
   @state() private revision = 0;
 
   private client: ApiClient | undefined;
+  /** The token `meTask.value` belongs to: while a new token is checked, the old answer does not count. */
+  private meToken: string | undefined;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   private readyFired = false;
 
   private readonly meTask = new Task(this, {
     args: () => [this.client, this.token] as const,
-    task: async ([client], { signal }): Promise<Me> => {
-      if (!client) return null;
+    task: async ([client, token], { signal }): Promise<Me> => {
+      if (!client) {
+        this.meToken = token;
+        return null;
+      }
       try {
         const me = await client.session.me.query(undefined, { signal });
+        this.meToken = token;
         if (!me) this.emit('panta-unauthorized', { reason: 'NOT_SIGNED_IN' });
         return me;
       } catch (error) {
@@ -190,7 +196,7 @@ export class PantaUserManagement extends LitElement {
   }
 
   private get isAdmin(): boolean {
-    return this.me?.isAdmin === true;
+    return this.meToken === this.token && this.me?.isAdmin === true;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -375,7 +381,9 @@ export class PantaUserManagement extends LitElement {
 
   private reportLoadError(operation: string, error: unknown) {
     if (isAbort(error)) return;
-    this.errorEvent(operation, error);
+    const data = this.errorEvent(operation, error);
+    // Demoted or signed out meanwhile: ask again who this is, which shows the right panel.
+    if ((data?.code === 'FORBIDDEN' || data?.code === 'UNAUTHORIZED') && operation !== 'session.me') void this.meTask.run();
   }
 
   /** A failed action leaves the data as it was and says why: in a toast unless a dialog shows it. */
@@ -606,7 +614,7 @@ export class PantaUserManagement extends LitElement {
   private renderBody(list: UserList | undefined) {
     const m = this.localize.messages;
     return this.listTask.render({
-      initial: () => this.renderMessageRow(m.loading),
+      initial: () => (list ? list.items.map((user) => this.renderRow(user)) : this.renderMessageRow(m.loading)),
       pending: () => (list ? list.items.map((user) => this.renderRow(user)) : this.renderMessageRow(m.loading)),
       error: () =>
         this.renderMessageRow(html`
@@ -668,7 +676,7 @@ export class PantaUserManagement extends LitElement {
     const [stateSort, stateLabel] = stateColumn[this.tab];
     return html`
       <div class="table-wrap">
-        <table part="table" aria-labelledby="tab-${this.tab}" aria-busy=${this.listTask.status === 1 ? 'true' : 'false'}>
+        <table part="table" aria-labelledby="tab-${this.tab}" aria-busy=${this.listTask.status === TaskStatus.PENDING ? 'true' : 'false'}>
           <thead>
             <tr>
               <th scope="col">
@@ -722,14 +730,14 @@ export class PantaUserManagement extends LitElement {
   override render() {
     const m = this.localize.messages;
     const meStatus = this.meTask.status;
-    const settled = meStatus === 2 || meStatus === 3;
     let content: unknown;
-    if (!this.meTask.value && !settled) {
+    if (meStatus === TaskStatus.ERROR) {
+      content = html`<div class="message" part="empty" role="alert">${this.localize.errorMessage(errorDataOf(this.meTask.error))}</div>`;
+    } else if (this.meTask.value === undefined || (this.meTask.value === null && meStatus !== TaskStatus.COMPLETE)) {
       content = html`<div class="message" part="empty">${m.loading}</div>`;
-    } else if (!this.isAdmin) {
-      content = this.meTask.status === 3 && !this.meTask.value
-        ? html`<div class="message" part="empty" role="alert">${this.localize.errorMessage(errorDataOf(this.meTask.error))}</div>`
-        : this.renderAccessDenied(Boolean(this.me));
+    } else if (!this.me?.isAdmin) {
+      // While a replaced token is checked the previous view stays; no admin call goes out until it is.
+      content = this.renderAccessDenied(Boolean(this.me));
     } else {
       const summary = this.summaryTask.value;
       const list = this.listTask.value;
