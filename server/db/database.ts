@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 import { migrateToLatest } from './migrations/index.ts';
 import type { Database } from './schema/index.ts';
 
@@ -29,7 +29,7 @@ export async function openDatabase(url: string): Promise<OpenedDatabase> {
   if (location !== ':memory:') mkdirSync(dirname(resolve(location)), { recursive: true });
   const sqlite = new SQLite(location);
   applyDurabilitySettings(sqlite, location === ':memory:');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   await migrateToLatest(db);
   return { db, dialect: 'sqlite', location, close: () => db.destroy() };
 }
@@ -60,5 +60,29 @@ function applyDurabilitySettings(sqlite: SQLite.Database, inMemory: boolean): vo
     if (actual !== value) {
       throw new Error(`SQLite pragma ${pragma} is ${String(actual)}, expected ${String(value)}`);
     }
+  }
+}
+
+/**
+ * Starts every transaction with BEGIN IMMEDIATE. Our writes read first (guards) and write after;
+ * a deferred transaction would take its write lock only at the first write, and two servers on
+ * one file would then fail with SQLITE_BUSY instead of waiting on the busy timeout.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
   }
 }
