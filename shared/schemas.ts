@@ -181,6 +181,10 @@ export const summarySchema = z.object({
     completionRate: z.number(),
   }),
   counts: z.object({ active: z.number(), pending: z.number(), deleted: z.number() }),
+  /** Active admins: the element explains the last-admin guard before the server has to. */
+  activeAdmins: z.number(),
+  /** The server's clock, so "expired" and "purged in N days" do not depend on the browser's. */
+  serverTime: z.string(),
   retentionDays: z.number(),
   invitationTtlDays: z.number(),
 });

@@ -23,11 +23,6 @@ const SEARCH_DEBOUNCE_MS = 250;
 
 type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
 
-interface SummaryWithAdmins extends Summary {
-  /** Active admins of the workspace, to explain the last-admin guard before the server has to. */
-  activeAdmins: number;
-}
-
 const displayName = (user: Pick<User, 'firstName' | 'lastName' | 'email'>) => `${user.firstName} ${user.lastName}`.trim() || user.email;
 
 /**
@@ -133,6 +128,8 @@ export class PantaUserManagement extends LitElement {
   private meToken: string | undefined;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   private readyFired = false;
+  /** How far the server's clock is ahead of the browser's. */
+  private clockSkewMs = 0;
 
   private readonly meTask = new Task(this, {
     args: () => [this.client, this.token] as const,
@@ -155,14 +152,12 @@ export class PantaUserManagement extends LitElement {
 
   private readonly summaryTask = new Task(this, {
     args: () => [this.client, this.token, this.isAdmin, this.revision] as const,
-    task: async ([client, , isAdmin], { signal }): Promise<SummaryWithAdmins | typeof initialState> => {
+    task: async ([client, , isAdmin], { signal }): Promise<Summary | typeof initialState> => {
       if (!client || !isAdmin) return initialState;
       try {
-        const [summary, admins] = await Promise.all([
-          client.users.summary.query(undefined, { signal }),
-          client.users.list.query({ tab: 'active', role: 'admin', limit: 1 }, { signal }),
-        ]);
-        return { ...summary, activeAdmins: admins.total };
+        const summary = await client.users.summary.query(undefined, { signal });
+        this.clockSkewMs = Date.parse(summary.serverTime) - Date.now();
+        return summary;
       } catch (error) {
         this.reportLoadError('users.summary', error);
         throw error;
@@ -207,8 +202,7 @@ export class PantaUserManagement extends LitElement {
     const summary = this.summaryTask.value;
     if (!this.readyFired && summary && this.listTask.value) {
       this.readyFired = true;
-      const { activeAdmins: _, ...plain } = summary;
-      this.emit('panta-ready', { summary: plain });
+      this.emit('panta-ready', { summary });
     }
   }
 
@@ -359,6 +353,11 @@ export class PantaUserManagement extends LitElement {
   private requireClient(): ApiClient {
     if (!this.client) throw new Error('panta-user-management: set api-url first');
     return this.client;
+  }
+
+  /** Now, by the server's clock. */
+  private serverNow(): number {
+    return Date.now() + this.clockSkewMs;
   }
 
   private announce(message: string) {
@@ -524,7 +523,7 @@ export class PantaUserManagement extends LitElement {
     }
     if (this.tab === 'pending') {
       const expires = user.invitationExpiresAt;
-      const expired = !expires || Date.parse(expires) <= Date.now();
+      const expired = !expires || Date.parse(expires) <= this.serverNow();
       return html`
         <div class="state" part="state">
           <span>${m.stateInvited(date(user.invitedAt))}</span>
@@ -533,7 +532,7 @@ export class PantaUserManagement extends LitElement {
         </div>
       `;
     }
-    const days = user.purgeAt ? this.localize.daysUntil(user.purgeAt) : undefined;
+    const days = user.purgeAt ? this.localize.daysUntil(user.purgeAt, this.serverNow()) : undefined;
     const retention = this.summaryTask.value?.retentionDays;
     const shownDays = days !== undefined && retention !== undefined ? Math.min(days, retention) : days;
     return html`

@@ -59,12 +59,17 @@ export async function getUser(deps: Deps, caller: Caller, id: string): Promise<U
 
 /** The onboarding KPIs and the tab counts, which always reconcile. */
 export async function getSummary(deps: Deps, caller: Caller): Promise<Summary> {
-  const counts = await countUsersByTab(deps.db, caller.workspaceId);
+  const [counts, activeAdmins] = await Promise.all([
+    countUsersByTab(deps.db, caller.workspaceId),
+    countActiveAdmins(deps.db, caller.workspaceId),
+  ]);
   const invited = counts.active + counts.pending;
   const completionRate = invited === 0 ? 0 : Math.round((counts.active / invited) * 1000) / 10;
   return {
     kpis: { invited, completed: counts.active, pending: counts.pending, completionRate },
     counts,
+    activeAdmins,
+    serverTime: deps.clock.now().toISOString(),
     retentionDays: deps.settings.retentionDays,
     invitationTtlDays: deps.settings.inviteTtlDays,
   };

@@ -72,6 +72,10 @@ describe('users.list and users.summary', () => {
       // Invited = pending + active (deleted excluded); Completed = active; rate = 5/7 with one decimal.
       assert.deepEqual(summary.kpis, { invited: 7, completed: 5, pending: 2, completionRate: 71.4 });
       assert.equal(summary.invitationTtlDays, 7);
+      // Admins among the five active users; deleted or pending admins do not count.
+      const activeAdmins = await admin.client.users.list.query({ tab: 'active', role: 'admin' });
+      assert.equal(summary.activeAdmins, activeAdmins.total);
+      assert.equal(summary.serverTime, server.clock.now().toISOString());
     });
 
     it('the completion rate is 0 when nobody is invited', async () => {
