@@ -1,7 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
 import { ROLES, type Role } from '../../shared/constants.ts';
-import { type InviteUserInput, inviteUserInput } from '../../shared/schemas.ts';
+import { type InviteUserInput, inviteUserInput } from '../../shared/inputs.ts';
 import { errorDataOf } from '../api/client.ts';
 import '../dialog/dialog.ts';
 import type { PantaDialog } from '../dialog/dialog.ts';

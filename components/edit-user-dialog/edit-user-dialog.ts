@@ -1,7 +1,8 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { ROLES, type Role } from '../../shared/constants.ts';
-import { type UpdateUserInput, type User, updateUserInput } from '../../shared/schemas.ts';
+import { type UpdateUserInput, updateUserInput } from '../../shared/inputs.ts';
+import type { User } from '../../shared/schemas.ts';
 import { errorDataOf } from '../api/client.ts';
 import styles from '../add-user-dialog/add-user-dialog.styles.ts';
 import '../dialog/dialog.ts';
