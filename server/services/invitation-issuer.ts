@@ -3,7 +3,7 @@ import type { DB } from '../db/database.ts';
 import { insertInvitation } from '../db/repositories/invitations.ts';
 import { insertOutboxMessage } from '../db/repositories/outbox.ts';
 import { findWorkspaceById } from '../db/repositories/workspaces.ts';
-import type { UserRow } from '../db/schema/index.ts';
+import type { NewInvitationRow, NewOutboxRow, UserRow } from '../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import type { InvitationPayload } from '../mail/templates.ts';
 import { generateToken, hashToken, newId } from '../tokens.ts';
@@ -21,10 +21,24 @@ export async function issueInvitation(
   inviter: Pick<Caller, 'email' | 'firstName' | 'lastName'>,
   now: Date,
 ): Promise<void> {
+  const workspace = await findWorkspaceById(trx, user.workspace_id);
+  const { invitation, message } = invitationRows(deps, user, inviter, now, workspace?.name ?? 'PANTA OS');
+  await insertInvitation(trx, invitation);
+  await insertOutboxMessage(trx, message);
+}
+
+/** The invitation row and its queued email for one user; a bulk import inserts many at once. */
+export function invitationRows(
+  deps: Deps,
+  user: Pick<UserRow, 'id' | 'workspace_id' | 'email' | 'first_name'>,
+  inviter: Pick<Caller, 'email' | 'firstName' | 'lastName'>,
+  now: Date,
+  workspaceName: string,
+): { invitation: NewInvitationRow; message: NewOutboxRow } {
   const token = generateToken();
   const invitationId = newId();
   const expiresAt = addMs(now, deps.settings.inviteTtlDays * DAY_MS).toISOString();
-  await insertInvitation(trx, {
+  const invitation: NewInvitationRow = {
     id: invitationId,
     workspace_id: user.workspace_id,
     user_id: user.id,
@@ -34,16 +48,15 @@ export async function issueInvitation(
     used_at: null,
     revoked_at: null,
     revoked_reason: null,
-  });
-  const workspace = await findWorkspaceById(trx, user.workspace_id);
+  };
   const payload: InvitationPayload = {
     token,
-    workspaceName: workspace?.name ?? 'PANTA OS',
+    workspaceName,
     inviterName: displayName({ first_name: inviter.firstName, last_name: inviter.lastName, email: inviter.email }),
     firstName: user.first_name,
     expiresAt,
   };
-  await insertOutboxMessage(trx, {
+  const message: NewOutboxRow = {
     id: newId(),
     workspace_id: user.workspace_id,
     kind: 'invitation',
@@ -57,5 +70,6 @@ export async function issueInvitation(
     delivered_at: null,
     dropped_at: null,
     last_error: null,
-  });
+  };
+  return { invitation, message };
 }

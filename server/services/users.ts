@@ -89,30 +89,7 @@ export async function inviteUser(deps: Deps, caller: Caller, command: InviteUser
   await write(deps, caller, async (trx) => {
     const existing = await findUserByEmail(trx, caller.workspaceId, normalizeEmail(command.email));
     if (existing) throw emailTaken(existing);
-    const user: UserRow = {
-      id,
-      workspace_id: caller.workspaceId,
-      email: command.email.trim(),
-      email_normalized: normalizeEmail(command.email),
-      first_name: command.firstName,
-      last_name: command.lastName,
-      search_text: '',
-      sort_name: '',
-      role: command.role,
-      status: 'pending',
-      invited_by_id: caller.id,
-      invited_at: nowIso,
-      last_invitation_sent_at: nowIso,
-      invitation_send_count: 1,
-      onboarded_at: null,
-      deleted_at: null,
-      deleted_by_id: null,
-      purge_at: null,
-      created_at: nowIso,
-      updated_at: nowIso,
-    };
-    user.search_text = searchTextFor(user);
-    user.sort_name = sortNameFor(user);
+    const user = pendingUserRow(caller, command, id, nowIso);
     await insertUser(trx, user);
     await issueInvitation(trx, deps, user, caller, now);
     await insertAuditEntries(trx, [
@@ -120,6 +97,35 @@ export async function inviteUser(deps: Deps, caller: Caller, command: InviteUser
     ]);
   });
   return getUser(deps, caller, id);
+}
+
+/** A new pending user invited by the caller; the single invite and the bulk import both build it here. */
+export function pendingUserRow(caller: Caller, command: InviteUserCommand, id: string, nowIso: string): UserRow {
+  const user: UserRow = {
+    id,
+    workspace_id: caller.workspaceId,
+    email: command.email.trim(),
+    email_normalized: normalizeEmail(command.email),
+    first_name: command.firstName,
+    last_name: command.lastName,
+    search_text: '',
+    sort_name: '',
+    role: command.role,
+    status: 'pending',
+    invited_by_id: caller.id,
+    invited_at: nowIso,
+    last_invitation_sent_at: nowIso,
+    invitation_send_count: 1,
+    onboarded_at: null,
+    deleted_at: null,
+    deleted_by_id: null,
+    purge_at: null,
+    created_at: nowIso,
+    updated_at: nowIso,
+  };
+  user.search_text = searchTextFor(user);
+  user.sort_name = sortNameFor(user);
+  return user;
 }
 
 function emailTaken(existing: UserRow): DomainError {
@@ -308,7 +314,7 @@ async function loadAll(trx: DB, caller: Caller, ids: readonly string[]): Promise
  * Runs an admin's write in one transaction. The caller's rights are checked again inside it, so
  * an admin demoted or deleted by a concurrent request cannot slip a write through.
  */
-async function write<T>(deps: Deps, caller: Caller, work: (trx: DB) => Promise<T>): Promise<T> {
+export async function write<T>(deps: Deps, caller: Caller, work: (trx: DB) => Promise<T>): Promise<T> {
   const result = await deps.db.transaction().execute(async (trx) => {
     const current = await findUserById(trx, caller.workspaceId, caller.id);
     if (!current || current.deleted_at || !isActiveAdmin(current)) {

@@ -41,3 +41,9 @@ export async function markInvitationUsed(db: Db, id: string, nowIso: string): Pr
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+export async function insertInvitations(db: Db, rows: readonly NewInvitationRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += 2000) {
+    await db.insertInto('invitations').values(rows.slice(start, start + 2000)).execute();
+  }
+}

@@ -36,3 +36,9 @@ export async function claimOutboxMessage(db: Db, id: string, nowIso: string, loc
 export async function updateOutboxMessage(db: Db, id: string, patch: Partial<OutboxRow>): Promise<void> {
   await db.updateTable('outbox').set(patch).where('id', '=', id).execute();
 }
+
+export async function insertOutboxMessages(db: Db, rows: readonly NewOutboxRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += 2000) {
+    await db.insertInto('outbox').values(rows.slice(start, start + 2000)).execute();
+  }
+}

@@ -191,3 +191,22 @@ export async function recordInvitationSent(db: Db, workspaceId: string, ids: rea
     .where('id', 'in', ids)
     .execute();
 }
+
+/** Inserts many users; chunked to stay under SQLite's limit of bound parameters per statement. */
+export async function insertUsers(db: Db, rows: readonly NewUserRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += 1000) {
+    await db.insertInto('users').values(rows.slice(start, start + 1000)).execute();
+  }
+}
+
+/** The users of a workspace with any of these normalized emails. */
+export async function findUsersByEmails(db: Db, workspaceId: string, emailsNormalized: readonly string[]): Promise<UserRow[]> {
+  const found: UserRow[] = [];
+  for (let start = 0; start < emailsNormalized.length; start += 5000) {
+    const chunk = emailsNormalized.slice(start, start + 5000);
+    found.push(
+      ...(await db.selectFrom('users').selectAll().where('workspace_id', '=', workspaceId).where('email_normalized', 'in', chunk).execute()),
+    );
+  }
+  return found;
+}
