@@ -11,6 +11,6 @@ export { DomainError } from './errors.ts';
 export { DevMailbox, createSmtpMailer, type Mailer, type MailMessage } from './mail/mailer.ts';
 export { pantaUserManagement, type PantaPluginOptions } from './plugin.ts';
 export type { AppRouter } from './routers/app.ts';
-export { createSession, type Identity } from './services/sessions.ts';
+export { createSession, identityFromEmail, type Identity } from './services/sessions.ts';
 export { createWorkspace, type NewWorkspace } from './services/workspaces.ts';
 export { UserManagement, type UserManagementOptions } from './user-management.ts';

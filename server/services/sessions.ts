@@ -1,7 +1,8 @@
 import { addMs } from '../clock.ts';
 import type { DB } from '../db/database.ts';
 import { findLiveSessionByTokenHash, insertSession, revokeSession } from '../db/repositories/sessions.ts';
-import { findUserById } from '../db/repositories/users.ts';
+import { findUserByEmail, findUserById } from '../db/repositories/users.ts';
+import { normalizeEmail } from './text.ts';
 import type { Deps } from '../deps.ts';
 import { generateToken, hashToken, newId } from '../tokens.ts';
 import type { Me } from '../../shared/schemas.ts';
@@ -38,6 +39,15 @@ export async function createSession(
     revoked_at: null,
   });
   return { token, expiresAt };
+}
+
+/**
+ * The identity of a workspace member named by email, for hosts whose own sign-in (for example a
+ * signed JWT) names people by email. Null when nobody has that email there.
+ */
+export async function identityFromEmail(deps: Pick<Deps, 'db'>, workspaceId: string, email: string): Promise<Identity | null> {
+  const user = await findUserByEmail(deps.db, workspaceId, normalizeEmail(email));
+  return user ? { workspaceId, userId: user.id } : null;
 }
 
 /** Maps a bearer token to the identity of a live session, or null. */
