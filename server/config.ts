@@ -4,6 +4,7 @@ import {
   DEFAULT_RETENTION_DAYS,
   DEFAULT_SESSION_TTL_HOURS,
 } from '../shared/constants.ts';
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './imports/limits.ts';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -20,6 +21,10 @@ const envSchema = z.object({
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('PANTA <no-reply@localhost>'),
   CORS_ORIGINS: z.string().default(''),
+  IMPORT_MAX_BYTES: positiveInt(DEFAULT_IMPORT_LIMITS.maxBytes),
+  IMPORT_MAX_ROWS: positiveInt(DEFAULT_IMPORT_LIMITS.maxRows),
+  IMPORT_PARSE_TIMEOUT_MS: positiveInt(DEFAULT_IMPORT_LIMITS.parseTimeoutMs),
+  IMPORT_PARSE_HEAP_MB: positiveInt(DEFAULT_IMPORT_LIMITS.parseHeapMb),
 });
 
 /** The settings the user-management services need, whatever the host. */
@@ -29,6 +34,8 @@ export interface PantaSettings {
   sessionTtlHours: number;
   /** Invitation links are `${publicUrl}/accept#token=…`; never built from a request's Host. */
   publicUrl: string;
+  /** Caps of the bulk import; each defaults (see `DEFAULT_IMPORT_LIMITS`). */
+  imports?: Partial<ImportLimits>;
 }
 
 export interface ServerConfig extends PantaSettings {
@@ -63,5 +70,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM,
     corsOrigins: e.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    imports: {
+      maxBytes: e.IMPORT_MAX_BYTES,
+      maxRows: e.IMPORT_MAX_ROWS,
+      parseTimeoutMs: e.IMPORT_PARSE_TIMEOUT_MS,
+      parseHeapMb: e.IMPORT_PARSE_HEAP_MB,
+    },
   };
 }

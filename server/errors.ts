@@ -1,4 +1,5 @@
 import type { ErrorReason, PantaErrorData } from '../shared/errors.ts';
+import type { ImportErrorReason } from '../shared/import.ts';
 
 /** The tRPC codes a domain error may carry. Services name them; they never import tRPC. */
 export type DomainErrorCode =
@@ -19,7 +20,7 @@ export class DomainError extends Error {
 
   constructor(
     readonly code: DomainErrorCode,
-    readonly reason: ErrorReason,
+    readonly reason: ErrorReason | ImportErrorReason,
     message: string,
     readonly details: DomainErrorDetails = {},
   ) {

@@ -1,7 +1,9 @@
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { FastifyPluginAsync } from 'fastify';
 import { type Authenticate, bearerSessionAuthenticate, createContextInner } from './context.ts';
+import { MULTIPART_OVERHEAD_BYTES } from './imports/limits.ts';
 import { type AppRouter, appRouter } from './routers/app.ts';
+import { importLimitsOf } from './services/imports.ts';
 import type { UserManagement } from './user-management.ts';
 
 export interface PantaPluginOptions {
@@ -14,6 +16,11 @@ export interface PantaPluginOptions {
   jobs?: { purgeIntervalMs: number } | false;
   /** The most calls one batched request may carry. */
   maxBatchSize?: number;
+  /**
+   * tRPC's own cap on a streamed (multipart) request body: spreadsheet uploads bypass Fastify's
+   * `bodyLimit`. Defaults to the import size cap plus room for the multipart framing.
+   */
+  maxUploadBytes?: number;
 }
 
 /**
@@ -32,6 +39,7 @@ export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async
     trpcOptions: {
       router: appRouter,
       maxBatchSize: options.maxBatchSize ?? 20,
+      maxBodySize: options.maxUploadBytes ?? importLimitsOf(management.deps).maxBytes + MULTIPART_OVERHEAD_BYTES,
       createContext: async ({ req }) =>
         createContextInner({
           deps: management.deps,

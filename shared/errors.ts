@@ -1,3 +1,5 @@
+import type { ImportErrorReason } from './import.ts';
+
 /**
  * Machine-readable reasons the server gives with an error, beside the tRPC code.
  * The element maps each reason to a message in its own language; scripts can branch on them.
@@ -40,7 +42,7 @@ export type ErrorReason = (typeof ERROR_REASONS)[number];
 export interface PantaErrorData {
   code: string;
   httpStatus: number;
-  reason?: ErrorReason;
+  reason?: ErrorReason | ImportErrorReason;
   /** The user a guard refused, for bulk actions. */
   userId?: string;
   email?: string;

@@ -1,5 +1,6 @@
 import { router } from '../trpc.ts';
 import { auditRouter } from './audit.ts';
+import { importsRouter } from './imports.ts';
 import { invitationsRouter } from './invitations.ts';
 import { sessionRouter } from './session.ts';
 import { usersRouter } from './users.ts';
@@ -9,6 +10,7 @@ export const appRouter = router({
   users: usersRouter,
   invitations: invitationsRouter,
   audit: auditRouter,
+  imports: importsRouter,
 });
 
 export type AppRouter = typeof appRouter;

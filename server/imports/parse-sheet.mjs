@@ -1,0 +1,175 @@
+// The spreadsheet parser, run as a child process (`child_process.fork`) with a heap cap and a hard
+// time limit, so a crafted file can stall or exhaust only this process, never the server.
+// Plain JavaScript on purpose: it runs in production without tsx. The server sends one message
+// (structured clone) and gets one back; then this process exits.
+//
+// in:  { format, bytes: Uint8Array, maxRows, headerSearchRows, headerSynonyms: { email: string[], … } }
+// out: { ok: true, sheetName, headerRow, rows: [{ row, email, firstName, lastName, role }], tooManyRows }
+//    | { ok: false, error: 'no_email_column' | 'not_a_spreadsheet' | 'unreadable', message }
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const COLUMNS = ['email', 'firstName', 'lastName', 'role'];
+/** Longer cells cannot be valid (emails have at most 254 characters, names 100); keep the message small. */
+const CELL_TEXT_MAX = 1000;
+
+process.once('message', (request) => {
+  let reply;
+  try {
+    reply = parse(request);
+  } catch (error) {
+    reply = { ok: false, error: 'unreadable', message: String(error?.message ?? error).slice(0, 300) };
+  }
+  process.send(reply, () => process.exit(0));
+});
+
+function parse({ format, bytes, maxRows, headerSearchRows, headerSynonyms }) {
+  // One more row than a full file may have: if it is filled, the file has too many rows.
+  const sheetRows = maxRows + headerSearchRows + 1;
+  const sheets = format === 'csv' ? [{ name: 'CSV', rows: parseCsv(bytes, sheetRows) }] : readWorkbook(bytes, sheetRows);
+  if (!sheets) return { ok: false, error: 'not_a_spreadsheet', message: 'no worksheet' };
+  const synonyms = new Map();
+  for (const column of COLUMNS) for (const name of headerSynonyms[column]) synonyms.set(name, column);
+
+  // The first sheet that has an email column; its header may sit below a few title rows.
+  for (const sheet of sheets) {
+    const limit = Math.min(sheet.rows.length, headerSearchRows);
+    for (let r = 0; r < limit; r += 1) {
+      const columns = headerColumns(sheet.rows[r], synonyms);
+      if (columns.email === -1) continue;
+      return { ok: true, sheetName: sheet.name, headerRow: r + 1, ...dataRows(sheet.rows, r, columns, maxRows, sheetRows) };
+    }
+  }
+  return { ok: false, error: 'no_email_column', message: 'no email column' };
+}
+
+function headerColumns(row, synonyms) {
+  const columns = { email: -1, firstName: -1, lastName: -1, role: -1 };
+  if (!row) return columns;
+  const width = Math.min(row.length, 1000);
+  for (let c = 0; c < width; c += 1) {
+    const column = synonyms.get(normalizeHeader(textOf(row[c])));
+    if (column && columns[column] === -1) columns[column] = c;
+  }
+  return columns;
+}
+
+function normalizeHeader(text) {
+  return text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+function dataRows(rows, headerIndex, columns, maxRows, sheetRows) {
+  const out = [];
+  // Only the mapped columns are read: a forged dimension of a whole sheet costs nothing here.
+  for (let r = headerIndex + 1; r < rows.length; r += 1) {
+    const row = rows[r];
+    if (!row) continue;
+    const email = cellText(row, columns.email);
+    const firstName = cellText(row, columns.firstName);
+    const lastName = cellText(row, columns.lastName);
+    const role = cellText(row, columns.role);
+    if (!email && !firstName && !lastName && !role) continue;
+    if (out.length === maxRows || r >= sheetRows - 1) return { rows: [], tooManyRows: true };
+    // A fixed set of keys, whatever the file holds.
+    out.push({ row: r + 1, email, firstName, lastName, role });
+  }
+  return { rows: out, tooManyRows: false };
+}
+
+function cellText(row, column) {
+  return column === -1 ? '' : textOf(row[column]).trim().slice(0, CELL_TEXT_MAX);
+}
+
+/** Strings as they are; numbers, dates, booleans and errors as the sheet displays them; formulas by their value. */
+function textOf(cell) {
+  if (cell == null) return '';
+  if (typeof cell === 'string') return cell;
+  if (typeof cell !== 'object' || cell.v == null) return '';
+  if (cell.t === 's' || cell.t === 'str') return String(cell.v);
+  if (cell.w != null) return String(cell.w);
+  return String(cell.v);
+}
+
+function readWorkbook(bytes, sheetRows) {
+  const XLSX = require('sheetjs-style');
+  const workbook = XLSX.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+    type: 'buffer',
+    dense: true,
+    sheetRows,
+    cellFormula: false,
+    cellHTML: false,
+    cellStyles: false,
+    cellNF: false,
+    cellDates: false,
+    bookVBA: false,
+  });
+  if (!workbook || !Array.isArray(workbook.SheetNames)) return null;
+  const sheets = [];
+  for (const name of workbook.SheetNames) {
+    // Dense sheets are arrays. A sheet named like an Object.prototype member (`__proto__`,
+    // `constructor`) is looked up all the same and used only if it really is a sheet.
+    const rows = workbook.Sheets[name];
+    if (Array.isArray(rows)) sheets.push({ name: String(name), rows });
+  }
+  return sheets;
+}
+
+/** CSV as spreadsheet programs save it: comma or semicolon (or tab), UTF-8 with or without BOM, else Windows-1252. */
+function parseCsv(bytes, sheetRows) {
+  let text;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = new TextDecoder('windows-1252').decode(bytes);
+  }
+  let start = 0;
+  let separator = null;
+  const declared = /^sep=(.)\r?\n/.exec(text);
+  if (declared) {
+    separator = declared[1];
+    start = declared[0].length;
+  }
+  separator ??= guessSeparator(text.slice(start, start + 8192));
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = start; i < text.length; i += 1) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 1;
+        } else quoted = false;
+      } else field += char;
+    } else if (char === '"' && field === '') quoted = true;
+    else if (char === separator) {
+      row.push(field);
+      field = '';
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text[i + 1] === '\n') i += 1;
+      row.push(field);
+      field = '';
+      rows.push(row);
+      row = [];
+      if (rows.length >= sheetRows) return rows;
+    } else field += char;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The separator that occurs most often outside quotes in the first lines; comma on a tie. */
+function guessSeparator(sample) {
+  const counts = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (const char of sample) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && char in counts) counts[char] += 1;
+  }
+  return [';', '\t'].reduce((best, candidate) => (counts[candidate] > counts[best] ? candidate : best), ',');
+}

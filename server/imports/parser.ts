@@ -1,0 +1,115 @@
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import * as z from 'zod/mini';
+import {
+  IMPORT_COLUMNS,
+  IMPORT_HEADER_SEARCH_ROWS,
+  IMPORT_HEADER_SYNONYMS,
+  type ImportColumn,
+  type ImportFormat,
+  normalizeHeader,
+} from '../../shared/import.ts';
+import type { ImportLimits } from './limits.ts';
+
+/** Plain JavaScript, so production runs it without tsx. */
+export const PARSER_SCRIPT = join(import.meta.dirname, 'parse-sheet.mjs');
+
+const CELL = z.string().check(z.maxLength(1000));
+
+/** Whatever the child says is checked again here: the child has read untrusted bytes. */
+const parserReply = z.union([
+  z.strictObject({
+    ok: z.literal(true),
+    sheetName: z.string().check(z.maxLength(1000)),
+    headerRow: z.int().check(z.minimum(1)),
+    rows: z.array(
+      z.strictObject({ row: z.int().check(z.minimum(1)), email: CELL, firstName: CELL, lastName: CELL, role: CELL }),
+    ),
+    tooManyRows: z.boolean(),
+  }),
+  z.strictObject({
+    ok: z.literal(false),
+    error: z.enum(['no_email_column', 'not_a_spreadsheet', 'unreadable']),
+    message: z.string(),
+  }),
+]);
+
+export type ParsedSheet = Extract<z.infer<typeof parserReply>, { ok: true }>;
+export type ParsedRow = ParsedSheet['rows'][number];
+
+export type ParseOutcome =
+  | ParsedSheet
+  | { ok: false; error: 'no_email_column' | 'not_a_spreadsheet' | 'unreadable' | 'timeout' | 'crashed'; message: string };
+
+const headerSynonyms = Object.fromEntries(
+  IMPORT_COLUMNS.map((column) => [column, IMPORT_HEADER_SYNONYMS[column].map(normalizeHeader)]),
+) as Record<ImportColumn, string[]>;
+
+/** A few parser children at a time; the rest wait. */
+class Gate {
+  #running = 0;
+  #waiting: (() => void)[] = [];
+
+  async run<T>(limit: number, work: () => Promise<T>): Promise<T> {
+    while (this.#running >= limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#running += 1;
+    try {
+      return await work();
+    } finally {
+      this.#running -= 1;
+      this.#waiting.shift()?.();
+    }
+  }
+}
+
+const gate = new Gate();
+
+/**
+ * Parses a spreadsheet in a child process with `--max-old-space-size` and a hard time limit; the
+ * child is killed on either. The server process never runs the spreadsheet parser itself.
+ */
+export function parseSpreadsheet(bytes: Uint8Array, format: ImportFormat, limits: ImportLimits): Promise<ParseOutcome> {
+  return gate.run(limits.maxConcurrentParses, () => runChild(bytes, format, limits));
+}
+
+function runChild(bytes: Uint8Array, format: ImportFormat, limits: ImportLimits): Promise<ParseOutcome> {
+  return new Promise((resolve) => {
+    const child = fork(PARSER_SCRIPT, [], {
+      // Not the server's flags (tsx, the test runner): only the heap cap.
+      execArgv: [`--max-old-space-size=${limits.parseHeapMb}`],
+      env: {},
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let settled = false;
+    let stderr = '';
+    const finish = (outcome: ParseOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      resolve(outcome);
+    };
+    const timer = setTimeout(
+      () => finish({ ok: false, error: 'timeout', message: `parsing took longer than ${limits.parseTimeoutMs} ms` }),
+      limits.parseTimeoutMs,
+    );
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (stderr.length < 4000) stderr += chunk.toString('utf8');
+    });
+    child.once('message', (message) => {
+      const parsed = parserReply.safeParse(message);
+      finish(parsed.success ? parsed.data : { ok: false, error: 'crashed', message: 'the parser answered nonsense' });
+    });
+    child.once('error', (error) => finish({ ok: false, error: 'crashed', message: error.message }));
+    child.once('close', (code, signal) => {
+      const outOfMemory = /heap out of memory|Allocation failed/i.test(stderr);
+      finish({
+        ok: false,
+        error: 'crashed',
+        message: outOfMemory ? 'the parser ran out of memory' : `the parser exited (${signal ?? code})`,
+      });
+    });
+    child.send({ format, bytes, maxRows: limits.maxRows, headerSearchRows: IMPORT_HEADER_SEARCH_ROWS, headerSynonyms });
+  });
+}

@@ -1,0 +1,110 @@
+import { createRequire } from 'node:module';
+import XLSX from 'sheetjs-style';
+
+const require = createRequire(import.meta.url);
+
+/** The JSZip 2 that sheetjs-style bundles (and writes .xlsx with); it has no types of its own. */
+interface BundledZip {
+  file(name: string): { asText(): string } | null;
+  file(name: string, content: string): void;
+  generate(options: { type: 'nodebuffer'; compression: 'DEFLATE' }): Buffer;
+}
+const JSZip = require('sheetjs-style/jszip.js') as new (data: Buffer) => BundledZip;
+
+/**
+ * Text a spreadsheet program would run as a formula (or a DDE command) gets a leading quote: this
+ * server never writes a live formula into a file it hands out, whatever a user typed as a name.
+ */
+export function spreadsheetSafe(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+export type CellValue = string | number;
+
+export interface SheetSpec {
+  name: string;
+  header: readonly string[];
+  rows: readonly (readonly CellValue[])[];
+  /** Column widths in characters. */
+  widths: readonly number[];
+  /** A column whose data cells must be one of these values (a list validation). */
+  listValidation?: { column: number; values: readonly string[]; rows: number; error: string };
+}
+
+const HEADER_STYLE = {
+  font: { bold: true, color: { rgb: 'FFFFFFFF' } },
+  fill: { patternType: 'solid', fgColor: { rgb: 'FF1F4E79' } },
+  alignment: { vertical: 'center' },
+  border: { bottom: { style: 'thin', color: { rgb: 'FF000000' } } },
+};
+
+function cell(value: CellValue, style?: object): XLSX.CellObject {
+  const object: XLSX.CellObject & { s?: object } =
+    typeof value === 'number' ? { t: 'n', v: value } : { t: 's', v: spreadsheetSafe(value) };
+  if (style) object.s = style;
+  return object;
+}
+
+/** Sets every cell itself (never `aoa_to_sheet`, which would guess types and could make formulas). */
+function toWorksheet(spec: SheetSpec): XLSX.WorkSheet {
+  const sheet: XLSX.WorkSheet = {};
+  const rows = [spec.header, ...spec.rows];
+  let width = 1;
+  rows.forEach((values, r) => {
+    values.forEach((value, c) => {
+      sheet[XLSX.utils.encode_cell({ r, c })] = cell(value, r === 0 ? HEADER_STYLE : undefined);
+    });
+    width = Math.max(width, values.length);
+  });
+  sheet['!ref'] = XLSX.utils.encode_range({ s: { r: 0, c: 0 }, e: { r: Math.max(rows.length - 1, 0), c: width - 1 } });
+  sheet['!cols'] = spec.widths.map((wch) => ({ wch }));
+  return sheet;
+}
+
+/** An .xlsx with a styled header row on each sheet. */
+export function writeXlsx(sheets: readonly SheetSpec[]): Buffer {
+  const workbook = XLSX.utils.book_new();
+  for (const spec of sheets) XLSX.utils.book_append_sheet(workbook, toWorksheet(spec), spec.name);
+  let bytes = XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+  const validated = sheets.map((spec, index) => ({ spec, index })).filter(({ spec }) => spec.listValidation);
+  if (validated.length > 0) {
+    // sheetjs-style writes no data validation, so the sheet's XML gets it afterwards.
+    const zip = new JSZip(bytes);
+    for (const { spec, index } of validated) {
+      const path = `xl/worksheets/sheet${index + 1}.xml`;
+      const xml = zip.file(path)?.asText();
+      if (xml) zip.file(path, withListValidation(xml, spec.listValidation!));
+    }
+    bytes = zip.generate({ type: 'nodebuffer', compression: 'DEFLATE' });
+  }
+  return bytes;
+}
+
+const escapeXml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Elements that follow `<dataValidations>` in a worksheet (ECMA-376 CT_Worksheet order). */
+const AFTER_DATA_VALIDATIONS = /<(hyperlinks|printOptions|pageMargins|pageSetup|headerFooter|rowBreaks|colBreaks|customProperties|cellWatches|ignoredErrors|smartTags|drawing|legacyDrawing|picture|oleObjects|controls|webPublishItems|tableParts|extLst)\b|<\/worksheet>/;
+
+function withListValidation(xml: string, validation: NonNullable<SheetSpec['listValidation']>): string {
+  const column = XLSX.utils.encode_col(validation.column);
+  // A list's values are a quoted, comma-separated formula; quotes inside would be doubled.
+  const list = `"${validation.values.map((value) => value.replace(/"/g, '""')).join(',')}"`;
+  const element =
+    `<dataValidations count="1"><dataValidation type="list" allowBlank="1" showErrorMessage="1" ` +
+    `error="${escapeXml(validation.error)}" sqref="${column}2:${column}${validation.rows + 1}">` +
+    `<formula1>${escapeXml(list)}</formula1></dataValidation></dataValidations>`;
+  const match = AFTER_DATA_VALIDATIONS.exec(xml);
+  if (!match) return xml;
+  return xml.slice(0, match.index) + element + xml.slice(match.index);
+}
+
+/** CSV for spreadsheet programs: UTF-8 with BOM, quoted where needed, formulas defused. */
+export function csvLine(values: readonly CellValue[]): string {
+  return values
+    .map((value) => {
+      const text = typeof value === 'number' ? String(value) : spreadsheetSafe(value);
+      return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    })
+    .join(',');
+}

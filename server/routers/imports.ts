@@ -1,0 +1,65 @@
+import {
+  generatedFileSchema,
+  IMPORT_LANGS,
+  importCommitResultSchema,
+  importPreviewSchema,
+  importTemplateInput,
+  importUploadInput,
+  type ImportLang,
+} from '../../shared/import.ts';
+import { DomainError } from '../errors.ts';
+import { formatBytes } from '../imports/limits.ts';
+import { commitImport, importErrorReport, importLimitsOf, importTemplate, previewImport } from '../services/imports.ts';
+import { adminProcedure, router } from '../trpc.ts';
+
+/**
+ * Uploads are multipart form data, which the Fastify adapter streams past Fastify's `bodyLimit`;
+ * tRPC's `maxBodySize` stops them instead. Its bare PAYLOAD_TOO_LARGE gets a message here. The
+ * caller is checked before the body is read.
+ */
+const uploadProcedure = adminProcedure.use(async ({ ctx, next }) => {
+  const result = await next();
+  if (!result.ok && result.error.code === 'PAYLOAD_TOO_LARGE' && !(result.error.cause instanceof DomainError)) {
+    throw new DomainError('PAYLOAD_TOO_LARGE', 'IMPORT_FILE_TOO_LARGE', `The file is larger than ${formatBytes(importLimitsOf(ctx.deps).maxBytes)}`);
+  }
+  return result;
+});
+
+async function fileOf(form: FormData): Promise<Uint8Array> {
+  const file = form.get('file');
+  if (!(file instanceof Blob)) {
+    throw new DomainError('BAD_REQUEST', 'IMPORT_NOT_A_SPREADSHEET', 'Attach the spreadsheet as the form field `file`');
+  }
+  return new Uint8Array(await file.arrayBuffer());
+}
+
+const langOf = (form: FormData): ImportLang => {
+  const lang = form.get('lang');
+  return IMPORT_LANGS.find((known) => known === lang) ?? 'en';
+};
+
+export const importsRouter = router({
+  /** Parses the file and gives a verdict per row, with totals. Writes nothing. */
+  preview: uploadProcedure
+    .input(importUploadInput)
+    .output(importPreviewSchema)
+    .mutation(async ({ ctx, input }) => previewImport(ctx.deps, ctx.caller, await fileOf(input))),
+
+  /** Invites every row that is (still) valid, in one transaction; the same file again invites nobody twice. */
+  commit: uploadProcedure
+    .input(importUploadInput)
+    .output(importCommitResultSchema)
+    .mutation(async ({ ctx, input }) => commitImport(ctx.deps, ctx.caller, await fileOf(input))),
+
+  /** The verdicts of a file as .xlsx (`lang` form field: en or de). */
+  errorReport: uploadProcedure
+    .input(importUploadInput)
+    .output(generatedFileSchema)
+    .mutation(async ({ ctx, input }) => importErrorReport(ctx.deps, ctx.caller, await fileOf(input), langOf(input))),
+
+  /** The .xlsx template to fill in. */
+  template: adminProcedure
+    .input(importTemplateInput)
+    .output(generatedFileSchema)
+    .query(({ ctx, input }) => importTemplate(ctx.deps, input.lang)),
+});

@@ -1,0 +1,309 @@
+import { createHash } from 'node:crypto';
+import {
+  IMPORT_TEXT,
+  IMPORT_VERDICTS,
+  type GeneratedFile,
+  type ImportCommitResult,
+  type ImportFormat,
+  type ImportLang,
+  type ImportPreview,
+  type ImportRowVerdict,
+  type ImportVerdict,
+  roleFromCell,
+} from '../../shared/import.ts';
+import { emailSchema, nameSchema } from '../../shared/schemas.ts';
+import type { DB } from '../db/database.ts';
+import { insertAuditEntries } from '../db/repositories/audit-log.ts';
+import { insertInvitations } from '../db/repositories/invitations.ts';
+import { insertOutboxMessages } from '../db/repositories/outbox.ts';
+import { findUsersByEmails, insertUsers } from '../db/repositories/users.ts';
+import { findWorkspaceById } from '../db/repositories/workspaces.ts';
+import type { NewAuditRow, NewInvitationRow, NewOutboxRow, UserRow } from '../db/schema/index.ts';
+import type { Deps } from '../deps.ts';
+import { DomainError } from '../errors.ts';
+import { checkUpload } from '../imports/file-check.ts';
+import { type ImportLimits, formatBytes, resolveImportLimits } from '../imports/limits.ts';
+import { type ParsedRow, type ParsedSheet, parseSpreadsheet } from '../imports/parser.ts';
+import { type SheetSpec, writeXlsx } from '../imports/workbook.ts';
+import { newId } from '../tokens.ts';
+import type { Caller } from './actor.ts';
+import { auditEntry } from './audit.ts';
+import { invitationRows } from './invitation-issuer.ts';
+import { normalizeEmail } from './text.ts';
+import { pendingUserRow, write } from './users.ts';
+
+const ACCEPTED = 'Excel (.xlsx, .xls), OpenDocument (.ods) or CSV (.csv)';
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export const importLimitsOf = (deps: Deps): ImportLimits => resolveImportLimits(deps.settings.imports);
+
+interface ReadFile {
+  format: ImportFormat;
+  sheet: ParsedSheet;
+  sha256: string;
+}
+
+/**
+ * Checks an uploaded file's size and bytes, then has a child process parse it. Refuses the whole
+ * file with a domain error; the rows themselves are judged by `judgeRows`.
+ */
+export async function readImportFile(deps: Deps, bytes: Uint8Array): Promise<ReadFile> {
+  const limits = importLimitsOf(deps);
+  const check = checkUpload(bytes, limits);
+  if (!check.ok) {
+    switch (check.problem) {
+      case 'too_large':
+        throw new DomainError('PAYLOAD_TOO_LARGE', 'IMPORT_FILE_TOO_LARGE', `The file is larger than ${formatBytes(limits.maxBytes)}`);
+      case 'inflates_too_far':
+        throw new DomainError(
+          'PAYLOAD_TOO_LARGE',
+          'IMPORT_FILE_TOO_LARGE',
+          `The file unpacks to more than ${formatBytes(limits.maxUncompressedBytes)}: it was not read`,
+        );
+      case 'too_many_entries':
+        throw new DomainError('PAYLOAD_TOO_LARGE', 'IMPORT_FILE_TOO_LARGE', `The file holds more than ${limits.maxZipEntries} parts: it was not read`);
+      case 'not_a_spreadsheet':
+        throw new DomainError('BAD_REQUEST', 'IMPORT_NOT_A_SPREADSHEET', `This is not a spreadsheet: upload ${ACCEPTED}`);
+    }
+  }
+  const outcome = await parseSpreadsheet(bytes, check.format, limits);
+  if (!outcome.ok) {
+    switch (outcome.error) {
+      case 'no_email_column':
+        throw new DomainError(
+          'BAD_REQUEST',
+          'IMPORT_NO_EMAIL_COLUMN',
+          'No sheet has an Email column: add a header row with Email, First name, Last name and Role',
+        );
+      case 'not_a_spreadsheet':
+        throw new DomainError('BAD_REQUEST', 'IMPORT_NOT_A_SPREADSHEET', `This is not a spreadsheet: upload ${ACCEPTED}`);
+      default:
+        throw new DomainError(
+          'BAD_REQUEST',
+          'IMPORT_UNREADABLE',
+          'The file could not be read: it is damaged or too complex. Save it again as .xlsx or .csv and retry',
+        );
+    }
+  }
+  if (outcome.tooManyRows) {
+    throw new DomainError(
+      'PAYLOAD_TOO_LARGE',
+      'IMPORT_TOO_MANY_ROWS',
+      `The file has more than ${limits.maxRows.toLocaleString('en')} rows: split it into smaller files`,
+    );
+  }
+  return { format: check.format, sheet: outcome, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+type ExistingUser = Pick<UserRow, 'id' | 'email_normalized' | 'status' | 'deleted_at'>;
+
+/** A verdict for every row: the first reason that applies, in the order the README lists them. */
+export function judgeRows(rows: readonly ParsedRow[], existing: readonly ExistingUser[]): ImportRowVerdict[] {
+  const byEmail = new Map(existing.map((user) => [user.email_normalized, user]));
+  const firstRowOf = new Map<string, number>();
+  return rows.map((row) => {
+    const role = roleFromCell(row.role);
+    const verdict: ImportRowVerdict = {
+      row: row.row,
+      email: row.email,
+      firstName: row.firstName,
+      lastName: row.lastName,
+      role,
+      roleText: row.role,
+      verdict: 'invite',
+      duplicateOfRow: null,
+      userId: null,
+    };
+    if (!row.email) return { ...verdict, verdict: 'missing_email' };
+    if (!emailSchema.safeParse(row.email).success) return { ...verdict, verdict: 'invalid_email' };
+    const email = normalizeEmail(row.email);
+    const first = firstRowOf.get(email);
+    if (first !== undefined) return { ...verdict, verdict: 'duplicate', duplicateOfRow: first };
+    firstRowOf.set(email, row.row);
+    const user = byEmail.get(email);
+    if (user) {
+      const state: ImportVerdict = user.deleted_at ? 'deleted' : user.status === 'active' ? 'already_active' : 'already_pending';
+      return { ...verdict, verdict: state, userId: user.id };
+    }
+    if (!role) return { ...verdict, verdict: 'unknown_role' };
+    if (!nameSchema.safeParse(row.firstName).success || !nameSchema.safeParse(row.lastName).success) {
+      return { ...verdict, verdict: 'invalid_name' };
+    }
+    return verdict;
+  });
+}
+
+async function existingUsersFor(db: DB, caller: Caller, rows: readonly ParsedRow[]): Promise<UserRow[]> {
+  const emails = [...new Set(rows.filter((row) => row.email).map((row) => normalizeEmail(row.email)))];
+  return findUsersByEmails(db, caller.workspaceId, emails);
+}
+
+function summarize(file: ReadFile, rows: ImportRowVerdict[]): ImportPreview {
+  const byVerdict = Object.fromEntries(IMPORT_VERDICTS.map((verdict) => [verdict, 0])) as Record<ImportVerdict, number>;
+  for (const row of rows) byVerdict[row.verdict] += 1;
+  return {
+    format: file.format,
+    sheetName: file.sheet.sheetName,
+    headerRow: file.sheet.headerRow,
+    fileSha256: file.sha256,
+    totals: { rows: rows.length, invite: byVerdict.invite, skipped: rows.length - byVerdict.invite, byVerdict },
+    rows,
+  };
+}
+
+/** What importing this file would do; writes nothing. */
+export async function previewImport(deps: Deps, caller: Caller, bytes: Uint8Array): Promise<ImportPreview> {
+  const file = await readImportFile(deps, bytes);
+  const existing = await existingUsersFor(deps.db, caller, file.sheet.rows);
+  return summarize(file, judgeRows(file.sheet.rows, existing));
+}
+
+/**
+ * Invites every row that is still valid, all in one transaction: the verdicts are judged again
+ * inside it, since users may have changed since the preview. One `users.imported` audit entry for
+ * the import and one `user.invited` per user; the invitations go through the outbox. Uploading the
+ * same file again invites nobody twice: its rows are pending by then.
+ */
+export async function commitImport(deps: Deps, caller: Caller, bytes: Uint8Array): Promise<ImportCommitResult> {
+  const file = await readImportFile(deps, bytes);
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  return write(deps, caller, async (trx) => {
+    const rows = judgeRows(file.sheet.rows, await existingUsersFor(trx, caller, file.sheet.rows));
+    const workspace = await findWorkspaceById(trx, caller.workspaceId);
+    const users: UserRow[] = [];
+    const invitations: NewInvitationRow[] = [];
+    const messages: NewOutboxRow[] = [];
+    const audit: NewAuditRow[] = [];
+    for (const row of rows) {
+      if (row.verdict !== 'invite' || !row.role) continue;
+      const user = pendingUserRow(
+        caller,
+        { email: row.email, firstName: row.firstName, lastName: row.lastName, role: row.role },
+        newId(),
+        nowIso,
+      );
+      const { invitation, message } = invitationRows(deps, user, caller, now, workspace?.name ?? 'PANTA OS');
+      users.push(user);
+      invitations.push(invitation);
+      messages.push(message);
+      row.userId = user.id;
+    }
+    const preview = summarize(file, rows);
+    audit.push(
+      auditEntry(caller.workspaceId, caller, 'users.imported', null, nowIso, {
+        format: file.format,
+        sheetName: file.sheet.sheetName,
+        fileSha256: file.sha256,
+        rows: preview.totals.rows,
+        invited: users.length,
+        skipped: preview.totals.skipped,
+      }),
+    );
+    for (const user of users) {
+      audit.push(auditEntry(caller.workspaceId, caller, 'user.invited', user, nowIso, { role: user.role, viaImport: true }));
+    }
+    await insertUsers(trx, users);
+    await insertInvitations(trx, invitations);
+    await insertOutboxMessages(trx, messages);
+    for (let start = 0; start < audit.length; start += 3000) await insertAuditEntries(trx, audit.slice(start, start + 3000));
+    return { ...preview, invited: users.length };
+  });
+}
+
+// ---- files handed out -------------------------------------------------------
+
+const TEMPLATE_TEXT = {
+  en: {
+    filename: 'user-import-template.xlsx',
+    usersSheet: 'Users',
+    helpSheet: 'How to fill in',
+    helpHeader: ['Column', 'Required', 'What to enter'],
+    yes: 'yes',
+    no: 'no',
+    roleError: 'Choose Admin or Standard user',
+    help: {
+      email: 'The address the invitation is sent to. Each address once; people who are already in the workspace are skipped.',
+      firstName: 'Optional. Stored as text.',
+      lastName: 'Optional. Stored as text.',
+      role: 'Admin or Standard user. Empty means Standard user.',
+    },
+    notes: [
+      'Blank rows and extra columns are ignored. Keep the header row; title rows above it are fine.',
+      'Accepted files: .xlsx, .xls, .ods and .csv (comma or semicolon separated).',
+      'Before anything happens you see a preview with a verdict for every row.',
+    ],
+    reportFilename: 'user-import-report.xlsx',
+    reportSheet: 'Import report',
+  },
+  de: {
+    filename: 'benutzer-import-vorlage.xlsx',
+    usersSheet: 'Benutzer',
+    helpSheet: 'Anleitung',
+    helpHeader: ['Spalte', 'Pflicht', 'Was eintragen'],
+    yes: 'ja',
+    no: 'nein',
+    roleError: 'Wählen Sie Admin oder Standardbenutzer',
+    help: {
+      email: 'Die Adresse, an die die Einladung geht. Jede Adresse nur einmal; wer schon im Workspace ist, wird übersprungen.',
+      firstName: 'Optional. Wird als Text gespeichert.',
+      lastName: 'Optional. Wird als Text gespeichert.',
+      role: 'Admin oder Standardbenutzer. Leer bedeutet Standardbenutzer.',
+    },
+    notes: [
+      'Leere Zeilen und zusätzliche Spalten werden ignoriert. Die Kopfzeile muss bleiben; Titelzeilen darüber sind erlaubt.',
+      'Erlaubte Dateien: .xlsx, .xls, .ods und .csv (durch Komma oder Semikolon getrennt).',
+      'Bevor etwas geschieht, sehen Sie eine Vorschau mit einem Ergebnis für jede Zeile.',
+    ],
+    reportFilename: 'benutzer-import-bericht.xlsx',
+    reportSheet: 'Importbericht',
+  },
+} as const satisfies Record<ImportLang, unknown>;
+
+const asFile = (filename: string, bytes: Buffer): GeneratedFile => ({ filename, contentType: XLSX_TYPE, base64: bytes.toString('base64') });
+
+/** The .xlsx to fill in: styled header row, column widths, a Role list and a sheet explaining the columns. */
+export function importTemplate(deps: Deps, lang: ImportLang): GeneratedFile {
+  const text = IMPORT_TEXT[lang];
+  const help = TEMPLATE_TEXT[lang];
+  const columns = text.columns;
+  const users: SheetSpec = {
+    name: help.usersSheet,
+    header: [columns.email, columns.firstName, columns.lastName, columns.role],
+    rows: [],
+    widths: [36, 20, 20, 18],
+    listValidation: { column: 3, values: [text.roles.admin, text.roles.user], rows: importLimitsOf(deps).maxRows, error: help.roleError },
+  };
+  const explanation: SheetSpec = {
+    name: help.helpSheet,
+    header: help.helpHeader,
+    rows: [
+      [columns.email, help.yes, help.help.email],
+      [columns.firstName, help.no, help.help.firstName],
+      [columns.lastName, help.no, help.help.lastName],
+      [columns.role, help.no, help.help.role],
+      [],
+      ...help.notes.map((note) => [note]),
+    ],
+    widths: [16, 10, 100],
+  };
+  return asFile(help.filename, writeXlsx([users, explanation]));
+}
+
+export function verdictText(lang: ImportLang, row: Pick<ImportRowVerdict, 'verdict' | 'duplicateOfRow'>): string {
+  return IMPORT_TEXT[lang].verdicts[row.verdict].replace('{row}', String(row.duplicateOfRow ?? ''));
+}
+
+/** The verdicts of a file as an .xlsx, skipped rows first. */
+export async function importErrorReport(deps: Deps, caller: Caller, bytes: Uint8Array, lang: ImportLang): Promise<GeneratedFile> {
+  const preview = await previewImport(deps, caller, bytes);
+  const text = IMPORT_TEXT[lang];
+  const ordered = [...preview.rows].sort((a, b) => Number(a.verdict === 'invite') - Number(b.verdict === 'invite') || a.row - b.row);
+  const report: SheetSpec = {
+    name: TEMPLATE_TEXT[lang].reportSheet,
+    header: [text.row, text.columns.email, text.columns.firstName, text.columns.lastName, text.columns.role, text.verdict],
+    rows: ordered.map((row) => [row.row, row.email, row.firstName, row.lastName, row.roleText, verdictText(lang, row)]),
+    widths: [8, 36, 20, 20, 18, 48],
+  };
+  return asFile(TEMPLATE_TEXT[lang].reportFilename, writeXlsx([report]));
+}

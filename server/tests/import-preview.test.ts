@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ImportPreview, ImportRowVerdict } from '../../shared/import.ts';
+import { snapshotDatabase } from '../testing/assertions.ts';
+import { addActiveUser, addPendingUser, seedWorkspace, startTestServer, type TestServer } from '../testing/harness.ts';
+import { type BookFormat, csv, upload, workbook } from '../testing/spreadsheets.ts';
+
+const verdicts = (preview: ImportPreview) =>
+  preview.rows.map((row) => [row.row, row.email, row.verdict, row.duplicateOfRow ?? row.userId] as const);
+
+const pick = (row: ImportRowVerdict) => ({ email: row.email, firstName: row.firstName, lastName: row.lastName, role: row.role });
+
+describe('imports.preview', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  for (const format of ['xlsx', 'xls', 'ods'] as BookFormat[]) {
+    it(`reads ${format}: a verdict per row, totals, and writes nothing`, async () => {
+      const { admin } = await seedWorkspace(server, `Read${format}`);
+      const file = workbook(format, [
+        ['Email', 'First name', 'Last name', 'Role'],
+        ['ada@example.test', 'Ada', 'Lovelace', 'Admin'],
+        ['grace@example.test', 'Grace', 'Hopper', ''],
+      ]);
+      const before = await snapshotDatabase(server);
+      const preview = await admin.client.imports.preview.mutate(upload(file));
+      assert.deepEqual(await snapshotDatabase(server), before);
+      assert.equal(preview.format, format);
+      assert.equal(preview.headerRow, 1);
+      assert.deepEqual(preview.rows.map(pick), [
+        { email: 'ada@example.test', firstName: 'Ada', lastName: 'Lovelace', role: 'admin' },
+        { email: 'grace@example.test', firstName: 'Grace', lastName: 'Hopper', role: 'user' },
+      ]);
+      assert.deepEqual(verdicts(preview), [
+        [2, 'ada@example.test', 'invite', null],
+        [3, 'grace@example.test', 'invite', null],
+      ]);
+      assert.equal(preview.totals.invite, 2);
+      assert.equal(preview.totals.skipped, 0);
+    });
+  }
+
+  it('reads semicolon CSV with a BOM and German headers', async () => {
+    const { admin } = await seedWorkspace(server, 'CsvBom');
+    const file = csv(
+      [
+        ['E-Mail-Adresse', 'Vorname', 'Nachname', 'Rolle'],
+        ['jürgen@müller.de', 'Jürgen', 'Müller, Sr.', 'Administrator'],
+        ['eva@example.test', 'Eva', 'Schmidt', 'Benutzer'],
+      ],
+      { separator: ';', bom: true },
+    );
+    const preview = await admin.client.imports.preview.mutate(upload(file));
+    assert.equal(preview.format, 'csv');
+    assert.deepEqual(preview.rows.map(pick), [
+      { email: 'jürgen@müller.de', firstName: 'Jürgen', lastName: 'Müller, Sr.', role: 'admin' },
+      { email: 'eva@example.test', firstName: 'Eva', lastName: 'Schmidt', role: 'user' },
+    ]);
+  });
+
+  it('judges every row: missing, invalid, duplicate, active, pending, deleted, unknown role', async () => {
+    const { admin } = await seedWorkspace(server, 'Verdicts');
+    const active = await addActiveUser(server, admin, 'active@verdicts.test');
+    const pending = await addPendingUser(server, admin, 'pending@verdicts.test');
+    const gone = await addPendingUser(server, admin, 'gone@verdicts.test');
+    await admin.client.users.delete.mutate({ ids: [gone.id] });
+    const file = workbook('xlsx', [
+      ['Email', 'First name', 'Last name', 'Role'],
+      ['new@verdicts.test', 'New', 'Person', 'Standard user'],
+      ['', 'No', 'Email', ''],
+      ['not-an-email', 'Bad', 'Email', ''],
+      ['NEW@Verdicts.test', 'Twice', 'Person', ''],
+      ['ACTIVE@verdicts.test', '', '', ''],
+      ['pending@verdicts.test', '', '', 'Admin'],
+      ['gone@verdicts.test', '', '', ''],
+      ['boss@verdicts.test', '', '', 'Chef'],
+    ]);
+    const preview = await admin.client.imports.preview.mutate(upload(file));
+    assert.deepEqual(verdicts(preview), [
+      [2, 'new@verdicts.test', 'invite', null],
+      [3, '', 'missing_email', null],
+      [4, 'not-an-email', 'invalid_email', null],
+      [5, 'NEW@Verdicts.test', 'duplicate', 2],
+      [6, 'ACTIVE@verdicts.test', 'already_active', active.id],
+      [7, 'pending@verdicts.test', 'already_pending', pending.id],
+      [8, 'gone@verdicts.test', 'deleted', gone.id],
+      [9, 'boss@verdicts.test', 'unknown_role', null],
+    ]);
+    assert.deepEqual(preview.totals, {
+      rows: 8,
+      invite: 1,
+      skipped: 7,
+      byVerdict: {
+        invite: 1,
+        missing_email: 1,
+        invalid_email: 1,
+        duplicate: 1,
+        already_active: 1,
+        already_pending: 1,
+        deleted: 1,
+        unknown_role: 1,
+        invalid_name: 0,
+      },
+    });
+  });
+});

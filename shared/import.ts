@@ -1,0 +1,195 @@
+/**
+ * Bulk import from a spreadsheet: the contract of the `imports.*` procedures, shared by the server
+ * and the element. Built with `zod/mini` like `schemas.ts`.
+ */
+import * as z from 'zod/mini';
+import { ROLES, type Role } from './constants.ts';
+
+export const IMPORT_FORMATS = ['xlsx', 'xls', 'ods', 'csv'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+/** For `<input type="file" accept=…>`. */
+export const IMPORT_ACCEPT = '.xlsx,.xls,.ods,.csv';
+
+export const IMPORT_LANGS = ['en', 'de'] as const;
+export type ImportLang = (typeof IMPORT_LANGS)[number];
+
+export const DEFAULT_IMPORT_MAX_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_IMPORT_MAX_ROWS = 50_000;
+/** The header row may sit below at most this many title rows. */
+export const IMPORT_HEADER_SEARCH_ROWS = 20;
+
+export const IMPORT_COLUMNS = ['email', 'firstName', 'lastName', 'role'] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+
+/** Header cells are compared after `normalizeHeader`: ignoring case, spaces and punctuation. */
+export const IMPORT_HEADER_SYNONYMS: Record<ImportColumn, readonly string[]> = {
+  email: ['Email', 'E-Mail', 'E-Mail-Adresse', 'Email address', 'Mail'],
+  firstName: ['First name', 'Firstname', 'Given name', 'Vorname'],
+  lastName: ['Last name', 'Surname', 'Family name', 'Nachname'],
+  role: ['Role', 'Rolle'],
+};
+
+/** Role cells, ignoring case and surrounding space; an empty cell means Standard user. */
+export const IMPORT_ROLE_SYNONYMS: Record<Role, readonly string[]> = {
+  admin: ['Admin', 'Administrator'],
+  user: ['Standard user', 'Standard', 'User', 'Benutzer', 'Standardbenutzer', ''],
+};
+
+export function normalizeHeader(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/** The role a cell names, or null for an unknown role value. */
+export function roleFromCell(text: string): Role | null {
+  const wanted = text.trim().replace(/\s+/g, ' ').toLowerCase();
+  for (const role of ROLES) {
+    if (IMPORT_ROLE_SYNONYMS[role].some((synonym) => synonym.toLowerCase() === wanted)) return role;
+  }
+  return null;
+}
+
+/**
+ * What happens to a row: `invite`, or a reason it is skipped. `deleted`: the email belongs to a
+ * user in Recently deleted (restore them instead). `invalid_name`: a name longer than 100
+ * characters or with control characters.
+ */
+export const IMPORT_VERDICTS = [
+  'invite',
+  'missing_email',
+  'invalid_email',
+  'duplicate',
+  'already_active',
+  'already_pending',
+  'deleted',
+  'unknown_role',
+  'invalid_name',
+] as const;
+export type ImportVerdict = (typeof IMPORT_VERDICTS)[number];
+
+/** Column headers and verdicts in both languages: the template, the error report and exports use them. */
+export const IMPORT_TEXT = {
+  en: {
+    columns: { email: 'Email', firstName: 'First name', lastName: 'Last name', role: 'Role' },
+    roles: { admin: 'Admin', user: 'Standard user' },
+    row: 'Row',
+    verdict: 'Verdict',
+    verdicts: {
+      invite: 'Will invite',
+      missing_email: 'Skipped: missing email',
+      invalid_email: 'Skipped: invalid email',
+      duplicate: 'Skipped: duplicate of row {row}',
+      already_active: 'Skipped: already active',
+      already_pending: 'Skipped: already pending',
+      deleted: 'Skipped: in Recently deleted (restore instead)',
+      unknown_role: 'Skipped: unknown role value',
+      invalid_name: 'Skipped: invalid name',
+    },
+  },
+  de: {
+    columns: { email: 'E-Mail', firstName: 'Vorname', lastName: 'Nachname', role: 'Rolle' },
+    roles: { admin: 'Admin', user: 'Standardbenutzer' },
+    row: 'Zeile',
+    verdict: 'Ergebnis',
+    verdicts: {
+      invite: 'Wird eingeladen',
+      missing_email: 'Übersprungen: E-Mail fehlt',
+      invalid_email: 'Übersprungen: ungültige E-Mail',
+      duplicate: 'Übersprungen: Duplikat von Zeile {row}',
+      already_active: 'Übersprungen: bereits aktiv',
+      already_pending: 'Übersprungen: Einladung bereits offen',
+      deleted: 'Übersprungen: in „Kürzlich gelöscht“ (stattdessen wiederherstellen)',
+      unknown_role: 'Übersprungen: unbekannte Rolle',
+      invalid_name: 'Übersprungen: ungültiger Name',
+    },
+  },
+} as const satisfies Record<ImportLang, unknown>;
+
+/**
+ * Why an upload was refused as a whole, in `error.data.reason` beside the tRPC code. Kept apart
+ * from `ERROR_REASONS`: only the import dialog needs messages for them.
+ */
+export const IMPORT_ERROR_REASONS = [
+  /** PAYLOAD_TOO_LARGE: the file is larger than the size cap, or its zip inflates past the caps. */
+  'IMPORT_FILE_TOO_LARGE',
+  /** PAYLOAD_TOO_LARGE: more data rows than the row cap. */
+  'IMPORT_TOO_MANY_ROWS',
+  /** BAD_REQUEST: not an .xlsx, .xls, .ods or .csv file. */
+  'IMPORT_NOT_A_SPREADSHEET',
+  /** BAD_REQUEST: no sheet has an email column in its first rows. */
+  'IMPORT_NO_EMAIL_COLUMN',
+  /** BAD_REQUEST: the file is damaged or could not be read within the parser's time or memory limit. */
+  'IMPORT_UNREADABLE',
+] as const;
+export type ImportErrorReason = (typeof IMPORT_ERROR_REASONS)[number];
+
+// ---- inputs ---------------------------------------------------------------
+
+/**
+ * `imports.preview`, `imports.commit` and `imports.errorReport` take multipart form data:
+ * `file` (the spreadsheet) and, for the error report, `lang`. Build it with `importFormData`.
+ */
+export const importUploadInput = z.instanceof(FormData);
+
+export function importFormData(file: Blob, options: { lang?: ImportLang } = {}): FormData {
+  const form = new FormData();
+  form.append('file', file);
+  if (options.lang) form.append('lang', options.lang);
+  return form;
+}
+
+export const importLangSchema = z._default(z.enum(IMPORT_LANGS), 'en');
+export const importTemplateInput = z.strictObject({ lang: importLangSchema });
+
+// ---- outputs --------------------------------------------------------------
+
+export const importRowVerdictSchema = z.object({
+  /** The row number the spreadsheet program shows. */
+  row: z.number(),
+  /** As in the file, trimmed. */
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  /** The role the row asks for; null when the role cell is not a known role value. */
+  role: z.nullable(z.enum(ROLES)),
+  /** The role cell as written. */
+  roleText: z.string(),
+  verdict: z.enum(IMPORT_VERDICTS),
+  /** For `duplicate`: the earlier row with the same email. */
+  duplicateOfRow: z.nullable(z.number()),
+  /** For already_active / already_pending / deleted: the existing user; after a commit, the invited user. */
+  userId: z.nullable(z.string()),
+});
+export type ImportRowVerdict = z.infer<typeof importRowVerdictSchema>;
+
+export const importPreviewSchema = z.object({
+  format: z.enum(IMPORT_FORMATS),
+  sheetName: z.string(),
+  /** The row number of the header row (title rows above it are ignored). */
+  headerRow: z.number(),
+  /** SHA-256 of the file (hex): names the import in the audit log. */
+  fileSha256: z.string(),
+  totals: z.object({
+    /** Non-blank rows below the header. */
+    rows: z.number(),
+    invite: z.number(),
+    skipped: z.number(),
+    byVerdict: z.record(z.enum(IMPORT_VERDICTS), z.number()),
+  }),
+  rows: z.array(importRowVerdictSchema),
+});
+export type ImportPreview = z.infer<typeof importPreviewSchema>;
+
+/** The verdicts as re-checked inside the import's transaction; `invited` users are pending now. */
+export const importCommitResultSchema = z.object({
+  ...importPreviewSchema.shape,
+  invited: z.number(),
+});
+export type ImportCommitResult = z.infer<typeof importCommitResultSchema>;
+
+/** A generated file; `base64` holds its bytes. */
+export const generatedFileSchema = z.object({
+  filename: z.string(),
+  contentType: z.string(),
+  base64: z.string(),
+});
+export type GeneratedFile = z.infer<typeof generatedFileSchema>;
