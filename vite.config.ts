@@ -27,13 +27,22 @@ export default defineConfig(({ mode }) =>
       }
     : {
         root: resolve(here, 'demo'),
+        // Vue's runtime build reads these compile-time flags; the Vue host uses setup() and render functions only.
+        define: { __VUE_OPTIONS_API__: 'false', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
         build: {
           outDir: resolve(here, 'dist/demo'),
           emptyOutDir: true,
+          // Pages keep their paths (dist/demo/hosts/plain.html is served at /hosts/plain.html) and load
+          // assets from /assets/. The server-rendered host finds its script's hashed name in the manifest.
+          manifest: true,
           rollupOptions: {
             input: {
               index: resolve(here, 'demo/index.html'),
               accept: resolve(here, 'demo/accept.html'),
+              'hosts-plain': resolve(here, 'demo/hosts/plain.html'),
+              'hosts-react': resolve(here, 'demo/hosts/react.html'),
+              'hosts-vue': resolve(here, 'demo/hosts/vue.html'),
+              'hosts-ssr': resolve(here, 'demo/hosts/ssr-client.ts'),
             },
           },
         },

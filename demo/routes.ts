@@ -7,6 +7,7 @@ import type { DevMailbox } from '../server/mail/mailer.ts';
 import { seedIfEmpty } from '../server/seed.ts';
 import { createSession } from '../server/services/sessions.ts';
 import type { UserManagement } from '../server/user-management.ts';
+import { ssrHost } from './hosts/ssr.ts';
 
 export interface DemoRoutesOptions {
   management: UserManagement;
@@ -38,19 +39,34 @@ export const demoRoutes: FastifyPluginAsync<DemoRoutesOptions> = async (app, opt
   if (existsSync(resolve(root, 'index.html'))) {
     await app.register(fastifyStatic, { root, index: 'index.html' });
     app.get('/accept', (_request, reply) => reply.header('referrer-policy', 'no-referrer').sendFile('accept.html'));
+    // The server-rendered host example signs its visitor in as a persona (`?as=`, default the admin).
+    await app.register(ssrHost, {
+      root,
+      apiUrl: '/api/users',
+      signedInUser: async (request) => {
+        const signedIn = await signInAs((request.query as { as?: string }).as ?? 'admin');
+        return signedIn.ok ? signedIn : null;
+      },
+    });
   } else {
     app.log.warn(`No demo build in ${root}: run \`npm run build\` to serve the demo page`);
   }
 
   /** Signs in as a persona with a real session, whatever their state: a deleted user's session shows access enforced. */
-  app.post<{ Body: { as?: string } }>('/demo/session', async (request, reply) => {
-    const persona = (request.body?.as ?? 'admin') as DemoPersona;
-    const email = DEMO_PERSONAS[persona];
-    if (!email) return reply.code(400).send({ error: `Unknown persona; choose one of ${Object.keys(DEMO_PERSONAS).join(', ')}` });
+  async function signInAs(persona: string) {
+    const email = DEMO_PERSONAS[persona as DemoPersona];
+    if (!email) return { ok: false, status: 400, error: `Unknown persona; choose one of ${Object.keys(DEMO_PERSONAS).join(', ')}` } as const;
     const user = await deps.db.selectFrom('users').selectAll().where('email_normalized', '=', email).executeTakeFirst();
-    if (!user) return reply.code(404).send({ error: `${email} is no longer in the workspace: reset the demo data` });
+    if (!user) return { ok: false, status: 404, error: `${email} is no longer in the workspace: reset the demo data` } as const;
     const session = await createSession(deps.db, deps, user);
-    return { token: session.token, email: user.email, persona, expiresAt: session.expiresAt };
+    return { ok: true, token: session.token, email: user.email, persona, expiresAt: session.expiresAt } as const;
+  }
+
+  app.post<{ Body: { as?: string } }>('/demo/session', async (request, reply) => {
+    const signedIn = await signInAs(request.body?.as ?? 'admin');
+    if (!signedIn.ok) return reply.code(signedIn.status).send({ error: signedIn.error });
+    const { ok: _, ...session } = signedIn;
+    return session;
   });
 
   app.get('/demo/mailbox', async () => ({
