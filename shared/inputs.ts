@@ -21,25 +21,44 @@ import {
 const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
 /** Like zod's default, but internationalised addresses (`jürgen@müller.de`) are welcome too. */
 const EMAIL_PATTERN = /^[^\s@"<>()[\]\\,;:]{1,64}@(?:[^\s@"<>()[\]\\,;:.]+\.)+[^\s@"<>()[\]\\,;:.\d]{2,}$/u;
+/** zod's `z.uuid()` pattern (RFC 9562: versions 1–8, the nil and the max UUID), as a plain regex check. */
+const UUID_PATTERN =
+  /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
 
-export const emailSchema = z.pipe(
-  z.string({ error: 'Enter an email address' }).check(
-    z.trim(),
-    z.minLength(1, { error: 'Enter an email address' }),
-    z.maxLength(EMAIL_MAX_LENGTH, { error: `An email address has at most ${EMAIL_MAX_LENGTH} characters` }),
-  ),
-  z.email({ pattern: EMAIL_PATTERN, error: 'Enter a valid email address' }),
+/**
+ * `schema.check(...checks)` as a call a bundler may drop when its result is unused. zod marks its
+ * own factories free of side effects, but a method call on a schema cannot be proven so: without
+ * this, the element's bundle would carry every schema below and the zod features only they use.
+ */
+// @__NO_SIDE_EFFECTS__
+function checked<T extends z.ZodMiniType>(schema: T, ...checks: z.core.$ZodCheck<z.output<T>>[]): T {
+  return schema.check(...checks);
+}
+
+/**
+ * Trimmed, then its length, then its pattern. The length checks abort, so an empty or overlong
+ * address gets one message, not a second "not valid" besides. Plain regex checks rather than
+ * `z.email()`/`z.uuid()`: the same patterns, without the string-format schemas in the element.
+ */
+export const emailSchema = checked(
+  z.string({ error: 'Enter an email address' }),
+  z.trim(),
+  z.minLength(1, { error: 'Enter an email address', abort: true }),
+  z.maxLength(EMAIL_MAX_LENGTH, { error: `An email address has at most ${EMAIL_MAX_LENGTH} characters`, abort: true }),
+  z.regex(EMAIL_PATTERN, { error: 'Enter a valid email address' }),
 );
 
 /** A first or last name: trimmed, may be empty, plain text on one line. */
-export const nameSchema = z.string({ error: 'Enter a name' }).check(
+export const nameSchema = checked(
+  z.string({ error: 'Enter a name' }),
   z.trim(),
   z.maxLength(NAME_MAX_LENGTH, { error: `A name has at most ${NAME_MAX_LENGTH} characters` }),
   z.regex(NO_CONTROL_CHARACTERS, { error: 'A name cannot contain control characters' }),
 );
 
 /** A name the person must give (when accepting an invitation). */
-export const requiredNameSchema = z.string({ error: 'Enter a name' }).check(
+export const requiredNameSchema = checked(
+  z.string({ error: 'Enter a name' }),
   z.trim(),
   z.minLength(1, { error: 'Enter a name' }),
   z.maxLength(NAME_MAX_LENGTH, { error: `A name has at most ${NAME_MAX_LENGTH} characters` }),
@@ -48,10 +67,11 @@ export const requiredNameSchema = z.string({ error: 'Enter a name' }).check(
 
 export const roleSchema = z.enum(ROLES, { error: 'Choose Admin or Standard user' });
 export const tabSchema = z.enum(TABS);
-export const userIdSchema = z.string().check(z.uuid({ error: 'Not a user id' }));
+export const userIdSchema = checked(z.string(), z.regex(UUID_PATTERN, { error: 'Not a user id' }));
 
 /** An invitation or session token: 43 base64url characters (256 bits). */
-export const tokenSchema = z.string({ error: 'Missing token' }).check(
+export const tokenSchema = checked(
+  z.string({ error: 'Missing token' }),
   z.trim(),
   z.minLength(16, { error: 'This invitation link is not valid' }),
   z.maxLength(256, { error: 'This invitation link is not valid' }),
@@ -67,22 +87,22 @@ export const inviteUserInput = z.strictObject({
 });
 export type InviteUserInput = z.input<typeof inviteUserInput>;
 
-export const updateUserInput = z
-  .strictObject({
+export const updateUserInput = checked(
+  z.strictObject({
     id: userIdSchema,
     role: z.optional(roleSchema),
     firstName: z.optional(nameSchema),
     lastName: z.optional(nameSchema),
-  })
-  .check(
-    z.refine((input) => input.role !== undefined || input.firstName !== undefined || input.lastName !== undefined, {
-      error: 'Nothing to change',
-    }),
-  );
+  }),
+  z.refine((input) => input.role !== undefined || input.firstName !== undefined || input.lastName !== undefined, {
+    error: 'Nothing to change',
+  }),
+);
 export type UpdateUserInput = z.input<typeof updateUserInput>;
 
 export const userIdsInput = z.strictObject({
-  ids: z.array(userIdSchema).check(
+  ids: checked(
+    z.array(userIdSchema),
     z.minLength(1, { error: 'Select at least one user' }),
     z.maxLength(BULK_IDS_MAX, { error: `Select at most ${BULK_IDS_MAX} users at once` }),
   ),
@@ -94,10 +114,7 @@ export const userIdInput = z.strictObject({ id: userIdSchema });
 export const listUsersInput = z.strictObject({
   tab: tabSchema,
   search: z._default(
-    z.string().check(
-      z.trim(),
-      z.maxLength(SEARCH_MAX_LENGTH, { error: `Search for at most ${SEARCH_MAX_LENGTH} characters` }),
-    ),
+    checked(z.string(), z.trim(), z.maxLength(SEARCH_MAX_LENGTH, { error: `Search for at most ${SEARCH_MAX_LENGTH} characters` })),
     '',
   ),
   role: z._default(z.enum(ROLE_FILTERS), 'all'),
@@ -108,8 +125,8 @@ export const listUsersInput = z.strictObject({
     }),
     { by: 'name', direction: 'asc' },
   ),
-  offset: z._default(z.int().check(z.minimum(0), z.maximum(10_000_000)), 0),
-  limit: z._default(z.int().check(z.minimum(1), z.maximum(PAGE_SIZE_MAX)), PAGE_SIZE_DEFAULT),
+  offset: z._default(checked(z.int(), z.minimum(0), z.maximum(10_000_000)), 0),
+  limit: z._default(checked(z.int(), z.minimum(1), z.maximum(PAGE_SIZE_MAX)), PAGE_SIZE_DEFAULT),
 });
 export type ListUsersInput = z.input<typeof listUsersInput>;
 
@@ -124,8 +141,8 @@ export const invitationTokenInput = z.strictObject({ token: tokenSchema });
 
 export const listAuditInput = z.strictObject({
   targetId: z.optional(userIdSchema),
-  offset: z._default(z.int().check(z.minimum(0)), 0),
-  limit: z._default(z.int().check(z.minimum(1), z.maximum(PAGE_SIZE_MAX)), 50),
+  offset: z._default(checked(z.int(), z.minimum(0)), 0),
+  limit: z._default(checked(z.int(), z.minimum(1), z.maximum(PAGE_SIZE_MAX)), 50),
 });
 export type ListAuditInput = z.input<typeof listAuditInput>;
 
