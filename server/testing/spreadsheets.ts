@@ -132,3 +132,30 @@ export function readBack(base64: string): { book: XLSX.WorkBook; rows: XLSX.Cell
 }
 
 export type { Client };
+
+/** An .xlsx whose first sheet carries this comments part, as Excel links one. */
+export function xlsxWithComments(base: Buffer, commentsXml: string): Buffer {
+  const parts = xlsxParts(base).map((part) =>
+    part.name === '[Content_Types].xml'
+      ? {
+          ...part,
+          data: part.data
+            .toString()
+            .replace(
+              '</Types>',
+              '<Override PartName="/xl/comments1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/></Types>',
+            ),
+        }
+      : part,
+  );
+  parts.push(
+    { name: 'xl/comments1.xml', data: commentsXml },
+    {
+      name: 'xl/worksheets/_rels/sheet1.xml.rels',
+      data:
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" Target="../comments1.xml"/></Relationships>',
+    },
+  );
+  return zip(parts);
+}
