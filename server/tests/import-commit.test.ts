@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { rejectsWithoutChange } from '../testing/assertions.ts';
+import { addPendingUser, invitationTokenFor, seedWorkspace, startTestServer, type TestServer } from '../testing/harness.ts';
+import { spreadsheetSafe } from '../imports/workbook.ts';
+import { readBack, upload, workbook, xlsxParts } from '../testing/spreadsheets.ts';
+
+describe('imports.commit', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it('invites every valid row, sends the invitations, audits the import and each user; KPIs rise by N', async () => {
+    const { admin } = await seedWorkspace(server, 'Commit');
+    const file = workbook('xlsx', [
+      ['Email', 'First name', 'Last name', 'Role'],
+      ['ada@commit.test', 'Ada', 'Lovelace', 'Admin'],
+      ['grace@commit.test', 'Grace', 'Hopper', ''],
+      ['bad-email', '', '', ''],
+    ]);
+    const before = await admin.client.users.summary.query();
+    const result = await admin.client.imports.commit.mutate(upload(file));
+    assert.equal(result.invited, 2);
+    assert.deepEqual(result.rows.map((row) => row.verdict), ['invite', 'invite', 'invalid_email']);
+    const after = await admin.client.users.summary.query();
+    assert.equal(after.kpis.invited, before.kpis.invited + 2);
+    assert.equal(after.counts.pending, before.counts.pending + 2);
+
+    const ada = await admin.client.users.get.query({ id: result.rows[0]!.userId! });
+    assert.deepEqual([ada.email, ada.firstName, ada.role, ada.status, ada.invitedBy?.id], ['ada@commit.test', 'Ada', 'admin', 'pending', admin.id]);
+    // The link in the email works like any invitation's.
+    const token = await invitationTokenFor(server, 'grace@commit.test');
+    assert.equal((await server.client().invitations.preview.query({ token })).firstName, 'Grace');
+
+    const audit = await admin.client.audit.list.query({ limit: 10 });
+    const imported = audit.items.filter((entry) => entry.action === 'users.imported');
+    assert.equal(imported.length, 1);
+    assert.deepEqual(
+      { ...imported[0]!.details, fileSha256: undefined },
+      { format: 'xlsx', sheetName: 'Users', fileSha256: undefined, rows: 3, invited: 2, skipped: 1 },
+    );
+    assert.deepEqual(
+      audit.items.filter((entry) => entry.action === 'user.invited').map((entry) => entry.targetEmail).sort(),
+      ['ada@commit.test', 'grace@commit.test'],
+    );
+  });
+
+  it('invites nobody twice when the same file comes again', async () => {
+    const { admin } = await seedWorkspace(server, 'Again');
+    const file = workbook('ods', [['Email'], ['one@again.test'], ['two@again.test']]);
+    assert.equal((await admin.client.imports.commit.mutate(upload(file))).invited, 2);
+    await server.app.management.flushOutbox();
+    const sent = server.mailbox.messages.length;
+    const again = await admin.client.imports.commit.mutate(upload(file));
+    assert.equal(again.invited, 0);
+    assert.deepEqual(again.rows.map((row) => row.verdict), ['already_pending', 'already_pending']);
+    await server.app.management.flushOutbox();
+    assert.equal(server.mailbox.messages.length, sent);
+    assert.equal((await admin.client.users.summary.query()).counts.pending, 2);
+  });
+
+  it('judges again at commit: a user invited since the preview is skipped', async () => {
+    const { admin } = await seedWorkspace(server, 'Changed');
+    const file = workbook('xlsx', [['Email'], ['late@changed.test'], ['other@changed.test']]);
+    const preview = await admin.client.imports.preview.mutate(upload(file));
+    assert.equal(preview.totals.invite, 2);
+    const meanwhile = await addPendingUser(server, admin, 'late@changed.test');
+    const result = await admin.client.imports.commit.mutate(upload(file));
+    assert.deepEqual(result.rows.map((row) => [row.verdict, row.userId === meanwhile.id]), [['already_pending', true], ['invite', false]]);
+    assert.equal(result.invited, 1);
+  });
+
+  it('is all or nothing: a failure in the middle of the import leaves no user, invitation, email or audit entry behind', async () => {
+    const { admin } = await seedWorkspace(server, 'Atomic');
+    const rows = Array.from({ length: 1500 }, (_, index) => [`person${index}@atomic.test`]);
+    // The users are inserted a thousand at a time: this fails the second batch, after the first went in.
+    await sql`create trigger fail_import before insert on users when new.email = 'person1200@atomic.test'
+      begin select raise(abort, 'injected failure'); end`.execute(server.database.db);
+    try {
+      await rejectsWithoutChange(server, () => admin.client.imports.commit.mutate(upload(workbook('xlsx', [['Email'], ...rows]))), {
+        code: 'INTERNAL_SERVER_ERROR',
+      });
+    } finally {
+      await sql`drop trigger fail_import`.execute(server.database.db);
+    }
+    assert.equal((await admin.client.users.summary.query()).counts.pending, 0);
+  });
+});
+
+describe('imports: files handed out', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  for (const [lang, header, roles, helpSheet] of [
+    ['en', ['Email', 'First name', 'Last name', 'Role'], 'Admin,Standard user', 'How to fill in'],
+    ['de', ['E-Mail', 'Vorname', 'Nachname', 'Rolle'], 'Admin,Standardbenutzer', 'Anleitung'],
+  ] as const) {
+    it(`template (${lang}): styled header, widths, a Role list, a sheet explaining the columns; it imports as it is filled in`, async () => {
+      const { admin } = await seedWorkspace(server, `Template${lang}`);
+      const template = await admin.client.imports.template.query({ lang });
+      assert.match(template.filename, /\.xlsx$/);
+      const { book, rows } = readBack(template.base64);
+      assert.deepEqual(book.SheetNames[1], helpSheet);
+      assert.deepEqual(rows[0]!.map((cell) => cell.v), header);
+      const parts = Object.fromEntries(xlsxParts(Buffer.from(template.base64, 'base64')).map((part) => [part.name, part.data.toString()]));
+      const sheet = parts['xl/worksheets/sheet1.xml']!;
+      assert.match(sheet, /<dataValidation type="list"[^>]*sqref="D2:D50001"><formula1>&quot;(.*)&quot;<\/formula1>/);
+      assert.equal(/<formula1>&quot;(.*)&quot;<\/formula1>/.exec(sheet)?.[1], roles);
+      assert.match(sheet, /<col min="1" max="1" width="36/);
+      assert.match(parts['xl/styles.xml']!, /<b\/>.*fgColor rgb="FF1F4E79"/s);
+
+      const filled = workbook('xlsx', [[...header], ['filled@template.test', 'Fay', 'Filled', roles.split(',')[1]!]]);
+      const preview = await admin.client.imports.preview.mutate(upload(filled));
+      assert.deepEqual(preview.rows.map((row) => [row.email, row.role, row.verdict]), [['filled@template.test', 'user', 'invite']]);
+    });
+  }
+
+  it('error report: the verdicts in the chosen language, skipped rows first, formulas never live', async () => {
+    const { admin } = await seedWorkspace(server, 'Report');
+    const file = workbook('xlsx', [
+      ['Email', 'First name', 'Last name', 'Role'],
+      ['ok@report.test', '=HYPERLINK("http://evil.test","click")', '+1', ''],
+      ['ok@report.test', '@SUM(A1)', '-2', ''],
+      ['nope', '\tTab', 'Plain', 'Chef'],
+    ]);
+    const report = await admin.client.imports.errorReport.mutate(upload(file, 'de'));
+    const { rows } = readBack(report.base64);
+    assert.deepEqual(rows[0]!.map((cell) => cell.v), ['Zeile', 'E-Mail', 'Vorname', 'Nachname', 'Rolle', 'Ergebnis']);
+    assert.deepEqual(
+      rows.slice(1).map((row) => row.map((cell) => cell.v)),
+      [
+        [3, 'ok@report.test', "'@SUM(A1)", "'-2", '', 'Übersprungen: Duplikat von Zeile 2'],
+        // Cells are trimmed on import, so the tab is gone before the report is written.
+        [4, 'nope', 'Tab', 'Plain', 'Chef', 'Übersprungen: ungültige E-Mail'],
+        [2, 'ok@report.test', `'=HYPERLINK("http://evil.test","click")`, "'+1", '', 'Wird eingeladen'],
+      ],
+    );
+    assert.ok(rows.flat().every((cell) => !cell.f), 'no cell carries a formula');
+    assert.deepEqual(['\tx', '\rx', '=x', 'x=1'].map(spreadsheetSafe), ["'\tx", "'\rx", "'=x", 'x=1']);
+  });
+});
