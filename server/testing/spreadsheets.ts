@@ -41,7 +41,7 @@ export function workbook(format: BookFormat, sheets: SheetInput[] | Cell[][]): B
   // A null-prototype map, so that a sheet may be called `__proto__`.
   book.Sheets = Object.create(null) as typeof book.Sheets;
   list.forEach((sheet, index) => XLSX.utils.book_append_sheet(book, toSheet(sheet.rows), sheet.name ?? (index === 0 ? 'Users' : `Sheet${index + 1}`)));
-  return XLSX.write(book, { type: 'buffer', bookType: format === 'xls' ? 'biff8' : format }) as Buffer;
+  return XLSX.write(book, { type: 'buffer', bookType: format === 'xls' ? 'biff8' : format, compression: true }) as Buffer;
 }
 
 const isSheetList = (value: SheetInput[] | Cell[][]): value is SheetInput[] =>
