@@ -1,7 +1,63 @@
 import { resolve } from 'node:path';
-import { defineConfig } from 'vite';
+import { type Plugin, defineConfig } from 'vite';
 
 const here = import.meta.dirname;
+
+/**
+ * Collapses the indentation inside the element's `html` and `css` tagged templates, which the
+ * minifier must leave alone (to it they are string contents). In markup, a whitespace run with a
+ * line break goes between two tags (or a tag and the template's edge) and becomes one space
+ * elsewhere, so attributes stay apart and text keeps its word breaks; in styles, comments go and
+ * spaces around punctuation. No sourcemap: the positions move.
+ */
+function minifyTemplates(here: string): Plugin {
+  type Node = { type?: string; start: number; end: number; [key: string]: unknown };
+  const collapse = {
+    /** `first`/`last`: the quasi opens or closes the template (rather than meeting an expression). */
+    html: (text: string, first: boolean, last: boolean) =>
+      text.replace(/\s*\n\s*/g, (run, offset: number) => {
+        const before = text[offset - 1] ?? (first ? '>' : '');
+        const after = text[offset + run.length] ?? (last ? '<' : '');
+        return before === '>' && after === '<' ? '' : ' ';
+      }),
+    css: (text: string) =>
+      text
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\s+/g, ' ')
+        .replace(/ ?([{};,]) ?/g, '$1')
+        .replace(/: /g, ':')
+        .replace(/;}/g, '}'),
+  };
+  return {
+    name: 'minify-templates',
+    transform(code, id) {
+      if (!id.startsWith(`${here}/components/`) || !id.endsWith('.ts') || !/\b(html|css)`/.test(code)) return;
+      const edits: { start: number; end: number; text: string }[] = [];
+      const visit = (node: unknown): void => {
+        if (!node || typeof node !== 'object') return;
+        if (Array.isArray(node)) return node.forEach(visit);
+        const n = node as Node;
+        const tag = n.type === 'TaggedTemplateExpression' ? (n.tag as Node & { name?: string }).name : undefined;
+        if (tag === 'html' || tag === 'css') {
+          const quasis = (n.quasi as { quasis: (Node & { value: { raw: string } })[] }).quasis;
+          quasis.forEach((quasi, index) => {
+            const raw = quasi.value.raw;
+            // oxc's span of a quasi includes its delimiters (`, }, ${); ESTree's would not.
+            const from = code.startsWith(raw, quasi.start) ? quasi.start : quasi.start + 1;
+            if (!code.startsWith(raw, from)) throw new Error(`minify-templates: unexpected template offsets in ${id}`);
+            const text = tag === 'html' ? collapse.html(raw, index === 0, index === quasis.length - 1) : collapse.css(raw);
+            if (text !== raw) edits.push({ start: from, end: from + raw.length, text });
+          });
+        }
+        for (const key in n) if (key !== 'type') visit(n[key]);
+      };
+      visit(this.parse(code, { lang: 'ts' }));
+      let out = code;
+      for (const edit of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+      return { code: out, map: null };
+    },
+  };
+}
 
 /**
  * Two builds:
@@ -12,12 +68,19 @@ const here = import.meta.dirname;
 export default defineConfig(({ mode }) =>
   mode === 'element'
     ? {
+        plugins: [minifyTemplates(here)],
         build: {
           outDir: resolve(here, 'dist/element'),
           emptyOutDir: true,
           target: 'es2022',
           // Lib builds keep whitespace in ES output by default; hosts load this file as it is.
-          rollupOptions: { output: { minify: true } },
+          rollupOptions: {
+            // Tree-shaking hints are spent once the bundle is built; licence comments stay.
+            output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false } },
+            // @trpc/client declares no `sideEffects`, so everything its index imports (wsLink, loggerLink,
+            // the batch links) would stay; its modules only define things.
+            treeshake: { moduleSideEffects: (id: string) => !/node_modules\/@trpc\//.test(id) },
+          },
           lib: {
             entry: resolve(here, 'components/index.ts'),
             formats: ['es'],
