@@ -25,9 +25,20 @@ export const emails = (element: PantaUserManagement) => rows(element).map((row) 
 
 export const action = (row: Element, name: string) => row.querySelector<HTMLButtonElement>(`[data-action="${name}"]`)!;
 
-/** Waits until the element has loaded its data for the first time. */
+/**
+ * Waits until the element has loaded its data for the first time: the summary (KPIs) and the list
+ * arrive in separate requests, so the table must also have stopped loading.
+ */
 export async function loaded(element: PantaUserManagement): Promise<void> {
-  await waitUntil(() => part(root(element), 'kpis') && rows(element).length + parts(root(element), 'empty').length > 0 && kpi(element, 'invited') !== '–', 'element did not load', { timeout: 5000 });
+  await waitUntil(
+    () =>
+      part(root(element), 'kpis') &&
+      kpi(element, 'invited') !== '–' &&
+      !part(root(element), 'table')?.matches('[aria-busy="true"]') &&
+      rows(element).length + parts(root(element), 'empty').length > 0,
+    'element did not load',
+    { timeout: 5000 },
+  );
 }
 
 export async function until(condition: () => unknown, message = 'condition not met'): Promise<void> {
