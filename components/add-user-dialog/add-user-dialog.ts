@@ -116,7 +116,7 @@ export class PantaAddUserDialog extends LitElement {
     const m = this.localize.messages;
     const roleLabel: Record<Role, string> = { admin: m.roleAdmin, user: m.roleUser };
     return html`
-      <panta-dialog lang=${this.localize.locale} label=${m.addUserTitle}>
+      <panta-dialog lang=${this.localize.locale} label=${m.addUser}>
         <div role="tablist" aria-label=${m.importMode} @keydown=${this.onModeKeydown}>
           ${MODES.map(
             (mode) => html`

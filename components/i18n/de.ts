@@ -2,6 +2,9 @@ import type { Messages } from './en.ts';
 
 type Params = { email?: string | undefined; seconds?: string | undefined };
 
+const notAdmin = 'Nur Administratoren können Benutzer verwalten';
+const lastAdmin = (p: Params) => `${p.email ?? 'Dieser Benutzer'} ist der letzte Admin dieses Workspace`;
+
 export const de: Messages = {
   title: 'Benutzerverwaltung',
   addUser: 'Benutzer hinzufügen',
@@ -15,13 +18,10 @@ export const de: Messages = {
   tabPending: 'Offene Einladungen',
   tabDeleted: 'Kürzlich gelöscht',
   searchLabel: 'Benutzer suchen',
-  roleFilterLabel: 'Rolle',
   allRoles: 'Alle Rollen',
   roleAdmin: 'Admin',
   roleUser: 'Standardbenutzer',
   colName: 'Name',
-  colEmail: 'E-Mail',
-  colRole: 'Rolle',
   colOnboarded: 'Onboarding abgeschlossen',
   colInvited: 'Einladung',
   colDeleted: 'Gelöscht',
@@ -56,18 +56,12 @@ export const de: Messages = {
   actionFor: (action: string, name: string) => `${action}: ${name}`,
   selectedCount: (formatted: string) => `${formatted} ausgewählt`,
   bulkResend: 'Einladungen erneut senden',
-  bulkDelete: 'Löschen',
-  bulkRestore: 'Wiederherstellen',
-  bulkPurge: 'Endgültig löschen',
   clearSelection: 'Auswahl aufheben',
-  selfDeleteReason: 'Sie können sich nicht selbst löschen',
-  selfDemoteReason: 'Sie können sich die Admin-Rolle nicht selbst entziehen',
   lastAdminReason: 'Sie sind der einzige Admin dieses Workspace',
   close: 'Schließen',
   cancel: 'Abbrechen',
   save: 'Änderungen speichern',
   sendInvitation: 'Einladung senden',
-  addUserTitle: 'Benutzer hinzufügen',
   importMode: 'Art des Hinzufügens',
   singleImport: 'Einzelimport',
   bulkImport: 'Massenimport',
@@ -94,7 +88,7 @@ export const de: Messages = {
   dismiss: 'Schließen',
   notifications: 'Benachrichtigungen',
   resultsAnnounced: (formatted: string) => `${formatted} Benutzer gefunden`,
-  notAdminTitle: 'Nur Administratoren können Benutzer verwalten',
+  notAdminTitle: notAdmin,
   notAdminBody: 'Wenden Sie sich an einen Administrator Ihres Workspace, wenn Sie Zugriff benötigen.',
   signedOutBody: 'Melden Sie sich mit einem Administratorkonto an, um Benutzer zu verwalten.',
   genericError: 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',
@@ -112,8 +106,8 @@ export const de: Messages = {
     UNIQUE_VIOLATION: () => 'Jemand hat gerade dieselbe Änderung vorgenommen. Laden Sie neu und versuchen Sie es erneut.',
     SELF_DELETE: () => 'Sie können sich nicht selbst löschen',
     SELF_DEMOTE: () => 'Sie können sich die Admin-Rolle nicht selbst entziehen',
-    LAST_ADMIN_DELETE: (p: Params) => `${p.email ?? 'Dieser Benutzer'} ist der letzte Admin dieses Workspace`,
-    LAST_ADMIN_DEMOTE: (p: Params) => `${p.email ?? 'Dieser Benutzer'} ist der letzte Admin dieses Workspace`,
+    LAST_ADMIN_DELETE: lastAdmin,
+    LAST_ADMIN_DEMOTE: lastAdmin,
     NOT_PENDING: (p: Params) => `${p.email ?? 'Dieser Benutzer'} hat das Onboarding bereits abgeschlossen`,
     NOT_DELETED: (p: Params) => `${p.email ?? 'Dieser Benutzer'} ist nicht unter „Kürzlich gelöscht“`,
     USER_DELETED: (p: Params) => `${p.email ?? 'Dieser Benutzer'} ist unter „Kürzlich gelöscht“`,
@@ -126,7 +120,7 @@ export const de: Messages = {
     TOKEN_REVOKED: () => 'Dieser Link ist nicht mehr gültig',
     USER_NOT_FOUND: () => 'Dieser Benutzer existiert nicht mehr. Die Liste wurde aktualisiert.',
     NOT_SIGNED_IN: () => 'Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.',
-    NOT_ADMIN: () => 'Nur Administratoren können Benutzer verwalten',
+    NOT_ADMIN: () => notAdmin,
     INTERNAL: () => 'Auf dem Server ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.',
   },
 };

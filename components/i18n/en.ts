@@ -2,6 +2,9 @@ import type { ErrorReason } from '../../shared/errors.ts';
 
 type Params = { email?: string | undefined; seconds?: string | undefined };
 
+const notAdmin = 'Only administrators can manage users';
+const lastAdmin = (p: Params) => `${p.email ?? 'This user'} is the last admin of this workspace`;
+
 /** English, the reference catalog: every other language has exactly these keys. */
 export const en = {
   title: 'User management',
@@ -16,13 +19,10 @@ export const en = {
   tabPending: 'Pending invitations',
   tabDeleted: 'Recently deleted',
   searchLabel: 'Search users',
-  roleFilterLabel: 'Role',
   allRoles: 'All roles',
   roleAdmin: 'Admin',
   roleUser: 'Standard user',
   colName: 'Name',
-  colEmail: 'Email',
-  colRole: 'Role',
   colOnboarded: 'Onboarding completed',
   colInvited: 'Invitation',
   colDeleted: 'Deleted',
@@ -56,18 +56,12 @@ export const en = {
   actionFor: (action: string, name: string) => `${action}: ${name}`,
   selectedCount: (formatted: string) => `${formatted} selected`,
   bulkResend: 'Resend invitations',
-  bulkDelete: 'Delete',
-  bulkRestore: 'Restore',
-  bulkPurge: 'Delete permanently',
   clearSelection: 'Clear selection',
-  selfDeleteReason: 'You cannot delete yourself',
-  selfDemoteReason: 'You cannot remove your own admin role',
   lastAdminReason: 'You are the only admin of this workspace',
   close: 'Close',
   cancel: 'Cancel',
   save: 'Save changes',
   sendInvitation: 'Send invitation',
-  addUserTitle: 'Add user',
   importMode: 'How to add users',
   singleImport: 'Single import',
   bulkImport: 'Bulk import',
@@ -94,7 +88,7 @@ export const en = {
   dismiss: 'Dismiss',
   notifications: 'Notifications',
   resultsAnnounced: (formatted: string) => `${formatted} users found`,
-  notAdminTitle: 'Only administrators can manage users',
+  notAdminTitle: notAdmin,
   notAdminBody: 'Ask an administrator of your workspace if you need access.',
   signedOutBody: 'Sign in with an administrator account to manage users.',
   genericError: 'Something went wrong. Please try again.',
@@ -111,8 +105,8 @@ export const en = {
     UNIQUE_VIOLATION: () => 'Somebody else just made the same change. Reload and try again.',
     SELF_DELETE: () => 'You cannot delete yourself',
     SELF_DEMOTE: () => 'You cannot remove your own admin role',
-    LAST_ADMIN_DELETE: (p: Params) => `${p.email ?? 'This user'} is the last admin of this workspace`,
-    LAST_ADMIN_DEMOTE: (p: Params) => `${p.email ?? 'This user'} is the last admin of this workspace`,
+    LAST_ADMIN_DELETE: lastAdmin,
+    LAST_ADMIN_DEMOTE: lastAdmin,
     NOT_PENDING: (p: Params) => `${p.email ?? 'This user'} has already completed onboarding`,
     NOT_DELETED: (p: Params) => `${p.email ?? 'This user'} is not in Recently deleted`,
     USER_DELETED: (p: Params) => `${p.email ?? 'This user'} is in Recently deleted`,
@@ -125,7 +119,7 @@ export const en = {
     TOKEN_REVOKED: () => 'This link is no longer valid',
     USER_NOT_FOUND: () => 'This user no longer exists. The list has been refreshed.',
     NOT_SIGNED_IN: () => 'Your session has ended. Sign in again.',
-    NOT_ADMIN: () => 'Only administrators can manage users',
+    NOT_ADMIN: () => notAdmin,
     INTERNAL: () => 'Something went wrong on the server. Please try again.',
   } satisfies Record<ErrorReason, (p: Params) => string>,
 };

@@ -396,10 +396,8 @@ export class PantaUserManagement extends LitElement {
     if (user.id !== this.me?.user.id) return undefined;
     const m = this.localize.messages;
     const onlyAdmin = (this.summaryTask.value?.activeAdmins ?? 0) <= 1;
-    return {
-      delete: onlyAdmin ? `${m.selfDeleteReason}. ${m.lastAdminReason}.` : m.selfDeleteReason,
-      demote: onlyAdmin ? `${m.selfDemoteReason}. ${m.lastAdminReason}.` : m.selfDemoteReason,
-    };
+    const reason = (self: string) => (onlyAdmin ? `${self}. ${m.lastAdminReason}.` : self);
+    return { delete: reason(m.reasons.SELF_DELETE()), demote: reason(m.reasons.SELF_DEMOTE()) };
   }
 
   // ---- rendering ----------------------------------------------------------
@@ -466,7 +464,7 @@ export class PantaUserManagement extends LitElement {
           <input id="search" type="search" part="search" placeholder=${m.searchLabel} .value=${this.searchInput} @input=${this.onSearchInput} />
         </div>
         <div class="field">
-          <label for="role-filter">${m.roleFilterLabel}</label>
+          <label for="role-filter">${m.role}</label>
           <select id="role-filter" part="role-filter" @change=${this.onRoleChange}>
             ${ROLE_FILTERS.map((role) => html`<option value=${role} ?selected=${role === this.roleFilter}>${roleLabels[role]}</option>`)}
           </select>
@@ -483,13 +481,13 @@ export class PantaUserManagement extends LitElement {
       this.tab === 'pending'
         ? [
             ['resend', m.bulkResend, ''],
-            ['delete', m.bulkDelete, 'danger'],
+            ['delete', m.delete, 'danger'],
           ]
         : this.tab === 'active'
-          ? [['delete', m.bulkDelete, 'danger']]
+          ? [['delete', m.delete, 'danger']]
           : [
-              ['restore', m.bulkRestore, ''],
-              ['purge', m.bulkPurge, 'danger'],
+              ['restore', m.restore, ''],
+              ['purge', m.purge, 'danger'],
             ];
     return html`
       <div class="bulk" part="bulk-actions" role="region" aria-label=${m.selectedCount(this.localize.number(chosen.length))}>
@@ -687,8 +685,8 @@ export class PantaUserManagement extends LitElement {
                   @change=${(event: Event) => this.togglePage(users, (event.target as HTMLInputElement).checked)}
                 />
               </th>
-              ${this.renderSortHeader('name', m.colName)} ${this.renderSortHeader('email', m.colEmail)}
-              ${this.renderSortHeader('role', m.colRole)} ${this.renderSortHeader(stateSort, stateLabel)}
+              ${this.renderSortHeader('name', m.colName)} ${this.renderSortHeader('email', m.email)}
+              ${this.renderSortHeader('role', m.role)} ${this.renderSortHeader(stateSort, stateLabel)}
               <th scope="col">${m.colActions}</th>
             </tr>
           </thead>
