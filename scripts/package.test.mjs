@@ -41,6 +41,8 @@ describe('the npm package', () => {
       assert.ok(files.has(path), `${path} is packed`);
       assert.ok(existsSync(new URL(path, root)), `${path} exists`);
     }
+    // Not an export, but the server forks it by path to parse uploaded spreadsheets.
+    assert.ok(files.has('dist/lib/server/imports/parse-sheet.mjs'), 'the spreadsheet parser child is packed');
     for (const file of files) {
       assert.doesNotMatch(file, /(\.test\.|\/testing\/|\/tests\/|^demo\/|^data\/|\.db$|^scripts\/|^\.ci\/)/, `${file} must not be packed`);
     }
