@@ -19,6 +19,7 @@ const MODES: Mode[] = ['single', 'bulk'];
  * server's conflicts show next to the email field); Bulk import explains what is coming.
  *
  * @summary Add user dialog.
+ * @tagname panta-add-user-dialog
  * @csspart form - The single-import form.
  * @csspart submit-button - Sends the invitation.
  */

@@ -19,6 +19,7 @@ export interface ConfirmOptions {
  * true when confirmed and false when cancelled or closed.
  *
  * @summary Confirmation before delete and permanent delete.
+ * @tagname panta-confirm-dialog
  * @csspart confirm-button - The button that confirms.
  */
 export class PantaConfirmDialog extends LitElement {

@@ -10,6 +10,7 @@ import styles from './dialog.styles.ts';
  * stays inside), Escape closes it, and focus goes back to where it was.
  *
  * @summary Modal dialog used by the element's dialogs.
+ * @tagname panta-dialog
  * @slot - The body.
  * @slot footer - The buttons.
  * @event dialog-close - Not bubbling: the dialog closed (Escape, the close button or `hide()`).

@@ -16,6 +16,7 @@ import { type FieldErrors, serverFieldErrors, validate } from '../internal/valid
  * own admin role, the last admin) the select is disabled and says why.
  *
  * @summary Edit user dialog.
+ * @tagname panta-edit-user-dialog
  * @csspart form - The form.
  * @csspart submit-button - Saves.
  */

@@ -31,6 +31,7 @@ const displayName = (user: Pick<User, 'firstName' | 'lastName' | 'email'>) => `$
  * user-management tRPC API.
  *
  * @summary Embeddable admin for workspace users.
+ * @tagname panta-user-management
  *
  * @event panta-ready - The first data has loaded. detail: `{ summary }`.
  * @event panta-user-invited - An invitation was sent. detail: `{ user }`.
