@@ -59,7 +59,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
 
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {
+      // Exactly the listed origins (config refuses `*`); never credentials: the API takes a bearer token, not cookies.
       origin: config.corsOrigins,
+      credentials: false,
       methods: ['GET', 'POST'],
       allowedHeaders: ['authorization', 'content-type', 'trpc-accept'],
       maxAge: 600,

@@ -6,6 +6,10 @@ import {
 } from '../shared/constants.ts';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './imports/limits.ts';
 
+/** `scheme://host[:port]`, nothing more: a wildcard or a path is a mistake. */
+const ORIGIN = /^https?:\/\/[^/\s*]+$/;
+const splitList = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const envSchema = z.object({
@@ -20,7 +24,12 @@ const envSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('PANTA <no-reply@localhost>'),
-  CORS_ORIGINS: z.string().default(''),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .refine((value) => splitList(value).every((origin) => ORIGIN.test(origin)), {
+      error: 'list origins such as https://portal.example, comma-separated; never `*`',
+    }),
   IMPORT_MAX_BYTES: positiveInt(DEFAULT_IMPORT_LIMITS.maxBytes),
   IMPORT_MAX_ROWS: positiveInt(DEFAULT_IMPORT_LIMITS.maxRows),
   IMPORT_PARSE_TIMEOUT_MS: positiveInt(DEFAULT_IMPORT_LIMITS.parseTimeoutMs),
@@ -69,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM,
-    corsOrigins: e.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    corsOrigins: splitList(e.CORS_ORIGINS),
     imports: {
       maxBytes: e.IMPORT_MAX_BYTES,
       maxRows: e.IMPORT_MAX_ROWS,

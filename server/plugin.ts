@@ -1,8 +1,11 @@
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import type { FastifyPluginAsync } from 'fastify';
+import type { AnyProcedure } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { type Authenticate, bearerSessionAuthenticate, createContextInner } from './context.ts';
 import { MULTIPART_OVERHEAD_BYTES } from './imports/limits.ts';
 import { type AppRouter, appRouter } from './routers/app.ts';
+import type { ProcedureMeta } from './trpc.ts';
 import { importLimitsOf } from './services/imports.ts';
 import type { UserManagement } from './user-management.ts';
 
@@ -21,6 +24,12 @@ export interface PantaPluginOptions {
    * `bodyLimit`. Defaults to the import size cap plus room for the multipart framing.
    */
   maxUploadBytes?: number;
+  /**
+   * For a host that signs people in with cookies: the origins its pages are served from. A POST
+   * whose `Origin` is another one is refused. Without cookies the bearer token already keeps other
+   * sites out, and this is not needed.
+   */
+  trustedOrigins?: string[];
 }
 
 /**
@@ -33,6 +42,12 @@ export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async
   const { management } = options;
   const authenticate = options.authenticate ?? bearerSessionAuthenticate;
   const exposeErrors = options.exposeErrors ?? false;
+
+  app.addHook('onRequest', refuseCrossSiteRequests(options.trustedOrigins));
+  // API answers are JSON or nothing; a browser must never guess them into something it runs.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
 
   await app.register(fastifyTRPCPlugin<AppRouter>, {
     prefix: '',
@@ -58,4 +73,53 @@ export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async
     app.addHook('onReady', async () => management.startJobs({ purgeIntervalMs }));
     app.addHook('onClose', async () => management.stopJobs());
   }
+};
+
+/** Every procedure by its dotted path (`users.invite`), as tRPC keeps them at run time. */
+const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>;
+
+const mediaTypeOf = (request: FastifyRequest) => request.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+
+const REFUSALS = { FORBIDDEN: 403, METHOD_NOT_SUPPORTED: 405, UNSUPPORTED_MEDIA_TYPE: 415 } as const;
+
+function refuse(request: FastifyRequest, reply: FastifyReply, code: keyof typeof REFUSALS, message: string) {
+  const httpStatus = REFUSALS[code];
+  if (code === 'METHOD_NOT_SUPPORTED') reply.header('allow', 'GET, POST');
+  return reply
+    .code(httpStatus)
+    .send({ error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus, requestId: String(request.id) } } });
+}
+
+/**
+ * State changes only through JSON: a page on another site can send a form (url-encoded,
+ * multipart, text/plain) or a GET without asking CORS first, and none of those may change
+ * anything. So, before any procedure or `authenticate` runs: a mutation must be a POST, and a
+ * POST must be `application/json`, except for an upload procedure, which takes multipart only.
+ * (The bearer token already keeps other sites out; this holds when a host uses cookies, too.)
+ * With `trustedOrigins`, a POST from any other origin is refused as well.
+ */
+const refuseCrossSiteRequests = (trustedOrigins: string[] | undefined) => async (request: FastifyRequest, reply: FastifyReply) => {
+  const path = (request.params as { path?: string } | undefined)?.path;
+  if (path === undefined) return;
+  const called = path.split(',').map((name) => procedures[name]);
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    if (called.some((procedure) => procedure?._def.type === 'mutation')) {
+      return refuse(request, reply, 'METHOD_NOT_SUPPORTED', 'A mutation must be sent as a POST with a JSON body');
+    }
+    return;
+  }
+  if (request.method !== 'POST') return refuse(request, reply, 'METHOD_NOT_SUPPORTED', `${request.method} is not supported`);
+  const origin = request.headers.origin;
+  if (trustedOrigins && origin !== undefined && !trustedOrigins.includes(origin)) {
+    return refuse(request, reply, 'FORBIDDEN', 'Requests from this origin are not accepted');
+  }
+  const mediaType = mediaTypeOf(request);
+  const upload = called.length === 1 && (called[0]?._def.meta as ProcedureMeta | undefined)?.upload === true;
+  if (upload ? mediaType === 'multipart/form-data' : mediaType === 'application/json') return;
+  return refuse(
+    request,
+    reply,
+    'UNSUPPORTED_MEDIA_TYPE',
+    upload ? 'Send the file as multipart/form-data' : `Send the input as application/json${mediaType ? `, not ${mediaType}` : ''}`,
+  );
 };

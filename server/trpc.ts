@@ -23,7 +23,13 @@ function flattenIssues(issues: Issue[]) {
   return { fieldErrors, formErrors };
 }
 
-const t = initTRPC.context<Context>().create({
+/** What the HTTP layer may know of a procedure before it runs. */
+export interface ProcedureMeta {
+  /** Takes a multipart upload (FormData); every other procedure takes JSON only. */
+  upload?: boolean;
+}
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   errorFormatter({ shape, error, ctx }) {
     const expose = ctx?.exposeErrors ?? false;
     const data: PantaErrorData = { code: shape.data.code, httpStatus: shape.data.httpStatus };

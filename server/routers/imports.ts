@@ -15,9 +15,10 @@ import { adminProcedure, router } from '../trpc.ts';
 /**
  * Uploads are multipart form data, which the Fastify adapter streams past Fastify's `bodyLimit`;
  * tRPC's `maxBodySize` stops them instead. Its bare PAYLOAD_TOO_LARGE gets a message here. The
- * caller is checked before the body is read.
+ * caller is checked before the body is read. Only procedures marked `upload` accept multipart
+ * requests at all (the plugin refuses it elsewhere).
  */
-const uploadProcedure = adminProcedure.use(async ({ ctx, next }) => {
+const uploadProcedure = adminProcedure.meta({ upload: true }).use(async ({ ctx, next }) => {
   const result = await next();
   if (!result.ok && result.error.code === 'PAYLOAD_TOO_LARGE' && !(result.error.cause instanceof DomainError)) {
     throw new DomainError('PAYLOAD_TOO_LARGE', 'IMPORT_FILE_TOO_LARGE', `The file is larger than ${formatBytes(importLimitsOf(ctx.deps).maxBytes)}`);
