@@ -1,12 +1,12 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
-import { ROLES, type Role } from '../../shared/constants.ts';
 import { type InviteUserInput, inviteUserInput } from '../../shared/inputs.ts';
 import { errorDataOf } from '../api/client.ts';
 import '../dialog/dialog.ts';
 import type { PantaDialog } from '../dialog/dialog.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
+import { roleField, textField } from '../internal/fields.ts';
 import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import { type FieldErrors, serverFieldErrors, validate } from '../internal/validation.ts';
 import styles from './add-user-dialog.styles.ts';
@@ -94,28 +94,14 @@ export class PantaAddUserDialog extends LitElement {
     this.dialog.hide();
   }
 
-  private field(name: 'email' | 'firstName' | 'lastName', label: string, type = 'text') {
-    const error = this.errors[name];
-    return html`
-      <div class="field">
-        <label for=${name}>${label}${name === 'email' ? nothing : html` <span class="hint">${this.localize.messages.optional}</span>`}</label>
-        <input
-          id=${name}
-          name=${name}
-          type=${type}
-          autocomplete="off"
-          ?autofocus=${name === 'email'}
-          aria-invalid=${error ? 'true' : 'false'}
-          aria-describedby=${error ? `${name}-error` : nothing}
-        />
-        ${error ? html`<span class="field-error" id="${name}-error" part="field-error">${error}</span>` : nothing}
-      </div>
-    `;
+  private field(name: 'email' | 'firstName' | 'lastName', label: string) {
+    const required = name === 'email';
+    const shown = required ? label : html`${label} <span class="hint">${this.localize.messages.optional}</span>`;
+    return textField(name, shown, this.errors[name], required, '', required ? 'email' : 'text');
   }
 
   override render() {
     const m = this.localize.messages;
-    const roleLabel: Record<Role, string> = { admin: m.roleAdmin, user: m.roleUser };
     return html`
       <panta-dialog lang=${this.localize.locale} label=${m.addUser}>
         <div role="tablist" aria-label=${m.importMode} @keydown=${this.onModeKeydown}>
@@ -137,14 +123,9 @@ export class PantaAddUserDialog extends LitElement {
         </div>
         <div role="tabpanel" id="mode-panel" aria-labelledby="mode-${this.mode}">
           <form id="invite-form" part="form" novalidate @submit=${this.onSubmit} ?hidden=${this.mode !== 'single'}>
-            ${this.field('email', m.email, 'email')}
+            ${this.field('email', m.email)}
             <div class="names">${this.field('firstName', m.firstName)} ${this.field('lastName', m.lastName)}</div>
-            <div class="field">
-              <label for="role">${m.role}</label>
-              <select id="role" name="role">
-                ${ROLES.map((role) => html`<option value=${role} ?selected=${role === 'user'}>${roleLabel[role]}</option>`)}
-              </select>
-            </div>
+            ${roleField(m, 'user')}
             ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
           </form>
           ${this.mode === 'bulk' ? html`<p part="bulk-import">${m.bulkImportComing}</p>` : nothing}

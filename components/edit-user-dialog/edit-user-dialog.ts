@@ -1,6 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { ROLES, type Role } from '../../shared/constants.ts';
 import { type UpdateUserInput, updateUserInput } from '../../shared/inputs.ts';
 import type { User } from '../../shared/schemas.ts';
 import { errorDataOf } from '../api/client.ts';
@@ -9,6 +8,8 @@ import '../dialog/dialog.ts';
 import type { PantaDialog } from '../dialog/dialog.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
+import { displayName } from '../internal/display-name.ts';
+import { roleField, textField } from '../internal/fields.ts';
 import { type FieldErrors, serverFieldErrors, validate } from '../internal/validation.ts';
 
 /**
@@ -88,45 +89,19 @@ export class PantaEditUserDialog extends LitElement {
   }
 
   private nameField(name: 'firstName' | 'lastName', label: string) {
-    const error = this.errors[name];
-    return html`
-      <div class="field">
-        <label for=${name}>${label}</label>
-        <input
-          id=${name}
-          name=${name}
-          .defaultValue=${this.user?.[name] ?? ''}
-          ?autofocus=${name === 'firstName'}
-          aria-invalid=${error ? 'true' : 'false'}
-          aria-describedby=${error ? `${name}-error` : nothing}
-        />
-        ${error ? html`<span class="field-error" id="${name}-error" part="field-error">${error}</span>` : nothing}
-      </div>
-    `;
+    return textField(name, label, this.errors[name], name === 'firstName', this.user?.[name]);
   }
 
   override render() {
     const m = this.localize.messages;
     const user = this.user;
-    const roleLabel: Record<Role, string> = { admin: m.roleAdmin, user: m.roleUser };
-    const name = user ? `${user.firstName} ${user.lastName}`.trim() || user.email : '';
+    const name = user ? displayName(user) : '';
     return html`
       <panta-dialog lang=${this.localize.locale} label=${m.editTitle(name)}>
         <form id="edit-form" part="form" novalidate @submit=${this.onSubmit}>
           <p class="hint">${user?.email ?? ''}</p>
           <div class="names">${this.nameField('firstName', m.firstName)} ${this.nameField('lastName', m.lastName)}</div>
-          <div class="field">
-            <label for="role">${m.role}</label>
-            <select
-              id="role"
-              name="role"
-              ?disabled=${Boolean(this.roleLockedReason)}
-              aria-describedby=${this.roleLockedReason ? 'role-reason' : nothing}
-            >
-              ${ROLES.map((role) => html`<option value=${role} ?selected=${role === user?.role}>${roleLabel[role]}</option>`)}
-            </select>
-            ${this.roleLockedReason ? html`<span class="reason" id="role-reason" part="reason">${this.roleLockedReason}</span>` : nothing}
-          </div>
+          ${roleField(m, user?.role, this.roleLockedReason)}
           ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
         </form>
         <button slot="footer" type="button" class="button" @click=${() => this.hide()}>${m.cancel}</button>

@@ -15,6 +15,7 @@ import type { PantaEditUserDialog } from '../edit-user-dialog/edit-user-dialog.t
 import { type PantaEventDetails, PantaEvent, type PantaEventName } from '../events/events.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
+import { displayName } from '../internal/display-name.ts';
 import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import styles from './user-management.styles.ts';
 
@@ -22,8 +23,6 @@ import styles from './user-management.styles.ts';
 const SEARCH_DEBOUNCE_MS = 250;
 
 type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
-
-const displayName = (user: Pick<User, 'firstName' | 'lastName' | 'email'>) => `${user.firstName} ${user.lastName}`.trim() || user.email;
 
 /**
  * Manages the people of a workspace: onboarding KPIs, Active users / Pending invitations / Recently
