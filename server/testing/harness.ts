@@ -2,7 +2,7 @@ import { createTRPCClient, httpLink } from '@trpc/client';
 import type { FastifyInstance } from 'fastify';
 import type { AppRouter } from '../../shared/router.ts';
 import type { Role } from '../../shared/constants.ts';
-import { buildServer } from '../app.ts';
+import { type BuildServerOptions, buildServer } from '../app.ts';
 import { loadConfig, type ServerConfig } from '../config.ts';
 import { type OpenedDatabase, openDatabase } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
@@ -30,13 +30,16 @@ export interface TestServer {
 export interface TestServerOptions extends Partial<ServerConfig> {
   /** The mailer the server delivers through, for example one that fails on purpose. */
   mailbox?: DevMailbox;
+  /** Passed to `buildServer`: a host's own sign-in, a logger to read. */
+  authenticate?: BuildServerOptions['authenticate'];
+  logger?: BuildServerOptions['logger'];
 }
 
 /**
  * A real Fastify server on an ephemeral port over a real SQLite database, driven through the real
  * tRPC client. Background timers are off: tests run jobs themselves and move the clock.
  */
-export async function startTestServer({ mailbox = new DevMailbox(), ...overrides }: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer({ mailbox = new DevMailbox(), authenticate, logger, ...overrides }: TestServerOptions = {}): Promise<TestServer> {
   const config: ServerConfig = {
     ...loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://portal.test' }),
     databaseUrl: ':memory:',
@@ -45,7 +48,7 @@ export async function startTestServer({ mailbox = new DevMailbox(), ...overrides
   };
   const database = await openDatabase(config.databaseUrl);
   const clock = new ManualClock();
-  const app = await buildServer({ config, database, clock, mailer: mailbox, jobs: false });
+  const app = await buildServer({ config, database, clock, mailer: mailbox, jobs: false, authenticate, logger });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
