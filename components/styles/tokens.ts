@@ -1,5 +1,20 @@
 import { css } from 'lit';
 
+/** The dark values, for `theme="dark"` and for `auto` when the system prefers dark. */
+const darkTokens = css`
+  --_primary: var(--panta-color-primary, #a5b4fc);
+  --_on-primary: var(--panta-color-on-primary, #111827);
+  --_danger: var(--panta-color-danger, #ef9a9a);
+  --_success: var(--panta-color-success, #a5d6a7);
+  --_bg: var(--panta-color-background, #15151c);
+  --_surface: var(--panta-color-surface, #1f1f29);
+  --_text: var(--panta-color-text, #ececf1);
+  --_muted: var(--panta-color-text-muted, #a3a3b3);
+  --_border: var(--panta-color-border, #34343f);
+  --_focus: var(--panta-color-focus, #a5b4fc);
+  color-scheme: dark;
+`;
+
 /**
  * The design tokens, defined once for light and dark on the outermost element. Each internal
  * `--_x` falls back to a public `--panta-*` custom property, so a host restyles through those only.
@@ -25,33 +40,13 @@ export const themeTokens = css`
   }
 
   :host([theme='dark']) {
-    --_primary: var(--panta-color-primary, #a5b4fc);
-    --_on-primary: var(--panta-color-on-primary, #111827);
-    --_danger: var(--panta-color-danger, #ef9a9a);
-    --_success: var(--panta-color-success, #a5d6a7);
-    --_bg: var(--panta-color-background, #15151c);
-    --_surface: var(--panta-color-surface, #1f1f29);
-    --_text: var(--panta-color-text, #ececf1);
-    --_muted: var(--panta-color-text-muted, #a3a3b3);
-    --_border: var(--panta-color-border, #34343f);
-    --_focus: var(--panta-color-focus, #a5b4fc);
-    color-scheme: dark;
+    ${darkTokens}
   }
 
   @media (prefers-color-scheme: dark) {
     :host([theme='auto']),
     :host(:not([theme])) {
-      --_primary: var(--panta-color-primary, #a5b4fc);
-      --_on-primary: var(--panta-color-on-primary, #111827);
-      --_danger: var(--panta-color-danger, #ef9a9a);
-      --_success: var(--panta-color-success, #a5d6a7);
-      --_bg: var(--panta-color-background, #15151c);
-      --_surface: var(--panta-color-surface, #1f1f29);
-      --_text: var(--panta-color-text, #ececf1);
-      --_muted: var(--panta-color-text-muted, #a3a3b3);
-      --_border: var(--panta-color-border, #34343f);
-      --_focus: var(--panta-color-focus, #a5b4fc);
-      color-scheme: dark;
+      ${darkTokens}
     }
   }
 `;

@@ -3,7 +3,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, ROLE_FILTERS, TABS, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
 import type { PantaErrorData } from '../../shared/errors.ts';
-import type { BulkResult, InviteUserInput, Me, Summary, UpdateUserInput, User, UserList } from '../../shared/schemas.ts';
+import type { InviteUserInput, Me, Summary, UpdateUserInput, User, UserList } from '../../shared/schemas.ts';
 import '../add-user-dialog/add-user-dialog.ts';
 import type { PantaAddUserDialog } from '../add-user-dialog/add-user-dialog.ts';
 import { type ApiClient, createApiClient, errorDataOf, isAbort } from '../api/client.ts';
@@ -320,21 +320,16 @@ export class PantaUserManagement extends LitElement {
     }
 
     const client = this.requireClient();
-    const calls = {
-      resend: () => client.users.resendInvitations.mutate({ ids }),
-      delete: () => client.users.delete.mutate({ ids }),
-      restore: () => client.users.restore.mutate({ ids }),
-      purge: () => client.users.purge.mutate({ ids }),
-    } satisfies Record<BulkAction, () => Promise<BulkResult>>;
-    const outcomes = {
-      resend: ['panta-invitation-resent', m.toastResent],
-      delete: ['panta-user-deleted', m.toastDeleted],
-      restore: ['panta-user-restored', m.toastRestored],
-      purge: ['panta-user-purged', m.toastPurged],
-    } as const;
+    const [procedure, eventName, toast] = (
+      {
+        resend: ['resendInvitations', 'panta-invitation-resent', m.toastResent],
+        delete: ['delete', 'panta-user-deleted', m.toastDeleted],
+        restore: ['restore', 'panta-user-restored', m.toastRestored],
+        purge: ['purge', 'panta-user-purged', m.toastPurged],
+      } as const
+    )[action];
     try {
-      const { results } = await calls[action]();
-      const [eventName, toast] = outcomes[action];
+      const { results } = await client.users[procedure].mutate({ ids });
       this.selected = new Set();
       this.toasts.show('success', toast(who));
       this.emit(eventName, { ids, results });
@@ -610,9 +605,11 @@ export class PantaUserManagement extends LitElement {
 
   private renderBody(list: UserList | undefined) {
     const m = this.localize.messages;
+    // Until the first list arrives, a loading row; after that the previous rows stay while loading.
+    const previous = () => (list ? list.items.map((user) => this.renderRow(user)) : this.renderMessageRow(m.loading));
     return this.listTask.render({
-      initial: () => (list ? list.items.map((user) => this.renderRow(user)) : this.renderMessageRow(m.loading)),
-      pending: () => (list ? list.items.map((user) => this.renderRow(user)) : this.renderMessageRow(m.loading)),
+      initial: previous,
+      pending: previous,
       error: () =>
         this.renderMessageRow(html`
           <p role="alert">${m.loadFailed}</p>
