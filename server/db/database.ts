@@ -1,15 +1,28 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from 'kysely';
+import pg from 'pg';
+import type { Dialect } from './dialect.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import type { Database } from './schema/index.ts';
+
+export { type Dialect, dialectOf } from './dialect.ts';
 
 export type DB = Kysely<Database>;
 
 export interface OpenedDatabase {
   db: DB;
-  dialect: 'sqlite';
+  dialect: Dialect;
   /** Where the data lives, for logs. */
   location: string;
   close(): Promise<void>;
@@ -19,12 +32,11 @@ const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * Opens the database a DATABASE_URL names and brings its schema up to date.
- * Accepted: a file path (`./data/panta.db`), `file:…`, `sqlite:…`, or `:memory:`.
+ * Accepted: `postgres://…` or `postgresql://…` for PostgreSQL; for SQLite a file path
+ * (`./data/panta.db`), `file:…`, `sqlite:…`, or `:memory:`.
  */
 export async function openDatabase(url: string): Promise<OpenedDatabase> {
-  if (/^postgres(ql)?:/i.test(url)) {
-    throw new Error('PostgreSQL is not supported yet: set DATABASE_URL to a SQLite file path or :memory:');
-  }
+  if (isPostgresUrl(url)) return openPostgres(url);
   const location = sqliteLocation(url);
   if (location !== ':memory:') mkdirSync(dirname(resolve(location)), { recursive: true });
   const sqlite = new SQLite(location);
@@ -32,6 +44,30 @@ export async function openDatabase(url: string): Promise<OpenedDatabase> {
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   await migrateToLatest(db);
   return { db, dialect: 'sqlite', location, close: () => db.destroy() };
+}
+
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//i.test(url);
+
+/** Size of each server's PostgreSQL pool, unless the URL's `max` says otherwise (`?max=20`). */
+const DEFAULT_POOL_SIZE = 10;
+
+async function openPostgres(url: string): Promise<OpenedDatabase> {
+  const parsed = new URL(url);
+  const max = Number(parsed.searchParams.get('max') ?? DEFAULT_POOL_SIZE);
+  parsed.searchParams.delete('max');
+  const pool = new pg.Pool({ connectionString: parsed.toString(), max, allowExitOnIdle: true });
+  // An idle connection that breaks (the database restarted, a proxy cut it) is dropped by the
+  // pool; without a listener its 'error' event would end the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  if (parsed.password) parsed.password = '***';
+  return { db, dialect: 'postgres', location: parsed.toString(), close: () => db.destroy() };
 }
 
 function sqliteLocation(url: string): string {

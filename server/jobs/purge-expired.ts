@@ -1,5 +1,6 @@
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import { deleteUsersPastRetention } from '../db/repositories/users.ts';
+import { inTransaction } from '../db/transactions.ts';
 import type { Deps } from '../deps.ts';
 import { auditEntry } from '../services/audit.ts';
 
@@ -10,7 +11,7 @@ import { auditEntry } from '../services/audit.ts';
  */
 export async function purgeExpiredUsers(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
   const nowIso = deps.clock.now().toISOString();
-  return deps.db.transaction().execute(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const purged = await deleteUsersPastRetention(trx, nowIso);
     await insertAuditEntries(
       trx,

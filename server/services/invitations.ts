@@ -4,6 +4,7 @@ import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import { findInvitationByTokenHash, markInvitationUsed } from '../db/repositories/invitations.ts';
 import { findUserById, findUserViewById, updateUsers } from '../db/repositories/users.ts';
 import { findWorkspaceById } from '../db/repositories/workspaces.ts';
+import { inTransaction } from '../db/transactions.ts';
 import type { InvitationRow, UserRow } from '../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { DomainError } from '../errors.ts';
@@ -55,7 +56,7 @@ export async function acceptInvitation(
   input: { token: string; firstName: string; lastName: string },
 ): Promise<{ session: IssuedSession; user: User }> {
   const nowIso = deps.clock.now().toISOString();
-  const { session, userId, workspaceId } = await deps.db.transaction().execute(async (trx) => {
+  const { session, userId, workspaceId } = await inTransaction(deps.db, async (trx) => {
     const { invitation, user } = await resolveInvitation(trx, input.token, nowIso);
     if (!(await markInvitationUsed(trx, invitation.id, nowIso))) {
       throw new DomainError('PRECONDITION_FAILED', 'TOKEN_USED', 'This invitation link has already been used: sign in instead');

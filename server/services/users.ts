@@ -6,6 +6,7 @@ import type { DB } from '../db/database.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import { revokeOpenInvitations } from '../db/repositories/invitations.ts';
 import { revokeSessionsOfUsers } from '../db/repositories/sessions.ts';
+import { inWorkspaceWrite } from '../db/transactions.ts';
 import {
   countActiveAdmins,
   countUsersByTab,
@@ -311,11 +312,12 @@ async function loadAll(trx: DB, caller: Caller, ids: readonly string[]): Promise
 }
 
 /**
- * Runs an admin's write in one transaction. The caller's rights are checked again inside it, so
+ * Runs an admin's write in one transaction that holds the workspace's write lock (see
+ * `inWorkspaceWrite`), on one server or many. The caller's rights are checked again inside it, so
  * an admin demoted or deleted by a concurrent request cannot slip a write through.
  */
 export async function write<T>(deps: Deps, caller: Caller, work: (trx: DB) => Promise<T>): Promise<T> {
-  const result = await deps.db.transaction().execute(async (trx) => {
+  const result = await inWorkspaceWrite(deps.db, caller.workspaceId, async (trx) => {
     const current = await findUserById(trx, caller.workspaceId, caller.id);
     if (!current || current.deleted_at || !isActiveAdmin(current)) {
       throw new DomainError('FORBIDDEN', 'NOT_ADMIN', 'Only administrators can manage users');

@@ -2,10 +2,16 @@ import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { Migrator } from 'kysely/migration';
 import * as initial from './0001-initial.ts';
+import * as postgresByteOrder from './0002-postgres-byte-order.ts';
 
-/** Registered statically, in order, so migrations survive bundling. */
+/**
+ * Registered statically, in order, so migrations survive bundling. One list for both dialects:
+ * a migration whose SQL differs branches on `dialectOf(db)` inside (0002 does something only on
+ * PostgreSQL), so both databases record the same names.
+ */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-postgres-byte-order': postgresByteOrder,
 };
 
 const provider: MigrationProvider = {
