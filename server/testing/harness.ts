@@ -1,10 +1,15 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import type { AppRouter } from '../../shared/router.ts';
 import type { Role } from '../../shared/constants.ts';
 import { type BuildServerOptions, buildServer } from '../app.ts';
 import { loadConfig, type ServerConfig } from '../config.ts';
-import { type OpenedDatabase, openDatabase } from '../db/database.ts';
+import { type Dialect, type OpenedDatabase, isPostgresUrl, openDatabase } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
 import { DevMailbox } from '../mail/mailer.ts';
 import { createSession } from '../services/sessions.ts';
@@ -36,13 +41,54 @@ export interface TestServerOptions extends Partial<ServerConfig> {
 }
 
 /**
- * A real Fastify server on an ephemeral port over a real SQLite database, driven through the real
- * tRPC client. Background timers are off: tests run jobs themselves and move the clock.
+ * The database the server tests run on. `TEST_DATABASE_URL=postgres://…` (an account that may
+ * create databases; `npm run test:server:postgres` starts a throwaway cluster and sets it) runs
+ * them on PostgreSQL, each server on a database of its own; otherwise on SQLite, in memory.
+ */
+export const testDatabaseAdminUrl = process.env.TEST_DATABASE_URL ?? '';
+export const testDialect: Dialect = isPostgresUrl(testDatabaseAdminUrl) ? 'postgres' : 'sqlite';
+
+export interface TestDatabase {
+  /** A DATABASE_URL for it. */
+  url: string;
+  /** Removes it and its data; on PostgreSQL also ends connections still open to it. */
+  drop(): Promise<void>;
+}
+
+let adminPool: pg.Pool | undefined;
+let created = 0;
+
+/**
+ * A fresh, empty database that several servers (or one server after another) can open: on
+ * PostgreSQL a database of its own, created through TEST_DATABASE_URL; on SQLite a file.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (testDialect === 'sqlite') {
+    const directory = mkdtempSync(join(tmpdir(), 'panta-test-db-'));
+    return { url: join(directory, 'panta.db'), drop: async () => rmSync(directory, { recursive: true, force: true }) };
+  }
+  // The pool lets the test process exit while it idles; the cluster outlives it anyway.
+  adminPool ??= new pg.Pool({ connectionString: testDatabaseAdminUrl, max: 2, allowExitOnIdle: true });
+  const admin = adminPool;
+  const name = `panta_test_${process.pid}_${++created}_${randomBytes(3).toString('hex')}`;
+  // With ICU's en-US locale, as a production database typically has one, not the throwaway
+  // cluster's C: the tests then show that lists order the same on both dialects (migration 0002).
+  await admin.query(`create database ${name} template template0 locale_provider icu icu_locale 'en-US'`);
+  const url = new URL(testDatabaseAdminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: async () => void (await admin.query(`drop database if exists ${name} with (force)`)) };
+}
+
+/**
+ * A real Fastify server on an ephemeral port over a real database of its own (see `testDialect`),
+ * driven through the real tRPC client. Background timers are off: tests run jobs themselves and
+ * move the clock. With `databaseUrl` it opens that database instead and leaves it in place.
  */
 export async function startTestServer({ mailbox = new DevMailbox(), authenticate, logger, ...overrides }: TestServerOptions = {}): Promise<TestServer> {
+  const own = overrides.databaseUrl === undefined && testDialect === 'postgres' ? await createTestDatabase() : undefined;
   const config: ServerConfig = {
     ...loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://portal.test' }),
-    databaseUrl: ':memory:',
+    databaseUrl: own?.url ?? ':memory:',
     port: 0,
     ...overrides,
   };
@@ -70,6 +116,7 @@ export async function startTestServer({ mailbox = new DevMailbox(), authenticate
     async close() {
       await app.close();
       await database.close();
+      await own?.drop();
     },
   };
 }

@@ -4,9 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { type DB, openDatabase } from '../db/database.ts';
+import { type DB, type OpenedDatabase, openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrations/index.ts';
-import { addActiveUser, seedWorkspace, startTestServer } from '../testing/harness.ts';
+import {
+  addActiveUser,
+  createTestDatabase,
+  seedWorkspace,
+  startTestServer,
+  testDialect,
+} from '../testing/harness.ts';
+
+const MIGRATIONS = ['0001-initial', '0002-postgres-byte-order'];
 
 async function pragma(db: DB, name: string): Promise<unknown> {
   const { rows } = await sql<Record<string, unknown>>`select * from ${sql.raw(`pragma_${name}`)}`.execute(db);
@@ -18,7 +26,20 @@ async function migrations(db: DB): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
-describe('database', () => {
+/** A fresh database of the dialect under test, opened, and dropped afterwards. */
+async function withFreshDatabase(work: (database: OpenedDatabase) => Promise<void>): Promise<void> {
+  const fresh = await createTestDatabase();
+  const database = await openDatabase(fresh.url);
+  try {
+    await work(database);
+  } finally {
+    await database.close();
+    await fresh.drop();
+  }
+}
+
+// SQLite's own settings and URL forms: present only in the SQLite run.
+if (testDialect === 'sqlite') describe('database on SQLite', () => {
   const directory = mkdtempSync(join(tmpdir(), 'panta-db-'));
   after(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -41,40 +62,93 @@ describe('database', () => {
     for (const url of [`file:${join(directory, 'a.db')}`, `sqlite:${join(directory, 'b.db')}`, ':memory:']) {
       const database = await openDatabase(url);
       try {
-        assert.deepEqual(await migrations(database.db), ['0001-initial']);
+        assert.equal(database.dialect, 'sqlite');
+        assert.deepEqual(await migrations(database.db), MIGRATIONS);
         assert.equal(await pragma(database.db, 'foreign_keys'), 1);
       } finally {
         await database.close();
       }
     }
-    await assert.rejects(openDatabase('postgres://localhost/panta'), /PostgreSQL is not supported yet/);
+  });
+});
+
+// PostgreSQL's URL forms: present only in the PostgreSQL run.
+if (testDialect === 'postgres') describe('database on PostgreSQL', () => {
+  it('accepts postgres: and postgresql: URLs and keeps the password out of its location', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      for (const scheme of ['postgres:', 'postgresql:']) {
+        const url = new URL(fresh.url);
+        url.protocol = scheme;
+        url.password = 'secret'; // the throwaway cluster trusts local connections and ignores it
+        const database = await openDatabase(url.toString());
+        try {
+          assert.equal(database.dialect, 'postgres');
+          assert.doesNotMatch(database.location, /secret/);
+          assert.deepEqual(await migrations(database.db), MIGRATIONS);
+        } finally {
+          await database.close();
+        }
+      }
+    } finally {
+      await fresh.drop();
+    }
   });
 
-  it('migrations run at start-up, are idempotent, and keep the data', async () => {
-    const file = join(directory, 'server.db');
-    const first = await startTestServer({ databaseUrl: file });
-    const { admin } = await seedWorkspace(first, 'Durable');
-    const user = await addActiveUser(first, admin, 'kept@durable.test');
-    assert.deepEqual(await migrations(first.database.db), ['0001-initial']);
-    await migrateToLatest(first.database.db);
-    assert.deepEqual(await migrations(first.database.db), ['0001-initial']);
-    await first.close();
+});
 
-    const second = await startTestServer({ databaseUrl: file });
+describe('database', () => {
+  it('migrations run at start-up, are idempotent, and keep the data', async () => {
+    const shared = await createTestDatabase();
     try {
-      assert.deepEqual(await migrations(second.database.db), ['0001-initial']);
-      // Sessions survive a restart too: the admin's token still works.
-      const again = await second.client(admin.token).users.get.query({ id: user.id });
-      assert.equal(again.email, 'kept@durable.test');
-      assert.equal(await pragma(second.database.db, 'synchronous'), 2);
+      const first = await startTestServer({ databaseUrl: shared.url });
+      const { admin } = await seedWorkspace(first, 'Durable');
+      const user = await addActiveUser(first, admin, 'kept@durable.test');
+      assert.deepEqual(await migrations(first.database.db), MIGRATIONS);
+      await migrateToLatest(first.database.db);
+      assert.deepEqual(await migrations(first.database.db), MIGRATIONS);
+      await first.close();
+
+      const second = await startTestServer({ databaseUrl: shared.url });
+      try {
+        assert.deepEqual(await migrations(second.database.db), MIGRATIONS);
+        // Sessions survive a restart too: the admin's token still works.
+        const again = await second.client(admin.token).users.get.query({ id: user.id });
+        assert.equal(again.email, 'kept@durable.test');
+      } finally {
+        await second.close();
+      }
     } finally {
-      await second.close();
+      await shared.drop();
+    }
+  });
+
+  // PostgreSQL orders text by the database's locale unless told otherwise (see 0002); the test
+  // databases are created with ICU's en-US, as a production database typically is.
+  it('lists sort names and emails by code point, as SQLite does, whatever the database locale', async () => {
+    const server = await startTestServer();
+    try {
+      const { admin } = await seedWorkspace(server, 'Order');
+      const emails = ['ab@order.test', 'a_b@order.test', 'a.b@order.test', 'a-b@order.test', 'a+b@order.test'];
+      const names = [['Annabel', 'Zorn'], ['Anna-Lena', 'Adler'], ['Anna', 'Berg'], ['Anna', 'berg'], ['Anna', 'Ångström']];
+      for (const [index, email] of emails.entries()) {
+        const [firstName, lastName] = names[index]!;
+        await admin.client.users.invite.mutate({ email, firstName: firstName!, lastName: lastName! });
+      }
+      const list = async (by: 'email' | 'name') =>
+        (await admin.client.users.list.query({ tab: 'pending', sort: { by, direction: 'asc' } })).items.map((user) =>
+          by === 'email' ? user.email : `${user.firstName} ${user.lastName}`,
+        );
+      assert.deepEqual(await list('email'), ['a+b@order.test', 'a-b@order.test', 'a.b@order.test', 'a_b@order.test', 'ab@order.test']);
+      // Folded: `anna angstrom`, `anna berg` twice (the tie broken by email), then the hyphen, then the longer word.
+      assert.deepEqual(await list('name'), ['Anna Ångström', 'Anna berg', 'Anna Berg', 'Anna-Lena Adler', 'Annabel Zorn']);
+    } finally {
+      await server.close();
     }
   });
 
   it('enforces foreign keys', async () => {
-    const database = await openDatabase(':memory:');
-    try {
+    await withFreshDatabase(async (database) => {
       await assert.rejects(
         database.db
           .insertInto('sessions')
@@ -88,11 +162,9 @@ describe('database', () => {
             revoked_at: null,
           })
           .execute(),
-        /FOREIGN KEY/,
+        /FOREIGN KEY|foreign key constraint/,
       );
-    } finally {
-      await database.close();
-    }
+    });
   });
 
   it('keeps one open invitation link per user at most', async () => {
@@ -103,7 +175,7 @@ describe('database', () => {
       const row = await server.database.db.selectFrom('invitations').selectAll().where('user_id', '=', invited.id).executeTakeFirstOrThrow();
       await assert.rejects(
         server.database.db.insertInto('invitations').values({ ...row, id: 'second', token_hash: 'other' }).execute(),
-        /UNIQUE/,
+        /UNIQUE|unique constraint/,
       );
     } finally {
       await server.close();

@@ -11,6 +11,7 @@ import { identityFromEmail } from '../services/sessions.ts';
 import { createWorkspace } from '../services/workspaces.ts';
 import { ManualClock } from '../testing/clock.ts';
 import { rejectsWith } from '../testing/assertions.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/harness.ts';
 import { UserManagement } from '../user-management.ts';
 
 /** A host portal that signs its own JWTs: `sub` is the person's email, `ws` the workspace. */
@@ -20,6 +21,7 @@ const signPortalToken = (claims: { sub: string; ws: string }, secret = portalSec
   new SignJWT({ ws: claims.ws }).setProtectedHeader({ alg: 'HS256' }).setSubject(claims.sub).setIssuer('portal.test').setExpirationTime('10m').sign(secret);
 
 describe('a host portal with its own Fastify server and JWTs', () => {
+  let testDatabase: TestDatabase;
   let database: OpenedDatabase;
   let host: FastifyInstance;
   let apiUrl: string;
@@ -33,7 +35,8 @@ describe('a host portal with its own Fastify server and JWTs', () => {
     });
 
   before(async () => {
-    database = await openDatabase(':memory:');
+    testDatabase = await createTestDatabase();
+    database = await openDatabase(testDatabase.url);
     const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://portal.test' });
     management = new UserManagement({ db: database.db, settings: config, clock: new ManualClock() });
     ({ workspaceId } = await createWorkspace(management.deps, {
@@ -67,6 +70,7 @@ describe('a host portal with its own Fastify server and JWTs', () => {
   after(async () => {
     await host.close();
     await database.close();
+    await testDatabase.drop();
   });
 
   it('serves the router under the host prefix beside the host routes', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { failInsertOfUser } from '../testing/faults.ts';
 import { rejectsWithoutChange } from '../testing/assertions.ts';
 import { addPendingUser, invitationTokenFor, seedWorkspace, startTestServer, type TestServer } from '../testing/harness.ts';
 import { spreadsheetSafe } from '../imports/workbook.ts';
@@ -77,14 +77,13 @@ describe('imports.commit', () => {
     const { admin } = await seedWorkspace(server, 'Atomic');
     const rows = Array.from({ length: 1500 }, (_, index) => [`person${index}@atomic.test`]);
     // The users are inserted a thousand at a time: this fails the second batch, after the first went in.
-    await sql`create trigger fail_import before insert on users when new.email = 'person1200@atomic.test'
-      begin select raise(abort, 'injected failure'); end`.execute(server.database.db);
+    const undo = await failInsertOfUser(server.database, 'person1200@atomic.test');
     try {
       await rejectsWithoutChange(server, () => admin.client.imports.commit.mutate(upload(workbook('xlsx', [['Email'], ...rows]))), {
         code: 'INTERNAL_SERVER_ERROR',
       });
     } finally {
-      await sql`drop trigger fail_import`.execute(server.database.db);
+      await undo();
     }
     assert.equal((await admin.client.users.summary.query()).counts.pending, 0);
   });

@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { rejectsWithoutChange } from '../testing/assertions.ts';
-import { addActiveUser, addPendingUser, type SeededPerson, seedWorkspace, signIn, startTestServer, type TestServer } from '../testing/harness.ts';
+import {
+  addActiveUser,
+  addPendingUser,
+  createTestDatabase,
+  type SeededPerson,
+  seedWorkspace,
+  signIn,
+  startTestServer,
+  type TestDatabase,
+  type TestServer,
+} from '../testing/harness.ts';
 
 /** Each test moves the clock, so each gets its own server. */
 describe('retention', () => {
@@ -134,17 +141,19 @@ describe('retention', () => {
 });
 
 describe('retention purge from two servers on one database', () => {
-  const directory = mkdtempSync(join(tmpdir(), 'panta-retention-'));
   const servers: TestServer[] = [];
+  let shared: TestDatabase | undefined;
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((server) => server.close()));
-    rmSync(directory, { recursive: true, force: true });
+    await shared?.drop();
   });
 
   // better-sqlite3 waits for a lock synchronously, so two connections of one process cannot hold
   // overlapping write transactions: the servers take turns here; the DELETE … RETURNING decides.
+  // (multi-server.test.ts runs two purges at the same moment from two processes on PostgreSQL.)
   it('records each user once', async () => {
-    const databaseUrl = join(directory, 'shared.db');
+    shared = await createTestDatabase();
+    const databaseUrl = shared.url;
     const first = await startTestServer({ databaseUrl });
     servers.push(first);
     const second = await startTestServer({ databaseUrl });
