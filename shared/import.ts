@@ -128,7 +128,22 @@ export type ImportErrorReason = (typeof IMPORT_ERROR_REASONS)[number];
  * `imports.preview`, `imports.commit` and `imports.errorReport` take multipart form data:
  * `file` (the spreadsheet) and, for the error report, `lang`. Build it with `importFormData`.
  */
-export const importUploadInput = z.instanceof(FormData);
+export const importUploadInput = formWithFields(['file', 'lang']);
+
+/**
+ * Form data with no field but these: an unknown field is refused, not ignored. A function the
+ * bundler may drop when its result is unused (a method call on a schema cannot be proven so), as
+ * the element never validates uploads itself.
+ */
+// @__NO_SIDE_EFFECTS__
+function formWithFields(fields: readonly string[]) {
+  const unknownFields = (form: FormData) => [...form.keys()].filter((field) => !fields.includes(field));
+  return z.instanceof(FormData).check(
+    z.refine((form) => unknownFields(form).length === 0, {
+      error: (issue) => `Unrecognized form field: ${unknownFields(issue.input as FormData).join(', ')}`,
+    }),
+  );
+}
 
 export function importFormData(file: Blob, options: { lang?: ImportLang } = {}): FormData {
   const form = new FormData();

@@ -79,6 +79,9 @@ export const tokenSchema = checked(
 
 // ---- inputs ---------------------------------------------------------------
 
+/** For procedures that take nothing: nothing, or `{}`; any key is refused rather than ignored. */
+export const noInput = z.optional(z.strictObject({}));
+
 export const inviteUserInput = z.strictObject({
   email: emailSchema,
   firstName: z._default(nameSchema, ''),

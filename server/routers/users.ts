@@ -2,6 +2,7 @@ import {
   bulkResultSchema,
   inviteUserInput,
   listUsersInput,
+  noInput,
   summarySchema,
   updateUserInput,
   userIdInput,
@@ -35,7 +36,7 @@ export const usersRouter = router({
     .query(({ ctx, input }) => getUser(ctx.deps, ctx.caller, input.id)),
 
   /** The four onboarding KPIs and the three tab counts. */
-  summary: adminProcedure.output(summarySchema).query(({ ctx }) => getSummary(ctx.deps, ctx.caller)),
+  summary: adminProcedure.input(noInput).output(summarySchema).query(({ ctx }) => getSummary(ctx.deps, ctx.caller)),
 
   invite: adminProcedure
     .input(inviteUserInput)
