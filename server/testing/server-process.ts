@@ -1,0 +1,42 @@
+/**
+ * A complete server in a process of its own, for tests that run several servers on one database
+ * (server/tests/multi-server.test.ts). Test-only: it is never part of `npm start` or the package.
+ *
+ *   DATABASE_URL=postgres://… PANTA_TEST_NOW=2026-01-05T09:00:00.000Z node --import tsx server/testing/server-process.ts
+ *
+ * Listens on an ephemeral port of 127.0.0.1 and prints one JSON line, `{"url":"http://…"}`.
+ * Its clock stands still at PANTA_TEST_NOW until a test moves it; background jobs are off and the
+ * test drives them, through routes that exist only here:
+ *   POST /test/clock { now }      sets the clock
+ *   POST /test/purge              runs the retention purge now: { purged }
+ *   GET  /test/invitation?to=…    delivers the outbox and returns the newest invitation token: { token }
+ */
+import { buildServer } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { DevMailbox } from '../mail/mailer.ts';
+import { ManualClock } from './clock.ts';
+
+const config = { ...loadConfig({ ...process.env, NODE_ENV: 'test', PUBLIC_URL: 'https://portal.test' }), port: 0 };
+const clock = new ManualClock(process.env.PANTA_TEST_NOW ?? undefined);
+const mailbox = new DevMailbox();
+const app = await buildServer({ config, clock, mailer: mailbox, jobs: false });
+
+app.post<{ Body: { now: string } }>('/test/clock', async (request) => {
+  clock.set(request.body.now);
+  return { now: clock.now().toISOString() };
+});
+
+app.post('/test/purge', async () => ({ purged: await app.management.purgeExpired() }));
+
+app.get<{ Querystring: { to: string } }>('/test/invitation', async (request, reply) => {
+  await app.management.flushOutbox();
+  const token = /#token=([\w-]+)/.exec(mailbox.latestTo(request.query.to)?.text ?? '')?.[1];
+  return token ? { token: decodeURIComponent(token) } : reply.code(404).send({ error: `no invitation to ${request.query.to}` });
+});
+
+process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
+
+await app.listen({ port: 0, host: '127.0.0.1' });
+const address = app.server.address();
+const port = typeof address === 'object' && address ? address.port : 0;
+process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);

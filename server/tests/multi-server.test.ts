@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { TRPCClientError, createTRPCClient, httpLink } from '@trpc/client';
+import type { PantaErrorData } from '../../shared/errors.ts';
+import type { AppRouter } from '../../shared/router.ts';
+import { loadConfig } from '../config.ts';
+import { type OpenedDatabase, openDatabase } from '../db/database.ts';
+import { createSession } from '../services/sessions.ts';
+import { createWorkspace } from '../services/workspaces.ts';
+import { ManualClock } from '../testing/clock.ts';
+import { type TestDatabase, createTestDatabase, testDialect } from '../testing/harness.ts';
+
+const START = '2026-01-05T09:00:00.000Z';
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SERVER_SCRIPT = fileURLToPath(new URL('../testing/server-process.ts', import.meta.url));
+
+/** A server in its own process, on the shared database, with its own connection pool. */
+interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  client(token?: string): ReturnType<typeof createTRPCClient<AppRouter>>;
+  setClock(now: string): Promise<void>;
+  purge(): Promise<number>;
+  invitationToken(email: string): Promise<string>;
+}
+
+async function startServerProcess(databaseUrl: string): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_SCRIPT], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PANTA_TEST_NOW: START },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`server process exited with ${String(code)} before listening`);
+  });
+  const [first] = (await Promise.race([once(lines, 'line'), exited])) as [string];
+  const { url } = JSON.parse(first) as { url: string };
+  const post = async (path: string, body: unknown = {}) => {
+    const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(response.status, 200, `${path}: ${await response.clone().text()}`);
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+  return {
+    url,
+    child,
+    client: (token) =>
+      createTRPCClient<AppRouter>({
+        links: [httpLink({ url: `${url}/api/users`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
+      }),
+    setClock: async (now) => void (await post('/test/clock', { now })),
+    purge: async () => (await post('/test/purge')).purged as number,
+    invitationToken: async (email) => {
+      const response = await fetch(`${url}/test/invitation?to=${encodeURIComponent(email)}`);
+      assert.equal(response.status, 200, `no invitation to ${email}`);
+      return ((await response.json()) as { token: string }).token;
+    },
+  };
+}
+
+async function stopServerProcess(server: ServerProcess): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  const exited = once(server.child, 'exit');
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+/** The error data of a rejected call; fails the test when the call did not fail with a tRPC error. */
+function errorData(result: PromiseSettledResult<unknown>): PantaErrorData {
+  assert.equal(result.status, 'rejected');
+  const error = (result as PromiseRejectedResult).reason;
+  assert.ok(error instanceof TRPCClientError, `expected a tRPC error, got ${String(error)}`);
+  return error.data as PantaErrorData;
+}
+
+const fulfilled = (results: PromiseSettledResult<unknown>[]) => results.filter((result) => result.status === 'fulfilled').length;
+
+// Several server processes need a database they can all reach: PostgreSQL. Present only in its run.
+if (testDialect === 'postgres') describe('two server processes on one PostgreSQL database', () => {
+  let shared: TestDatabase;
+  let database: OpenedDatabase;
+  let one: ServerProcess;
+  let two: ServerProcess;
+  const clock = new ManualClock(START);
+  const settings = loadConfig({ NODE_ENV: 'test' });
+  const deps = () => ({ db: database.db, clock, settings });
+
+  before(async () => {
+    shared = await createTestDatabase();
+    // Both start at once, so both run the migrations at once: Kysely's migration lock lets one in.
+    [one, two] = await Promise.all([startServerProcess(shared.url), startServerProcess(shared.url)]);
+    database = await openDatabase(shared.url);
+  });
+  after(async () => {
+    await Promise.all([one, two].filter(Boolean).map(stopServerProcess));
+    await database?.close();
+    await shared?.drop();
+  });
+
+  /** A workspace whose owner is signed in on both servers with one session. */
+  async function workspace(name: string) {
+    const { workspaceId, owner } = await createWorkspace(deps(), {
+      name,
+      owner: { email: `owner@${name.toLowerCase()}.test`, firstName: 'Olivia', lastName: 'Owner' },
+    });
+    const { token } = await createSession(database.db, deps(), owner);
+    return { workspaceId, owner, token };
+  }
+
+  it('a session made on one server works on the other, and signing out on one ends it on both', async () => {
+    const { token } = await workspace('Session');
+    await one.client(token).users.invite.mutate({ email: 'sam@session.test', role: 'user' });
+    const link = await one.invitationToken('sam@session.test');
+    // Accepted through the second server: the session is made there.
+    const accepted = await two.client().invitations.accept.mutate({ token: link, firstName: 'Sam', lastName: 'Second' });
+    const onFirst = await one.client(accepted.session.token).session.me.query();
+    assert.equal(onFirst?.user.email, 'sam@session.test');
+    assert.equal(onFirst?.isAdmin, false);
+
+    await one.client(accepted.session.token).session.signOut.mutate();
+    assert.equal(await two.client(accepted.session.token).session.me.query(), null);
+  });
+
+  it('the same email invited on both at the same moment: one invitation and one CONFLICT', async () => {
+    const { workspaceId, token } = await workspace('Race');
+    for (let round = 0; round < 8; round++) {
+      const email = `racer${round}@race.test`;
+      const results = await Promise.allSettled([
+        one.client(token).users.invite.mutate({ email }),
+        two.client(token).users.invite.mutate({ email }),
+      ]);
+      assert.equal(fulfilled(results), 1, `round ${round}: exactly one invitation goes through`);
+      const refused = errorData(results.find((result) => result.status === 'rejected')!);
+      // The second waits for the first's workspace lock, then sees the pending user: the same
+      // answer a single server gives, not a bare unique violation.
+      assert.equal(refused.code, 'CONFLICT');
+      assert.equal(refused.reason, 'EMAIL_TAKEN_PENDING');
+
+      const users = await database.db.selectFrom('users').select('id').where('workspace_id', '=', workspaceId).where('email', '=', email).execute();
+      assert.equal(users.length, 1);
+      const invitations = await database.db.selectFrom('invitations').select('id').where('user_id', '=', users[0]!.id).execute();
+      assert.equal(invitations.length, 1, `round ${round}: one invitation`);
+    }
+  });
+
+  it('the last-admin guard holds when two admins demote each other on different servers at the same moment', async () => {
+    for (let round = 0; round < 6; round++) {
+      const { workspaceId, owner, token: ownerToken } = await workspace(`Guard${round}`);
+      const second = await one.client(ownerToken).users.invite.mutate({ email: `second@guard${round}.test`, role: 'admin' });
+      const link = await one.invitationToken(second.email);
+      const { session } = await two.client().invitations.accept.mutate({ token: link, firstName: 'Second', lastName: 'Admin' });
+
+      const results = await Promise.allSettled([
+        one.client(ownerToken).users.update.mutate({ id: second.id, role: 'user' }),
+        two.client(session.token).users.update.mutate({ id: owner.id, role: 'user' }),
+      ]);
+      assert.equal(fulfilled(results), 1, `round ${round}: exactly one demotion goes through`);
+      // The loser was demoted by the winner before its own write could run.
+      assert.equal(errorData(results.find((result) => result.status === 'rejected')!).code, 'FORBIDDEN');
+
+      const admins = await database.db
+        .selectFrom('users')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('role', '=', 'admin')
+        .where('status', '=', 'active')
+        .where('deleted_at', 'is', null)
+        .execute();
+      assert.equal(admins.length, 1, `round ${round}: one active admin remains`);
+    }
+  });
+
+  // Last: it moves both servers' clocks a month on.
+  it('the retention purge running on both at once deletes each expired user once', async () => {
+    const { workspaceId, token } = await workspace('Purge');
+    const admin = one.client(token);
+    const ids: string[] = [];
+    for (let index = 0; index < 40; index++) ids.push((await admin.users.invite.mutate({ email: `gone${index}@purge.test` })).id);
+    await admin.users.delete.mutate({ ids });
+
+    const later = new Date(Date.parse(START) + 31 * 86_400_000).toISOString();
+    await Promise.all([one.setClock(later), two.setClock(later)]);
+    const [first, second] = await Promise.all([one.purge(), two.purge()]);
+    assert.equal(first + second, ids.length, `purged ${first} on one and ${second} on two`);
+    assert.deepEqual(await Promise.all([one.purge(), two.purge()]), [0, 0]);
+
+    const entries = await database.db
+      .selectFrom('audit_log')
+      .select('target_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('action', '=', 'user.purged_by_retention')
+      .execute();
+    assert.deepEqual(entries.map((entry) => entry.target_id).sort(), [...ids].sort());
+    const left = await database.db.selectFrom('users').select('id').where('id', 'in', ids).execute();
+    assert.equal(left.length, 0);
+  });
+});
