@@ -40,8 +40,20 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   const app = Fastify({
     logger: options.logger ?? false,
     genReqId: () => randomUUID(),
-    // A slow client is cut off instead of holding a connection for ever.
-    requestTimeout: 30_000,
+    // A slow client is cut off instead of holding a connection for ever: the whole request must
+    // arrive within requestTimeout. Node enforces it only as often as it checks its connections
+    // (every 30 s by default), and for the body only when the headers' own limit is no longer.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(config.requestTimeoutMs, 60_000),
+      connectionsCheckingInterval: Math.min(Math.max(Math.floor(config.requestTimeoutMs / 4), 100), 30_000),
+    },
+    // A request not answered in time gets 503 (a host's authenticate that hangs, say).
+    handlerTimeout: config.handlerTimeoutMs,
+    // A connection silent both ways is closed; longer than any handler may run.
+    connectionTimeout: config.connectionTimeoutMs,
+    // JSON bodies; uploads are streamed past this and capped by the plugin's maxUploadBytes.
     bodyLimit: 1024 * 1024,
     // A batched tRPC call names every procedure in one path segment (`users.list,users.summary`);
     // Fastify's default of 100 characters would refuse batches of more than a few calls.
