@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { type DB, type OpenedDatabase, openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrations/index.ts';
+import { inTransaction } from '../db/transactions.ts';
 import {
   addActiveUser,
   createTestDatabase,
@@ -72,8 +73,38 @@ if (testDialect === 'sqlite') describe('database on SQLite', () => {
   });
 });
 
-// PostgreSQL's URL forms: present only in the PostgreSQL run.
+// PostgreSQL's URL forms and deadlocks: present only in the PostgreSQL run.
 if (testDialect === 'postgres') describe('database on PostgreSQL', () => {
+  it('runs a transaction again when PostgreSQL aborts it to break a deadlock', async () => {
+    await withFreshDatabase(async ({ db }) => {
+      await db.insertInto('workspaces').values(['a', 'b'].map((id) => ({ id, name: id, created_at: '2026-01-05T09:00:00.000Z' }))).execute();
+      const signal = () => {
+        let resolve!: () => void;
+        return { promise: new Promise<void>((done) => (resolve = done)), resolve };
+      };
+      const holds = { a: signal(), b: signal() };
+      let attempts = 0;
+      // Each locks one row, waits until the other holds its row, then wants the other's: a deadlock.
+      const crossing = (mine: 'a' | 'b', theirs: 'a' | 'b') =>
+        inTransaction(db, async (trx) => {
+          attempts += 1;
+          await trx.updateTable('workspaces').set({ name: `${mine} by ${mine}` }).where('id', '=', mine).execute();
+          holds[mine].resolve();
+          await holds[theirs].promise;
+          await trx.updateTable('workspaces').set({ name: `${theirs} by ${mine}` }).where('id', '=', theirs).execute();
+        });
+      await Promise.all([crossing('a', 'b'), crossing('b', 'a')]);
+      assert.equal(attempts, 3, 'one of the two ran again');
+      const names = await db.selectFrom('workspaces').select('name').orderBy('id').execute();
+      // Whichever ran again wrote both rows last.
+      assert.ok(
+        JSON.stringify(names) === JSON.stringify([{ name: 'a by b' }, { name: 'b by b' }]) ||
+          JSON.stringify(names) === JSON.stringify([{ name: 'a by a' }, { name: 'b by a' }]),
+        JSON.stringify(names),
+      );
+    });
+  });
+
   it('accepts postgres: and postgresql: URLs and keeps the password out of its location', async () => {
     const fresh = await createTestDatabase();
     try {
