@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import type { Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
@@ -33,12 +33,35 @@ declare module 'fastify' {
 
 export const DEFAULT_API_PREFIX = '/api/users';
 
+/**
+ * Request log lines name the path but never the query string: a tRPC query carries its input
+ * there, and `invitations.preview?input={"token":…}` would put a live invitation token (and
+ * searches for people's names) into the log. Headers, and so bearer tokens, are never logged.
+ */
+function withRedactedRequests(logger: NonNullable<BuildServerOptions['logger']>): BuildServerOptions['logger'] {
+  if (logger === false) return false;
+  const options = logger === true ? {} : logger;
+  return {
+    ...options,
+    serializers: {
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: request.url.split('?', 1)[0],
+        host: request.host,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort,
+      }),
+      ...options.serializers,
+    },
+  };
+}
+
 /** A Fastify server with user management mounted, ready to listen. */
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const { config } = options;
   const database = options.database ?? (await openDatabase(config.databaseUrl));
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRedactedRequests(options.logger ?? false),
     genReqId: () => randomUUID(),
     // A slow client is cut off instead of holding a connection for ever: the whole request must
     // arrive within requestTimeout. Node enforces it only as often as it checks its connections
