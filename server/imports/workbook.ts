@@ -24,7 +24,8 @@ export type CellValue = string | number;
 export interface SheetSpec {
   name: string;
   header: readonly string[];
-  rows: readonly (readonly CellValue[])[];
+  /** The data rows, or rows already made into cells (an export adds them a batch at a time). */
+  rows: readonly (readonly CellValue[])[] | SheetRows;
   /** Column widths in characters. */
   widths: readonly number[];
   /** A column whose data cells must be one of these values (a list validation). */
@@ -45,20 +46,42 @@ function cell(value: CellValue, style?: object): XLSX.CellObject {
   return object;
 }
 
-/** Sets every cell itself (never `aoa_to_sheet`, which would guess types and could make formulas). */
+/**
+ * Data rows as cells, in the dense form sheetjs-style writes (an array of rows of cells, not an
+ * object keyed by address): about half the memory, so a large sheet can be built row by row.
+ */
+export class SheetRows {
+  readonly cells: XLSX.CellObject[][] = [];
+  width = 0;
+
+  static of(rows: readonly (readonly CellValue[])[]): SheetRows {
+    const built = new SheetRows();
+    for (const values of rows) built.add(values);
+    return built;
+  }
+
+  /** Sets every cell itself (never `aoa_to_sheet`, which would guess types and could make formulas). */
+  add(values: readonly CellValue[], style?: object): void {
+    this.cells.push(values.map((value) => cell(value, style)));
+    this.width = Math.max(this.width, values.length);
+  }
+
+  get length(): number {
+    return this.cells.length;
+  }
+}
+
 function toWorksheet(spec: SheetSpec): XLSX.WorkSheet {
-  const sheet: XLSX.WorkSheet = {};
-  const rows = [spec.header, ...spec.rows];
-  let width = 1;
-  rows.forEach((values, r) => {
-    values.forEach((value, c) => {
-      sheet[XLSX.utils.encode_cell({ r, c })] = cell(value, r === 0 ? HEADER_STYLE : undefined);
-    });
-    width = Math.max(width, values.length);
-  });
-  sheet['!ref'] = XLSX.utils.encode_range({ s: { r: 0, c: 0 }, e: { r: Math.max(rows.length - 1, 0), c: width - 1 } });
-  sheet['!cols'] = spec.widths.map((wch) => ({ wch }));
-  return sheet;
+  const header = new SheetRows();
+  header.add(spec.header, HEADER_STYLE);
+  const body = spec.rows instanceof SheetRows ? spec.rows : SheetRows.of(spec.rows);
+  const dense: XLSX.CellObject[][] = header.cells;
+  for (const row of body.cells) dense.push(row);
+  const width = Math.max(header.width, body.width, 1);
+  return Object.assign(dense, {
+    '!ref': XLSX.utils.encode_range({ s: { r: 0, c: 0 }, e: { r: Math.max(dense.length - 1, 0), c: width - 1 } }),
+    '!cols': spec.widths.map((wch) => ({ wch })),
+  }) as unknown as XLSX.WorkSheet;
 }
 
 /** An .xlsx with a styled header row on each sheet. */
@@ -99,12 +122,15 @@ function withListValidation(xml: string, validation: NonNullable<SheetSpec['list
   return xml.slice(0, match.index) + element + xml.slice(match.index);
 }
 
-/** CSV for spreadsheet programs: UTF-8 with BOM, quoted where needed, formulas defused. */
-export function csvLine(values: readonly CellValue[]): string {
+/**
+ * A line of CSV for spreadsheet programs (the file starts with a UTF-8 BOM): quoted where needed,
+ * formulas defused. A semicolon is what Excel expects where the decimal separator is a comma.
+ */
+export function csvLine(values: readonly CellValue[], separator: ',' | ';' = ','): string {
   return values
     .map((value) => {
       const text = typeof value === 'number' ? String(value) : spreadsheetSafe(value);
       return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
     })
-    .join(',');
+    .join(separator);
 }

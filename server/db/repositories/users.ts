@@ -128,22 +128,36 @@ export interface UserListFilter {
   limit: number;
 }
 
+/** Which users a list shows, before sorting and paging. */
+type UserListScope = Pick<UserListFilter, 'tab' | 'searchWords' | 'role'>;
+
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
+/** Narrows a query on `users as u` to a workspace's tab, role and search words. */
+function whereListed<O>(query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
+  let narrowed = whereTab(query.where('u.workspace_id', '=', workspaceId), filter.tab);
+  if (filter.role !== 'all') narrowed = narrowed.where('u.role', '=', filter.role as Role);
+  for (const word of filter.searchWords) {
+    narrowed = narrowed.where(sql<boolean>`${sql.ref('u.search_text')} like ${`%${escapeLike(word)}%`} escape '\\'`);
+  }
+  return narrowed;
+}
+
 export async function listUsers(db: Db, workspaceId: string, filter: UserListFilter): Promise<{ rows: UserViewRow[]; total: number }> {
-  const narrow = <O>(query: UserQuery<O>): UserQuery<O> => {
-    let narrowed = whereTab(query.where('u.workspace_id', '=', workspaceId), filter.tab);
-    if (filter.role !== 'all') narrowed = narrowed.where('u.role', '=', filter.role as Role);
-    for (const word of filter.searchWords) {
-      narrowed = narrowed.where(sql<boolean>`${sql.ref('u.search_text')} like ${`%${escapeLike(word)}%`} escape '\\'`);
-    }
-    return narrowed;
-  };
+  const total = await countListedUsers(db, workspaceId, filter);
+  return { rows: await listUserViews(db, workspaceId, filter), total };
+}
 
-  const totalRow = await narrow(db.selectFrom('users as u').select((eb) => eb.fn.countAll<number>().as('count'))).executeTakeFirstOrThrow();
-  const total = Number(totalRow.count);
+/** How many users `listUsers` has on all its pages. */
+export async function countListedUsers(db: Db, workspaceId: string, filter: UserListScope): Promise<number> {
+  const counted = db.selectFrom('users as u').select((eb) => eb.fn.countAll<number>().as('count'));
+  const row = await whereListed(counted, workspaceId, filter).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
 
-  let query = narrow(selectUserView(db) as UserQuery<UserViewRow>);
+/** One page of `listUsers` without the total: an export walks every page with it. */
+export async function listUserViews(db: Db, workspaceId: string, filter: UserListFilter): Promise<UserViewRow[]> {
+  let query = whereListed(selectUserView(db) as UserQuery<UserViewRow>, workspaceId, filter);
   const dir = filter.direction;
   switch (filter.sortBy) {
     case 'name':
@@ -163,8 +177,7 @@ export async function listUsers(db: Db, workspaceId: string, filter: UserListFil
       break;
   }
   // A unique tie-breaker keeps pages stable.
-  const rows = await query.orderBy('u.email_normalized', 'asc').orderBy('u.id', 'asc').offset(filter.offset).limit(filter.limit).execute();
-  return { rows, total };
+  return query.orderBy('u.email_normalized', 'asc').orderBy('u.id', 'asc').offset(filter.offset).limit(filter.limit).execute();
 }
 
 /** Removes every deleted user whose retention has run out; returns who was removed. */
