@@ -47,6 +47,9 @@ export async function snapshotDatabase(server: TestServer): Promise<Record<strin
 
 /** Runs a call that must fail and checks that the database is exactly as it was before. */
 export async function rejectsWithoutChange(server: TestServer, call: () => Promise<unknown>, expected: ExpectedError) {
+  // Earlier calls may still be delivering mail in the background: let that settle first, or the
+  // outbox would change under the snapshot without the failed call having done anything.
+  await server.app.management.flushOutbox();
   const before = await snapshotDatabase(server);
   const error = await rejectsWith(call(), expected);
   assert.deepEqual(await snapshotDatabase(server), before, 'the failed call changed the database');
