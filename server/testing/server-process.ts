@@ -2,7 +2,7 @@
  * A complete server in a process of its own, for tests that run several servers on one database
  * (server/tests/multi-server.test.ts). Test-only: it is never part of `npm start` or the package.
  *
- *   DATABASE_URL=postgres://… PANTA_TEST_NOW=2026-01-05T09:00:00.000Z node --import tsx server/testing/server-process.ts
+ *   DATABASE_URL=postgres://…|file.db PANTA_TEST_NOW=2026-01-05T09:00:00.000Z node --import tsx server/testing/server-process.ts
  *
  * Listens on an ephemeral port of 127.0.0.1 and prints one JSON line, `{"url":"http://…"}`.
  * Its clock stands still at PANTA_TEST_NOW until a test moves it; background jobs are off and the

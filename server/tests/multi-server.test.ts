@@ -79,8 +79,9 @@ function errorData(result: PromiseSettledResult<unknown>): PantaErrorData {
 
 const fulfilled = (results: PromiseSettledResult<unknown>[]) => results.filter((result) => result.status === 'fulfilled').length;
 
-// Several server processes need a database they can all reach: PostgreSQL. Present only in its run.
-if (testDialect === 'postgres') describe('two server processes on one PostgreSQL database', () => {
+// On PostgreSQL each server has its own pool; on SQLite both open one file and take turns on its
+// write lock (BEGIN IMMEDIATE, 5 s busy timeout).
+describe(`two server processes on one ${testDialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} database`, () => {
   let shared: TestDatabase;
   let database: OpenedDatabase;
   let one: ServerProcess;
@@ -135,8 +136,8 @@ if (testDialect === 'postgres') describe('two server processes on one PostgreSQL
       ]);
       assert.equal(fulfilled(results), 1, `round ${round}: exactly one invitation goes through`);
       const refused = errorData(results.find((result) => result.status === 'rejected')!);
-      // The second waits for the first's workspace lock, then sees the pending user: the same
-      // answer a single server gives, not a bare unique violation.
+      // The second waits for the first's write lock (the workspace's row on PostgreSQL, the file
+      // on SQLite), then sees the pending user: the answer one server gives, not a unique violation.
       assert.equal(refused.code, 'CONFLICT');
       assert.equal(refused.reason, 'EMAIL_TAKEN_PENDING');
 

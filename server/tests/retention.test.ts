@@ -150,7 +150,7 @@ describe('retention purge from two servers on one database', () => {
 
   // better-sqlite3 waits for a lock synchronously, so two connections of one process cannot hold
   // overlapping write transactions: the servers take turns here; the DELETE … RETURNING decides.
-  // (multi-server.test.ts runs two purges at the same moment from two processes on PostgreSQL.)
+  // (multi-server.test.ts runs two purges at the same moment from two server processes.)
   it('records each user once', async () => {
     shared = await createTestDatabase();
     const databaseUrl = shared.url;
