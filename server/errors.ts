@@ -1,4 +1,5 @@
 import type { ErrorReason, PantaErrorData } from '../shared/errors.ts';
+import type { ExportErrorReason } from '../shared/export.ts';
 import type { ImportErrorReason } from '../shared/import.ts';
 
 /** The tRPC codes a domain error may carry. Services name them; they never import tRPC. */
@@ -14,13 +15,16 @@ export type DomainErrorCode =
 
 export type DomainErrorDetails = Pick<PantaErrorData, 'userId' | 'email' | 'retryAfterSeconds'>;
 
-/** A rule of the product said no. The message is written for an admin to read. */
-export class DomainError extends Error {
+/**
+ * A rule of the product said no. The message is written for an admin to read. The reasons of the
+ * tRPC procedures are the default; the export route, which is no procedure, has its own.
+ */
+export class DomainError<Reason extends ErrorReason | ImportErrorReason | ExportErrorReason = ErrorReason | ImportErrorReason> extends Error {
   override readonly name = 'DomainError';
 
   constructor(
     readonly code: DomainErrorCode,
-    readonly reason: ErrorReason | ImportErrorReason,
+    readonly reason: Reason,
     message: string,
     readonly details: DomainErrorDetails = {},
   ) {

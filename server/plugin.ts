@@ -3,6 +3,7 @@ import type { AnyProcedure } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { type Authenticate, bearerSessionAuthenticate, createContextInner } from './context.ts';
+import { registerExportRoute } from './export-route.ts';
 import { MULTIPART_OVERHEAD_BYTES } from './imports/limits.ts';
 import { type AppRouter, appRouter } from './routers/app.ts';
 import type { ProcedureMeta } from './trpc.ts';
@@ -67,6 +68,9 @@ export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async
       },
     },
   });
+
+  // `GET {prefix}/export`: a tab as a CSV or .xlsx download, streamed.
+  registerExportRoute(app, { management, authenticate, exposeErrors });
 
   if (options.jobs !== false) {
     const purgeIntervalMs = options.jobs?.purgeIntervalMs ?? 3600_000;

@@ -46,5 +46,6 @@ export const AUDIT_ACTIONS = [
   'user.purged_by_retention',
   'user.onboarded',
   'users.imported',
+  'users.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,0 +1,75 @@
+import { Readable } from 'node:stream';
+import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import * as z from 'zod/mini';
+import { EXPORT_PATH, exportUsersQuery } from '../shared/export.ts';
+import { type Authenticate, createContextInner } from './context.ts';
+import { DomainError, type DomainErrorCode } from './errors.ts';
+import { isActiveAdmin } from './services/actor.ts';
+import { exportUsers } from './services/exports.ts';
+import type { UserManagement } from './user-management.ts';
+
+export interface ExportRouteOptions {
+  management: UserManagement;
+  authenticate: Authenticate;
+  exposeErrors: boolean;
+}
+
+/**
+ * `GET {prefix}/export?tab=…&search=…&role=…&sort=…&direction=…&format=csv|xlsx&lang=en|de`: the
+ * visible tab as a file download, for an active admin. A plain route rather than a procedure, so
+ * that the reply can stream; its errors have the shape of tRPC's (`error.data.code`, `reason`,
+ * `fieldErrors`), so the element reads them the same way.
+ */
+export function registerExportRoute(app: FastifyInstance, options: ExportRouteOptions): void {
+  const { management, authenticate, exposeErrors } = options;
+  // No HEAD twin: every export is audited, and a HEAD would write an entry for nothing.
+  app.get(`/${EXPORT_PATH}`, { exposeHeadRoute: false }, async (request, reply) => {
+    try {
+      const { deps } = management;
+      const { caller } = await createContextInner({
+        deps,
+        identity: await authenticate(request, deps),
+        requestId: String(request.id),
+        exposeErrors,
+      });
+      // The same checks, messages and order as `adminProcedure`: who is calling, then the input.
+      if (!caller) throw new DomainError('UNAUTHORIZED', 'NOT_SIGNED_IN', 'Sign in to continue');
+      if (!isActiveAdmin(caller)) throw new DomainError('FORBIDDEN', 'NOT_ADMIN', 'Only administrators can manage users');
+      const query = z.safeParse(exportUsersQuery, request.query);
+      if (!query.success) {
+        const { fieldErrors, formErrors } = z.flattenError(query.error);
+        return sendError(request, reply, 'BAD_REQUEST', query.error.issues[0]?.message ?? 'Invalid input', { fieldErrors, formErrors });
+      }
+      const file = await exportUsers(deps, caller, query.data);
+      reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .header('cache-control', 'no-store')
+        // A page on another origin (CORS_ORIGINS) may read the file's name.
+        .header('access-control-expose-headers', 'content-disposition');
+      return reply.send(Buffer.isBuffer(file.body) ? file.body : Readable.from(file.body, { objectMode: false }));
+    } catch (error) {
+      if (error instanceof DomainError) return sendError(request, reply, error.code, error.message, { reason: error.reason, ...error.details });
+      request.log.error({ err: error }, 'export failed');
+      const message = exposeErrors && error instanceof Error ? error.message : 'Internal server error';
+      return sendError(request, reply, 'INTERNAL_SERVER_ERROR', message, { reason: 'INTERNAL' });
+    }
+  });
+}
+
+function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: DomainErrorCode | 'INTERNAL_SERVER_ERROR',
+  message: string,
+  data: Record<string, unknown>,
+) {
+  const httpStatus = getHTTPStatusCodeFromError(new TRPCError({ code }));
+  return reply
+    .code(httpStatus)
+    .header('cache-control', 'no-store')
+    .send({ error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus, ...data, requestId: String(request.id) } } });
+}

@@ -1,0 +1,100 @@
+/**
+ * Export of a tab as a file: the query of `GET {prefix}/export`, shared by the server (which
+ * validates it) and the element (which builds the download URL from it). Built with `zod/mini`.
+ */
+import * as z from 'zod/mini';
+import { type Role, SORT_DIRECTIONS, SORT_FIELDS, type Status, type Tab } from './constants.ts';
+import { IMPORT_TEXT, type ImportLang, importLangSchema } from './import.ts';
+import { listUsersInput, tabSchema } from './inputs.ts';
+
+export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** The route's path below the prefix the router is served under (`/api/users/export`). */
+export const EXPORT_PATH = 'export';
+
+/** An .xlsx is built in memory before it is sent; a larger tab must be exported as CSV, which streams. */
+export const EXPORT_XLSX_MAX_ROWS = 100_000;
+
+export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/**
+ * The query string: the visible tab with the list's search, role filter and sort (as
+ * `users.list` takes them, the sort flattened into `sort` and `direction`), the format and the
+ * language of the column names. An unknown key is refused rather than ignored.
+ */
+export const exportUsersQuery = z.strictObject({
+  tab: tabSchema,
+  search: listUsersInput.shape.search,
+  role: listUsersInput.shape.role,
+  sort: z._default(z.enum(SORT_FIELDS), 'name'),
+  direction: z._default(z.enum(SORT_DIRECTIONS), 'asc'),
+  format: z._default(z.enum(EXPORT_FORMATS), 'csv'),
+  lang: importLangSchema,
+});
+export type ExportUsersQuery = z.input<typeof exportUsersQuery>;
+export type ExportUsersFilter = z.output<typeof exportUsersQuery>;
+
+/** The download URL for a tab: `apiUrl` is where the tRPC router is served (`https://portal.example/api/users`). */
+export function exportUsersUrl(apiUrl: string, query: ExportUsersQuery): string {
+  const params = new URLSearchParams(Object.entries(z.parse(exportUsersQuery, query)));
+  return `${apiUrl.replace(/\/+$/, '')}/${EXPORT_PATH}?${params}`;
+}
+
+/**
+ * The columns of each tab: who the user is (as the import reads them back), then the dates of
+ * their state. Deleted users also show the state a restore returns them to.
+ */
+export const EXPORT_COLUMNS = {
+  active: ['email', 'firstName', 'lastName', 'role', 'invitedAt', 'onboardedAt'],
+  pending: ['email', 'firstName', 'lastName', 'role', 'invitedAt', 'lastSentAt', 'invitationExpiresAt'],
+  deleted: ['email', 'firstName', 'lastName', 'role', 'status', 'deletedAt', 'purgeAt'],
+} as const satisfies Record<Tab, readonly string[]>;
+export type ExportColumn = (typeof EXPORT_COLUMNS)[Tab][number];
+
+/** Column names and values in both languages; the first four are the import's own. */
+export const EXPORT_TEXT = {
+  en: {
+    columns: {
+      ...IMPORT_TEXT.en.columns,
+      status: 'Status',
+      invitedAt: 'Invited at (UTC)',
+      lastSentAt: 'Last sent (UTC)',
+      invitationExpiresAt: 'Invitation expires (UTC)',
+      onboardedAt: 'Onboarding completed (UTC)',
+      deletedAt: 'Deleted at (UTC)',
+      purgeAt: 'Purge at (UTC)',
+    },
+    roles: IMPORT_TEXT.en.roles,
+    statuses: { active: 'Active', pending: 'Pending' },
+    sheet: 'Users',
+  },
+  de: {
+    columns: {
+      ...IMPORT_TEXT.de.columns,
+      status: 'Status',
+      invitedAt: 'Eingeladen am (UTC)',
+      lastSentAt: 'Zuletzt gesendet (UTC)',
+      invitationExpiresAt: 'Einladung gültig bis (UTC)',
+      onboardedAt: 'Onboarding abgeschlossen (UTC)',
+      deletedAt: 'Gelöscht am (UTC)',
+      purgeAt: 'Endgültig gelöscht am (UTC)',
+    },
+    roles: IMPORT_TEXT.de.roles,
+    statuses: { active: 'Aktiv', pending: 'Ausstehend' },
+    sheet: 'Benutzer',
+  },
+} as const satisfies Record<
+  ImportLang,
+  { columns: Record<ExportColumn, string>; roles: Record<Role, string>; statuses: Record<Status, string>; sheet: string }
+>;
+
+/**
+ * Why an export was refused, in `error.data.reason`. PAYLOAD_TOO_LARGE: the tab has more rows
+ * than an .xlsx may hold (`EXPORT_XLSX_MAX_ROWS`); export it as CSV.
+ */
+export const EXPORT_ERROR_REASONS = ['EXPORT_TOO_MANY_ROWS'] as const;
+export type ExportErrorReason = (typeof EXPORT_ERROR_REASONS)[number];
