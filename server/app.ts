@@ -33,6 +33,9 @@ declare module 'fastify' {
 
 export const DEFAULT_API_PREFIX = '/api/users';
 
+/** Believes `X-Forwarded-For` for this many proxies in front of the server. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 /**
  * Request log lines name the path but never the query string: a tRPC query carries its input
  * there, and `invitations.preview?input={"token":…}` would put a live invitation token (and
@@ -81,6 +84,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     // A batched tRPC call names every procedure in one path segment (`users.list,users.summary`);
     // Fastify's default of 100 characters would refuse batches of more than a few calls.
     routerOptions: { maxParamLength: 5000 },
+    // Whose word to take for the client's address (the per-address rate limit counts by it).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
   });
   const management = new UserManagement({
     db: database.db,

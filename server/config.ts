@@ -5,6 +5,7 @@ import {
   DEFAULT_SESSION_TTL_HOURS,
 } from '../shared/constants.ts';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './imports/limits.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limiter.ts';
 
 /** How long the server waits on a client and on itself. */
 export interface Timeouts {
@@ -46,6 +47,12 @@ const envSchema = z.object({
   REQUEST_TIMEOUT_MS: positiveInt(DEFAULT_TIMEOUTS.requestTimeoutMs),
   HANDLER_TIMEOUT_MS: positiveInt(DEFAULT_TIMEOUTS.handlerTimeoutMs),
   CONNECTION_TIMEOUT_MS: positiveInt(DEFAULT_TIMEOUTS.connectionTimeoutMs),
+  RATE_LIMIT_INVITES_PER_ADMIN: positiveInt(DEFAULT_RATE_LIMITS.invitesPerAdmin),
+  RATE_LIMIT_INVITES_PER_WORKSPACE: positiveInt(DEFAULT_RATE_LIMITS.invitesPerWorkspace),
+  RATE_LIMIT_IMPORTS_PER_ADMIN: positiveInt(DEFAULT_RATE_LIMITS.importsPerAdmin),
+  RATE_LIMIT_IMPORTS_PER_WORKSPACE: positiveInt(DEFAULT_RATE_LIMITS.importsPerWorkspace),
+  RATE_LIMIT_TOKEN_FAILURES_PER_IP: positiveInt(DEFAULT_RATE_LIMITS.tokenFailuresPerIp),
+  TRUST_PROXY: z.string().default(''),
   IMPORT_MAX_BYTES: positiveInt(DEFAULT_IMPORT_LIMITS.maxBytes),
   IMPORT_MAX_ROWS: positiveInt(DEFAULT_IMPORT_LIMITS.maxRows),
   IMPORT_PARSE_TIMEOUT_MS: positiveInt(DEFAULT_IMPORT_LIMITS.parseTimeoutMs),
@@ -61,6 +68,8 @@ export interface PantaSettings {
   publicUrl: string;
   /** Caps of the bulk import; each defaults (see `DEFAULT_IMPORT_LIMITS`). */
   imports?: Partial<ImportLimits>;
+  /** Calls per minute on invite, resend, import and the public token endpoints (see `DEFAULT_RATE_LIMITS`). */
+  rateLimits?: Partial<RateLimits>;
 }
 
 export interface ServerConfig extends PantaSettings, Timeouts {
@@ -72,6 +81,12 @@ export interface ServerConfig extends PantaSettings, Timeouts {
   smtpUrl: string | undefined;
   mailFrom: string;
   corsOrigins: string[];
+  /**
+   * Whom to believe about the client's address (`X-Forwarded-For`), which the per-IP rate limit
+   * counts by: false (the socket's peer), true (any proxy), a number of proxy hops, or the
+   * proxies' addresses or ranges (`TRUST_PROXY`: `true`, `2`, or `10.0.0.1,10.0.0.0/8`).
+   */
+  trustProxy: boolean | number | string[];
 }
 
 /** Reads the environment; a bad value stops start-up with a message that names it. */
@@ -98,6 +113,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     handlerTimeoutMs: e.HANDLER_TIMEOUT_MS,
     connectionTimeoutMs: e.CONNECTION_TIMEOUT_MS,
+    trustProxy: e.TRUST_PROXY === '' || e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : splitList(e.TRUST_PROXY),
+    rateLimits: {
+      invitesPerAdmin: e.RATE_LIMIT_INVITES_PER_ADMIN,
+      invitesPerWorkspace: e.RATE_LIMIT_INVITES_PER_WORKSPACE,
+      importsPerAdmin: e.RATE_LIMIT_IMPORTS_PER_ADMIN,
+      importsPerWorkspace: e.RATE_LIMIT_IMPORTS_PER_WORKSPACE,
+      tokenFailuresPerIp: e.RATE_LIMIT_TOKEN_FAILURES_PER_IP,
+    },
     imports: {
       maxBytes: e.IMPORT_MAX_BYTES,
       maxRows: e.IMPORT_MAX_ROWS,

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from './deps.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 import type { Caller } from './services/actor.ts';
 import { type Identity, identityFromSessionToken, loadCaller } from './services/sessions.ts';
 
@@ -21,6 +22,10 @@ export interface Context {
   requestId: string;
   /** Outside production, error messages and stacks of unexpected errors reach the client. */
   exposeErrors: boolean;
+  /** Counts rate-limited calls; none (no limits) for callers outside HTTP. */
+  rateLimiter: RateLimiter | null;
+  /** The client's address as Fastify sees it (`trustProxy`), for per-address limits. */
+  clientIp: string | null;
 }
 
 export async function createContextInner(options: {
@@ -28,7 +33,16 @@ export async function createContextInner(options: {
   identity: Identity | null;
   requestId: string;
   exposeErrors: boolean;
+  rateLimiter?: RateLimiter | null;
+  clientIp?: string | null;
 }): Promise<Context> {
   const caller = options.identity ? await loadCaller(options.deps, options.identity) : null;
-  return { deps: options.deps, caller, requestId: options.requestId, exposeErrors: options.exposeErrors };
+  return {
+    deps: options.deps,
+    caller,
+    requestId: options.requestId,
+    exposeErrors: options.exposeErrors,
+    rateLimiter: options.rateLimiter ?? null,
+    clientIp: options.clientIp ?? null,
+  };
 }

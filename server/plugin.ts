@@ -4,6 +4,7 @@ import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { type Authenticate, bearerSessionAuthenticate, createContextInner } from './context.ts';
 import { registerExportRoute } from './export-route.ts';
+import { DomainError } from './errors.ts';
 import { MULTIPART_OVERHEAD_BYTES } from './imports/limits.ts';
 import { type AppRouter, appRouter } from './routers/app.ts';
 import type { ProcedureMeta } from './trpc.ts';
@@ -62,7 +63,14 @@ export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async
           identity: await authenticate(req, management.deps),
           requestId: String(req.id),
           exposeErrors,
+          rateLimiter: management.rateLimiter,
+          clientIp: req.ip,
         }),
+      // TOO_MANY_REQUESTS says when to come back in the standard header too.
+      responseMeta: ({ errors }) => {
+        const retryAfter = Math.max(0, ...errors.map((error) => (error.cause instanceof DomainError ? (error.cause.details.retryAfterSeconds ?? 0) : 0)));
+        return retryAfter > 0 ? { headers: { 'retry-after': String(retryAfter) } } : {};
+      },
       onError: ({ error, path, req }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
       },

@@ -2,6 +2,7 @@ import { TRPCError, initTRPC } from '@trpc/server';
 import type { PantaErrorData } from '../shared/errors.ts';
 import type { Context } from './context.ts';
 import { DomainError, isUniqueViolation } from './errors.ts';
+import type { RateLimited } from './rate-limiter.ts';
 import { isActiveAdmin } from './services/actor.ts';
 
 interface Issue {
@@ -79,6 +80,36 @@ const requireAdmin = t.middleware(({ ctx, next }) => {
   return next({ ctx: { caller: ctx.caller } });
 });
 
+const tooManyRequests = (waitSeconds: number) =>
+  toTRPCError(
+    new DomainError('TOO_MANY_REQUESTS', 'RATE_LIMITED', `Too many requests: try again in ${waitSeconds} seconds`, {
+      retryAfterSeconds: waitSeconds,
+    }),
+  );
+
+/**
+ * Counts the call against the admin's and the workspace's budgets and refuses it,
+ * TOO_MANY_REQUESTS with `retryAfterSeconds`, once one is spent.
+ */
+const rateLimitedAdmin = (kind: RateLimited) =>
+  t.middleware(({ ctx, next }) => {
+    const waitSeconds = ctx.rateLimiter && ctx.caller ? ctx.rateLimiter.admin(kind, ctx.caller) : 0;
+    if (waitSeconds > 0) throw tooManyRequests(waitSeconds);
+    return next();
+  });
+
+/** Counts failed tries with an invitation token per client address; once too many failed, every try waits. */
+const rateLimitedTokenTries = t.middleware(async ({ ctx, next }) => {
+  const limiter = ctx.rateLimiter;
+  if (!limiter) return next();
+  const address = ctx.clientIp ?? 'unknown';
+  const waitSeconds = limiter.tokenWait(address);
+  if (waitSeconds > 0) throw tooManyRequests(waitSeconds);
+  const result = await next();
+  if (!result.ok) limiter.tokenFailed(address);
+  return result;
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(mapDomainErrors);
@@ -86,3 +117,9 @@ export const publicProcedure = t.procedure.use(mapDomainErrors);
 export const signedInProcedure = publicProcedure.use(requireCaller);
 /** An active admin: everything that reads or changes other people. */
 export const adminProcedure = publicProcedure.use(requireAdmin);
+/** An admin sending invitations (invite, resend): rate-limited per admin and per workspace. */
+export const invitingProcedure = adminProcedure.use(rateLimitedAdmin('invite'));
+/** An admin uploading a spreadsheet: rate-limited per admin and per workspace. */
+export const importingProcedure = adminProcedure.use(rateLimitedAdmin('import'));
+/** Anyone holding an invitation link: failed tries are limited per client address, so tokens cannot be guessed in bulk. */
+export const tokenProcedure = publicProcedure.use(rateLimitedTokenTries);

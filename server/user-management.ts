@@ -5,6 +5,7 @@ import type { Deps } from './deps.ts';
 import { type DeliveryReport, deliverOutbox } from './jobs/deliver-outbox.ts';
 import { purgeExpiredUsers } from './jobs/purge-expired.ts';
 import { DevMailbox, type Mailer } from './mail/mailer.ts';
+import { RateLimiter } from './rate-limiter.ts';
 
 export interface UserManagementOptions {
   db: DB;
@@ -58,6 +59,8 @@ class OutboxDispatcher {
 export class UserManagement {
   readonly deps: Deps;
   readonly mailer: Mailer;
+  /** Counts calls per admin, workspace and client address for every server this core is mounted on. */
+  readonly rateLimiter: RateLimiter;
   readonly #outbox: OutboxDispatcher;
   readonly #onJobError: NonNullable<UserManagementOptions['onJobError']>;
   #timers: NodeJS.Timeout[] = [];
@@ -75,6 +78,7 @@ export class UserManagement {
       settings: options.settings,
       notifyOutbox: () => this.#outbox.notify(),
     };
+    this.rateLimiter = new RateLimiter(this.deps.clock, options.settings.rateLimits);
   }
 
   /** Runs the retention purge now; returns how many users it removed. */

@@ -34,6 +34,8 @@ export const ERROR_REASONS = [
   'USER_NOT_FOUND',
   'NOT_SIGNED_IN',
   'NOT_ADMIN',
+  /** Too many calls of this kind from this admin, workspace or address: wait `retryAfterSeconds`. */
+  'RATE_LIMITED',
   'INTERNAL',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

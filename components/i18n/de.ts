@@ -121,6 +121,7 @@ export const de: Messages = {
     USER_NOT_FOUND: () => 'Dieser Benutzer existiert nicht mehr. Die Liste wurde aktualisiert.',
     NOT_SIGNED_IN: () => 'Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.',
     NOT_ADMIN: () => notAdmin,
+    RATE_LIMITED: (p: Params) => `Zu viele Anfragen. Versuchen Sie es in ${p.seconds ?? 'einigen'} Sekunden erneut.`,
     INTERNAL: () => 'Auf dem Server ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.',
   },
 };

@@ -120,6 +120,7 @@ export const en = {
     USER_NOT_FOUND: () => 'This user no longer exists. The list has been refreshed.',
     NOT_SIGNED_IN: () => 'Your session has ended. Sign in again.',
     NOT_ADMIN: () => notAdmin,
+    RATE_LIMITED: (p: Params) => `Too many requests. Try again in ${p.seconds ?? 'a few'} seconds.`,
     INTERNAL: () => 'Something went wrong on the server. Please try again.',
   } satisfies Record<ErrorReason, (p: Params) => string>,
 };

@@ -10,7 +10,7 @@ import {
 import { DomainError } from '../errors.ts';
 import { formatBytes } from '../imports/limits.ts';
 import { commitImport, importErrorReport, importLimitsOf, importTemplate, previewImport } from '../services/imports.ts';
-import { adminProcedure, router } from '../trpc.ts';
+import { adminProcedure, importingProcedure, router } from '../trpc.ts';
 
 /**
  * Uploads are multipart form data, which the Fastify adapter streams past Fastify's `bodyLimit`;
@@ -18,7 +18,7 @@ import { adminProcedure, router } from '../trpc.ts';
  * caller is checked before the body is read. Only procedures marked `upload` accept multipart
  * requests at all (the plugin refuses it elsewhere).
  */
-const uploadProcedure = adminProcedure.meta({ upload: true }).use(async ({ ctx, next }) => {
+const uploadProcedure = importingProcedure.meta({ upload: true }).use(async ({ ctx, next }) => {
   const result = await next();
   if (!result.ok && result.error.code === 'PAYLOAD_TOO_LARGE' && !(result.error.cause instanceof DomainError)) {
     throw new DomainError('PAYLOAD_TOO_LARGE', 'IMPORT_FILE_TOO_LARGE', `The file is larger than ${formatBytes(importLimitsOf(ctx.deps).maxBytes)}`);

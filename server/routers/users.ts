@@ -21,7 +21,7 @@ import {
   restoreUsers,
   updateUser,
 } from '../services/users.ts';
-import { adminProcedure, router } from '../trpc.ts';
+import { adminProcedure, invitingProcedure, router } from '../trpc.ts';
 
 export const usersRouter = router({
   /** One page of a tab, with the total for the same filter. */
@@ -38,7 +38,7 @@ export const usersRouter = router({
   /** The four onboarding KPIs and the three tab counts. */
   summary: adminProcedure.input(noInput).output(summarySchema).query(({ ctx }) => getSummary(ctx.deps, ctx.caller)),
 
-  invite: adminProcedure
+  invite: invitingProcedure
     .input(inviteUserInput)
     .output(userSchema)
     .mutation(({ ctx, input }) => inviteUser(ctx.deps, ctx.caller, input)),
@@ -49,7 +49,7 @@ export const usersRouter = router({
     .mutation(({ ctx, input }) => updateUser(ctx.deps, ctx.caller, input)),
 
   /** Rotates each pending user's link and sends it again; all or none. */
-  resendInvitations: adminProcedure
+  resendInvitations: invitingProcedure
     .input(userIdsInput)
     .output(bulkResultSchema)
     .mutation(({ ctx, input }) => resendInvitations(ctx.deps, ctx.caller, input.ids)),
