@@ -8,6 +8,7 @@ import type { Authenticate } from './context.ts';
 import { type OpenedDatabase, openDatabase } from './db/database.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { createSmtpMailer } from './mail/mailer.ts';
+import { pageSecurityHeaders } from './page-headers.ts';
 import { pantaUserManagement } from './plugin.ts';
 import { UserManagement } from './user-management.ts';
 
@@ -95,6 +96,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     onJobError: (job, error) => app.log.error({ err: error, job }, 'background job failed'),
   });
   app.decorate('management', management);
+  // Pages the host process serves (the demo, the accept page) get their security headers here.
+  app.addHook('onSend', pageSecurityHeaders);
   if (!options.database) app.addHook('onClose', () => database.close());
 
   if (config.corsOrigins.length > 0) {
