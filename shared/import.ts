@@ -194,11 +194,12 @@ export const importPreviewSchema = z.object({
 });
 export type ImportPreview = z.infer<typeof importPreviewSchema>;
 
-/** The verdicts as re-checked inside the import's transaction; `invited` users are pending now. */
-export const importCommitResultSchema = z.object({
-  ...importPreviewSchema.shape,
-  invited: z.number(),
-});
+/**
+ * The verdicts as re-checked inside the import's transaction; `invited` users are pending now.
+ * `z.extend` rather than spreading `.shape`: a property read at the top level keeps both schemas
+ * in the element's bundle, which never validates them.
+ */
+export const importCommitResultSchema = z.extend(importPreviewSchema, { invited: z.number() });
 export type ImportCommitResult = z.infer<typeof importCommitResultSchema>;
 
 /** A generated file; `base64` holds its bytes. */
