@@ -5,9 +5,12 @@ import { defineElement } from '../internal/define.ts';
 import { deepActiveElement } from '../internal/focus.ts';
 import styles from './dialog.styles.ts';
 
+const TABBABLE = 'button, input, select, textarea, a[href], [tabindex]';
+
 /**
- * A modal dialog on the native `<dialog>`: the rest of the page is inert while it is open (focus
- * stays inside), Escape closes it, and focus goes back to where it was.
+ * A modal dialog on the native `<dialog>`: the rest of the page is inert while it is open, Tab and
+ * Shift+Tab go round inside it (a modal `<dialog>` alone lets focus leave for the browser's own
+ * controls), Escape closes it, and focus goes back to where it was.
  *
  * @summary Modal dialog used by the element's dialogs.
  * @tagname panta-dialog
@@ -25,6 +28,7 @@ export class PantaDialog extends LitElement {
   private readonly localize = new LocalizeController(this);
 
   @query('dialog') private dialog!: HTMLDialogElement;
+  @query('.close') private closeButton!: HTMLElement;
 
   /** The title, also the dialog's accessible name. */
   @property() label = '';
@@ -50,12 +54,33 @@ export class PantaDialog extends LitElement {
     if (this.dialog?.open) this.dialog.close();
   }
 
+  /** What Tab reaches, in order: the close button, then the body's and the footer's slotted controls. */
+  private tabbables(): HTMLElement[] {
+    const slotted = [...this.renderRoot.querySelectorAll('slot')].flatMap((slot) => slot.assignedElements({ flatten: true }));
+    const controls = slotted.flatMap((element) => [element, ...element.querySelectorAll(TABBABLE)].filter((node) => node.matches(TABBABLE)));
+    return [this.closeButton, ...(controls as HTMLElement[])].filter(
+      (control) => control.tabIndex >= 0 && !(control as HTMLButtonElement).disabled && control.checkVisibility(),
+    );
+  }
+
+  private onKeydown(event: KeyboardEvent) {
+    if (event.key !== 'Tab') return;
+    const tabbables = this.tabbables();
+    const [from, to] = event.shiftKey ? [tabbables[0], tabbables.at(-1)] : [tabbables.at(-1), tabbables[0]];
+    if (deepActiveElement() === from) {
+      event.preventDefault();
+      to?.focus();
+    }
+  }
+
   private onCancel(event: Event) {
     event.preventDefault();
     this.hide();
   }
 
   private onNativeClose() {
+    // The close event is queued: a show() before it arrives has opened the dialog again.
+    if (this.dialog.open) return;
     this.open = false;
     const target = this.returnFocusTo;
     this.returnFocusTo = null;
@@ -73,7 +98,7 @@ export class PantaDialog extends LitElement {
 
   override render() {
     return html`
-      <dialog part="dialog" aria-labelledby="title" @cancel=${this.onCancel} @close=${this.onNativeClose}>
+      <dialog part="dialog" aria-labelledby="title" @keydown=${this.onKeydown} @cancel=${this.onCancel} @close=${this.onNativeClose}>
         <header part="header">
           <h2 id="title">${this.label}</h2>
           <button type="button" class="close" part="close-button" aria-label=${this.localize.messages.close} @click=${() => this.hide()}>
