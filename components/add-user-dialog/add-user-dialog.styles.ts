@@ -39,6 +39,42 @@ export default [
       gap: var(--_space);
     }
 
+    panta-dialog.wide {
+      --_dialog-width: 52rem;
+    }
+
+    .bulk {
+      display: grid;
+      gap: var(--_space);
+      justify-items: start;
+    }
+
+    .drop {
+      justify-self: stretch;
+      padding: calc(var(--_space) * 3);
+      border: 2px dashed var(--_border);
+      border-radius: var(--_radius);
+      text-align: center;
+      cursor: pointer;
+    }
+
+    .drop:focus-within {
+      outline: 2px solid var(--_focus);
+    }
+
+    progress {
+      justify-self: stretch;
+    }
+
+    .table-wrap {
+      justify-self: stretch;
+      max-height: 40vh;
+    }
+
+    tr:not([data-verdict='invite']) td:last-child {
+      color: var(--_danger);
+    }
+
     .form-error {
       margin: 0;
       color: var(--_danger);

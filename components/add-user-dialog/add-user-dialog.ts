@@ -1,11 +1,21 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
+import {
+  type GeneratedFile,
+  IMPORT_ACCEPT,
+  IMPORT_TEXT,
+  type ImportCommitResult,
+  type ImportLang,
+  type ImportPreview,
+  importFormData,
+} from '../../shared/import.ts';
 import { type InviteUserInput, inviteUserInput } from '../../shared/inputs.ts';
 import { errorDataOf } from '../api/client.ts';
 import '../dialog/dialog.ts';
 import type { PantaDialog } from '../dialog/dialog.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
+import { downloadGenerated } from '../internal/download.ts';
 import { roleField, textField } from '../internal/fields.ts';
 import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import { type FieldErrors, serverFieldErrors, validate } from '../internal/validation.ts';
@@ -14,14 +24,30 @@ import styles from './add-user-dialog.styles.ts';
 type Mode = 'single' | 'bulk';
 const MODES: Mode[] = ['single', 'bulk'];
 
+/** What the Bulk import tab asks of the element. Each call throws the client's error when the server refuses. */
+export interface ImportCalls {
+  template(lang: ImportLang): Promise<GeneratedFile>;
+  /** Reports the upload's progress as a fraction. */
+  preview(form: FormData, onProgress: (fraction: number) => void): Promise<ImportPreview>;
+  errorReport(form: FormData): Promise<GeneratedFile>;
+  /** Invites the valid rows; the element then refreshes and says so. */
+  commit(form: FormData): Promise<ImportCommitResult>;
+}
+
 /**
  * The Add user dialog: Single import invites one person (validated with the shared schema; the
- * server's conflicts show next to the email field); Bulk import explains what is coming.
+ * server's conflicts show next to the email field); Bulk import takes a spreadsheet: template,
+ * upload with progress, a preview of every row's verdict, the error report, then one import.
  *
  * @summary Add user dialog.
  * @tagname panta-add-user-dialog
  * @csspart form - The single-import form.
- * @csspart submit-button - Sends the invitation.
+ * @csspart submit-button - Sends the invitation, or imports the previewed rows.
+ * @csspart bulk-import - The Bulk import panel.
+ * @csspart drop-zone - Where a spreadsheet is dropped or picked.
+ * @csspart progress - The progress bar while a file goes up or a call runs.
+ * @csspart import-totals - The preview's totals.
+ * @csspart import-preview - The table of rows and their verdicts.
  */
 export class PantaAddUserDialog extends LitElement {
   static override styles = styles;
@@ -35,14 +61,72 @@ export class PantaAddUserDialog extends LitElement {
   @property() override lang!: string;
   /** Sends the invitation; throws the client's error when the server refuses. */
   @property({ attribute: false }) invite: ((input: InviteUserInput) => Promise<void>) | undefined;
+  @property({ attribute: false }) imports: ImportCalls | undefined;
 
   @state() private mode: Mode = 'single';
   @state() private errors: FieldErrors = {};
   @state() private formError = '';
   @state() private busy = false;
+  /** The spreadsheet being imported, and what the server said it would do with it. */
+  @state() private file: File | undefined;
+  @state() private preview: ImportPreview | undefined;
+  /** How much of the upload has gone out (0–1); unset when unknown or done. */
+  @state() private progress: number | undefined;
+
+  private setMode(mode: Mode) {
+    this.mode = mode;
+    this.formError = '';
+  }
 
   private onModeKeydown(event: KeyboardEvent) {
-    handleTabsKeydown(event, [...this.modeTabs], (index) => (this.mode = MODES[index] ?? 'single'));
+    handleTabsKeydown(event, [...this.modeTabs], (index) => this.setMode(MODES[index] ?? 'single'));
+  }
+
+  /** Runs a bulk-import call; a refusal is shown in the dialog, in the element's language. */
+  private async run<T>(call: (imports: ImportCalls) => Promise<T>): Promise<T | undefined> {
+    if (this.busy || !this.imports) return;
+    this.busy = true;
+    this.formError = '';
+    try {
+      return await call(this.imports);
+    } catch (error) {
+      this.formError = this.localize.errorMessage(errorDataOf(error));
+    } finally {
+      this.busy = false;
+      this.progress = undefined;
+    }
+  }
+
+  private async save(generate: (imports: ImportCalls) => Promise<GeneratedFile>) {
+    const file = await this.run(generate);
+    if (file) downloadGenerated(file);
+  }
+
+  private async upload(file: File | undefined) {
+    if (!file) return;
+    this.file = file;
+    this.preview = undefined;
+    // Once the file is up, the bar is indeterminate while the server reads it.
+    this.preview = await this.run((imports) =>
+      imports.preview(importFormData(file), (fraction) => (this.progress = fraction < 1 ? fraction : undefined)),
+    );
+  }
+
+  private onPick(event: Event) {
+    const input = event.target as HTMLInputElement;
+    void this.upload(input.files?.[0]);
+    // Picking the same file again (after fixing it) must upload it again.
+    input.value = '';
+  }
+
+  private onDrop(event: DragEvent) {
+    event.preventDefault();
+    void this.upload(event.dataTransfer?.files[0]);
+  }
+
+  private async commit() {
+    const file = this.file;
+    if (file && (await this.run((imports) => imports.commit(importFormData(file))))) this.hide();
   }
 
   private values(): Record<string, string> {
@@ -83,9 +167,9 @@ export class PantaAddUserDialog extends LitElement {
   }
 
   show(): void {
-    this.mode = 'single';
+    this.setMode('single');
     this.errors = {};
-    this.formError = '';
+    this.file = this.preview = undefined;
     this.form?.reset();
     this.dialog.show();
   }
@@ -100,10 +184,70 @@ export class PantaAddUserDialog extends LitElement {
     return textField(name, shown, this.errors[name], required, '', required ? 'email' : 'text');
   }
 
+  private renderBulk() {
+    const { messages: m, language } = this.localize;
+    const n = (value: number) => this.localize.number(value);
+    const text = IMPORT_TEXT[language];
+    const preview = this.preview;
+    return html`
+      <div class="bulk" part="bulk-import">
+        <button type="button" class="button" data-import="template" @click=${() => this.save((imports) => imports.template(language))}>
+          ${m.downloadTemplate}
+        </button>
+        <label class="drop" part="drop-zone" @dragover=${(event: DragEvent) => event.preventDefault()} @drop=${this.onDrop}>
+          ${m.chooseFile} <span class="hint">(${IMPORT_ACCEPT.replaceAll(',', ', ')})</span>
+          <input type="file" class="visually-hidden" accept=${IMPORT_ACCEPT} ?disabled=${this.busy} @change=${this.onPick} />
+        </label>
+        ${this.busy
+          ? html`<progress part="progress" max="1" value=${this.progress ?? nothing} aria-label=${m.uploading}></progress>`
+          : nothing}
+        ${preview
+          ? html`
+              <p part="import-totals" role="status">
+                ${m.importTotals(n(preview.totals.rows), n(preview.totals.invite), n(preview.totals.skipped))}
+              </p>
+              <div class="table-wrap">
+                <table part="import-preview">
+                  <thead>
+                    <tr>
+                      ${[text.row, m.email, m.colName, m.role, text.verdict].map((label) => html`<th scope="col">${label}</th>`)}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${preview.rows.map(
+                      (row) => html`
+                        <tr data-verdict=${row.verdict}>
+                          <td>${n(row.row)}</td>
+                          <td>${row.email}</td>
+                          <td>${`${row.firstName} ${row.lastName}`.trim()}</td>
+                          <td>${row.role ? (row.role === 'admin' ? m.roleAdmin : m.roleUser) : row.roleText}</td>
+                          <td>${text.verdicts[row.verdict].replace('{row}', n(row.duplicateOfRow ?? 0))}</td>
+                        </tr>
+                      `,
+                    )}
+                  </tbody>
+                </table>
+              </div>
+              <button
+                type="button"
+                class="button"
+                data-import="report"
+                @click=${() => this.save((imports) => imports.errorReport(importFormData(this.file!, { lang: language })))}
+              >
+                ${m.downloadErrorReport}
+              </button>
+            `
+          : nothing}
+      </div>
+    `;
+  }
+
   override render() {
     const m = this.localize.messages;
+    const single = this.mode === 'single';
+    const invite = this.preview?.totals.invite ?? 0;
     return html`
-      <panta-dialog lang=${this.localize.locale} label=${m.addUser}>
+      <panta-dialog lang=${this.localize.locale} label=${m.addUser} class=${this.preview ? 'wide' : ''}>
         <div role="tablist" aria-label=${m.importMode} @keydown=${this.onModeKeydown}>
           ${MODES.map(
             (mode) => html`
@@ -114,7 +258,7 @@ export class PantaAddUserDialog extends LitElement {
                 aria-controls="mode-panel"
                 aria-selected=${this.mode === mode ? 'true' : 'false'}
                 tabindex=${this.mode === mode ? 0 : -1}
-                @click=${() => (this.mode = mode)}
+                @click=${() => this.setMode(mode)}
               >
                 ${mode === 'single' ? m.singleImport : m.bulkImport}
               </button>
@@ -122,25 +266,26 @@ export class PantaAddUserDialog extends LitElement {
           )}
         </div>
         <div role="tabpanel" id="mode-panel" aria-labelledby="mode-${this.mode}">
-          <form id="invite-form" part="form" novalidate @submit=${this.onSubmit} ?hidden=${this.mode !== 'single'}>
+          <form id="invite-form" part="form" novalidate @submit=${this.onSubmit} ?hidden=${!single}>
             ${this.field('email', m.email)}
             <div class="names">${this.field('firstName', m.firstName)} ${this.field('lastName', m.lastName)}</div>
             ${roleField(m, 'user')}
-            ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
           </form>
-          ${this.mode === 'bulk' ? html`<p part="bulk-import">${m.bulkImportComing}</p>` : nothing}
+          ${single ? nothing : this.renderBulk()}
+          ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
         </div>
         <button slot="footer" type="button" class="button" @click=${() => this.hide()}>${m.cancel}</button>
-        ${this.mode === 'single'
+        ${single || this.preview
           ? html`<button
               slot="footer"
-              type="submit"
+              type=${single ? 'submit' : 'button'}
               form="invite-form"
               class="button primary"
               part="submit-button"
-              ?disabled=${this.busy}
+              ?disabled=${this.busy || (!single && invite === 0)}
+              @click=${single ? nothing : this.commit}
             >
-              ${m.sendInvitation}
+              ${single ? m.sendInvitation : m.inviteCount(invite, this.localize.number(invite))}
             </button>`
           : nothing}
       </panta-dialog>

@@ -9,7 +9,7 @@ export default [
     }
 
     dialog {
-      width: min(32rem, calc(100vw - 2rem));
+      width: min(var(--_dialog-width, 32rem), calc(100vw - 2rem));
       padding: 0;
       border: 1px solid var(--_border);
       border-radius: var(--_radius);

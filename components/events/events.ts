@@ -12,6 +12,8 @@ export interface PantaEventDetails {
   'panta-user-restored': { ids: string[]; results: BulkOutcomes };
   'panta-user-purged': { ids: string[]; results: BulkOutcomes };
   'panta-invitation-resent': { ids: string[]; results: BulkOutcomes };
+  /** A bulk import committed: how many rows were invited and how many skipped (re-judged at commit). */
+  'panta-users-imported': { invited: number; skipped: number };
   /** The session is missing or no longer valid: the host may refresh `token`. */
   'panta-unauthorized': { reason: string };
   'panta-error': { operation: string; message: string; data: PantaErrorData | undefined };
@@ -39,6 +41,7 @@ declare global {
     'panta-user-restored': PantaEvent<'panta-user-restored'>;
     'panta-user-purged': PantaEvent<'panta-user-purged'>;
     'panta-invitation-resent': PantaEvent<'panta-invitation-resent'>;
+    'panta-users-imported': PantaEvent<'panta-users-imported'>;
     'panta-unauthorized': PantaEvent<'panta-unauthorized'>;
     'panta-error': PantaEvent<'panta-error'>;
     'panta-request-delete': PantaEvent<'panta-request-delete'>;

@@ -3,6 +3,7 @@ import type { Messages } from './en.ts';
 type Params = { email?: string | undefined; seconds?: string | undefined };
 
 const notAdmin = 'Nur Administratoren können Benutzer verwalten';
+const splitFile = 'Teilen Sie sie in kleinere Dateien auf.';
 const lastAdmin = (p: Params) => `${p.email ?? 'Dieser Benutzer'} ist der letzte Admin dieses Workspace`;
 
 export const de: Messages = {
@@ -65,8 +66,16 @@ export const de: Messages = {
   importMode: 'Art des Hinzufügens',
   singleImport: 'Einzelimport',
   bulkImport: 'Massenimport',
-  bulkImportComing:
-    'Mit dem Massenimport laden Sie eine Excel-Datei hoch, um viele Personen auf einmal einzuladen. Er ist noch nicht verfügbar: Laden Sie Personen bis dahin einzeln über den Einzelimport ein.',
+  downloadTemplate: 'Vorlage herunterladen',
+  chooseFile: 'Tabelle hier ablegen oder Datei auswählen',
+  uploading: 'Wird hochgeladen…',
+  importTotals: (rows: string, invite: string, skipped: string) => `${rows} Zeilen: ${invite} werden eingeladen, ${skipped} übersprungen`,
+  downloadErrorReport: 'Fehlerbericht herunterladen',
+  inviteCount: (count: number, formatted: string) => (count === 1 ? '1 Benutzer einladen' : `${formatted} Benutzer einladen`),
+  toastImported: (count: number, formatted: string) =>
+    count === 1 ? 'Einladung an 1 Benutzer gesendet' : `Einladungen an ${formatted} Benutzer gesendet`,
+  exportLabel: 'Exportieren',
+  exportFormats: { csv: 'CSV', xlsx: 'Excel' },
   email: 'E-Mail',
   firstName: 'Vorname',
   lastName: 'Nachname',
@@ -123,5 +132,11 @@ export const de: Messages = {
     NOT_ADMIN: () => notAdmin,
     RATE_LIMITED: (p: Params) => `Zu viele Anfragen. Versuchen Sie es in ${p.seconds ?? 'einigen'} Sekunden erneut.`,
     INTERNAL: () => 'Auf dem Server ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.',
+    IMPORT_FILE_TOO_LARGE: () => `Die Datei ist zu groß. ${splitFile}`,
+    IMPORT_TOO_MANY_ROWS: () => `Die Datei hat zu viele Zeilen. ${splitFile}`,
+    IMPORT_NOT_A_SPREADSHEET: () => 'Dies ist keine Tabelle. Verwenden Sie eine .xlsx-, .xls-, .ods- oder .csv-Datei.',
+    IMPORT_NO_EMAIL_COLUMN: () => 'Keine E-Mail-Spalte gefunden. Geben Sie einer Spalte die Überschrift „E-Mail“, wie in der Vorlage.',
+    IMPORT_UNREADABLE: () => 'Die Datei konnte nicht gelesen werden. Speichern Sie sie in Ihrem Tabellenprogramm erneut und versuchen Sie es noch einmal.',
+    EXPORT_TOO_MANY_ROWS: () => 'Dieser Tab hat zu viele Benutzer für eine Excel-Datei. Exportieren Sie ihn als CSV.',
   },
 };

@@ -1,8 +1,11 @@
 import type { ErrorReason } from '../../shared/errors.ts';
+import type { ExportErrorReason } from '../../shared/export.ts';
+import type { ImportErrorReason } from '../../shared/import.ts';
 
 type Params = { email?: string | undefined; seconds?: string | undefined };
 
 const notAdmin = 'Only administrators can manage users';
+const splitFile = 'Split it into smaller files.';
 const lastAdmin = (p: Params) => `${p.email ?? 'This user'} is the last admin of this workspace`;
 
 /** English, the reference catalog: every other language has exactly these keys. */
@@ -65,8 +68,15 @@ export const en = {
   importMode: 'How to add users',
   singleImport: 'Single import',
   bulkImport: 'Bulk import',
-  bulkImportComing:
-    'Bulk import will let you upload an Excel file to invite many people at once. It is not available yet: until it is, invite people one at a time with Single import.',
+  downloadTemplate: 'Download template',
+  chooseFile: 'Drop a spreadsheet here or choose a file',
+  uploading: 'Uploading…',
+  importTotals: (rows: string, invite: string, skipped: string) => `${rows} rows: ${invite} to invite, ${skipped} skipped`,
+  downloadErrorReport: 'Download error report',
+  inviteCount: (count: number, formatted: string) => (count === 1 ? 'Invite 1 user' : `Invite ${formatted} users`),
+  toastImported: (count: number, formatted: string) => (count === 1 ? 'Invitation sent to 1 user' : `Invitations sent to ${formatted} users`),
+  exportLabel: 'Export',
+  exportFormats: { csv: 'CSV', xlsx: 'Excel' },
   email: 'Email',
   firstName: 'First name',
   lastName: 'Last name',
@@ -122,7 +132,13 @@ export const en = {
     NOT_ADMIN: () => notAdmin,
     RATE_LIMITED: (p: Params) => `Too many requests. Try again in ${p.seconds ?? 'a few'} seconds.`,
     INTERNAL: () => 'Something went wrong on the server. Please try again.',
-  } satisfies Record<ErrorReason, (p: Params) => string>,
+    IMPORT_FILE_TOO_LARGE: () => `The file is too large. ${splitFile}`,
+    IMPORT_TOO_MANY_ROWS: () => `The file has too many rows. ${splitFile}`,
+    IMPORT_NOT_A_SPREADSHEET: () => 'This is not a spreadsheet. Use an .xlsx, .xls, .ods or .csv file.',
+    IMPORT_NO_EMAIL_COLUMN: () => 'No email column found. Give one column the heading "Email", as in the template.',
+    IMPORT_UNREADABLE: () => 'The file could not be read. Save it again from your spreadsheet program and retry.',
+    EXPORT_TOO_MANY_ROWS: () => 'This tab has too many users for an Excel file. Export it as CSV.',
+  } satisfies Record<ErrorReason | ImportErrorReason | ExportErrorReason, (p: Params) => string>,
 };
 
 export type Messages = typeof en;

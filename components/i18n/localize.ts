@@ -1,9 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ErrorReason, PantaErrorData } from '../../shared/errors.ts';
+import type { PantaErrorData } from '../../shared/errors.ts';
 import { de } from './de.ts';
 import { type Messages, en } from './en.ts';
 
-const CATALOGS: Record<string, Messages> = { en, de };
+const CATALOGS = { en, de } satisfies Record<string, Messages>;
+/** The languages the element speaks: the base language of a BCP 47 tag. */
+export type Language = keyof typeof CATALOGS;
 export const SUPPORTED_LANGUAGES = Object.keys(CATALOGS);
 
 const DAY_MS = 86_400_000;
@@ -39,11 +41,16 @@ export class LocalizeController implements ReactiveController {
   /** The BCP 47 tag in use, e.g. `de-CH`; its language picks the catalog. */
   get locale(): string {
     const tag = this.host.lang || document.documentElement.lang || 'en';
-    return CATALOGS[baseLanguage(tag)] ? tag : 'en';
+    return Object.hasOwn(CATALOGS, baseLanguage(tag)) ? tag : 'en';
+  }
+
+  /** The catalog's language, `en` or `de`: what the server's files (template, report, export) are asked in. */
+  get language(): Language {
+    return baseLanguage(this.locale) as Language;
   }
 
   get messages(): Messages {
-    return CATALOGS[baseLanguage(this.locale)] ?? en;
+    return CATALOGS[this.language];
   }
 
   number(value: number, options?: Intl.NumberFormatOptions): string {
@@ -67,7 +74,7 @@ export class LocalizeController implements ReactiveController {
   /** The message for a failed call: from the catalog when the server gave a reason we know. */
   errorMessage(data: PantaErrorData | undefined, fallback?: string): string {
     const m = this.messages;
-    const reason = data?.reason as ErrorReason | undefined;
+    const reason = data?.reason as keyof Messages['reasons'] | undefined;
     if (reason && reason in m.reasons) {
       const seconds = data?.retryAfterSeconds === undefined ? undefined : this.number(data.retryAfterSeconds);
       return m.reasons[reason]({ email: data?.email, seconds });

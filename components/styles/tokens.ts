@@ -134,4 +134,27 @@ export const controlStyles = css`
     color: var(--_muted);
     font-size: 0.9em;
   }
+
+  .table-wrap {
+    overflow: auto;
+  }
+
+  table {
+    width: 100%;
+    border-collapse: collapse;
+  }
+
+  th,
+  td {
+    padding: var(--_space);
+    border-bottom: 1px solid var(--_border);
+    text-align: start;
+    vertical-align: top;
+  }
+
+  th {
+    color: var(--_muted);
+    font-weight: 600;
+    white-space: nowrap;
+  }
 `;

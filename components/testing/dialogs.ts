@@ -28,6 +28,39 @@ function harness(element: PantaUserManagement, tag: 'panta-add-user-dialog' | 'p
     confirm: () => part<HTMLButtonElement>(scope(), 'confirm-button')!.click(),
     message: () => text(part(scope(), 'message')),
     cancel: () => [...scope().querySelectorAll<HTMLButtonElement>('button[slot="footer"]')][0]!.click(),
+    submitButton: () => part<HTMLButtonElement>(scope(), 'submit-button'),
+    formError: () => text(scope().querySelector('.form-error')),
+  };
+}
+
+/** The Bulk import tab of the Add user dialog. */
+export function bulkImport(element: PantaUserManagement) {
+  const scope = () => dialogRoot(element, 'panta-add-user-dialog');
+  const files = (file: File) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    return transfer;
+  };
+  return {
+    scope,
+    open: () => scope().querySelector<HTMLButtonElement>('#mode-bulk')!.click(),
+    button: (name: 'template' | 'report') => scope().querySelector<HTMLButtonElement>(`[data-import="${name}"]`),
+    /** Picks a file through the file input, as the system's file chooser would. */
+    pick(file: File) {
+      const input = part(scope(), 'drop-zone')!.querySelector<HTMLInputElement>('input[type="file"]')!;
+      input.files = files(file).files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    drop(file: File) {
+      part(scope(), 'drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: files(file), bubbles: true, cancelable: true }));
+    },
+    totals: () => text(part(scope(), 'import-totals')),
+    /** The preview's rows as `{ row, email, verdict }`. */
+    rows: () =>
+      [...(part(scope(), 'import-preview')?.querySelectorAll('tbody tr') ?? [])].map((tr) => {
+        const cells = [...tr.querySelectorAll('td')].map((td) => text(td));
+        return { row: cells[0], email: cells[1], name: cells[2], role: cells[3], verdict: cells[4] };
+      }),
   };
 }
 

@@ -20,3 +20,10 @@ export function sessionFor(token: string): Promise<{ me?: Me; error?: string }> 
 export function advanceServerClock(by: { seconds?: number; minutes?: number; days?: number }): Promise<{ now: string }> {
   return executeServerCommand('panta:advance-clock', by);
 }
+
+/** An .xlsx with these rows, built by the server's test helpers. */
+export async function xlsxFile(name: string, rows: (string | number)[][]): Promise<File> {
+  const { base64 } = await executeServerCommand<{ base64: string }, { rows: (string | number)[][] }>('panta:xlsx', { rows });
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  return new File([bytes], name, { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+}

@@ -114,29 +114,6 @@ export default [
       background: var(--_surface);
     }
 
-    .table-wrap {
-      overflow-x: auto;
-    }
-
-    table {
-      width: 100%;
-      border-collapse: collapse;
-    }
-
-    th,
-    td {
-      padding: var(--_space);
-      border-bottom: 1px solid var(--_border);
-      text-align: start;
-      vertical-align: top;
-    }
-
-    th {
-      color: var(--_muted);
-      font-weight: 600;
-      white-space: nowrap;
-    }
-
     th button {
       border: 0;
       background: none;

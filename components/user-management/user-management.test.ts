@@ -1,55 +1,18 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../index.ts';
 import { addUserDialog, confirmDialog, editUserDialog } from '../testing/dialogs.ts';
 import { action, emails, kpi, loaded, part, parts, root, rowFor, rows, tab, tabCount, text, typeInto, until } from '../testing/element.ts';
-import { recordEvents } from '../testing/events.ts';
+import { deepActiveElement } from '../internal/focus.ts';
+import { captureDownloads, isZip } from '../testing/downloads.ts';
+import { mount, mountLoaded, openTab, toastTexts } from '../testing/mount.ts';
 import { advanceServerClock, createFixture, sessionFor } from '../testing/server.ts';
 import type { PantaUserManagement } from './user-management.ts';
-
-const ALL_EVENTS = [
-  'panta-ready',
-  'panta-user-invited',
-  'panta-user-updated',
-  'panta-user-deleted',
-  'panta-user-restored',
-  'panta-user-purged',
-  'panta-invitation-resent',
-  'panta-unauthorized',
-  'panta-error',
-  'panta-request-delete',
-  'panta-request-purge',
-] as const;
-
-async function mount(apiUrl: string, token: string | undefined, options: { lang?: string; pageSize?: number } = {}) {
-  const wrapper = await fixture<HTMLDivElement>(html`<div></div>`);
-  const events = recordEvents(wrapper, [...ALL_EVENTS]);
-  const element = document.createElement('panta-user-management');
-  element.setAttribute('api-url', apiUrl);
-  if (options.lang) element.setAttribute('lang', options.lang);
-  if (options.pageSize) element.setAttribute('page-size', String(options.pageSize));
-  element.token = token;
-  wrapper.append(element);
-  return { element, events };
-}
-
-async function mountLoaded(apiUrl: string, token: string, options: { lang?: string; pageSize?: number } = {}) {
-  const mounted = await mount(apiUrl, token, options);
-  await loaded(mounted.element);
-  return mounted;
-}
-
-async function openTab(element: PantaUserManagement, name: 'active' | 'pending' | 'deleted') {
-  tab(element, name).click();
-  await until(() => tab(element, name).getAttribute('aria-selected') === 'true' && !part(root(element), 'table')!.matches('[aria-busy="true"]'));
-}
 
 const selectRow = (element: PantaUserManagement, email: string) => {
   const checkbox = rowFor(element, email)!.querySelector<HTMLInputElement>('input[type="checkbox"]')!;
   checkbox.click();
 };
-
-const toastTexts = (element: PantaUserManagement) => parts(root(element), 'toast').map((toast) => text(toast));
 
 describe('<panta-user-management>', () => {
   it('loads KPIs, tab counts and the table, and fires panta-ready once', async () => {
@@ -115,18 +78,6 @@ describe('<panta-user-management>', () => {
     expect(events.of('panta-error')).to.have.length(1);
     expect(events.of('panta-error')[0]!.detail.data?.reason).to.equal('EMAIL_TAKEN_PENDING');
     expect(events.of('panta-user-invited')).to.have.length(0);
-  });
-
-  it('has a Bulk import tab that says what it will do', async () => {
-    const f = await createFixture();
-    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
-    part<HTMLButtonElement>(root(element), 'add-button')!.click();
-    const dialog = addUserDialog(element);
-    await dialog.opened();
-    const bulkTab = dialog.scope().querySelector<HTMLButtonElement>('#mode-bulk')!;
-    bulkTab.click();
-    await until(() => part(dialog.scope(), 'bulk-import'));
-    expect(text(part(dialog.scope(), 'bulk-import'))).to.contain('Excel');
   });
 
   it('edits a role', async () => {
@@ -227,6 +178,45 @@ describe('<panta-user-management>', () => {
     await until(() => text(part(root(element), 'empty')) === 'No users match your search');
   });
 
+  it('never lets a stale search answer overwrite a newer one', async () => {
+    const f = await createFixture({
+      active: [
+        { email: 'jurgen@example.test', firstName: 'Jürgen', lastName: 'Müller' },
+        { email: 'sam@example.test', firstName: 'Sam', lastName: 'Smith' },
+      ],
+    });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    // The answer for "sam" is held back (and not aborted) until the answer for "muller" is shown.
+    const realFetch = window.fetch;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let staleAnswered = false;
+    window.fetch = async (input, init) => {
+      const url = decodeURIComponent(String(input));
+      if (!url.includes('/users.list?') || !url.includes('"search":"sam"')) return realFetch(input, init);
+      const response = await realFetch(input, { ...init, signal: null });
+      await held;
+      staleAnswered = true;
+      return response;
+    };
+    try {
+      const search = part<HTMLInputElement>(root(element), 'search')!;
+      typeInto(search, 'sam');
+      await until(() => part(root(element), 'table')!.matches('[aria-busy="true"]'));
+      typeInto(search, 'muller');
+      await until(() => emails(element).join() === 'jurgen@example.test');
+      release();
+      await until(() => staleAnswered);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await element.updateComplete;
+      expect(emails(element)).to.deep.equal(['jurgen@example.test']);
+      expect(part(root(element), 'table')!.getAttribute('aria-busy')).to.equal('false');
+    } finally {
+      window.fetch = realFetch;
+      release();
+    }
+  });
+
   it('filters by role', async () => {
     const f = await createFixture({ secondAdmin: true, standardUser: true });
     const { element } = await mountLoaded(f.apiUrl, f.admin.token);
@@ -237,6 +227,39 @@ describe('<panta-user-management>', () => {
     typeInto(part<HTMLSelectElement>(root(element), 'role-filter')!, 'user');
     await until(() => rows(element).length === 1);
     expect(emails(element)).to.deep.equal([f.user!.email]);
+  });
+
+  it('exports the visible tab with its search, role filter and sort, as CSV and as Excel', async () => {
+    const f = await createFixture({
+      secondAdmin: true,
+      standardUser: true,
+      active: [{ email: 'zed.admin@example.test', firstName: 'Zed', lastName: 'Zulu', role: 'admin' }],
+      pending: [{ email: 'pending.admin@example.test', role: 'admin' }],
+    });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    typeInto(part<HTMLSelectElement>(root(element), 'role-filter')!, 'admin');
+    await until(() => rows(element).length === 3);
+    root(element).querySelector<HTMLButtonElement>('[data-sort="email"]')!.click();
+    await until(() => emails(element)[0] === f.admin.email);
+    const visible = emails(element);
+    const downloads = captureDownloads();
+    try {
+      root(element).querySelector<HTMLButtonElement>('[data-export="csv"]')!.click();
+      await until(() => downloads.files.length === 1);
+      const { name, blob } = downloads.files[0]!;
+      expect(name).to.match(/\.csv$/);
+      const lines = (await blob.text()).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+      expect(lines[0]).to.contain('Email').and.to.contain('First name');
+      // Every visible user, in the visible order; not the standard user, nor the other tabs.
+      expect(lines.slice(1).map((line) => line.split(',')[0])).to.deep.equal(visible);
+
+      root(element).querySelector<HTMLButtonElement>('[data-export="xlsx"]')!.click();
+      await until(() => downloads.files.length === 2);
+      expect(downloads.files[1]!.name).to.match(/\.xlsx$/);
+      expect(await isZip(downloads.files[1]!.blob)).to.equal(true);
+    } finally {
+      downloads.restore();
+    }
   });
 
   it('sorts by a column and says so with aria-sort', async () => {
@@ -374,6 +397,28 @@ describe('<panta-user-management>', () => {
     await sendKeys({ press: 'Escape' });
     await dialog.closed();
     await until(() => root(element).activeElement === addButton);
+  });
+
+  it('keeps Tab and Shift+Tab inside an open dialog', async () => {
+    const f = await createFixture();
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    part<HTMLButtonElement>(root(element), 'add-button')!.click();
+    const dialog = addUserDialog(element);
+    await dialog.opened();
+    await until(() => dialog.scope().activeElement === dialog.field('email'));
+    const panel = dialog.scope().querySelector('panta-dialog')!;
+    const focused = () => deepActiveElement();
+    const inside = (node: Element | null) => Boolean(node && (dialog.scope().contains(node) || panel.shadowRoot!.contains(node)));
+    const visited = new Set<Element>();
+    for (const key of [...Array<string>(12).fill('Tab'), ...Array<string>(12).fill('Shift+Tab')]) {
+      await sendKeys({ press: key });
+      const now = focused();
+      expect(inside(now), `${key} moved focus to ${now?.outerHTML.slice(0, 80) ?? 'nothing'}`).to.equal(true);
+      visited.add(now!);
+    }
+    // It went round: the close button, both mode tabs, the fields and the footer buttons.
+    expect(visited.size).to.be.greaterThan(6);
+    expect(dialog.isOpen()).to.equal(true);
   });
 
   it('runs bulk actions as one all-or-nothing call: a refused resend names the user, then succeeds', async () => {

@@ -3,10 +3,11 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, ROLE_FILTERS, TABS, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
 import type { PantaErrorData } from '../../shared/errors.ts';
+import { EXPORT_FORMATS, type ExportFormat, exportUsersUrl } from '../../shared/export.ts';
 import type { InviteUserInput, Me, Summary, UpdateUserInput, User, UserList } from '../../shared/schemas.ts';
 import '../add-user-dialog/add-user-dialog.ts';
-import type { PantaAddUserDialog } from '../add-user-dialog/add-user-dialog.ts';
-import { type ApiClient, createApiClient, errorDataOf, isAbort } from '../api/client.ts';
+import type { ImportCalls, PantaAddUserDialog } from '../add-user-dialog/add-user-dialog.ts';
+import { ApiError, type ApiClient, authorization, createApiClient, errorDataOf, isAbort } from '../api/client.ts';
 import '../confirm-dialog/confirm-dialog.ts';
 import type { PantaConfirmDialog } from '../confirm-dialog/confirm-dialog.ts';
 import { ToastController } from '../controllers/toast-controller.ts';
@@ -16,6 +17,7 @@ import { type PantaEventDetails, PantaEvent, type PantaEventName } from '../even
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
 import { displayName } from '../internal/display-name.ts';
+import { download } from '../internal/download.ts';
 import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import styles from './user-management.styles.ts';
 
@@ -39,6 +41,7 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @event panta-user-restored - Users came back from Recently deleted. detail: `{ ids, results }`.
  * @event panta-user-purged - Users were deleted permanently. detail: `{ ids, results }`.
  * @event panta-invitation-resent - Invitations were sent again. detail: `{ ids, results }`.
+ * @event panta-users-imported - A bulk import invited people. detail: `{ invited, skipped }` (counts of rows).
  * @event panta-unauthorized - No valid session: refresh `token`. detail: `{ reason }`.
  * @event panta-error - A call failed. detail: `{ operation, message, data }` (`data` is the server's PantaErrorData).
  * @event panta-request-delete - Cancelable, before a delete: `preventDefault()` vetoes it. detail: `{ ids, users }`.
@@ -56,9 +59,11 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart tab - A tab (the selected one also has `tab-selected`).
  * @csspart tab-count - The count next to a tab's label.
  * @csspart panel - The tab panel.
- * @csspart toolbar - Search and role filter.
+ * @csspart toolbar - Search, role filter and Export.
  * @csspart search - The search field.
  * @csspart role-filter - The role dropdown.
+ * @csspart export - The Export buttons' group.
+ * @csspart export-button - Downloads the visible tab (search, role filter and sort applied) as CSV or Excel.
  * @csspart bulk-actions - The bar of actions on selected rows.
  * @csspart table - The user table.
  * @csspart row - A user's row (the signed-in admin's also has `row-self`).
@@ -263,31 +268,49 @@ export class PantaUserManagement extends LitElement {
     this.selected = new Set(checked ? users.filter((user) => !this.selfLock(user)).map((user) => user.id) : []);
   }
 
-  private async inviteUser(input: InviteUserInput) {
-    const client = this.requireClient();
+  /** A call a dialog makes: a refusal fires panta-error and goes back to the dialog, which shows it. */
+  private async dialogCall<T>(operation: string, call: (client: ApiClient) => Promise<T>): Promise<T> {
     try {
-      const user = await client.users.invite.mutate(input);
-      this.toasts.show('success', this.localize.messages.toastInvited(user.email));
-      this.emit('panta-user-invited', { user });
-      this.refresh();
+      return await call(this.requireClient());
     } catch (error) {
-      this.reportActionError('users.invite', error, false);
+      this.reportActionError(operation, error, false);
       throw error;
     }
   }
 
-  private async updateUser(input: UpdateUserInput) {
-    const client = this.requireClient();
-    try {
+  private inviteUser(input: InviteUserInput) {
+    return this.dialogCall('users.invite', async (client) => {
+      const user = await client.users.invite.mutate(input);
+      this.toasts.show('success', this.localize.messages.toastInvited(user.email));
+      this.emit('panta-user-invited', { user });
+      this.refresh();
+    });
+  }
+
+  private updateUser(input: UpdateUserInput) {
+    return this.dialogCall('users.update', async (client) => {
       const user = await client.users.update.mutate(input);
       this.toasts.show('success', this.localize.messages.toastUpdated(displayName(user)));
       this.emit('panta-user-updated', { user });
       this.refresh();
-    } catch (error) {
-      this.reportActionError('users.update', error, false);
-      throw error;
-    }
+    });
   }
+
+  private readonly importCalls: ImportCalls = {
+    template: (lang) => this.dialogCall('imports.template', (client) => client.imports.template.query({ lang })),
+    preview: (form, onProgress) =>
+      this.dialogCall('imports.preview', (client) => client.imports.preview.mutate(form, { context: { onUploadProgress: onProgress } })),
+    errorReport: (form) => this.dialogCall('imports.errorReport', (client) => client.imports.errorReport.mutate(form)),
+    commit: (form) =>
+      this.dialogCall('imports.commit', async (client) => {
+        const result = await client.imports.commit.mutate(form);
+        const { invited } = result;
+        this.toasts.show('success', this.localize.messages.toastImported(invited, this.localize.number(invited)));
+        this.emit('panta-users-imported', { invited, skipped: result.totals.skipped });
+        this.refresh();
+        return result;
+      }),
+  };
 
   private openEdit(user: User) {
     const lock = this.selfLock(user);
@@ -338,6 +361,23 @@ export class PantaUserManagement extends LitElement {
       this.reportActionError(`users.${action}`, error, true);
       // A user that is gone or moved meanwhile: show the list as it is now.
       if (errorDataOf(error)?.code === 'NOT_FOUND' || errorDataOf(error)?.code === 'CONFLICT') this.refresh();
+    }
+  }
+
+  /** Downloads the visible tab, every page of it, with the current search, role filter and sort. */
+  private async exportUsers(format: ExportFormat) {
+    const { by: sort, direction } = this.sort;
+    const query = { tab: this.tab, search: this.search, role: this.roleFilter, sort, direction, format, lang: this.localize.language };
+    try {
+      const response = await fetch(exportUsersUrl(this.apiUrl, query), { headers: authorization(this.token) });
+      if (!response.ok) {
+        const { error } = await response.json();
+        throw new ApiError(error.message, error.data);
+      }
+      const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1];
+      download(await response.blob(), filename ?? `users.${format}`);
+    } catch (error) {
+      this.reportActionError('export', error, true);
     }
   }
 
@@ -463,6 +503,17 @@ export class PantaUserManagement extends LitElement {
           <select id="role-filter" part="role-filter" @change=${this.onRoleChange}>
             ${ROLE_FILTERS.map((role) => html`<option value=${role} ?selected=${role === this.roleFilter}>${roleLabels[role]}</option>`)}
           </select>
+        </div>
+        <div class="field" role="group" part="export" aria-labelledby="export-label">
+          <span id="export-label">${m.exportLabel}</span>
+          <div class="actions">
+            ${EXPORT_FORMATS.map(
+              (format) =>
+                html`<button type="button" class="button" part="export-button" data-export=${format} @click=${() => this.exportUsers(format)}>
+                  ${m.exportFormats[format]}
+                </button>`,
+            )}
+          </div>
         </div>
       </div>
     `;
@@ -744,7 +795,11 @@ export class PantaUserManagement extends LitElement {
         <div role="tabpanel" id="panel" part="panel" aria-labelledby="tab-${this.tab}">
           ${this.renderToolbar()} ${this.renderBulkActions(list?.items ?? [])} ${this.renderTable(list)} ${this.renderPagination(list)}
         </div>
-        <panta-add-user-dialog lang=${this.localize.locale} .invite=${(input: InviteUserInput) => this.inviteUser(input)}></panta-add-user-dialog>
+        <panta-add-user-dialog
+          lang=${this.localize.locale}
+          .invite=${(input: InviteUserInput) => this.inviteUser(input)}
+          .imports=${this.importCalls}
+        ></panta-add-user-dialog>
         <panta-edit-user-dialog lang=${this.localize.locale} .save=${(input: UpdateUserInput) => this.updateUser(input)}></panta-edit-user-dialog>
         <panta-confirm-dialog lang=${this.localize.locale}></panta-confirm-dialog>
       `;

@@ -6,6 +6,7 @@
  */
 import type { Role } from '../../shared/constants.ts';
 import { addActiveUser, seedWorkspace, startTestServer, type TestServer } from './harness.ts';
+import { type Cell, workbook } from './spreadsheets.ts';
 
 export interface PersonSpec {
   email: string;
@@ -49,6 +50,8 @@ export const FIXTURE_COMMANDS = {
   create: 'panta:fixture',
   me: 'panta:me',
   advanceClock: 'panta:advance-clock',
+  /** An .xlsx with these rows, as base64: the browser has no spreadsheet writer of its own. */
+  xlsx: 'panta:xlsx',
 } as const;
 
 interface CommandContext {
@@ -117,6 +120,8 @@ export function fixtureCommandsPlugin(getServer: () => TestServer) {
           server.clock.advance(payload as { seconds?: number; minutes?: number });
           return { now: server.clock.now().toISOString() };
         }
+        case FIXTURE_COMMANDS.xlsx:
+          return { base64: workbook('xlsx', (payload as { rows: Cell[][] }).rows).toString('base64') };
         default:
           return undefined;
       }

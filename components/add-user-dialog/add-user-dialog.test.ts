@@ -1,0 +1,161 @@
+import { expect } from '@open-wc/testing';
+import '../index.ts';
+import { addUserDialog, bulkImport } from '../testing/dialogs.ts';
+import { captureDownloads, isZip } from '../testing/downloads.ts';
+import { emails, kpi, part, root, tabCount, until } from '../testing/element.ts';
+import { mountLoaded, openTab, toastTexts } from '../testing/mount.ts';
+import { createFixture, xlsxFile } from '../testing/server.ts';
+import type { PantaUserManagement } from '../user-management/user-management.ts';
+
+const csvFile = (name: string, lines: string[]) => new File([lines.join('\r\n')], name, { type: 'text/csv' });
+/** A PNG's signature under a spreadsheet's name. */
+const picture = (name: string) => new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])], name);
+
+async function openBulkImport(element: PantaUserManagement) {
+  part<HTMLButtonElement>(root(element), 'add-button')!.click();
+  await addUserDialog(element).opened();
+  const bulk = bulkImport(element);
+  bulk.open();
+  await until(() => part(bulk.scope(), 'drop-zone'));
+  return bulk;
+}
+
+describe('<panta-add-user-dialog> bulk import', () => {
+  let downloads: ReturnType<typeof captureDownloads>;
+  beforeEach(() => {
+    downloads = captureDownloads();
+  });
+  afterEach(() => downloads.restore());
+
+  it('downloads the template, previews a CSV with every verdict, downloads the error report and invites the valid rows', async () => {
+    const f = await createFixture({
+      active: [{ email: 'ann.active@example.test' }],
+      pending: [{ email: 'pat.pending@example.test' }],
+      deleted: [{ email: 'dan.deleted@example.test' }],
+    });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    expect([kpi(element, 'invited'), kpi(element, 'pending'), tabCount(element, 'pending')]).to.deep.equal(['3', '1', '1']);
+    const bulk = await openBulkImport(element);
+
+    bulk.button('template')!.click();
+    await until(() => downloads.files.length === 1);
+    expect(downloads.files[0]!.name).to.match(/\.xlsx$/);
+    expect(await isZip(downloads.files[0]!.blob)).to.equal(true);
+
+    const seenProgress: boolean[] = [];
+    const observer = new MutationObserver(() => seenProgress.push(Boolean(part(bulk.scope(), 'progress'))));
+    observer.observe(bulk.scope(), { childList: true, subtree: true });
+    bulk.pick(
+      csvFile('people.csv', [
+        'Email,First name,Last name,Role',
+        'new.one@example.test,Nora,One,Admin',
+        'new.two@example.test,Ned,Two,',
+        'not-an-email,Bad,Address,',
+        'NEW.ONE@example.test,Again,One,',
+        'ann.active@example.test,Ann,Active,',
+        'pat.pending@example.test,Pat,Pending,',
+        'dan.deleted@example.test,Dan,Deleted,',
+        'new.three@example.test,Chef,Three,Chef',
+        ',No,Email,',
+      ]),
+    );
+    await until(() => bulk.rows().length === 9);
+    observer.disconnect();
+    expect(seenProgress).to.include(true);
+    expect(part(bulk.scope(), 'progress')).to.equal(null);
+    expect(bulk.totals()).to.equal('9 rows: 2 to invite, 7 skipped');
+    expect(bulk.rows().map((row) => `${row.row} ${row.verdict}`)).to.deep.equal([
+      '2 Will invite',
+      '3 Will invite',
+      '4 Skipped: invalid email',
+      '5 Skipped: duplicate of row 2',
+      '6 Skipped: already active',
+      '7 Skipped: already pending',
+      '8 Skipped: in Recently deleted (restore instead)',
+      '9 Skipped: unknown role value',
+      '10 Skipped: missing email',
+    ]);
+    expect(bulk.rows()[0]).to.include({ email: 'new.one@example.test', name: 'Nora One', role: 'Admin' });
+    expect(bulk.rows()[7]!.role).to.equal('Chef');
+    // Nothing is written before the import.
+    expect(tabCount(element, 'pending')).to.equal('1');
+
+    bulk.button('report')!.click();
+    await until(() => downloads.files.length === 2);
+    expect(downloads.files[1]!.name).to.match(/\.xlsx$/);
+    expect(await isZip(downloads.files[1]!.blob)).to.equal(true);
+
+    const dialog = addUserDialog(element);
+    expect(dialog.submitButton()!.textContent!.trim()).to.equal('Invite 2 users');
+    dialog.submit();
+    await dialog.closed();
+    await until(() => tabCount(element, 'pending') === '3' && kpi(element, 'invited') === '5');
+    expect(kpi(element, 'pending')).to.equal('3');
+    expect(toastTexts(element).join(' ')).to.contain('Invitations sent to 2 users');
+    expect(events.of('panta-users-imported')).to.have.length(1);
+    const imported = events.of('panta-users-imported')[0]!;
+    expect(imported.detail).to.deep.equal({ invited: 2, skipped: 7 });
+    expect(imported.bubbles && imported.composed).to.equal(true);
+    expect(events.of('panta-error')).to.have.length(0);
+    await openTab(element, 'pending');
+    expect(emails(element)).to.have.members(['new.one@example.test', 'new.two@example.test', 'pat.pending@example.test']);
+  });
+
+  it('takes a dropped .xlsx with German headers and speaks German', async () => {
+    const f = await createFixture();
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token, { lang: 'de' });
+    const bulk = await openBulkImport(element);
+    bulk.button('template')!.click();
+    await until(() => downloads.files.length === 1);
+    expect(await isZip(downloads.files[0]!.blob)).to.equal(true);
+
+    bulk.drop(
+      await xlsxFile('leute.xlsx', [
+        ['Mitarbeiterliste'],
+        ['E-Mail', 'Vorname', 'Nachname', 'Rolle'],
+        ['jana@example.test', 'Jana', 'Jäger', 'Standardbenutzer'],
+        ['jana@example.test', 'Jana', 'Doppelt', ''],
+      ]),
+    );
+    await until(() => bulk.rows().length === 2);
+    expect(bulk.totals()).to.equal('2 Zeilen: 1 werden eingeladen, 1 übersprungen');
+    expect(bulk.rows().map((row) => row.verdict)).to.deep.equal(['Wird eingeladen', 'Übersprungen: Duplikat von Zeile 3']);
+    expect(bulk.rows()[0]).to.include({ row: '3', name: 'Jana Jäger', role: 'Standardbenutzer' });
+    const dialog = addUserDialog(element);
+    expect(dialog.submitButton()!.textContent!.trim()).to.equal('1 Benutzer einladen');
+    dialog.submit();
+    await dialog.closed();
+    await until(() => tabCount(element, 'pending') === '1');
+    expect(events.of('panta-users-imported').map((event) => event.detail)).to.deep.equal([{ invited: 1, skipped: 1 }]);
+  });
+
+  it('shows a refused file in the dialog, in the element’s language, and imports nothing', async () => {
+    const f = await createFixture();
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    let bulk = await openBulkImport(element);
+    const dialog = addUserDialog(element);
+
+    bulk.pick(csvFile('names.csv', ['Name,Department', 'Nora,Sales']));
+    await until(() => dialog.formError() !== '');
+    expect(dialog.formError()).to.equal('No email column found. Give one column the heading "Email", as in the template.');
+    expect(bulk.rows()).to.have.length(0);
+    expect(dialog.submitButton()).to.equal(null);
+
+    bulk.pick(picture('photo.xlsx'));
+    await until(() => dialog.formError().startsWith('This is not'));
+    expect(dialog.formError()).to.equal('This is not a spreadsheet. Use an .xlsx, .xls, .ods or .csv file.');
+    expect(events.of('panta-error').map((event) => event.detail.data?.reason)).to.deep.equal(['IMPORT_NO_EMAIL_COLUMN', 'IMPORT_NOT_A_SPREADSHEET']);
+
+    dialog.cancel();
+    await dialog.closed();
+    element.lang = 'de';
+    await element.updateComplete;
+    bulk = await openBulkImport(element);
+    expect(dialog.formError()).to.equal('');
+    bulk.pick(picture('foto.ods'));
+    await until(() => dialog.formError() !== '');
+    expect(dialog.formError()).to.equal('Dies ist keine Tabelle. Verwenden Sie eine .xlsx-, .xls-, .ods- oder .csv-Datei.');
+    expect(events.of('panta-users-imported')).to.have.length(0);
+    expect(tabCount(element, 'pending')).to.equal('0');
+  });
+});
