@@ -67,6 +67,7 @@ function sendWithProgress(address: string, init: RequestInit & { headers: Record
     xhr.upload.onprogress = (event) => onProgress(event.loaded / event.total);
     xhr.onload = () => (xhr.response ? resolve(xhr.response) : reject(new SyntaxError('Not a JSON answer')));
     xhr.onerror = () => reject(new TypeError('Network request failed'));
+    xhr.onabort = () => reject(new DOMException('The upload was cancelled', 'AbortError'));
     init.signal?.addEventListener('abort', () => xhr.abort());
     xhr.send(init.body as XMLHttpRequestBodyInit);
   });
