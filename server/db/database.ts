@@ -70,7 +70,8 @@ async function openPostgres(url: string): Promise<OpenedDatabase> {
   return { db, dialect: 'postgres', location: parsed.toString(), close: () => db.destroy() };
 }
 
-function sqliteLocation(url: string): string {
+/** The SQLite file (or `:memory:`) a DATABASE_URL names; also used by `npm run backup` and `restore`. */
+export function sqliteLocation(url: string): string {
   const stripped = url.replace(/^(sqlite|file):(\/\/)?/i, '');
   return stripped === '' ? ':memory:' : stripped;
 }
