@@ -17,6 +17,9 @@ async function openBulkImport(element: PantaUserManagement) {
   const bulk = bulkImport(element);
   bulk.open();
   await until(() => part(bulk.scope(), 'drop-zone'));
+  // The single-import form makes way for the bulk panel: only one of them shows.
+  expect(part(bulk.scope(), 'form')!.checkVisibility()).to.equal(false);
+  expect(part(bulk.scope(), 'bulk-import')!.checkVisibility()).to.equal(true);
   return bulk;
 }
 

@@ -53,6 +53,11 @@ export const themeTokens = css`
 
 /** Buttons, fields and helpers every part of the element draws the same way. */
 export const controlStyles = css`
+  /* An author's display rule would otherwise win over the hidden attribute. */
+  [hidden] {
+    display: none !important;
+  }
+
   .visually-hidden {
     position: absolute;
     width: 1px;
