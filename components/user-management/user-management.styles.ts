@@ -129,6 +129,7 @@ export default [
       border-radius: 999px;
       border: 1px solid var(--_border);
       font-size: 0.85em;
+      white-space: nowrap;
     }
 
     .badge.admin {
