@@ -9,7 +9,6 @@ import { revokeSessionsOfUsers } from '../db/repositories/sessions.ts';
 import { inWorkspaceWrite } from '../db/transactions.ts';
 import {
   countActiveAdmins,
-  countUsersByTab,
   deleteUsers,
   findUserByEmail,
   findUserById,
@@ -17,6 +16,7 @@ import {
   findUsersByIds,
   insertUser,
   listUsers as listUserRows,
+  readUserCounts,
   recordInvitationSent,
   updateUsers,
 } from '../db/repositories/users.ts';
@@ -60,10 +60,8 @@ export async function getUser(deps: Deps, caller: Caller, id: string): Promise<U
 
 /** The onboarding KPIs and the tab counts, which always reconcile. */
 export async function getSummary(deps: Deps, caller: Caller): Promise<Summary> {
-  const [counts, activeAdmins] = await Promise.all([
-    countUsersByTab(deps.db, caller.workspaceId),
-    countActiveAdmins(deps.db, caller.workspaceId),
-  ]);
+  const { activeAdmins, ...all } = await readUserCounts(deps.db, caller.workspaceId);
+  const counts = { active: all.active, pending: all.pending, deleted: all.deleted };
   const invited = counts.active + counts.pending;
   const completionRate = invited === 0 ? 0 : Math.round((counts.active / invited) * 1000) / 10;
   return {

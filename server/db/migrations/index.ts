@@ -3,6 +3,8 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import { Migrator } from 'kysely/migration';
 import * as initial from './0001-initial.ts';
 import * as postgresByteOrder from './0002-postgres-byte-order.ts';
+import * as searchIndex from './0003-search-index.ts';
+import * as userCounts from './0004-user-counts.ts';
 
 /**
  * Registered statically, in order, so migrations survive bundling. One list for both dialects:
@@ -12,6 +14,8 @@ import * as postgresByteOrder from './0002-postgres-byte-order.ts';
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-postgres-byte-order': postgresByteOrder,
+  '0003-search-index': searchIndex,
+  '0004-user-counts': userCounts,
 };
 
 const provider: MigrationProvider = {

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Role, RoleFilter, SortDirection, SortField, Tab } from '../../../shared/constants.ts';
+import { dialectOf } from '../dialect.ts';
 import type { Database, NewUserRow, UserRow, UserUpdate } from '../schema/index.ts';
 
 type Db = Kysely<Database>;
@@ -84,18 +85,25 @@ export async function deleteUsers(db: Db, workspaceId: string, ids: readonly str
   await db.deleteFrom('users').where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
 }
 
-/** Active admins who are not deleted, leaving out `excludingIds`. */
-export async function countActiveAdmins(db: Db, workspaceId: string, excludingIds: readonly string[] = []): Promise<number> {
-  let query = db
-    .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
+/**
+ * How many users each tab of a workspace has and how many of them are admins: one row that
+ * triggers keep in step with every write (migration 0004), so reading it costs the same at forty
+ * users as at a million.
+ */
+export async function readUserCounts(db: Db, workspaceId: string): Promise<UserCounts> {
+  const row = await db
+    .selectFrom('workspace_user_counts')
+    .select(['active', 'pending', 'deleted', 'active_admins', 'pending_admins', 'deleted_admins'])
     .where('workspace_id', '=', workspaceId)
-    .where('deleted_at', 'is', null)
-    .where('status', '=', 'active')
-    .where('role', '=', 'admin');
-  if (excludingIds.length > 0) query = query.where('id', 'not in', excludingIds);
-  const row = await query.executeTakeFirstOrThrow();
-  return Number(row.count);
+    .executeTakeFirst();
+  return {
+    active: Number(row?.active ?? 0),
+    pending: Number(row?.pending ?? 0),
+    deleted: Number(row?.deleted ?? 0),
+    activeAdmins: Number(row?.active_admins ?? 0),
+    pendingAdmins: Number(row?.pending_admins ?? 0),
+    deletedAdmins: Number(row?.deleted_admins ?? 0),
+  };
 }
 
 export interface TabCounts {
@@ -104,17 +112,26 @@ export interface TabCounts {
   deleted: number;
 }
 
-export async function countUsersByTab(db: Db, workspaceId: string): Promise<TabCounts> {
-  const row = await db
+export interface UserCounts extends TabCounts {
+  activeAdmins: number;
+  pendingAdmins: number;
+  deletedAdmins: number;
+}
+
+/** Active admins who are not deleted, leaving out `excludingIds`. */
+export async function countActiveAdmins(db: Db, workspaceId: string, excludingIds: readonly string[] = []): Promise<number> {
+  const { activeAdmins } = await readUserCounts(db, workspaceId);
+  if (excludingIds.length === 0) return activeAdmins;
+  const excluded = await db
     .selectFrom('users')
-    .select((eb) => [
-      eb.fn.sum<number>(eb.case().when(eb.and([eb('deleted_at', 'is', null), eb('status', '=', 'active')])).then(1).else(0).end()).as('active'),
-      eb.fn.sum<number>(eb.case().when(eb.and([eb('deleted_at', 'is', null), eb('status', '=', 'pending')])).then(1).else(0).end()).as('pending'),
-      eb.fn.sum<number>(eb.case().when('deleted_at', 'is not', null).then(1).else(0).end()).as('deleted'),
-    ])
+    .select((eb) => eb.fn.countAll<number>().as('count'))
     .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', excludingIds)
+    .where('deleted_at', 'is', null)
+    .where('status', '=', 'active')
+    .where('role', '=', 'admin')
     .executeTakeFirstOrThrow();
-  return { active: Number(row.active ?? 0), pending: Number(row.pending ?? 0), deleted: Number(row.deleted ?? 0) };
+  return activeAdmins - Number(excluded.count);
 }
 
 export interface UserListFilter {
@@ -134,30 +151,68 @@ type UserListScope = Pick<UserListFilter, 'tab' | 'searchWords' | 'role'>;
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
 /** Narrows a query on `users as u` to a workspace's tab, role and search words. */
-function whereListed<O>(query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
+function whereListed<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
   let narrowed = whereTab(query.where('u.workspace_id', '=', workspaceId), filter.tab);
   if (filter.role !== 'all') narrowed = narrowed.where('u.role', '=', filter.role as Role);
-  for (const word of filter.searchWords) {
+  return whereSearched(db, narrowed, filter.searchWords);
+}
+
+/**
+ * Every word must occur in `search_text`: that is the LIKE, which stays the definition. An index
+ * only narrows which rows it is tried on. PostgreSQL's trigram index serves the LIKE itself.
+ * SQLite's FTS5 trigram table (migration 0003) finds the rows holding every word of three or more
+ * characters; shorter words have no trigram and are tried, by LIKE, on those rows only, or on
+ * the tab when every word is short.
+ */
+function whereSearched<O>(db: Db, query: UserQuery<O>, words: readonly string[]): UserQuery<O> {
+  let narrowed = query;
+  const indexed = words.filter((word) => [...word].length >= TRIGRAM);
+  if (indexed.length > 0 && dialectOf(db) === 'sqlite') {
+    narrowed = narrowed.where(
+      sql<boolean>`${sql.ref('u.rowid')} in (select rowid from users_search where users_search match ${ftsPhrases(indexed)})`,
+    );
+  }
+  for (const word of words) {
     narrowed = narrowed.where(sql<boolean>`${sql.ref('u.search_text')} like ${`%${escapeLike(word)}%`} escape '\\'`);
   }
   return narrowed;
 }
+
+const TRIGRAM = 3;
+
+/**
+ * An FTS5 query that every word must match, each as a quoted string: inside double quotes FTS5
+ * reads nothing as syntax (`OR`, `NEAR`, `*`, `-`, `^`, parentheses are plain text) except the
+ * quote itself, which is doubled.
+ */
+const ftsPhrases = (words: readonly string[]) => words.map((word) => `"${word.replaceAll('"', '""')}"`).join(' AND ');
 
 export async function listUsers(db: Db, workspaceId: string, filter: UserListFilter): Promise<{ rows: UserViewRow[]; total: number }> {
   const total = await countListedUsers(db, workspaceId, filter);
   return { rows: await listUserViews(db, workspaceId, filter), total };
 }
 
-/** How many users `listUsers` has on all its pages. */
+/**
+ * How many users `listUsers` has on all its pages. Without a search the workspace's counters
+ * answer (the role filter included); a search counts the rows the index finds.
+ */
 export async function countListedUsers(db: Db, workspaceId: string, filter: UserListScope): Promise<number> {
+  if (filter.searchWords.length === 0) {
+    const counts = await readUserCounts(db, workspaceId);
+    const inTab = counts[filter.tab];
+    const admins = { active: counts.activeAdmins, pending: counts.pendingAdmins, deleted: counts.deletedAdmins }[filter.tab];
+    if (filter.role === 'admin') return admins;
+    if (filter.role === 'user') return inTab - admins;
+    return inTab;
+  }
   const counted = db.selectFrom('users as u').select((eb) => eb.fn.countAll<number>().as('count'));
-  const row = await whereListed(counted, workspaceId, filter).executeTakeFirstOrThrow();
+  const row = await whereListed(db, counted, workspaceId, filter).executeTakeFirstOrThrow();
   return Number(row.count);
 }
 
 /** One page of `listUsers` without the total: an export walks every page with it. */
 export async function listUserViews(db: Db, workspaceId: string, filter: UserListFilter): Promise<UserViewRow[]> {
-  let query = whereListed(selectUserView(db) as UserQuery<UserViewRow>, workspaceId, filter);
+  let query = whereListed(db, selectUserView(db) as UserQuery<UserViewRow>, workspaceId, filter);
   const dir = filter.direction;
   switch (filter.sortBy) {
     case 'name':

@@ -3,6 +3,7 @@ import type { InvitationsTable } from './invitations.ts';
 import type { OutboxTable } from './outbox.ts';
 import type { SessionsTable } from './sessions.ts';
 import type { UsersTable } from './users.ts';
+import type { WorkspaceUserCountsTable } from './workspace-user-counts.ts';
 import type { WorkspacesTable } from './workspaces.ts';
 
 export interface Database {
@@ -12,6 +13,7 @@ export interface Database {
   sessions: SessionsTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  workspace_user_counts: WorkspaceUserCountsTable;
 }
 
 export type * from './audit-log.ts';
@@ -19,4 +21,5 @@ export type * from './invitations.ts';
 export type * from './outbox.ts';
 export type * from './sessions.ts';
 export type * from './users.ts';
+export type * from './workspace-user-counts.ts';
 export type * from './workspaces.ts';
