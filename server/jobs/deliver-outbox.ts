@@ -18,7 +18,34 @@ export interface DeliveryReport {
   dropped: number;
 }
 
-/** Sends what is due in the outbox. Several servers may run this at once: each message is claimed first. */
+/**
+ * The Message-ID of an outbox message: the same on every attempt, unique to the message, so a
+ * message sent again after a crash is recognisably the same message (see `deliverOutbox`).
+ */
+export function outboxMessageId(outboxId: string, publicUrl: string): string {
+  return `<${outboxId}.invitation@${new URL(publicUrl).hostname}>`;
+}
+
+/**
+ * Sends what is due in the outbox. Several servers may run this at once.
+ *
+ * Each message goes through two committed states around the hand-over to SMTP:
+ *   1. claimed: `locked_until` set (now + 1 min), committed before anything is sent. No other
+ *      delivery run, on this server or another, touches the message until the claim runs out,
+ *      and every hand-over ends within it (`SMTP_TIMEOUTS`);
+ *   2. delivered (`delivered_at`) or failed (`attempts`, `next_attempt_at`), committed after it.
+ * What is guaranteed:
+ *   - nothing is lost: a message leaves the outbox only as delivered, dropped (its link was
+ *     rotated or withdrawn), or after 12 failed attempts; a crash at any point leaves it claimed
+ *     at worst, and it is due again when the claim runs out;
+ *   - no two servers send one message at once, and a message marked delivered is never sent again;
+ *   - a crash between SMTP accepting a message and step 2 committing (a window of one database
+ *     write) leaves the message "in doubt": we cannot know whether it went out, so it is sent again
+ *     once its claim runs out, with the same Message-ID (`outboxMessageId`). So delivery is at
+ *     least once, and exactly once for a receiving side that drops a Message-ID it has seen (mail
+ *     clients and many mail stores show such duplicates once). One server delivers one message at
+ *     a time, so a crash leaves at most one message per server in doubt.
+ */
 export async function deliverOutbox(deps: Pick<Deps, 'db' | 'clock' | 'settings'>, mailer: Mailer): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: 0, failed: 0, dropped: 0 };
   for (;;) {
@@ -45,7 +72,10 @@ async function deliverOne(
   }
   const payload = JSON.parse(message.payload) as InvitationPayload;
   try {
-    await mailer.send(renderInvitation(message.recipient, payload, deps.settings.publicUrl));
+    await mailer.send({
+      ...renderInvitation(message.recipient, payload, deps.settings.publicUrl),
+      messageId: outboxMessageId(message.id, deps.settings.publicUrl),
+    });
   } catch (error) {
     const attempts = message.attempts + 1;
     const nowMs = deps.clock.now().getTime();

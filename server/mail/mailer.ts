@@ -5,6 +5,11 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /**
+   * The Message-ID header, `<…>`. The outbox gives every attempt at one message the same one, so
+   * the receiving side can recognise a message sent again after a crash (see deliver-outbox.ts).
+   */
+  messageId?: string;
 }
 
 /** Sends one message; throws when it could not be handed over (the outbox retries). */
@@ -43,8 +48,15 @@ export class DevMailbox implements Mailer {
   }
 }
 
+/**
+ * Every hand-over ends, delivered or failed, well within the outbox's one-minute claim on the
+ * message, so no other server takes the message over while this one is still sending it.
+ * (nodemailer's own defaults wait up to 2 minutes for a connection and 10 for a silent socket.)
+ */
+export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as const;
+
 export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  const transport = nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS });
   return {
     async send(message) {
       await transport.sendMail({ from, ...message });

@@ -10,15 +10,21 @@
  *   POST /test/clock { now }      sets the clock
  *   POST /test/purge              runs the retention purge now: { purged }
  *   GET  /test/invitation?to=…    delivers the outbox and returns the newest invitation token: { token }
+ *   POST /test/deliver            delivers what is due in the outbox now: {}
+ *   GET  /test/mailbox            every hand-over of every life of a server on PANTA_TEST_MAILBOX_FILE: { entries }
+ * With PANTA_TEST_MAILBOX_FILE the mailbox also appends each hand-over to that file, so deliveries
+ * made before a SIGKILL are still counted after a restart (server/tests/crash.test.ts).
  */
 import { buildServer } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { DevMailbox } from '../mail/mailer.ts';
 import { ManualClock } from './clock.ts';
+import { FileMailbox } from './file-mailbox.ts';
 
 const config = { ...loadConfig({ ...process.env, NODE_ENV: 'test', PUBLIC_URL: 'https://portal.test' }), port: 0 };
 const clock = new ManualClock(process.env.PANTA_TEST_NOW ?? undefined);
-const mailbox = new DevMailbox();
+const mailboxFile = process.env.PANTA_TEST_MAILBOX_FILE;
+const mailbox = mailboxFile ? new FileMailbox(mailboxFile) : new DevMailbox();
 const app = await buildServer({ config, clock, mailer: mailbox, jobs: false });
 
 app.post<{ Body: { now: string } }>('/test/clock', async (request) => {
@@ -33,6 +39,13 @@ app.get<{ Querystring: { to: string } }>('/test/invitation', async (request, rep
   const token = /#token=([\w-]+)/.exec(mailbox.latestTo(request.query.to)?.text ?? '')?.[1];
   return token ? { token: decodeURIComponent(token) } : reply.code(404).send({ error: `no invitation to ${request.query.to}` });
 });
+
+app.post('/test/deliver', async () => {
+  await app.management.flushOutbox();
+  return {};
+});
+
+app.get('/test/mailbox', async () => ({ entries: mailbox instanceof FileMailbox ? mailbox.entries() : [] }));
 
 process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
 

@@ -1,73 +1,16 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { TRPCClientError, createTRPCClient, httpLink } from '@trpc/client';
+import { TRPCClientError } from '@trpc/client';
 import type { PantaErrorData } from '../../shared/errors.ts';
-import type { AppRouter } from '../../shared/router.ts';
 import { loadConfig } from '../config.ts';
 import { type OpenedDatabase, openDatabase } from '../db/database.ts';
 import { createSession } from '../services/sessions.ts';
 import { createWorkspace } from '../services/workspaces.ts';
 import { ManualClock } from '../testing/clock.ts';
 import { type TestDatabase, createTestDatabase, testDialect } from '../testing/harness.ts';
+import { SERVER_PROCESS_START, type ServerProcess, startServerProcess, stopServerProcess } from '../testing/server-processes.ts';
 
-const START = '2026-01-05T09:00:00.000Z';
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVER_SCRIPT = fileURLToPath(new URL('../testing/server-process.ts', import.meta.url));
-
-/** A server in its own process, on the shared database, with its own connection pool. */
-interface ServerProcess {
-  url: string;
-  child: ChildProcess;
-  client(token?: string): ReturnType<typeof createTRPCClient<AppRouter>>;
-  setClock(now: string): Promise<void>;
-  purge(): Promise<number>;
-  invitationToken(email: string): Promise<string>;
-}
-
-async function startServerProcess(databaseUrl: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_SCRIPT], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PANTA_TEST_NOW: START },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const exited = once(child, 'exit').then(([code]) => {
-    throw new Error(`server process exited with ${String(code)} before listening`);
-  });
-  const [first] = (await Promise.race([once(lines, 'line'), exited])) as [string];
-  const { url } = JSON.parse(first) as { url: string };
-  const post = async (path: string, body: unknown = {}) => {
-    const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    assert.equal(response.status, 200, `${path}: ${await response.clone().text()}`);
-    return response.json() as Promise<Record<string, unknown>>;
-  };
-  return {
-    url,
-    child,
-    client: (token) =>
-      createTRPCClient<AppRouter>({
-        links: [httpLink({ url: `${url}/api/users`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
-      }),
-    setClock: async (now) => void (await post('/test/clock', { now })),
-    purge: async () => (await post('/test/purge')).purged as number,
-    invitationToken: async (email) => {
-      const response = await fetch(`${url}/test/invitation?to=${encodeURIComponent(email)}`);
-      assert.equal(response.status, 200, `no invitation to ${email}`);
-      return ((await response.json()) as { token: string }).token;
-    },
-  };
-}
-
-async function stopServerProcess(server: ServerProcess): Promise<void> {
-  if (server.child.exitCode !== null) return;
-  const exited = once(server.child, 'exit');
-  server.child.kill('SIGTERM');
-  await exited;
-}
+const START = SERVER_PROCESS_START;
 
 /** The error data of a rejected call; fails the test when the call did not fail with a tRPC error. */
 function errorData(result: PromiseSettledResult<unknown>): PantaErrorData {

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createTRPCClient, httpLink } from '@trpc/client';
+import type { AppRouter } from '../../shared/router.ts';
+import type { FileMailboxEntry } from './file-mailbox.ts';
+
+/** Where the clock of a server process stands until a test moves it. */
+export const SERVER_PROCESS_START = '2026-01-05T09:00:00.000Z';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SERVER_SCRIPT = fileURLToPath(new URL('./server-process.ts', import.meta.url));
+
+/** A server in its own process (server/testing/server-process.ts), on a database a test names. */
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  client(token?: string): ReturnType<typeof createTRPCClient<AppRouter>>;
+  setClock(now: string): Promise<void>;
+  purge(): Promise<number>;
+  invitationToken(email: string): Promise<string>;
+  /** Delivers what is due in the outbox now. */
+  deliver(): Promise<void>;
+  /** Every hand-over its file mailbox recorded (with `mailboxFile`), of this life and earlier ones. */
+  mailbox(): Promise<FileMailboxEntry[]>;
+}
+
+export interface ServerProcessOptions {
+  /** The file mailbox's file (PANTA_TEST_MAILBOX_FILE): deliveries survive a SIGKILL. */
+  mailboxFile?: string;
+}
+
+export async function startServerProcess(databaseUrl: string, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_SCRIPT], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PANTA_TEST_NOW: SERVER_PROCESS_START,
+      ...(options.mailboxFile ? { PANTA_TEST_MAILBOX_FILE: options.mailboxFile } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`server process exited with ${String(code)} before listening`);
+  });
+  const [first] = (await Promise.race([once(lines, 'line'), exited])) as [string];
+  const { url } = JSON.parse(first) as { url: string };
+  const post = async (path: string, body: unknown = {}) => {
+    const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(response.status, 200, `${path}: ${await response.clone().text()}`);
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+  return {
+    url,
+    child,
+    client: (token) =>
+      createTRPCClient<AppRouter>({
+        links: [httpLink({ url: `${url}/api/users`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
+      }),
+    setClock: async (now) => void (await post('/test/clock', { now })),
+    purge: async () => (await post('/test/purge')).purged as number,
+    invitationToken: async (email) => {
+      const response = await fetch(`${url}/test/invitation?to=${encodeURIComponent(email)}`);
+      assert.equal(response.status, 200, `no invitation to ${email}`);
+      return ((await response.json()) as { token: string }).token;
+    },
+    deliver: async () => void (await post('/test/deliver')),
+    mailbox: async () => {
+      const response = await fetch(`${url}/test/mailbox`);
+      assert.equal(response.status, 200);
+      return ((await response.json()) as { entries: FileMailboxEntry[] }).entries;
+    },
+  };
+}
+
+/** SIGTERM, and waits until it has exited. */
+export async function stopServerProcess(server: ServerProcess): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  const exited = once(server.child, 'exit');
+  server.child.kill('SIGTERM');
+  await exited;
+}
