@@ -11,7 +11,7 @@ import { type BuildServerOptions, buildServer } from '../app.ts';
 import { loadConfig, type ServerConfig } from '../config.ts';
 import { type Dialect, type OpenedDatabase, isPostgresUrl, openDatabase } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
-import { DevMailbox } from '../mail/mailer.ts';
+import { DevMailbox, type Mailer } from '../mail/mailer.ts';
 import { createSession } from '../services/sessions.ts';
 import { createWorkspace } from '../services/workspaces.ts';
 import { ManualClock } from './clock.ts';
@@ -35,6 +35,8 @@ export interface TestServer {
 export interface TestServerOptions extends Partial<ServerConfig> {
   /** The mailer the server delivers through, for example one that fails on purpose. */
   mailbox?: DevMailbox;
+  /** A mailer of another kind (SMTP to a test server) instead of `mailbox`, which then stays empty. */
+  mailer?: Mailer;
   /** Passed to `buildServer`: a host's own sign-in, a logger to read. */
   authenticate?: BuildServerOptions['authenticate'];
   logger?: BuildServerOptions['logger'];
@@ -84,7 +86,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
  * driven through the real tRPC client. Background timers are off: tests run jobs themselves and
  * move the clock. With `databaseUrl` it opens that database instead and leaves it in place.
  */
-export async function startTestServer({ mailbox = new DevMailbox(), authenticate, logger, ...overrides }: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer({ mailbox = new DevMailbox(), mailer, authenticate, logger, ...overrides }: TestServerOptions = {}): Promise<TestServer> {
   const own = overrides.databaseUrl === undefined && testDialect === 'postgres' ? await createTestDatabase() : undefined;
   const config: ServerConfig = {
     ...loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://portal.test' }),
@@ -94,7 +96,7 @@ export async function startTestServer({ mailbox = new DevMailbox(), authenticate
   };
   const database = await openDatabase(config.databaseUrl);
   const clock = new ManualClock();
-  const app = await buildServer({ config, database, clock, mailer: mailbox, jobs: false, authenticate, logger });
+  const app = await buildServer({ config, database, clock, mailer: mailer ?? mailbox, jobs: false, authenticate, logger });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
