@@ -11,7 +11,8 @@ export type DomainErrorCode =
   | 'CONFLICT'
   | 'PRECONDITION_FAILED'
   | 'PAYLOAD_TOO_LARGE'
-  | 'TOO_MANY_REQUESTS';
+  | 'TOO_MANY_REQUESTS'
+  | 'SERVICE_UNAVAILABLE';
 
 export type DomainErrorDetails = Pick<PantaErrorData, 'userId' | 'email' | 'retryAfterSeconds'>;
 
@@ -34,6 +35,19 @@ export class DomainError<Reason extends ErrorReason | ImportErrorReason | Export
 
 export const notFound = (userId?: string) =>
   new DomainError('NOT_FOUND', 'USER_NOT_FOUND', 'No such user in this workspace', userId ? { userId } : {});
+
+/**
+ * SQLite's and PostgreSQL's codes for a database that cannot take a write now: read-only (file
+ * permissions, a read-only mount or replica), disk or quota full, the write lock not had within the
+ * busy timeout, an I/O error. The transaction was rolled back, so nothing was written.
+ */
+const UNAVAILABLE_SQLITE = /^SQLITE_(READONLY|FULL|BUSY|LOCKED|IOERR|CANTOPEN)/;
+const UNAVAILABLE_POSTGRES = new Set(['25006', '53100', '53200', '53300', '57P01', '57P02', '57P03']);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  return UNAVAILABLE_SQLITE.test(code) || UNAVAILABLE_POSTGRES.has(code);
+}
 
 /** True for a unique-constraint violation on SQLite or PostgreSQL. */
 export function isUniqueViolation(error: unknown): boolean {

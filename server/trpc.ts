@@ -1,7 +1,7 @@
 import { TRPCError, initTRPC } from '@trpc/server';
 import type { PantaErrorData } from '../shared/errors.ts';
 import type { Context } from './context.ts';
-import { DomainError, isUniqueViolation } from './errors.ts';
+import { DomainError, isDatabaseUnavailable, isUniqueViolation } from './errors.ts';
 import type { RateLimited } from './rate-limiter.ts';
 import { isActiveAdmin } from './services/actor.ts';
 
@@ -62,6 +62,11 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
     if (cause instanceof DomainError) throw toTRPCError(cause);
     if (isUniqueViolation(cause)) {
       throw toTRPCError(new DomainError('CONFLICT', 'UNIQUE_VIOLATION', 'Somebody else just made the same change: reload and try again'));
+    }
+    if (isDatabaseUnavailable(cause)) {
+      throw toTRPCError(
+        new DomainError('SERVICE_UNAVAILABLE', 'DATABASE_UNAVAILABLE', 'The database cannot save changes right now; nothing was changed. Try again later.'),
+      );
     }
   }
   return result;

@@ -36,6 +36,8 @@ export const ERROR_REASONS = [
   'NOT_ADMIN',
   /** Too many calls of this kind from this admin, workspace or address: wait `retryAfterSeconds`. */
   'RATE_LIMITED',
+  /** The database takes no writes now (read-only, disk full, locked): nothing was changed; try again later. */
+  'DATABASE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];

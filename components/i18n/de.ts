@@ -131,6 +131,7 @@ export const de: Messages = {
     NOT_SIGNED_IN: () => 'Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.',
     NOT_ADMIN: () => notAdmin,
     RATE_LIMITED: (p: Params) => `Zu viele Anfragen. Versuchen Sie es in ${p.seconds ?? 'einigen'} Sekunden erneut.`,
+    DATABASE_UNAVAILABLE: () => 'Der Server kann Änderungen gerade nicht speichern. Es wurde nichts geändert; bitte versuchen Sie es später erneut.',
     INTERNAL: () => 'Auf dem Server ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.',
     IMPORT_FILE_TOO_LARGE: () => `Die Datei ist zu groß. ${splitFile}`,
     IMPORT_TOO_MANY_ROWS: () => `Die Datei hat zu viele Zeilen. ${splitFile}`,

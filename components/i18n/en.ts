@@ -131,6 +131,7 @@ export const en = {
     NOT_SIGNED_IN: () => 'Your session has ended. Sign in again.',
     NOT_ADMIN: () => notAdmin,
     RATE_LIMITED: (p: Params) => `Too many requests. Try again in ${p.seconds ?? 'a few'} seconds.`,
+    DATABASE_UNAVAILABLE: () => 'The server cannot save changes right now. Nothing was changed; please try again later.',
     INTERNAL: () => 'Something went wrong on the server. Please try again.',
     IMPORT_FILE_TOO_LARGE: () => `The file is too large. ${splitFile}`,
     IMPORT_TOO_MANY_ROWS: () => `The file has too many rows. ${splitFile}`,
