@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Tab } from '../../shared/constants.ts';
-import { insertUsers } from '../db/repositories/users.ts';
+import { insertUsers, listUserViews } from '../db/repositories/users.ts';
 import { pendingUserRow } from '../services/users.ts';
 import { searchTextFor, searchWords } from '../services/text.ts';
 import { newId } from '../tokens.ts';
@@ -82,6 +82,18 @@ describe('search backed by the index', () => {
       }
     }
     assert.ok(found > TERMS.length, 'most terms find somebody');
+  });
+
+  it('reads the same page whether the index leads or the tab is walked in order', async () => {
+    for (const term of TERMS) {
+      for (const sortBy of ['name', 'email', 'role', 'invitedAt', 'deletedAt'] as const) {
+        const filter = { tab: 'pending' as const, searchWords: searchWords(term), role: 'all' as const, sortBy, direction: 'desc' as const, offset: 1, limit: 3 };
+        // No total: the index leads. A huge total: the tab is walked in order (SQLite).
+        const indexFirst = await listUserViews(server.database.db, admin.workspaceId, filter);
+        const walked = await listUserViews(server.database.db, admin.workspaceId, filter, 1e9);
+        assert.deepEqual(walked.map((row) => row.email), indexFirst.map((row) => row.email), `${sortBy}: ${JSON.stringify(term)}`);
+      }
+    }
   });
 
   it('pages a search in the list order with the whole total', async () => {

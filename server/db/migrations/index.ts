@@ -5,6 +5,7 @@ import * as initial from './0001-initial.ts';
 import * as postgresByteOrder from './0002-postgres-byte-order.ts';
 import * as searchIndex from './0003-search-index.ts';
 import * as userCounts from './0004-user-counts.ts';
+import * as listOrderIndexes from './0005-list-order-indexes.ts';
 
 /**
  * Registered statically, in order, so migrations survive bundling. One list for both dialects:
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0002-postgres-byte-order': postgresByteOrder,
   '0003-search-index': searchIndex,
   '0004-user-counts': userCounts,
+  '0005-list-order-indexes': listOrderIndexes,
 };
 
 const provider: MigrationProvider = {

@@ -150,9 +150,18 @@ type UserListScope = Pick<UserListFilter, 'tab' | 'searchWords' | 'role'>;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
-/** Narrows a query on `users as u` to a workspace's tab, role and search words. */
-function whereListed<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
-  let narrowed = whereTab(query.where('u.workspace_id', '=', workspaceId), filter.tab);
+/**
+ * Narrows a query on `users as u` to a workspace's tab, role and search words. `searchFirst`
+ * (SQLite, with words the index can find) makes the search index lead: the workspace's column is
+ * then written so that no index on `users` can serve it (`+workspace_id`), and SQLite reads only
+ * the rows the FTS5 table names instead of walking the tab in order.
+ */
+function whereListed<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter: UserListScope, searchFirst = false): UserQuery<O> {
+  const inWorkspace =
+    searchFirst && usesSearchIndex(db, filter.searchWords)
+      ? query.where(sql<boolean>`+${sql.ref('u.workspace_id')} = ${workspaceId}`)
+      : query.where('u.workspace_id', '=', workspaceId);
+  let narrowed = whereTab(inWorkspace, filter.tab);
   if (filter.role !== 'all') narrowed = narrowed.where('u.role', '=', filter.role as Role);
   return whereSearched(db, narrowed, filter.searchWords);
 }
@@ -166,10 +175,9 @@ function whereListed<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter
  */
 function whereSearched<O>(db: Db, query: UserQuery<O>, words: readonly string[]): UserQuery<O> {
   let narrowed = query;
-  const indexed = words.filter((word) => [...word].length >= TRIGRAM);
-  if (indexed.length > 0 && dialectOf(db) === 'sqlite') {
+  if (usesSearchIndex(db, words)) {
     narrowed = narrowed.where(
-      sql<boolean>`${sql.ref('u.rowid')} in (select rowid from users_search where users_search match ${ftsPhrases(indexed)})`,
+      sql<boolean>`${sql.ref('u.rowid')} in (select rowid from users_search where users_search match ${ftsPhrases(indexedWords(words))})`,
     );
   }
   for (const word of words) {
@@ -177,6 +185,9 @@ function whereSearched<O>(db: Db, query: UserQuery<O>, words: readonly string[])
   }
   return narrowed;
 }
+
+const indexedWords = (words: readonly string[]) => words.filter((word) => [...word].length >= TRIGRAM);
+const usesSearchIndex = (db: Db, words: readonly string[]) => dialectOf(db) === 'sqlite' && indexedWords(words).length > 0;
 
 const TRIGRAM = 3;
 
@@ -189,7 +200,7 @@ const ftsPhrases = (words: readonly string[]) => words.map((word) => `"${word.re
 
 export async function listUsers(db: Db, workspaceId: string, filter: UserListFilter): Promise<{ rows: UserViewRow[]; total: number }> {
   const total = await countListedUsers(db, workspaceId, filter);
-  return { rows: await listUserViews(db, workspaceId, filter), total };
+  return { rows: await listUserViews(db, workspaceId, filter, total), total };
 }
 
 /**
@@ -206,33 +217,48 @@ export async function countListedUsers(db: Db, workspaceId: string, filter: User
     return inTab;
   }
   const counted = db.selectFrom('users as u').select((eb) => eb.fn.countAll<number>().as('count'));
-  const row = await whereListed(db, counted, workspaceId, filter).executeTakeFirstOrThrow();
+  const row = await whereListed(db, counted, workspaceId, filter, true).executeTakeFirstOrThrow();
   return Number(row.count);
 }
 
-/** One page of `listUsers` without the total: an export walks every page with it. */
-export async function listUserViews(db: Db, workspaceId: string, filter: UserListFilter): Promise<UserViewRow[]> {
-  let query = whereListed(db, selectUserView(db) as UserQuery<UserViewRow>, workspaceId, filter);
+/**
+ * One page of `listUsers` without the total: an export walks every page with it. The page's ids
+ * come first from the tab's index in list order (skipping `offset` index entries, not joined
+ * rows); only those rows are then read with the people beside them.
+ *
+ * `matches` (the total, when known) lets SQLite choose how a search reads: walking the tab in
+ * order until the page is full costs about (offset + limit) × tab / matches index entries, reading
+ * every match and sorting them costs about `matches`; the cheaper one is taken.
+ */
+export async function listUserViews(db: Db, workspaceId: string, filter: UserListFilter, matches?: number): Promise<UserViewRow[]> {
+  let searchFirst = true;
+  if (matches !== undefined && usesSearchIndex(db, filter.searchWords)) {
+    const tabSize = (await readUserCounts(db, workspaceId))[filter.tab];
+    searchFirst = matches * matches <= (filter.offset + filter.limit) * tabSize;
+  }
+  const ids = whereListed(db, db.selectFrom('users as u').select('u.id'), workspaceId, filter, searchFirst);
+  const page = inListOrder(ids, filter).offset(filter.offset).limit(filter.limit);
+  return inListOrder(selectUserView(db).where('u.id', 'in', page) as UserQuery<UserViewRow>, filter).execute();
+}
+
+/**
+ * The list's order. The email is unique in a workspace, so it breaks every tie and pages are
+ * stable; the sort indexes (migration 0005) end with it.
+ */
+function inListOrder<O>(query: UserQuery<O>, filter: Pick<UserListFilter, 'sortBy' | 'direction'>): UserQuery<O> {
   const dir = filter.direction;
   switch (filter.sortBy) {
     case 'name':
-      query = query.orderBy('u.sort_name', dir);
-      break;
+      return query.orderBy('u.sort_name', dir).orderBy('u.email_normalized', 'asc');
     case 'email':
-      query = query.orderBy('u.email_normalized', dir);
-      break;
+      return query.orderBy('u.email_normalized', dir);
     case 'role':
-      query = query.orderBy('u.role', dir).orderBy('u.sort_name', 'asc');
-      break;
+      return query.orderBy('u.role', dir).orderBy('u.sort_name', 'asc').orderBy('u.email_normalized', 'asc');
     case 'invitedAt':
-      query = query.orderBy('u.invited_at', dir);
-      break;
+      return query.orderBy('u.invited_at', dir).orderBy('u.email_normalized', 'asc');
     case 'deletedAt':
-      query = query.orderBy('u.deleted_at', dir);
-      break;
+      return query.orderBy('u.deleted_at', dir).orderBy('u.email_normalized', 'asc');
   }
-  // A unique tie-breaker keeps pages stable.
-  return query.orderBy('u.email_normalized', 'asc').orderBy('u.id', 'asc').offset(filter.offset).limit(filter.limit).execute();
 }
 
 /** Removes every deleted user whose retention has run out; returns who was removed. */
