@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TRPCClientError } from '@trpc/client';
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { startTestServer, type TestServer } from '../testing/harness.ts';
+import { call, type Fixture, SAMPLES, setUpFixture } from '../testing/procedure-samples.ts';
+
+/** Fixed, so a failure replays: fast-check's message names it with the shrunk counterexample. */
+const SEED = Number(process.env.PANTA_FC_SEED ?? 20261127);
+const NUM_RUNS = Number(process.env.PANTA_FC_RUNS ?? 100);
+
+// session.signOut would end the admin's session and leave the rest of the run refused at the door.
+const PATHS = Object.keys(SAMPLES).filter((path) => path !== 'session.signOut');
+
+const hostileString = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 80 }),
+  fc.constantFrom(
+    '',
+    ' ',
+    'a'.repeat(10_000),
+    '\u0000',
+    '\u0007\b\t\n\r\u001b[31m',
+    '\u202eevil\u202c',
+    '\u200f\u0645\u0631\u062d\u0628\u0627\u200e',
+    '\ufeff',
+    '👩‍👩‍👧‍👦🏳️‍🌈',
+    '\ud800',
+    "'; drop table users; --",
+    '" or 1=1 --',
+    "robert'); delete from audit_log; --",
+    '%',
+    '_',
+    '\\',
+    '<img src=x onerror=alert(1)>',
+    '<script>alert(1)</script>',
+    '=HYPERLINK("http://evil")',
+    '__proto__',
+    'constructor',
+    'x@y.z',
+    'ADMIN@matrix1.test',
+    '../../etc/passwd',
+  ),
+  fc.emailAddress().map((email) => `${email}\u202e`),
+  fc.emailAddress(),
+);
+
+const hostileNumber = fc.oneof(
+  fc.constantFrom(0, -1, 1, 99, 100, 101, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 1e308, -1e308, 0.5, Number.EPSILON),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+);
+
+const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 4, arbitrary: hostileString },
+  { weight: 2, arbitrary: hostileNumber },
+  { weight: 1, arbitrary: fc.constantFrom(null, true, false, [], {}, ['a'], [null]) },
+  { weight: 1, arbitrary: fc.array(hostileString, { maxLength: 120 }) },
+);
+
+const hostileKey = fc.oneof(fc.constantFrom('id', 'ids', 'email', 'firstName', 'lastName', 'role', 'tab', 'search', 'sort', 'offset', 'limit', 'token', 'targetId', 'lang', 'workspaceId', '__proto__', 'constructor'), fc.string({ maxLength: 12 }));
+
+type Caller = 'admin' | 'standard' | 'foreignAdmin' | 'anonymous';
+
+/** A valid input with one field changed to something hostile, or something hostile from scratch. */
+function inputs(fixture: Fixture) {
+  return (path: string) => {
+    const valid = SAMPLES[path]!.input?.(fixture);
+    const mutated = fc.tuple(hostileKey, hostileValue).map(([key, value]) => {
+      const base = valid && typeof valid === 'object' && !(valid instanceof FormData) ? { ...(valid as object) } : {};
+      Object.defineProperty(base, key, { value, enumerable: true, configurable: true, writable: true });
+      return base;
+    });
+    return fc.oneof(
+      { weight: 3, arbitrary: mutated },
+      { weight: 1, arbitrary: hostileValue },
+      { weight: 1, arbitrary: fc.dictionary(hostileKey, hostileValue, { maxKeys: 4 }) },
+      { weight: 1, arbitrary: fc.constant(valid) },
+    );
+  };
+}
+
+describe('hostile input changes nothing it should not (fast-check)', () => {
+  let server: TestServer;
+  let fixture: Fixture;
+  before(async () => {
+    server = await startTestServer({
+      rateLimits: { invitesPerAdmin: 1_000_000, invitesPerWorkspace: 1_000_000, importsPerAdmin: 1_000_000, importsPerWorkspace: 1_000_000, tokenFailuresPerIp: 1_000_000 },
+    });
+    fixture = await setUpFixture(server);
+  });
+  after(() => server.close());
+
+  const db = () => server.database.db;
+
+  async function auditIds(): Promise<string[]> {
+    return (await db().selectFrom('audit_log').select('id').execute()).map((row) => row.id);
+  }
+
+  /** The invariants of issue 7, checked through the API and in the database. */
+  async function checkInvariants(auditBefore: string[]): Promise<string[]> {
+    const { kpis, counts, activeAdmins } = await fixture.admin.client.users.summary.query();
+    assert.equal(kpis.invited, kpis.completed + kpis.pending, 'invited = completed + pending');
+    assert.equal(kpis.completed, counts.active);
+    assert.equal(kpis.pending, counts.pending);
+    const { rows } = await sql<{ active: number; pending: number; deleted: number; admins: number }>`
+      select sum(case when deleted_at is null and status = 'active' then 1 else 0 end) as active,
+             sum(case when deleted_at is null and status = 'pending' then 1 else 0 end) as pending,
+             sum(case when deleted_at is not null then 1 else 0 end) as deleted,
+             sum(case when deleted_at is null and status = 'active' and role = 'admin' then 1 else 0 end) as admins
+      from users where workspace_id = ${fixture.admin.workspaceId}`.execute(db());
+    const actual = rows[0]!;
+    assert.deepEqual(
+      { active: Number(actual.active), pending: Number(actual.pending), deleted: Number(actual.deleted), admins: Number(actual.admins) },
+      { ...counts, admins: activeAdmins },
+      'the KPIs are the rows',
+    );
+
+    const { rows: withoutAdmin } = await sql<{ id: string }>`
+      select w.id from workspaces w where not exists (
+        select 1 from users u where u.workspace_id = w.id and u.role = 'admin' and u.status = 'active' and u.deleted_at is null)`.execute(db());
+    assert.deepEqual(withoutAdmin, [], 'every workspace keeps an active admin');
+
+    const seen = new Map<string, string>();
+    for (const tab of ['active', 'pending', 'deleted'] as const) {
+      for (let offset = 0; ; offset += 100) {
+        const page = await fixture.admin.client.users.list.query({ tab, offset, limit: 100 });
+        for (const user of page.items) {
+          assert.equal(seen.get(user.id), undefined, `${user.email} is in ${seen.get(user.id)} and ${tab}`);
+          seen.set(user.id, tab);
+        }
+        if (offset + 100 >= page.total) break;
+      }
+    }
+    assert.equal(seen.size, counts.active + counts.pending + counts.deleted, 'every user is in exactly one tab');
+
+    const auditAfter = await auditIds();
+    const after = new Set(auditAfter);
+    assert.ok(auditBefore.every((id) => after.has(id)), 'an audit entry disappeared');
+    return auditAfter;
+  }
+
+  it(`every procedure, ${NUM_RUNS} hostile calls: never an internal error, and the invariants hold after each`, { timeout: 300_000 }, async (t) => {
+    t.diagnostic(`fast-check seed ${SEED} (replay with PANTA_FC_SEED=${SEED}), ${NUM_RUNS} runs over ${PATHS.length} procedures`);
+    const callers: Record<Caller, () => Parameters<typeof call>[0]> = {
+      admin: () => fixture.admin.client,
+      standard: () => fixture.standard.client,
+      foreignAdmin: () => fixture.foreignAdmin.client,
+      anonymous: () => server.client(),
+    };
+    const arbitrary = fc
+      .tuple(fc.constantFrom(...PATHS), fc.constantFrom<Caller>('admin', 'admin', 'admin', 'standard', 'foreignAdmin', 'anonymous'))
+      .chain(([path, caller]) => inputs(fixture)(path).map((input) => ({ path, caller, input })));
+    let audit = await auditIds();
+    const outcomes = { ok: 0, refused: 0 };
+    await fc.assert(
+      fc.asyncProperty(arbitrary, async ({ path, caller, input }) => {
+        try {
+          await call(callers[caller](), path, input);
+          outcomes.ok += 1;
+        } catch (error) {
+          assert.ok(error instanceof TRPCClientError, `${path}: not a tRPC error: ${String(error)}`);
+          const data = error.data as { code?: string; httpStatus?: number } | undefined;
+          assert.notEqual(data?.code, 'INTERNAL_SERVER_ERROR', `${path}: internal error: ${error.message}`);
+          assert.ok((data?.httpStatus ?? 0) < 500, `${path}: ${data?.httpStatus} ${error.message}`);
+          outcomes.refused += 1;
+        }
+        audit = await checkInvariants(audit);
+      }),
+      { seed: SEED, numRuns: NUM_RUNS, endOnFailure: true },
+    );
+    t.diagnostic(`${outcomes.ok} calls succeeded, ${outcomes.refused} were refused with a 4xx`);
+  });
+});
