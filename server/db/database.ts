@@ -12,6 +12,7 @@ import {
   SqliteDriver,
 } from 'kysely';
 import pg from 'pg';
+import { registerSqliteHandle } from './bulk-insert.ts';
 import type { Dialect } from './dialect.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import type { Database } from './schema/index.ts';
@@ -42,6 +43,7 @@ export async function openDatabase(url: string): Promise<OpenedDatabase> {
   const sqlite = new SQLite(location);
   applyDurabilitySettings(sqlite, location === ':memory:');
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  registerSqliteHandle(db, sqlite);
   await migrateToLatest(db);
   return { db, dialect: 'sqlite', location, close: () => db.destroy() };
 }

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
+import { insertMany } from '../bulk-insert.ts';
 import type { AuditRow, Database, NewAuditRow } from '../schema/index.ts';
 
 type Db = Kysely<Database>;
 
 export async function insertAuditEntries(db: Db, rows: readonly NewAuditRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.insertInto('audit_log').values([...rows]).execute();
+  await insertMany(db, 'audit_log', rows);
 }
 
 export async function listAuditEntries(

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { insertMany } from '../bulk-insert.ts';
 import type { Database, InvitationRevokeReason, InvitationRow, NewInvitationRow } from '../schema/index.ts';
 
 type Db = Kysely<Database>;
@@ -43,7 +44,5 @@ export async function markInvitationUsed(db: Db, id: string, nowIso: string): Pr
 }
 
 export async function insertInvitations(db: Db, rows: readonly NewInvitationRow[]): Promise<void> {
-  for (let start = 0; start < rows.length; start += 2000) {
-    await db.insertInto('invitations').values(rows.slice(start, start + 2000)).execute();
-  }
+  await insertMany(db, 'invitations', rows);
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { insertMany } from '../bulk-insert.ts';
 import type { Database, NewOutboxRow, OutboxRow } from '../schema/index.ts';
 
 type Db = Kysely<Database>;
@@ -38,7 +39,5 @@ export async function updateOutboxMessage(db: Db, id: string, patch: Partial<Out
 }
 
 export async function insertOutboxMessages(db: Db, rows: readonly NewOutboxRow[]): Promise<void> {
-  for (let start = 0; start < rows.length; start += 2000) {
-    await db.insertInto('outbox').values(rows.slice(start, start + 2000)).execute();
-  }
+  await insertMany(db, 'outbox', rows);
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Role, RoleFilter, SortDirection, SortField, Tab } from '../../../shared/constants.ts';
+import { insertMany } from '../bulk-insert.ts';
 import { dialectOf } from '../dialect.ts';
 import type { Database, NewUserRow, UserRow, UserUpdate } from '../schema/index.ts';
 
@@ -286,11 +287,9 @@ export async function recordInvitationSent(db: Db, workspaceId: string, ids: rea
     .execute();
 }
 
-/** Inserts many users; chunked to stay under SQLite's limit of bound parameters per statement. */
+/** Inserts many users (a bulk import) in the caller's transaction. */
 export async function insertUsers(db: Db, rows: readonly NewUserRow[]): Promise<void> {
-  for (let start = 0; start < rows.length; start += 1000) {
-    await db.insertInto('users').values(rows.slice(start, start + 1000)).execute();
-  }
+  await insertMany(db, 'users', rows);
 }
 
 /** The users of a workspace with any of these normalized emails. */
