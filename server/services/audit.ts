@@ -7,7 +7,7 @@ import { newSortableId } from '../tokens.ts';
 import type { Caller } from './actor.ts';
 import { toApiAuditEntry } from './mappers.ts';
 
-/** One audit entry; `actor` null is the system. */
+/** One audit entry; `actor` null is the system. A bulk write passes ids drawn at once (`newSortableIds`). */
 export function auditEntry(
   workspaceId: string,
   actor: Pick<Caller, 'id' | 'email'> | null,
@@ -15,9 +15,10 @@ export function auditEntry(
   target: { id: string; email: string } | null,
   nowIso: string,
   details?: Record<string, unknown>,
+  id: string = newSortableId(),
 ): NewAuditRow {
   return {
-    id: newSortableId(),
+    id,
     workspace_id: workspaceId,
     actor_id: actor?.id ?? null,
     actor_email: actor?.email ?? null,

@@ -18,14 +18,14 @@ import { insertInvitations } from '../db/repositories/invitations.ts';
 import { insertOutboxMessages } from '../db/repositories/outbox.ts';
 import { findUsersByEmails, insertUsers } from '../db/repositories/users.ts';
 import { findWorkspaceById } from '../db/repositories/workspaces.ts';
-import type { NewAuditRow, NewInvitationRow, NewOutboxRow, UserRow } from '../db/schema/index.ts';
+import type { NewAuditRow, UserRow } from '../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { DomainError } from '../errors.ts';
 import { checkUpload } from '../imports/file-check.ts';
 import { type ImportLimits, formatBytes, resolveImportLimits } from '../imports/limits.ts';
 import { type ParsedRow, type ParsedSheet, parseSpreadsheet } from '../imports/parser.ts';
 import { type SheetSpec, writeXlsx } from '../imports/workbook.ts';
-import { newId } from '../tokens.ts';
+import { newSortableIds } from '../tokens.ts';
 import type { Caller } from './actor.ts';
 import { auditEntry } from './audit.ts';
 import { invitationRows } from './invitation-issuer.ts';
@@ -171,42 +171,48 @@ export async function commitImport(deps: Deps, caller: Caller, bytes: Uint8Array
   return write(deps, caller, async (trx) => {
     const rows = judgeRows(file.sheet.rows, await existingUsersFor(trx, caller, file.sheet.rows));
     const workspace = await findWorkspaceById(trx, caller.workspaceId);
-    const users: UserRow[] = [];
-    const invitations: NewInvitationRow[] = [];
-    const messages: NewOutboxRow[] = [];
-    const audit: NewAuditRow[] = [];
-    for (const row of rows) {
-      if (row.verdict !== 'invite' || !row.role) continue;
+    const invitees = rows.filter((row) => row.verdict === 'invite' && row.role);
+    // Ids for the users and their audit entries drawn at once; sortable, so each primary key index
+    // grows at its end instead of at random places (the invitations and emails draw theirs alike).
+    const ids = newSortableIds(invitees.length * 2 + 1);
+    const users = invitees.map((row, index) => {
       const user = pendingUserRow(
         caller,
-        { email: row.email, firstName: row.firstName, lastName: row.lastName, role: row.role },
-        newId(),
+        { email: row.email, firstName: row.firstName, lastName: row.lastName, role: row.role! },
+        ids[index]!,
         nowIso,
       );
-      const { invitation, message } = invitationRows(deps, user, caller, now, workspace?.name ?? 'PANTA OS');
-      users.push(user);
-      invitations.push(invitation);
-      messages.push(message);
       row.userId = user.id;
-    }
+      return user;
+    });
+    const { invitations, messages } = invitationRows(deps, users, caller, now, workspace?.name ?? 'PANTA OS');
     const preview = summarize(file, rows);
-    audit.push(
-      auditEntry(caller.workspaceId, caller, 'users.imported', null, nowIso, {
-        format: file.format,
-        sheetName: file.sheet.sheetName,
-        fileSha256: file.sha256,
-        rows: preview.totals.rows,
-        invited: users.length,
-        skipped: preview.totals.skipped,
-      }),
-    );
-    for (const user of users) {
-      audit.push(auditEntry(caller.workspaceId, caller, 'user.invited', user, nowIso, { role: user.role, viaImport: true }));
-    }
+    const auditIds = ids.slice(invitees.length);
+    const audit: NewAuditRow[] = [
+      auditEntry(
+        caller.workspaceId,
+        caller,
+        'users.imported',
+        null,
+        nowIso,
+        {
+          format: file.format,
+          sheetName: file.sheet.sheetName,
+          fileSha256: file.sha256,
+          rows: preview.totals.rows,
+          invited: users.length,
+          skipped: preview.totals.skipped,
+        },
+        auditIds[0],
+      ),
+    ];
+    users.forEach((user, index) => {
+      audit.push(auditEntry(caller.workspaceId, caller, 'user.invited', user, nowIso, { role: user.role, viaImport: true }, auditIds[index + 1]));
+    });
     await insertUsers(trx, users);
     await insertInvitations(trx, invitations);
     await insertOutboxMessages(trx, messages);
-    for (let start = 0; start < audit.length; start += 3000) await insertAuditEntries(trx, audit.slice(start, start + 3000));
+    await insertAuditEntries(trx, audit);
     return { ...preview, invited: users.length };
   });
 }

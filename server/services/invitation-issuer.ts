@@ -6,7 +6,7 @@ import { findWorkspaceById } from '../db/repositories/workspaces.ts';
 import type { NewInvitationRow, NewOutboxRow, UserRow } from '../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import type { InvitationPayload } from '../mail/templates.ts';
-import { generateToken, hashToken, newId } from '../tokens.ts';
+import { generateTokens, hashToken, newSortableIds } from '../tokens.ts';
 import type { Caller } from './actor.ts';
 import { displayName } from './text.ts';
 
@@ -22,54 +22,59 @@ export async function issueInvitation(
   now: Date,
 ): Promise<void> {
   const workspace = await findWorkspaceById(trx, user.workspace_id);
-  const { invitation, message } = invitationRows(deps, user, inviter, now, workspace?.name ?? 'PANTA OS');
-  await insertInvitation(trx, invitation);
-  await insertOutboxMessage(trx, message);
+  const { invitations, messages } = invitationRows(deps, [user], inviter, now, workspace?.name ?? 'PANTA OS');
+  await insertInvitation(trx, invitations[0]!);
+  await insertOutboxMessage(trx, messages[0]!);
 }
 
-/** The invitation row and its queued email for one user; a bulk import inserts many at once. */
+/**
+ * An invitation row and its queued email for each user (a bulk import passes thousands): tokens
+ * and ids come from one draw of the CSPRNG, and what the rows share is worked out once.
+ */
 export function invitationRows(
   deps: Deps,
-  user: Pick<UserRow, 'id' | 'workspace_id' | 'email' | 'first_name'>,
+  users: readonly Pick<UserRow, 'id' | 'workspace_id' | 'email' | 'first_name'>[],
   inviter: Pick<Caller, 'email' | 'firstName' | 'lastName'>,
   now: Date,
   workspaceName: string,
-): { invitation: NewInvitationRow; message: NewOutboxRow } {
-  const token = generateToken();
-  const invitationId = newId();
+): { invitations: NewInvitationRow[]; messages: NewOutboxRow[] } {
+  const tokens = generateTokens(users.length);
+  const ids = newSortableIds(users.length * 2);
+  const nowIso = now.toISOString();
   const expiresAt = addMs(now, deps.settings.inviteTtlDays * DAY_MS).toISOString();
-  const invitation: NewInvitationRow = {
-    id: invitationId,
-    workspace_id: user.workspace_id,
-    user_id: user.id,
-    token_hash: hashToken(token),
-    created_at: now.toISOString(),
-    expires_at: expiresAt,
-    used_at: null,
-    revoked_at: null,
-    revoked_reason: null,
-  };
-  const payload: InvitationPayload = {
-    token,
-    workspaceName,
-    inviterName: displayName({ first_name: inviter.firstName, last_name: inviter.lastName, email: inviter.email }),
-    firstName: user.first_name,
-    expiresAt,
-  };
-  const message: NewOutboxRow = {
-    id: newId(),
-    workspace_id: user.workspace_id,
-    kind: 'invitation',
-    recipient: user.email,
-    payload: JSON.stringify(payload),
-    invitation_id: invitationId,
-    created_at: now.toISOString(),
-    attempts: 0,
-    next_attempt_at: now.toISOString(),
-    locked_until: null,
-    delivered_at: null,
-    dropped_at: null,
-    last_error: null,
-  };
-  return { invitation, message };
+  const inviterName = displayName({ first_name: inviter.firstName, last_name: inviter.lastName, email: inviter.email });
+  const invitations = new Array<NewInvitationRow>(users.length);
+  const messages = new Array<NewOutboxRow>(users.length);
+  users.forEach((user, index) => {
+    const token = tokens[index]!;
+    const invitationId = ids[2 * index]!;
+    invitations[index] = {
+      id: invitationId,
+      workspace_id: user.workspace_id,
+      user_id: user.id,
+      token_hash: hashToken(token),
+      created_at: nowIso,
+      expires_at: expiresAt,
+      used_at: null,
+      revoked_at: null,
+      revoked_reason: null,
+    };
+    const payload: InvitationPayload = { token, workspaceName, inviterName, firstName: user.first_name, expiresAt };
+    messages[index] = {
+      id: ids[2 * index + 1]!,
+      workspace_id: user.workspace_id,
+      kind: 'invitation',
+      recipient: user.email,
+      payload: JSON.stringify(payload),
+      invitation_id: invitationId,
+      created_at: nowIso,
+      attempts: 0,
+      next_attempt_at: nowIso,
+      locked_until: null,
+      delivered_at: null,
+      dropped_at: null,
+      last_error: null,
+    };
+  });
+  return { invitations, messages };
 }
