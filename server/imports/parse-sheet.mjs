@@ -1,10 +1,12 @@
 // The spreadsheet parser, run as a child process (`child_process.fork`) with a heap cap and a hard
 // time limit, so a crafted file can stall or exhaust only this process, never the server.
 // Plain JavaScript on purpose: it runs in production without tsx. The server sends one message
-// (structured clone) and gets one back; then this process exits.
+// (structured clone) and gets one back; then this process exits. It never reads a second file: a
+// crafted file may have polluted its prototypes.
 //
 // in:  { format, bytes: Uint8Array, maxRows, headerSearchRows, headerSynonyms: { email: string[], … } }
-// out: { ok: true, sheetName, headerRow, rows: [{ row, email, firstName, lastName, role }], tooManyRows }
+// out: { ok: true, sheetName, headerRow, rowNumbers: number[], cells: string[], tooManyRows }
+//      (compact: `cells` holds the email, first name, last name and role of each row in turn)
 //    | { ok: false, error: 'no_email_column' | 'not_a_spreadsheet' | 'unreadable', message }
 import { createRequire } from 'node:module';
 
@@ -22,6 +24,8 @@ process.once('message', (request) => {
   }
   process.send(reply, () => process.exit(0));
 });
+// A server that dies (SIGKILL) takes its parser with it: the channel closes.
+process.once('disconnect', () => process.exit(0));
 
 function parse({ format, bytes, maxRows, headerSearchRows, headerSynonyms }) {
   // One more row than a full file may have: if it is filled, the file has too many rows.
@@ -59,7 +63,8 @@ function normalizeHeader(text) {
 }
 
 function dataRows(rows, headerIndex, columns, maxRows, sheetRows) {
-  const out = [];
+  const rowNumbers = [];
+  const cells = [];
   // Only the mapped columns are read: a forged dimension of a whole sheet costs nothing here.
   for (let r = headerIndex + 1; r < rows.length; r += 1) {
     const row = rows[r];
@@ -69,11 +74,12 @@ function dataRows(rows, headerIndex, columns, maxRows, sheetRows) {
     const lastName = cellText(row, columns.lastName);
     const role = cellText(row, columns.role);
     if (!email && !firstName && !lastName && !role) continue;
-    if (out.length === maxRows || r >= sheetRows - 1) return { rows: [], tooManyRows: true };
-    // A fixed set of keys, whatever the file holds.
-    out.push({ row: r + 1, email, firstName, lastName, role });
+    if (rowNumbers.length === maxRows || r >= sheetRows - 1) return { rowNumbers: [], cells: [], tooManyRows: true };
+    // Strings in a flat list, whatever the file holds: cheap to send and to check.
+    rowNumbers.push(r + 1);
+    cells.push(email, firstName, lastName, role);
   }
-  return { rows: out, tooManyRows: false };
+  return { rowNumbers, cells, tooManyRows: false };
 }
 
 function cellText(row, column) {

@@ -14,7 +14,14 @@ import type { ImportLimits } from './limits.ts';
 /** Plain JavaScript, so production runs it without tsx. */
 export const PARSER_SCRIPT = join(import.meta.dirname, 'parse-sheet.mjs');
 
-const CELL = z.string().check(z.maxLength(1000));
+/** The most characters a cell may have in the child's reply (it cuts longer ones). */
+const CELL_TEXT_MAX = 1000;
+
+/** The flat lists of the reply, checked element by element without a schema object per row. */
+const isRowNumbers = (value: unknown): value is number[] =>
+  Array.isArray(value) && value.every((row, index) => Number.isInteger(row) && row >= 1 && (index === 0 || row > value[index - 1]));
+const isCells = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((cell) => typeof cell === 'string' && cell.length <= CELL_TEXT_MAX);
 
 /** Whatever the child says is checked again here: the child has read untrusted bytes. */
 const parserReply = z.union([
@@ -22,9 +29,8 @@ const parserReply = z.union([
     ok: z.literal(true),
     sheetName: z.string().check(z.maxLength(1000)),
     headerRow: z.int().check(z.minimum(1)),
-    rows: z.array(
-      z.strictObject({ row: z.int().check(z.minimum(1)), email: CELL, firstName: CELL, lastName: CELL, role: CELL }),
-    ),
+    rowNumbers: z.custom<number[]>(isRowNumbers),
+    cells: z.custom<string[]>(isCells),
     tooManyRows: z.boolean(),
   }),
   z.strictObject({
@@ -34,12 +40,44 @@ const parserReply = z.union([
   }),
 ]);
 
-export type ParsedSheet = Extract<z.infer<typeof parserReply>, { ok: true }>;
-export type ParsedRow = ParsedSheet['rows'][number];
+export interface ParsedRow {
+  /** The row number the spreadsheet program shows. */
+  row: number;
+  email: string;
+  firstName: string;
+  lastName: string;
+  role: string;
+}
+
+export interface ParsedSheet {
+  ok: true;
+  sheetName: string;
+  headerRow: number;
+  rows: ParsedRow[];
+  tooManyRows: boolean;
+}
 
 export type ParseOutcome =
   | ParsedSheet
   | { ok: false; error: 'no_email_column' | 'not_a_spreadsheet' | 'unreadable' | 'timeout' | 'crashed'; message: string };
+
+/** The checked reply as rows of a fixed set of keys, built here and not by the child. */
+function outcomeOf(message: unknown): ParseOutcome {
+  const parsed = parserReply.safeParse(message);
+  if (!parsed.success) return { ok: false, error: 'crashed', message: 'the parser answered nonsense' };
+  const reply = parsed.data;
+  if (!reply.ok) return reply;
+  const { rowNumbers, cells } = reply;
+  if (cells.length !== rowNumbers.length * 4) return { ok: false, error: 'crashed', message: 'the parser answered nonsense' };
+  const rows = rowNumbers.map((row, index) => ({
+    row,
+    email: cells[4 * index]!,
+    firstName: cells[4 * index + 1]!,
+    lastName: cells[4 * index + 2]!,
+    role: cells[4 * index + 3]!,
+  }));
+  return { ok: true, sheetName: reply.sheetName, headerRow: reply.headerRow, rows, tooManyRows: reply.tooManyRows };
+}
 
 const headerSynonyms = Object.fromEntries(
   IMPORT_COLUMNS.map((column) => [column, IMPORT_HEADER_SYNONYMS[column].map(normalizeHeader)]),
@@ -97,10 +135,7 @@ function runChild(bytes: Uint8Array, format: ImportFormat, limits: ImportLimits)
     child.stderr?.on('data', (chunk: Buffer) => {
       if (stderr.length < 4000) stderr += chunk.toString('utf8');
     });
-    child.once('message', (message) => {
-      const parsed = parserReply.safeParse(message);
-      finish(parsed.success ? parsed.data : { ok: false, error: 'crashed', message: 'the parser answered nonsense' });
-    });
+    child.once('message', (message) => finish(outcomeOf(message)));
     child.once('error', (error) => finish({ ok: false, error: 'crashed', message: error.message }));
     child.once('close', (code, signal) => {
       const outOfMemory = /heap out of memory|Allocation failed/i.test(stderr);
