@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import {
   testDialect,
 } from '../testing/harness.ts';
 
-const MIGRATIONS = ['0001-initial', '0002-postgres-byte-order', '0003-search-index', '0004-user-counts', '0005-list-order-indexes'];
+const MIGRATIONS = ['0001-initial', '0002-postgres-byte-order', '0003-search-index', '0004-user-counts', '0005-list-order-indexes', '0006-role-descending-indexes'];
 
 async function pragma(db: DB, name: string): Promise<unknown> {
   const { rows } = await sql<Record<string, unknown>>`select * from ${sql.raw(`pragma_${name}`)}`.execute(db);
@@ -53,6 +54,33 @@ if (testDialect === 'sqlite') describe('database on SQLite', () => {
         assert.equal(await pragma(database.db, 'synchronous'), 2, `synchronous on open ${open + 1}`);
         assert.equal(await pragma(database.db, 'foreign_keys'), 1, `foreign_keys on open ${open + 1}`);
         assert.equal(await pragma(database.db, 'busy_timeout'), 5000, `busy_timeout on open ${open + 1}`);
+      } finally {
+        await database.close();
+      }
+    }
+  });
+
+  it('three servers opening a new file at the same moment all start, and each migration runs once', async () => {
+    const databaseModule = new URL('../db/database.ts', import.meta.url).href;
+    const open = (file: string) =>
+      new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', '--input-type=module', '-e', `const { openDatabase } = await import(${JSON.stringify(databaseModule)}); await (await openDatabase(process.argv[1])).close();`, file],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        let output = '';
+        child.stdout.on('data', (chunk) => (output += chunk));
+        child.stderr.on('data', (chunk) => (output += chunk));
+        child.on('close', (code) => resolve({ code, output }));
+      });
+    for (let round = 0; round < 3; round++) {
+      const file = join(directory, `race-${round}.db`);
+      const results = await Promise.all([open(file), open(file), open(file)]);
+      for (const { code, output } of results) assert.equal(code, 0, output);
+      const database = await openDatabase(file);
+      try {
+        assert.deepEqual(await migrations(database.db), MIGRATIONS);
       } finally {
         await database.close();
       }
