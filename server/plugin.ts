@@ -92,7 +92,7 @@ const procedures = appRouter._def.procedures as unknown as Record<string, AnyPro
 
 const mediaTypeOf = (request: FastifyRequest) => request.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase() ?? '';
 
-const REFUSALS = { FORBIDDEN: 403, METHOD_NOT_SUPPORTED: 405, UNSUPPORTED_MEDIA_TYPE: 415 } as const;
+const REFUSALS = { BAD_REQUEST: 400, FORBIDDEN: 403, METHOD_NOT_SUPPORTED: 405, UNSUPPORTED_MEDIA_TYPE: 415 } as const;
 
 function refuse(request: FastifyRequest, reply: FastifyReply, code: keyof typeof REFUSALS, message: string) {
   const httpStatus = REFUSALS[code];
@@ -113,6 +113,9 @@ function refuse(request: FastifyRequest, reply: FastifyReply, code: keyof typeof
 const refuseCrossSiteRequests = (trustedOrigins: string[] | undefined) => async (request: FastifyRequest, reply: FastifyReply) => {
   const path = (request.params as { path?: string } | undefined)?.path;
   if (path === undefined) return;
+  // tRPC builds a URL from the Host header and answered a malformed one (empty, `a b`, `[::1`)
+  // with a 500; it is the client's mistake.
+  if (!URL.canParse(`http://${request.headers.host ?? 'localhost'}/`)) return refuse(request, reply, 'BAD_REQUEST', 'Malformed Host header');
   const called = path.split(',').map((name) => procedures[name]);
   if (request.method === 'GET' || request.method === 'HEAD') {
     if (called.some((procedure) => procedure?._def.type === 'mutation')) {

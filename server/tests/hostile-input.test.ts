@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { TRPCClientError } from '@trpc/client';
 import fc from 'fast-check';
@@ -139,6 +141,21 @@ describe('hostile input changes nothing it should not (fast-check)', () => {
     assert.ok(auditBefore.every((id) => after.has(id)), 'an audit entry disappeared');
     return auditAfter;
   }
+
+  it('a malformed Host header is refused with 400, not a 500 (found by the load run)', async () => {
+    const port = Number(new URL(server.url).port);
+    for (const host of ['', 'a b', '[::1', 'exa mple.test:80']) {
+      for (const target of ['/api/users/users.summary', '/api/users/session.me']) {
+        const socket = connect(port, '127.0.0.1');
+        let answer = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => (answer += chunk));
+        socket.write(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${fixture.admin.token}\r\nConnection: close\r\n\r\n`);
+        await once(socket, 'close');
+        assert.match(answer.split('\r\n', 1)[0] ?? '', /^HTTP\/1\.1 400 /, `Host ${JSON.stringify(host)} on ${target}: ${answer.slice(0, 200)}`);
+      }
+    }
+  });
 
   it(`every procedure, ${NUM_RUNS} hostile calls: never an internal error, and the invariants hold after each`, { timeout: 300_000 }, async (t) => {
     t.diagnostic(`fast-check seed ${SEED} (replay with PANTA_FC_SEED=${SEED}), ${NUM_RUNS} runs over ${PATHS.length} procedures`);
