@@ -6,6 +6,7 @@ import * as postgresByteOrder from './0002-postgres-byte-order.ts';
 import * as searchIndex from './0003-search-index.ts';
 import * as userCounts from './0004-user-counts.ts';
 import * as listOrderIndexes from './0005-list-order-indexes.ts';
+import * as roleDescendingIndexes from './0006-role-descending-indexes.ts';
 
 /**
  * Registered statically, in order, so migrations survive bundling. One list for both dialects:
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0003-search-index': searchIndex,
   '0004-user-counts': userCounts,
   '0005-list-order-indexes': listOrderIndexes,
+  '0006-role-descending-indexes': roleDescendingIndexes,
 };
 
 const provider: MigrationProvider = {
