@@ -94,7 +94,7 @@ describe('<panta-add-user-dialog> bulk import', () => {
     await dialog.closed();
     await until(() => tabCount(element, 'pending') === '3' && kpi(element, 'invited') === '5');
     expect(kpi(element, 'pending')).to.equal('3');
-    expect(toastTexts(element).join(' ')).to.contain('Invitations sent to 2 users');
+    expect(toastTexts(element).join(' ')).to.contain('Invitations queued for 2 users');
     expect(events.of('panta-users-imported')).to.have.length(1);
     const imported = events.of('panta-users-imported')[0]!;
     expect(imported.detail).to.deep.equal({ invited: 2, skipped: 7 });
