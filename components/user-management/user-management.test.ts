@@ -457,12 +457,20 @@ describe('<panta-user-management>', () => {
   });
 
   it('renders server text as text, never as markup', async () => {
-    const f = await createFixture({ pending: [{ email: 'x@example.test', firstName: '<img src=x onerror=alert(1)>', lastName: '<b>Bold</b>' }] });
+    const payload = '<img src=x onerror=window.pantaXss=1>';
+    const f = await createFixture({ pending: [{ email: 'x@example.test', firstName: payload, lastName: '<b>Bold</b>' }] });
     const { element } = await mountLoaded(f.apiUrl, f.admin.token);
     await openTab(element, 'pending');
     const row = rowFor(element, 'x@example.test')!;
-    expect(text(part(row, 'name'))).to.equal('<img src=x onerror=alert(1)> <b>Bold</b>');
+    expect(text(part(row, 'name'))).to.equal(`${payload} <b>Bold</b>`);
     expect(row.querySelector('img, b')).to.equal(null);
+    // A broken image of our own: once its error handler has run, an injected one would have run too.
+    await new Promise((resolve) => {
+      const control = new Image();
+      control.onerror = resolve;
+      control.src = 'x';
+    });
+    expect((window as { pantaXss?: number }).pantaXss).to.equal(undefined);
   });
 
   it('follows the theme attribute through its tokens', async () => {
