@@ -1,0 +1,422 @@
+/**
+ * `npm run bench` (`-- --quick` for 100,000 users only): the list, search, KPIs and the writes of
+ * a workspace of 100,000 and 1,000,000 users, each beside its floor measured in the same run.
+ * A benchmark, not a test: it measures and records, it asserts nothing.
+ *
+ * - In the server: the service call, beside the same SQL run as bare better-sqlite3 prepared
+ *   statements (the statements the service ran, captured once, so the floor answers the same).
+ * - Over HTTP (autocannon in its own process, 20 connections): the tRPC procedure, a constant
+ *   tRPC procedure returning the same payload (the tRPC floor), a bare Fastify route returning the
+ *   same JSON; the server's RSS under that load.
+ * - In headless Chromium (the built element, dist/element): from the element's search request to
+ *   the updated rows (the 250 ms debounce before it is left out), and rendering a 100-row page.
+ *
+ * Writes bench-results/bench.md and bench.json; a full run also writes server/bench/REPORT.md.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { initTRPC } from '@trpc/server';
+import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import SQLite from 'better-sqlite3';
+import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import { chromium } from 'playwright-core';
+import { buildServer } from '../app.ts';
+import { ManualClock } from '../clock.ts';
+import { loadConfig } from '../config.ts';
+import { type OpenedDatabase, openDatabase } from '../db/database.ts';
+import type { Database } from '../db/schema/index.ts';
+import type { Deps } from '../deps.ts';
+import { DevMailbox } from '../mail/mailer.ts';
+import type { Caller } from '../services/actor.ts';
+import { createSession, loadCaller } from '../services/sessions.ts';
+import { deleteUsersSoftly, getSummary, inviteUser, type ListUsersQuery, listUsers, purgeUsers, restoreUsers } from '../services/users.ts';
+import { newId } from '../tokens.ts';
+import { renderReport, type BenchResults, type SizeResults, type Stat } from './report.ts';
+import { SEED_NOW, seedBenchDatabase, seedSeconds } from './seed.ts';
+
+const QUICK = process.argv.includes('--quick');
+const SIZES = QUICK ? [100_000] : [100_000, 1_000_000];
+const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+const CONNECTIONS = 20;
+/** BENCH_ONLY_BROWSER=1 runs the Chromium part alone, for working on it. */
+const ONLY_BROWSER = process.env.BENCH_ONLY_BROWSER === '1';
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ELEMENT = `${ROOT}dist/element/panta-user-management.js`;
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))]!;
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+function stat(samples: number[]): Stat {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: round(percentile(sorted, 0.5)), p95: round(percentile(sorted, 0.95)), runs: samples.length };
+}
+
+async function sample(work: () => unknown, runs = RUNS, warmup = 3): Promise<Stat> {
+  const first = performance.now();
+  for (let index = 0; index < warmup; index++) await work();
+  // Slow operations (a scan) get fewer runs, so the whole bench stays within minutes.
+  if ((performance.now() - first) / warmup > 100) runs = Math.min(runs, 10);
+  const samples: number[] = [];
+  for (let index = 0; index < runs; index++) {
+    const start = performance.now();
+    await work();
+    samples.push(performance.now() - start);
+  }
+  return stat(samples);
+}
+
+/** A Kysely over its own connection that records every statement run through it. */
+function capturingDb(path: string) {
+  const statements: CompiledQuery[] = [];
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: new SQLite(path) }),
+    log: (event) => void (event.level === 'query' && statements.push(event.query)),
+  });
+  return { db, statements };
+}
+
+/**
+ * The floor of a read: the statements the service ran for it, prepared once on a bare
+ * better-sqlite3 connection and run in the same order (so it answers the same).
+ */
+async function floorOf(path: string, raw: SQLite.Database, deps: Deps, read: (deps: Deps) => Promise<unknown>): Promise<Stat> {
+  const capture = capturingDb(path);
+  await read({ ...deps, db: capture.db });
+  await capture.db.destroy();
+  const prepared = capture.statements.map((statement) => ({ statement: raw.prepare(statement.sql), parameters: statement.parameters as unknown[] }));
+  return sample(() => {
+    for (const { statement, parameters } of prepared) statement.all(...parameters);
+  });
+}
+
+interface Case {
+  name: string;
+  query: Partial<ListUsersQuery> & Pick<ListUsersQuery, 'tab'>;
+}
+
+const listQuery = (query: Case['query']): ListUsersQuery => ({
+  search: '',
+  role: 'all',
+  sort: { by: 'name', direction: 'asc' },
+  offset: 0,
+  limit: 25,
+  ...query,
+});
+
+async function benchSize(count: number): Promise<SizeResults> {
+  const path = `${ROOT}bench-results/seed-${count}.db`;
+  console.log(`\n${count.toLocaleString('en')} users`);
+  // Seeded in a process of its own, so that its large page cache is not counted in this
+  // process's memory, which serves the HTTP measurements.
+  await new Promise((resolve) =>
+    spawn(process.execPath, ['--import', 'tsx', `${ROOT}server/bench/seed.ts`, path, String(count)], { cwd: ROOT, stdio: 'inherit' }).once('exit', resolve),
+  );
+  const seed = await seedBenchDatabase(path, count);
+
+
+  const database: OpenedDatabase = await openDatabase(path);
+  const clock = new ManualClock(SEED_NOW);
+  const config = { ...loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://portal.test' }), databaseUrl: path, port: 0 };
+  const app = await buildServer({ config, database, clock, mailer: new DevMailbox(), jobs: false });
+  const deps = app.management.deps as Deps;
+  // Invitations wait in the outbox: delivering them would compete with the measurements.
+  (deps as { notifyOutbox: () => void }).notifyOutbox = () => {};
+  const caller = (await loadCaller(deps, { workspaceId: seed.workspaceId, userId: seed.ownerId })) as Caller;
+  const raw = new SQLite(path);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+
+  const summary = await getSummary(deps, caller);
+  const deepOffset = Math.floor(summary.counts.active / 2 / 25) * 25;
+  const cases: Case[] = [
+    { name: 'Active, first page', query: { tab: 'active' } },
+    { name: 'Pending, first page', query: { tab: 'pending' } },
+    { name: 'Recently deleted, first page', query: { tab: 'deleted' } },
+    { name: `Active, deep page (offset ${deepOffset.toLocaleString('en')})`, query: { tab: 'active', offset: deepOffset } },
+    { name: 'Search, common prefix "mar"', query: { tab: 'active', search: 'mar' } },
+    { name: 'Search, substring "ller"', query: { tab: 'active', search: 'ller' } },
+    { name: 'Search, accented "Müller"', query: { tab: 'active', search: 'Müller' } },
+    { name: 'Search, two words "anna berg"', query: { tab: 'active', search: 'anna berg' } },
+    { name: 'Search, rare "4711@"', query: { tab: 'active', search: '4711@' } },
+    { name: 'Search, no match "qxzv"', query: { tab: 'active', search: 'qxzv' } },
+    { name: 'Search, one letter "k" (no trigram)', query: { tab: 'active', search: 'k' } },
+    { name: 'Role filter, admins', query: { tab: 'active', role: 'admin' } },
+    { name: 'Role filter, standard users', query: { tab: 'active', role: 'user' } },
+    { name: 'Sort by name, descending', query: { tab: 'active', sort: { by: 'name', direction: 'desc' } } },
+    { name: 'Sort by email', query: { tab: 'active', sort: { by: 'email', direction: 'asc' } } },
+    { name: 'Sort by role', query: { tab: 'active', sort: { by: 'role', direction: 'desc' } } },
+    { name: 'Sort by invited date', query: { tab: 'active', sort: { by: 'invitedAt', direction: 'desc' } } },
+    { name: 'Sort by deleted date (Recently deleted)', query: { tab: 'deleted', sort: { by: 'deletedAt', direction: 'desc' } } },
+  ];
+
+  const server: SizeResults['server'] = [];
+  for (const { name, query } of ONLY_BROWSER ? [] : cases) {
+    const input = listQuery(query);
+    const result = await listUsers(deps, caller, input);
+    const measured = await sample(() => listUsers(deps, caller, input));
+    const floor = await floorOf(path, raw, deps, (capture) => listUsers(capture, caller, input));
+    server.push({ name, total: result.total, service: measured, floor });
+    console.log(`  ${name}: ${measured.p50} / ${measured.p95} ms (floor ${floor.p50} / ${floor.p95}), ${result.total.toLocaleString('en')} found`);
+  }
+  {
+    const measured = await sample(() => getSummary(deps, caller));
+    const floor = await floorOf(path, raw, deps, (capture) => getSummary(capture, caller));
+    server.push({ name: 'KPIs plus the three tab counts', total: null, service: measured, floor });
+    console.log(`  KPIs: ${measured.p50} / ${measured.p95} ms (floor ${floor.p50} / ${floor.p95})`);
+  }
+
+  // Writes: the service's transaction (guards, audit, outbox) beside the bare row write with the
+  // same durability (WAL, synchronous FULL, BEGIN IMMEDIATE).
+  const invited: string[] = [];
+  const stamp = Date.now();
+  let inviteIndex = 0;
+  const invite = await sample(async () => {
+    const user = await inviteUser(deps, caller, { email: `bench${stamp}.${inviteIndex++}@bench.test`, firstName: 'Bench', lastName: 'Invitee', role: 'user' });
+    invited.push(user.id);
+  }, 30);
+  const bareInsert = raw.prepare(`insert into users (id, workspace_id, email, email_normalized, search_text, sort_name, role, status,
+    invited_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, 'user', 'pending', ?, ?, ?)`);
+  const bareIds: string[] = [];
+  const inviteFloor = await sample(() => {
+    const id = newId();
+    const email = `bare${stamp}.${bareIds.length}@bench.test`;
+    raw.exec('begin immediate');
+    bareInsert.run(id, seed.workspaceId, email, email, `bench invitee ${email}`, 'bench invitee', SEED_NOW.toISOString(), SEED_NOW.toISOString(), SEED_NOW.toISOString());
+    raw.exec('commit');
+    bareIds.push(id);
+  }, 30);
+  const victims = (await listUsers(deps, caller, listQuery({ tab: 'active', role: 'user', limit: 40 }))).items.map((item) => item.id);
+  let victim = 0;
+  const remove = await sample(() => deleteUsersSoftly(deps, caller, [victims[victim++]!]), 30, 3);
+  victim = 0;
+  const restore = await sample(() => restoreUsers(deps, caller, [victims[victim++]!]), 30, 3);
+  const bareUpdate = raw.prepare('update users set deleted_at = ?, purge_at = ?, updated_at = ? where workspace_id = ? and id = ?');
+  let bareVictim = 0;
+  const removeFloor = await sample(() => {
+    raw.exec('begin immediate');
+    bareUpdate.run(SEED_NOW.toISOString(), SEED_NOW.toISOString(), SEED_NOW.toISOString(), seed.workspaceId, bareIds[bareVictim++ % bareIds.length]);
+    raw.exec('commit');
+  }, 30);
+  // Leave the cached file as it was seeded: the bench's own users go again.
+  raw.prepare(`delete from users where id in (${bareIds.map(() => '?').join(', ')})`).run(...bareIds);
+  await deleteUsersSoftly(deps, caller, invited);
+  await purgeUsers(deps, caller, invited);
+  server.push({ name: 'Invite one user', total: null, service: invite, floor: inviteFloor });
+  server.push({ name: 'Delete one user', total: null, service: remove, floor: removeFloor });
+  server.push({ name: 'Restore one user', total: null, service: restore, floor: removeFloor });
+  console.log(`  invite ${invite.p50} / ${invite.p95} ms, delete ${remove.p50} / ${remove.p95}, restore ${restore.p50} / ${restore.p95} (bare write ${removeFloor.p50} / ${removeFloor.p95})`);
+
+  // Over HTTP: the real procedure, a constant tRPC procedure with the same payload, bare Fastify.
+  const session = await createSession(database.db, deps, { id: seed.ownerId, workspace_id: seed.workspaceId });
+  const endpoints = [
+    { name: 'users.list, first page', path: 'users.list', input: { tab: 'active' } },
+    { name: 'users.list, search "ller"', path: 'users.list', input: { tab: 'active', search: 'ller' } },
+    { name: 'users.summary', path: 'users.summary', input: undefined },
+  ];
+  const payloads = new Map<string, { data: unknown; body: string }>();
+  const t = initTRPC.create();
+  const constantRouter = t.router(
+    Object.fromEntries(endpoints.map((endpoint, index) => [`c${index}`, t.procedure.query(() => payloads.get(endpoint.name)!.data)])),
+  );
+  await app.register(fastifyTRPCPlugin, { prefix: '/bench/trpc', trpcOptions: { router: constantRouter } });
+  endpoints.forEach((endpoint, index) => {
+    app.get(`/bench/bare/${index}`, (_request, reply) => reply.type('application/json').send(payloads.get(endpoint.name)!.body));
+  });
+  app.get('/bench/page', (request, reply) =>
+    reply
+      .type('text/html')
+      .send(
+        `<!doctype html><html lang="en"><body><panta-user-management api-url="/api/users" page-size="${(request.query as { size?: string }).size ?? 25}"></panta-user-management>` +
+          '<script type="module" src="/bench/element.js"></script></body></html>',
+      ),
+  );
+  app.get('/bench/element.js', (_request, reply) => reply.type('text/javascript').send(readFileSync(ELEMENT)));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const auth = { authorization: `Bearer ${session.token}` };
+  const urlOf = (base: string, input: unknown) => (input === undefined ? base : `${base}?input=${encodeURIComponent(JSON.stringify(input))}`);
+
+  const http: SizeResults['http'] = [];
+  let maxRss = process.memoryUsage().rss;
+  const rssTimer = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage().rss)), 100);
+  for (const [index, endpoint] of ONLY_BROWSER ? [] : endpoints.entries()) {
+    const realUrl = urlOf(`${origin}/api/users/${endpoint.path}`, endpoint.input);
+    const response = await fetch(realUrl, { headers: auth });
+    const body = await response.text();
+    payloads.set(endpoint.name, { data: (JSON.parse(body) as { result: { data: unknown } }).result.data, body });
+    const real = await load(realUrl, auth);
+    const constant = await load(`${origin}/bench/trpc/c${index}`, {});
+    const bare = await load(`${origin}/bench/bare/${index}`, {});
+    http.push({ name: endpoint.name, bytes: body.length, real, constant, bare });
+    console.log(`  HTTP ${endpoint.name}: ${real.rps} req/s (p95 ${real.p95} ms), constant tRPC ${constant.rps}, bare Fastify ${bare.rps}`);
+  }
+  clearInterval(rssTimer);
+  const rssMb = Math.round(maxRss / 1024 / 1024);
+  const memory = process.memoryUsage();
+  console.log(`  memory after the load: rss ${Math.round(memory.rss / 2 ** 20)} MB, heap ${Math.round(memory.heapUsed / 2 ** 20)} of ${Math.round(memory.heapTotal / 2 ** 20)} MB, external ${Math.round(memory.external / 2 ** 20)} MB`);
+  console.log(`  RSS under load: ${rssMb} MB`);
+
+  const browser = existsSync(ELEMENT) ? await benchBrowser(origin, session.token) : null;
+
+  raw.close();
+  await app.close();
+  await database.close();
+  return { users: count, seedSeconds: seedSeconds(path), server, http, rssMb, browser };
+}
+
+/** autocannon in its own process, so that the load it makes does not share the server's thread. */
+async function load(url: string, headers: Record<string, string>) {
+  const script = `
+    import autocannon from 'autocannon';
+    const result = await autocannon({ url: ${JSON.stringify(url)}, connections: ${CONNECTIONS}, duration: ${HTTP_SECONDS}, headers: ${JSON.stringify(headers)} });
+    console.log(JSON.stringify({ rps: result.requests.average, p50: result.latency.p50, p95: result.latency.p97_5 ?? result.latency.p99, errors: result.errors + result.non2xx }));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  await new Promise((resolve) => child.once('exit', resolve));
+  return JSON.parse(output) as { rps: number; p50: number; p95: number; errors: number };
+}
+
+const RECORD_REQUESTS = `
+  window.__bench = { requests: [] };
+  const original = window.fetch;
+  window.fetch = async function (input, init) {
+    const url = decodeURIComponent(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const entry = { url, start: performance.now() };
+    const listed = url.includes('users.list');
+    if (listed) window.__bench.requests.push(entry);
+    const response = await original.call(this, input, init);
+    entry.responded = performance.now();
+    if (listed) {
+      response.clone().json().then(function (body) {
+        function items(value) {
+          if (!value || typeof value !== 'object') return null;
+          if (Array.isArray(value.items) && 'total' in value) return value.items;
+          for (const key of Object.keys(value)) {
+            const found = items(value[key]);
+            if (found) return found;
+          }
+          return null;
+        }
+        entry.ids = (items(body) || []).map(function (item) { return item.id; });
+      });
+    }
+    return response;
+  };`;
+
+const TIME_ROWS = `function ({ act, arg, from }) {
+  return new Promise(function (resolve) {
+    const bench = window.__bench;
+    const root = document.querySelector('panta-user-management').shadowRoot;
+    const before = bench.requests.length;
+    const changes = [];
+    function shown() {
+      return Array.from(root.querySelectorAll('tr[data-user-id]'), function (row) { return row.dataset.userId; }).join();
+    }
+    const observer = new MutationObserver(function () { changes.push({ at: performance.now(), shown: shown() }); });
+    observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+    const timer = setInterval(function () {
+      const entry = bench.requests.slice(before).find(function (request) { return request.ids !== undefined; });
+      if (!entry) return;
+      const expected = entry.ids.join();
+      const done = changes.find(function (change) { return change.at >= entry.start && change.shown === expected; });
+      if (!done) return;
+      clearInterval(timer);
+      observer.disconnect();
+      resolve(done.at - (from === 'start' ? entry.start : entry.responded));
+    }, 2);
+    // A search whose rows never arrive is recorded as missing, not waited for for ever.
+    setTimeout(function () { clearInterval(timer); observer.disconnect(); resolve(null); }, 10000);
+    if (act === 'search') {
+      const input = root.querySelector('[part~="search"]');
+      input.value = arg;
+      input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    } else {
+      root.querySelectorAll('[part~="tab"]')[Number(arg)].click();
+    }
+  });
+}`;
+
+/** In headless Chromium: search latency after the debounce, and rendering a 100-row page. */
+async function benchBrowser(origin: string, token: string): Promise<SizeResults['browser']> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+  try {
+    const open = async (pageSize: number) => {
+      const page = await browser.newPage();
+      // Notes when each users.list request starts and answers, and which rows it answered with.
+      // (Scripts for the page are strings: tsx would wrap functions in a helper the page lacks.)
+      await page.addInitScript(RECORD_REQUESTS);
+      await page.goto(`${origin}/bench/page?size=${pageSize}`);
+      await page.evaluate((value) => {
+        (document.querySelector('panta-user-management') as unknown as { token: string }).token = value;
+      }, token);
+      await page.waitForSelector('panta-user-management tr[data-user-id]');
+      return page;
+    };
+
+    /** Runs `act` in the page and resolves with the ms from the matching request's start (or answer) to the rows it answered. */
+    const timeRows = (page: Awaited<ReturnType<typeof open>>, act: 'search' | 'tab', arg: string, from: 'start' | 'responded') =>
+      page.evaluate(`(${TIME_ROWS})(${JSON.stringify({ act, arg, from })})`) as Promise<number | null>;
+
+    const searchPage = await open(25);
+    const terms = ['mar', 'ller', 'müller', 'anna', 'berg', 'schmidt', 'qxzv', 'sophie', 'koch', 'jäger'];
+    const searchSamples: number[] = [];
+    let missing = 0;
+    for (let round = 0; round < 2; round++) {
+      for (const term of terms) {
+        const ms = await timeRows(searchPage, 'search', `${term}${round ? ' ' : ''}`, 'start');
+        if (ms === null) missing++;
+        else searchSamples.push(ms);
+        // Back to an empty search between terms, so every term is a new request.
+        await timeRows(searchPage, 'search', '', 'start');
+      }
+    }
+    const renderPage = await open(100);
+    const renderSamples: number[] = [];
+    for (let index = 0; index < 20; index++) {
+      const ms = await timeRows(renderPage, 'tab', String(index % 2 === 0 ? 1 : 0), 'responded');
+      if (ms === null) missing++;
+      else renderSamples.push(ms);
+    }
+    if (missing > 0) console.log(`  Chromium: ${missing} measurements never showed their rows (left out)`);
+    const result = { searchToRows: stat(searchSamples), render100Rows: stat(renderSamples) };
+    console.log(`  Chromium: search request to rows ${result.searchToRows.p50} / ${result.searchToRows.p95} ms; 100-row page render ${result.render100Rows.p50} / ${result.render100Rows.p95} ms`);
+    return result;
+  } finally {
+    await browser.close();
+  }
+}
+
+const started = performance.now();
+const sizes: SizeResults[] = [];
+for (const count of SIZES) sizes.push(await benchSize(count));
+const results: BenchResults = {
+  environment: {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
+    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    sqlite: (new SQLite(':memory:').prepare('select sqlite_version() as version').get() as { version: string }).version,
+    runs: RUNS,
+    httpSeconds: HTTP_SECONDS,
+    connections: CONNECTIONS,
+    quick: QUICK,
+    minutes: 0,
+    loadAverage: os.loadavg().map((value) => Math.round(value * 10) / 10),
+  },
+  sizes,
+};
+results.environment.minutes = Math.round((performance.now() - started) / 6000) / 10;
+if (ONLY_BROWSER) process.exit(0);
+mkdirSync(`${ROOT}bench-results`, { recursive: true });
+writeFileSync(`${ROOT}bench-results/bench.json`, `${JSON.stringify(results, null, 2)}\n`);
+const markdown = renderReport(results);
+writeFileSync(`${ROOT}bench-results/bench.md`, markdown);
+if (!QUICK) writeFileSync(`${ROOT}server/bench/REPORT.md`, markdown);
+console.log(`\nWrote bench-results/bench.md and bench.json${QUICK ? '' : ' and server/bench/REPORT.md'} (${results.environment.minutes} min)`);
+process.exit(0);

