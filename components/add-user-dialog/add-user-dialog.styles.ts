@@ -1,8 +1,9 @@
 import { css } from 'lit';
-import { controlStyles } from '../styles/tokens.ts';
+import { controlStyles, tabStyles } from '../styles/tokens.ts';
 
 export default [
   controlStyles,
+  tabStyles,
   css`
     :host {
       display: contents;
@@ -13,19 +14,6 @@ export default [
       gap: var(--_space);
       margin-bottom: calc(var(--_space) * 2);
       border-bottom: 1px solid var(--_border);
-    }
-
-    [role='tab'] {
-      padding: var(--_space) calc(var(--_space) * 1.5);
-      border: 0;
-      border-bottom: 2px solid transparent;
-      background: none;
-      cursor: pointer;
-    }
-
-    [role='tab'][aria-selected='true'] {
-      border-bottom-color: var(--_primary);
-      font-weight: 600;
     }
 
     form {

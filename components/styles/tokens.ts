@@ -163,3 +163,19 @@ export const controlStyles = css`
     white-space: nowrap;
   }
 `;
+
+/** The underlined tabs of the element and of the Add user dialog. */
+export const tabStyles = css`
+  [role='tab'] {
+    padding: var(--_space) calc(var(--_space) * 1.5);
+    border: 0;
+    border-bottom: 2px solid transparent;
+    background: none;
+    cursor: pointer;
+  }
+
+  [role='tab'][aria-selected='true'] {
+    border-bottom-color: var(--_primary);
+    font-weight: 600;
+  }
+`;

@@ -1,9 +1,10 @@
 import { css } from 'lit';
-import { controlStyles, themeTokens } from '../styles/tokens.ts';
+import { controlStyles, tabStyles, themeTokens } from '../styles/tokens.ts';
 
 export default [
   themeTokens,
   controlStyles,
+  tabStyles,
   css`
     :host {
       display: block;
@@ -71,16 +72,6 @@ export default [
       display: inline-flex;
       align-items: center;
       gap: calc(var(--_space) / 2);
-      padding: var(--_space) calc(var(--_space) * 1.5);
-      border: 0;
-      border-bottom: 2px solid transparent;
-      background: none;
-      cursor: pointer;
-    }
-
-    [role='tab'][aria-selected='true'] {
-      border-bottom-color: var(--_primary);
-      font-weight: 600;
     }
 
     .count {
