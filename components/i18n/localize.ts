@@ -10,6 +10,20 @@ export const SUPPORTED_LANGUAGES = Object.keys(CATALOGS);
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Intl formatters by locale and options, shared by every element on the page. Constructing one
+ * costs far more than formatting with it (about 0.1 ms for a DateTimeFormat), and a 100-row page
+ * formats up to 300 dates on every render.
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(Format: new (locale: string, options?: object) => T, locale: string, options?: object): T {
+  const key = `${Format.name} ${locale} ${JSON.stringify(options)}`;
+  let found = formatters.get(key) as T | undefined;
+  if (!found) formatters.set(key, (found = new Format(locale, options)));
+  return found;
+}
+
 /** Every localized element on the page re-renders when <html lang> changes. */
 const connected = new Set<ReactiveControllerHost>();
 let documentObserver: MutationObserver | undefined;
@@ -54,7 +68,7 @@ export class LocalizeController implements ReactiveController {
   }
 
   number(value: number, options?: Intl.NumberFormatOptions): string {
-    return new Intl.NumberFormat(this.locale, options).format(value);
+    return formatter(Intl.NumberFormat, this.locale, options).format(value);
   }
 
   /** A percentage given as 0–100, with up to one decimal. */
@@ -63,7 +77,7 @@ export class LocalizeController implements ReactiveController {
   }
 
   date(iso: string): string {
-    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium' }).format(new Date(iso));
+    return formatter(Intl.DateTimeFormat, this.locale, { dateStyle: 'medium' }).format(new Date(iso));
   }
 
   /** Whole days from now until `iso`, never negative. */
