@@ -26,6 +26,9 @@ const SEARCH_DEBOUNCE_MS = 250;
 
 type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
 
+/** A page of a tab, with the tab it is a page of: its rows are drawn for that tab until the next page arrives. */
+type TabPage = UserList & { tab: Tab };
+
 /**
  * Manages the people of a workspace: onboarding KPIs, Active users / Pending invitations / Recently
  * deleted tabs, search, role filter, sorting, paging, and every lifecycle action, against the
@@ -135,6 +138,8 @@ export class PantaUserManagement extends LitElement {
   private readyFired = false;
   /** How far the server's clock is ahead of the browser's. */
   private clockSkewMs = 0;
+  /** The table rows last drawn and what they were drawn from, for renders that change nothing in them (typing, toasts, announcements). */
+  private drawnRows: { from: unknown[]; rows: unknown[] } | undefined;
 
   private readonly meTask = new Task(this, {
     args: () => [this.client, this.token] as const,
@@ -173,7 +178,7 @@ export class PantaUserManagement extends LitElement {
   private readonly listTask = new Task(this, {
     args: () =>
       [this.client, this.token, this.isAdmin, this.tab, this.search, this.roleFilter, this.sort, this.offset, this.pageSize, this.revision] as const,
-    task: async ([client, , isAdmin, tab, search, role, sort, offset, pageSize], { signal }): Promise<UserList | typeof initialState> => {
+    task: async ([client, , isAdmin, tab, search, role, sort, offset, pageSize], { signal }): Promise<TabPage | typeof initialState> => {
       if (!client || !isAdmin) return initialState;
       try {
         const limit = Math.min(Math.max(1, pageSize), PAGE_SIZE_MAX);
@@ -183,7 +188,7 @@ export class PantaUserManagement extends LitElement {
           this.offset = Math.max(0, Math.floor((list.total - 1) / limit) * limit);
         }
         if (search || role !== 'all') this.announce(this.localize.messages.resultsAnnounced(this.localize.number(list.total)));
-        return list;
+        return { ...list, tab };
       } catch (error) {
         this.reportLoadError('users.list', error);
         throw error;
@@ -223,7 +228,7 @@ export class PantaUserManagement extends LitElement {
     this.tab = tab;
     this.offset = 0;
     this.sort = { by: 'name', direction: 'asc' };
-    this.selected = new Set();
+    this.clearSelection();
   }
 
   private onTabKeydown(event: KeyboardEvent) {
@@ -236,14 +241,14 @@ export class PantaUserManagement extends LitElement {
     this.searchTimer = setTimeout(() => {
       this.search = this.searchInput.trim();
       this.offset = 0;
-      this.selected = new Set();
+      this.clearSelection();
     }, SEARCH_DEBOUNCE_MS);
   }
 
   private onRoleChange(event: Event) {
     this.roleFilter = (event.target as HTMLSelectElement).value as RoleFilter;
     this.offset = 0;
-    this.selected = new Set();
+    this.clearSelection();
   }
 
   private sortBy(by: SortField) {
@@ -254,7 +259,7 @@ export class PantaUserManagement extends LitElement {
 
   private goToOffset(offset: number) {
     this.offset = offset;
-    this.selected = new Set();
+    this.clearSelection();
   }
 
   private toggleRow(id: string, checked: boolean) {
@@ -262,6 +267,11 @@ export class PantaUserManagement extends LitElement {
     if (checked) next.add(id);
     else next.delete(id);
     this.selected = next;
+  }
+
+  private clearSelection() {
+    // A new empty set would draw every row again for nothing.
+    if (this.selected.size > 0) this.selected = new Set();
   }
 
   private togglePage(users: User[], checked: boolean) {
@@ -353,7 +363,7 @@ export class PantaUserManagement extends LitElement {
     )[action];
     try {
       const { results } = await client.users[procedure].mutate({ ids });
-      this.selected = new Set();
+      this.clearSelection();
       this.toasts.show('success', toast(who));
       this.emit(eventName, { ids, results });
       this.refresh();
@@ -542,7 +552,7 @@ export class PantaUserManagement extends LitElement {
           ([action, label, variant]) =>
             html`<button type="button" class="button ${variant}" data-bulk=${action} @click=${() => this.runAction(action, chosen)}>${label}</button>`,
         )}
-        <button type="button" class="button" @click=${() => (this.selected = new Set())}>${m.clearSelection}</button>
+        <button type="button" class="button" @click=${() => this.clearSelection()}>${m.clearSelection}</button>
       </div>
     `;
   }
@@ -559,13 +569,13 @@ export class PantaUserManagement extends LitElement {
     `;
   }
 
-  private renderState(user: User) {
+  private renderState(user: User, tab: Tab) {
     const { messages: m } = this.localize;
     const date = (iso: string) => this.localize.date(iso);
-    if (this.tab === 'active') {
+    if (tab === 'active') {
       return html`<div class="state" part="state">${user.onboardedAt ? m.stateOnboarded(date(user.onboardedAt)) : ''}</div>`;
     }
-    if (this.tab === 'pending') {
+    if (tab === 'pending') {
       const expires = user.invitationExpiresAt;
       const expired = !expires || Date.parse(expires) <= this.serverNow();
       return html`
@@ -587,7 +597,7 @@ export class PantaUserManagement extends LitElement {
     `;
   }
 
-  private renderActions(user: User) {
+  private renderActions(user: User, tab: Tab) {
     const m = this.localize.messages;
     const name = displayName(user);
     const lock = this.selfLock(user);
@@ -609,11 +619,11 @@ export class PantaUserManagement extends LitElement {
       </button>
     `;
     const buttons =
-      this.tab === 'deleted'
+      tab === 'deleted'
         ? [button('restore', m.restore, () => this.runAction('restore', [user])), button('purge', m.purge, () => this.runAction('purge', [user]))]
         : [
             button('edit', m.edit, () => this.openEdit(user)),
-            this.tab === 'pending' ? button('resend', m.resend, () => this.runAction('resend', [user])) : nothing,
+            tab === 'pending' ? button('resend', m.resend, () => this.runAction('resend', [user])) : nothing,
             button('delete', m.delete, () => this.runAction('delete', [user]), lock?.delete),
           ];
     return html`
@@ -623,7 +633,7 @@ export class PantaUserManagement extends LitElement {
     `;
   }
 
-  private renderRow(user: User) {
+  private renderRow(user: User, tab: Tab) {
     const m = this.localize.messages;
     const self = user.id === this.me?.user.id;
     const name = displayName(user);
@@ -644,8 +654,8 @@ export class PantaUserManagement extends LitElement {
         </td>
         <td part="email">${user.email}</td>
         <td><span class="badge ${user.role}" part="role-badge">${user.role === 'admin' ? m.roleAdmin : m.roleUser}</span></td>
-        <td>${this.renderState(user)}</td>
-        <td>${this.renderActions(user)}</td>
+        <td>${this.renderState(user, tab)}</td>
+        <td>${this.renderActions(user, tab)}</td>
       </tr>
     `;
   }
@@ -654,10 +664,22 @@ export class PantaUserManagement extends LitElement {
     return html`<tr><td colspan="6"><div class="message" part="empty">${content}</div></td></tr>`;
   }
 
-  private renderBody(list: UserList | undefined) {
+  /**
+   * A page's rows, drawn for the tab the page belongs to. Drawn anew only when something they show
+   * changed: a hundred rows cost more than the rest of the element together.
+   */
+  private renderRows(page: TabPage) {
+    const from = [page, this.selected, this.me, this.summaryTask.value, this.localize.locale];
+    if (!this.drawnRows || from.some((input, index) => input !== this.drawnRows!.from[index])) {
+      this.drawnRows = { from, rows: page.items.map((user) => this.renderRow(user, page.tab)) };
+    }
+    return this.drawnRows.rows;
+  }
+
+  private renderBody(list: TabPage | undefined) {
     const m = this.localize.messages;
-    // Until the first list arrives, a loading row; after that the previous rows stay while loading.
-    const previous = () => (list ? list.items.map((user) => this.renderRow(user)) : this.renderMessageRow(m.loading));
+    // Until the first list arrives, a loading row; after that the previous rows stay as they are while loading.
+    const previous = () => (list ? this.renderRows(list) : this.renderMessageRow(m.loading));
     return this.listTask.render({
       initial: previous,
       pending: previous,
@@ -667,7 +689,7 @@ export class PantaUserManagement extends LitElement {
           <button type="button" class="button" @click=${() => this.listTask.run()}>${m.retry}</button>
         `),
       complete: (value) => {
-        if (value.items.length > 0) return value.items.map((user) => this.renderRow(user));
+        if (value.items.length > 0) return this.renderRows(value);
         const filtered = this.search !== '' || this.roleFilter !== 'all';
         const empty: Record<Tab, string> = { active: m.emptyActive, pending: m.emptyPending, deleted: m.emptyDeleted };
         return this.renderMessageRow(filtered ? m.noMatches : empty[this.tab]);
@@ -708,7 +730,7 @@ export class PantaUserManagement extends LitElement {
     `;
   }
 
-  private renderTable(list: UserList | undefined) {
+  private renderTable(list: TabPage | undefined) {
     const m = this.localize.messages;
     const users = list?.items ?? [];
     const selectable = users.filter((user) => !this.selfLock(user));
