@@ -97,6 +97,7 @@ function textOf(cell) {
 }
 
 function readWorkbook(bytes, sheetRows) {
+  deferCodepageTables();
   const XLSX = require('sheetjs-style');
   const workbook = XLSX.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
     type: 'buffer',
@@ -118,6 +119,25 @@ function readWorkbook(bytes, sheetRows) {
     if (Array.isArray(rows)) sheets.push({ name: String(name), rows });
   }
   return sheets;
+}
+
+/**
+ * sheetjs-style loads its codepage tables when it is loaded, unless a global `cptable` exists, and
+ * building them (the CJK ones above all) takes about 0.1 s of a fresh process. Only legacy formats
+ * (.xls, SpreadsheetML) decode codepages; sheetjs-style reaches them through `cptable.utils` at that
+ * point, so a stand-in that loads the real tables on first use keeps them out of an .xlsx or .ods
+ * parse without changing what any parse returns.
+ */
+function deferCodepageTables() {
+  let tables;
+  const load = () => (tables ??= require('sheetjs-style/dist/cpexcel.js'));
+  globalThis.cptable = new Proxy(
+    {},
+    {
+      get: (_, key) => load()[key],
+      has: (_, key) => key in load(),
+    },
+  );
 }
 
 /** CSV as spreadsheet programs save it: comma or semicolon (or tab), UTF-8 with or without BOM, else Windows-1252. */
