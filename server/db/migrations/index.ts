@@ -7,6 +7,7 @@ import * as searchIndex from './0003-search-index.ts';
 import * as userCounts from './0004-user-counts.ts';
 import * as listOrderIndexes from './0005-list-order-indexes.ts';
 import * as roleDescendingIndexes from './0006-role-descending-indexes.ts';
+import * as searchPartitions from './0008-search-partitions.ts';
 
 /**
  * Registered statically, in order, so migrations survive bundling. One list for both dialects:
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0004-user-counts': userCounts,
   '0005-list-order-indexes': listOrderIndexes,
   '0006-role-descending-indexes': roleDescendingIndexes,
+  '0008-search-partitions': searchPartitions,
 };
 
 const provider: MigrationProvider = {

@@ -2,6 +2,7 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Role, RoleFilter, SortDirection, SortField, Tab } from '../../../shared/constants.ts';
 import { insertMany } from '../bulk-insert.ts';
 import { dialectOf } from '../dialect.ts';
+import { SEARCH_KEY } from '../migrations/0008-search-partitions.ts';
 import type { Database, NewUserRow, UserRow, UserUpdate } from '../schema/index.ts';
 
 type Db = Kysely<Database>;
@@ -151,43 +152,32 @@ type UserListScope = Pick<UserListFilter, 'tab' | 'searchWords' | 'role'>;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
-/**
- * Narrows a query on `users as u` to a workspace's tab, role and search words. `searchFirst`
- * (SQLite, with words the index can find) makes the search index lead: the workspace's column is
- * then written so that no index on `users` can serve it (`+workspace_id`), and SQLite reads only
- * the rows the FTS5 table names instead of walking the tab in order.
- */
-function whereListed<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter: UserListScope, searchFirst = false): UserQuery<O> {
-  const inWorkspace =
-    searchFirst && usesSearchIndex(db, filter.searchWords)
-      ? query.where(sql<boolean>`+${sql.ref('u.workspace_id')} = ${workspaceId}`)
-      : query.where('u.workspace_id', '=', workspaceId);
-  let narrowed = whereTab(inWorkspace, filter.tab);
+/** Narrows a query on `users as u` to a workspace's tab, role and search words. */
+function whereListed<O>(query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
+  let narrowed = whereTab(query.where('u.workspace_id', '=', workspaceId), filter.tab);
   if (filter.role !== 'all') narrowed = narrowed.where('u.role', '=', filter.role as Role);
-  return whereSearched(db, narrowed, filter.searchWords);
+  return whereWordsOccur(narrowed, filter.searchWords);
 }
 
 /**
- * Every word must occur in `search_text`: that is the LIKE, which stays the definition. An index
- * only narrows which rows it is tried on. PostgreSQL's trigram index serves the LIKE itself.
- * SQLite's FTS5 trigram table (migration 0003) finds the rows holding every word of three or more
- * characters; shorter words have no trigram and are tried, by LIKE, on those rows only, or on
- * the tab when every word is short.
+ * Every word must occur in `search_text`: that is the LIKE, which stays the definition; on
+ * PostgreSQL the trigram index serves it by itself. SQLite's FTS5 trigram table finds the same
+ * rows for words of three or more characters (a quoted trigram phrase is a substring), which is
+ * what lets a total be counted in the index alone.
  */
-function whereSearched<O>(db: Db, query: UserQuery<O>, words: readonly string[]): UserQuery<O> {
+function whereWordsOccur<O>(query: UserQuery<O>, words: readonly string[]): UserQuery<O> {
   let narrowed = query;
-  if (usesSearchIndex(db, words)) {
-    narrowed = narrowed.where(
-      sql<boolean>`${sql.ref('u.rowid')} in (select rowid from users_search where users_search match ${ftsPhrases(indexedWords(words))})`,
-    );
-  }
   for (const word of words) {
     narrowed = narrowed.where(sql<boolean>`${sql.ref('u.search_text')} like ${`%${escapeLike(word)}%`} escape '\\'`);
   }
   return narrowed;
 }
 
-const indexedWords = (words: readonly string[]) => words.filter((word) => [...word].length >= TRIGRAM);
+/**
+ * Words the trigram index can look up: three characters or more (a trigram), without U+0000,
+ * which ends an FTS5 string. The others are matched by LIKE alone.
+ */
+const indexedWords = (words: readonly string[]) => words.filter((word) => [...word].length >= TRIGRAM && !word.includes('\u0000'));
 const usesSearchIndex = (db: Db, words: readonly string[]) => dialectOf(db) === 'sqlite' && indexedWords(words).length > 0;
 
 const TRIGRAM = 3;
@@ -199,6 +189,38 @@ const TRIGRAM = 3;
  */
 const ftsPhrases = (words: readonly string[]) => words.map((word) => `"${word.replaceAll('"', '""')}"`).join(' AND ');
 
+/**
+ * The entries of the search index (`users_search`, migration 0008) in a workspace's tab, of the
+ * role asked for, that hold every indexed word: one rowid range of the doclists, and the role in
+ * the rowid's lowest bit. The bounds are SQL integers: bound from JavaScript they would be
+ * doubles, which cannot tell apart keys past 2^53.
+ */
+function inSearchIndex(workspaceId: string, filter: UserListScope) {
+  const tabStart = SEARCH_KEY.tabs[filter.tab] * 2 ** SEARCH_KEY.tabShift;
+  const tabEnd = tabStart + 2 ** SEARCH_KEY.tabShift - 1;
+  const workspaceStart = sql`(select rowid << ${sql.lit(SEARCH_KEY.workspaceShift)} from workspaces where id = ${workspaceId})`;
+  const inRole = filter.role === 'all' ? sql`` : sql` and (rowid & 1) = ${sql.lit(filter.role === 'admin' ? 1 : 0)}`;
+  return sql<boolean>`users_search match ${ftsPhrases(indexedWords(filter.searchWords))}
+    and rowid between ${workspaceStart} + ${sql.lit(tabStart)} and ${workspaceStart} + ${sql.lit(tabEnd)}${inRole}`;
+}
+
+/** The users' rowid in a search key. */
+const USER_OF_KEY = sql.raw(`(rowid >> ${SEARCH_KEY.userShift}) & ${2 ** SEARCH_KEY.userBits - 1}`);
+
+/**
+ * A listed query (SQLite, with words the index can find) that reads only the rows the index
+ * names: the workspace's column is written so that no index on `users` can serve it
+ * (`+workspace_id`), and SQLite looks the index's entries up by rowid instead of walking the tab.
+ */
+function searchedFirst<O>(query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
+  const named = query
+    .where(sql<boolean>`${sql.ref('u.rowid')} in (select ${USER_OF_KEY} from users_search where ${inSearchIndex(workspaceId, filter)})`)
+    .where(sql<boolean>`+${sql.ref('u.workspace_id')} = ${workspaceId}`);
+  let narrowed = whereTab(named, filter.tab);
+  if (filter.role !== 'all') narrowed = narrowed.where('u.role', '=', filter.role as Role);
+  return whereWordsOccur(narrowed, filter.searchWords);
+}
+
 export async function listUsers(db: Db, workspaceId: string, filter: UserListFilter): Promise<{ rows: UserViewRow[]; total: number }> {
   const total = await countListedUsers(db, workspaceId, filter);
   return { rows: await listUserViews(db, workspaceId, filter, total), total };
@@ -206,7 +228,9 @@ export async function listUsers(db: Db, workspaceId: string, filter: UserListFil
 
 /**
  * How many users `listUsers` has on all its pages. Without a search the workspace's counters
- * answer (the role filter included); a search counts the rows the index finds.
+ * answer (the role filter included). On SQLite a search of words the index can find counts its
+ * entries in the tab's key range and never reads `users`; shorter words beside them are tried on
+ * the rows those entries name.
  */
 export async function countListedUsers(db: Db, workspaceId: string, filter: UserListScope): Promise<number> {
   if (filter.searchWords.length === 0) {
@@ -217,29 +241,89 @@ export async function countListedUsers(db: Db, workspaceId: string, filter: User
     if (filter.role === 'user') return inTab - admins;
     return inTab;
   }
+  if (usesSearchIndex(db, filter.searchWords) && indexedWords(filter.searchWords).length === filter.searchWords.length) {
+    const { rows } = await sql<{ count: number }>`select count(*) as count from users_search where ${inSearchIndex(workspaceId, filter)}`.execute(db);
+    return Number(rows[0]?.count ?? 0);
+  }
   const counted = db.selectFrom('users as u').select((eb) => eb.fn.countAll<number>().as('count'));
-  const row = await whereListed(db, counted, workspaceId, filter, true).executeTakeFirstOrThrow();
-  return Number(row.count);
+  const narrowed = usesSearchIndex(db, filter.searchWords)
+    ? searchedFirst(counted, workspaceId, filter)
+    : whereListed(counted, workspaceId, filter);
+  return Number((await narrowed.executeTakeFirstOrThrow()).count);
 }
+
+/**
+ * What reading a page costs, in reads of one match found through the search index: walking the
+ * tab in list order reads an index entry and then the user's row for its search text, at a place
+ * of the table the order decides (measured about three times a match read through the index,
+ * whose rows come in rowid order).
+ */
+const WALKED_ROW_COST = 3;
 
 /**
  * One page of `listUsers` without the total: an export walks every page with it. The page's ids
  * come first from the tab's index in list order (skipping `offset` index entries, not joined
  * rows); only those rows are then read with the people beside them.
  *
- * `matches` (the total, when known) lets SQLite choose how a search reads: walking the tab in
- * order until the page is full costs about (offset + limit) × tab / matches index entries, reading
- * every match and sorting them costs about `matches`; the cheaper one is taken.
+ * A search with words SQLite's index can find reads its page one of two ways, by `matches` (the
+ * total, when known): walking the tab in list order until the page is full, trying each row's
+ * search text, costs about (offset + limit) × tab / matches rows if the matches are spread
+ * evenly; reading every match through the index and sorting them costs about `matches`. The walk
+ * is taken when it should cost at most half as much, and stopped where it would cost more than
+ * reading every match (matches gather: "zoe" sorted by name lies at the very end of the tab);
+ * then the matches are read after all.
  */
 export async function listUserViews(db: Db, workspaceId: string, filter: UserListFilter, matches?: number): Promise<UserViewRow[]> {
-  let searchFirst = true;
-  if (matches !== undefined && usesSearchIndex(db, filter.searchWords)) {
-    const tabSize = (await readUserCounts(db, workspaceId))[filter.tab];
-    searchFirst = matches * matches <= (filter.offset + filter.limit) * tabSize;
+  if (!usesSearchIndex(db, filter.searchWords)) {
+    const ids = whereListed(db.selectFrom('users as u').select('u.id'), workspaceId, filter);
+    return selectPage(db, workspaceId, filter, inListOrder(ids, filter).offset(filter.offset).limit(filter.limit));
   }
-  const ids = whereListed(db, db.selectFrom('users as u').select('u.id'), workspaceId, filter, searchFirst);
-  const page = inListOrder(ids, filter).offset(filter.offset).limit(filter.limit);
-  return inListOrder(selectUserView(db).where('u.id', 'in', page) as UserQuery<UserViewRow>, filter).execute();
+  if (matches !== undefined && filter.offset >= matches) return [];
+  if (matches !== undefined) {
+    const tabSize = (await readUserCounts(db, workspaceId))[filter.tab];
+    const walk = ((filter.offset + filter.limit) * tabSize) / matches;
+    const walkLimit = Math.ceil(matches / WALKED_ROW_COST);
+    if (2 * walk <= walkLimit) {
+      const walked = await walkedPage(db, workspaceId, filter, walkLimit);
+      if (walked.length === filter.limit || walkLimit >= tabSize) return selectPage(db, workspaceId, filter, walked);
+    }
+  }
+  const ids = await inListOrder(searchedFirst(db.selectFrom('users as u').select('u.id'), workspaceId, filter), filter)
+    .offset(filter.offset)
+    .limit(filter.limit)
+    .execute();
+  return selectPage(db, workspaceId, filter, ids.map((row) => row.id));
+}
+
+/**
+ * The ids of a search's page among the first `walkLimit` users of the tab in list order; fewer
+ * than a page when the page lies further on. SQLite reads the inner query in the order of the
+ * tab's index and stops once the outer one has its page.
+ */
+async function walkedPage(db: Db, workspaceId: string, filter: UserListFilter, walkLimit: number): Promise<string[]> {
+  const inTab = db
+    .selectFrom('users as u')
+    .select(['u.id', 'u.search_text', 'u.sort_name', 'u.email_normalized', 'u.role', 'u.invited_at', 'u.deleted_at']);
+  const firstOfTab = inListOrder(whereListed(inTab, workspaceId, { ...filter, searchWords: [] }), filter).limit(walkLimit);
+  // The outer query sees the same columns under the same names as `users as u`.
+  const walked = db.selectFrom(firstOfTab.as('u')).select('u.id') as unknown as UserQuery<{ id: string }>;
+  const rows = await inListOrder(whereWordsOccur(walked, filter.searchWords), filter).offset(filter.offset).limit(filter.limit).execute();
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The users of a page, given by their ids, with the people beside them, in list order. The
+ * workspace is checked on each row found: on SQLite written so that no index serves it, since one
+ * led by it would walk the workspace instead of looking the ids up.
+ */
+async function selectPage(db: Db, workspaceId: string, filter: UserListFilter, ids: readonly string[] | UserQuery<{ id: string }>): Promise<UserViewRow[]> {
+  if (Array.isArray(ids) && ids.length === 0) return [];
+  const page = selectUserView(db).where('u.id', 'in', ids);
+  const inWorkspace =
+    dialectOf(db) === 'sqlite'
+      ? page.where(sql<boolean>`+${sql.ref('u.workspace_id')} = ${workspaceId}`)
+      : page.where('u.workspace_id', '=', workspaceId);
+  return inListOrder(inWorkspace as UserQuery<UserViewRow>, filter).execute();
 }
 
 /**
