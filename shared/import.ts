@@ -171,7 +171,7 @@ export const importRowVerdictSchema = z.object({
   verdict: z.enum(IMPORT_VERDICTS),
   /** For `duplicate`: the earlier row with the same email. */
   duplicateOfRow: z.nullable(z.number()),
-  /** For already_active / already_pending / deleted: the existing user; after a commit, the invited user. */
+  /** For already_active / already_pending / deleted: the existing user. */
   userId: z.nullable(z.string()),
 });
 export type ImportRowVerdict = z.infer<typeof importRowVerdictSchema>;
@@ -195,11 +195,17 @@ export const importPreviewSchema = z.object({
 export type ImportPreview = z.infer<typeof importPreviewSchema>;
 
 /**
- * The verdicts as re-checked inside the import's transaction; `invited` users are pending now.
- * `z.extend` rather than spreading `.shape`: a property read at the top level keeps both schemas
- * in the element's bundle, which never validates them.
+ * What the import did, judged again inside its transaction: the preview's totals, `invited` (those
+ * users are pending now) and the rows it skipped, each with its verdict. The invited rows are not
+ * listed: they are the file's other rows, and 50,000 of them would make an answer of megabytes
+ * that the element never reads. `z.extend` and `z.omit` rather than spreading `.shape`: a property
+ * read at the top level keeps both schemas in the element's bundle, which never validates them.
  */
-export const importCommitResultSchema = z.extend(importPreviewSchema, { invited: z.number() });
+export const importCommitResultSchema = z.extend(z.omit(importPreviewSchema, { rows: true }), {
+  invited: z.number(),
+  /** The rows not invited, in file order: their verdicts as judged at commit. */
+  skippedRows: z.array(importRowVerdictSchema),
+});
 export type ImportCommitResult = z.infer<typeof importCommitResultSchema>;
 
 /** A generated file; `base64` holds its bytes. */

@@ -138,7 +138,8 @@ async function existingUsersFor(db: DB, caller: Caller, rows: readonly ParsedRow
   return findUsersByEmails(db, caller.workspaceId, emails);
 }
 
-function summarize(file: ReadFile, rows: ImportRowVerdict[]): ImportPreview {
+/** Everything a preview says but the rows themselves. */
+function summarize(file: ReadFile, rows: readonly ImportRowVerdict[]): Omit<ImportPreview, 'rows'> {
   const byVerdict = Object.fromEntries(IMPORT_VERDICTS.map((verdict) => [verdict, 0])) as Record<ImportVerdict, number>;
   for (const row of rows) byVerdict[row.verdict] += 1;
   return {
@@ -147,7 +148,6 @@ function summarize(file: ReadFile, rows: ImportRowVerdict[]): ImportPreview {
     headerRow: file.sheet.headerRow,
     fileSha256: file.sha256,
     totals: { rows: rows.length, invite: byVerdict.invite, skipped: rows.length - byVerdict.invite, byVerdict },
-    rows,
   };
 }
 
@@ -155,7 +155,8 @@ function summarize(file: ReadFile, rows: ImportRowVerdict[]): ImportPreview {
 export async function previewImport(deps: Deps, caller: Caller, bytes: Uint8Array): Promise<ImportPreview> {
   const file = await readImportFile(deps, bytes);
   const existing = await existingUsersFor(deps.db, caller, file.sheet.rows);
-  return summarize(file, judgeRows(file.sheet.rows, existing));
+  const rows = judgeRows(file.sheet.rows, existing);
+  return { ...summarize(file, rows), rows };
 }
 
 /**
@@ -175,18 +176,11 @@ export async function commitImport(deps: Deps, caller: Caller, bytes: Uint8Array
     // Ids for the users and their audit entries drawn at once; sortable, so each primary key index
     // grows at its end instead of at random places (the invitations and emails draw theirs alike).
     const ids = newSortableIds(invitees.length * 2 + 1);
-    const users = invitees.map((row, index) => {
-      const user = pendingUserRow(
-        caller,
-        { email: row.email, firstName: row.firstName, lastName: row.lastName, role: row.role! },
-        ids[index]!,
-        nowIso,
-      );
-      row.userId = user.id;
-      return user;
-    });
+    const users = invitees.map((row, index) =>
+      pendingUserRow(caller, { email: row.email, firstName: row.firstName, lastName: row.lastName, role: row.role! }, ids[index]!, nowIso),
+    );
     const { invitations, messages } = invitationRows(deps, users, caller, now, workspace?.name ?? 'PANTA OS');
-    const preview = summarize(file, rows);
+    const summary = summarize(file, rows);
     const auditIds = ids.slice(invitees.length);
     const audit: NewAuditRow[] = [
       auditEntry(
@@ -199,9 +193,9 @@ export async function commitImport(deps: Deps, caller: Caller, bytes: Uint8Array
           format: file.format,
           sheetName: file.sheet.sheetName,
           fileSha256: file.sha256,
-          rows: preview.totals.rows,
+          rows: summary.totals.rows,
           invited: users.length,
-          skipped: preview.totals.skipped,
+          skipped: summary.totals.skipped,
         },
         auditIds[0],
       ),
@@ -213,7 +207,7 @@ export async function commitImport(deps: Deps, caller: Caller, bytes: Uint8Array
     await insertInvitations(trx, invitations);
     await insertOutboxMessages(trx, messages);
     await insertAuditEntries(trx, audit);
-    return { ...preview, invited: users.length };
+    return { ...summary, invited: users.length, skippedRows: rows.filter((row) => row.verdict !== 'invite') };
   });
 }
 

@@ -24,12 +24,16 @@ describe('imports.commit', () => {
     const before = await admin.client.users.summary.query();
     const result = await admin.client.imports.commit.mutate(upload(file));
     assert.equal(result.invited, 2);
-    assert.deepEqual(result.rows.map((row) => row.verdict), ['invite', 'invite', 'invalid_email']);
+    assert.deepEqual([result.totals.rows, result.totals.invite, result.totals.skipped], [3, 2, 1]);
+    // The answer lists the skipped rows only: the invited ones are counted.
+    assert.deepEqual(result.skippedRows.map((row) => [row.row, row.email, row.verdict]), [[4, 'bad-email', 'invalid_email']]);
+    assert.equal('rows' in result, false);
     const after = await admin.client.users.summary.query();
     assert.equal(after.kpis.invited, before.kpis.invited + 2);
     assert.equal(after.counts.pending, before.counts.pending + 2);
 
-    const ada = await admin.client.users.get.query({ id: result.rows[0]!.userId! });
+    const [listed] = (await admin.client.users.list.query({ tab: 'pending', search: 'ada@commit.test' })).items;
+    const ada = await admin.client.users.get.query({ id: listed!.id });
     assert.deepEqual([ada.email, ada.firstName, ada.role, ada.status, ada.invitedBy?.id], ['ada@commit.test', 'Ada', 'admin', 'pending', admin.id]);
     // The link in the email works like any invitation's.
     const token = await invitationTokenFor(server, 'grace@commit.test');
@@ -56,7 +60,7 @@ describe('imports.commit', () => {
     const sent = server.mailbox.messages.length;
     const again = await admin.client.imports.commit.mutate(upload(file));
     assert.equal(again.invited, 0);
-    assert.deepEqual(again.rows.map((row) => row.verdict), ['already_pending', 'already_pending']);
+    assert.deepEqual(again.skippedRows.map((row) => [row.row, row.verdict]), [[2, 'already_pending'], [3, 'already_pending']]);
     await server.app.management.flushOutbox();
     assert.equal(server.mailbox.messages.length, sent);
     assert.equal((await admin.client.users.summary.query()).counts.pending, 2);
@@ -69,8 +73,9 @@ describe('imports.commit', () => {
     assert.equal(preview.totals.invite, 2);
     const meanwhile = await addPendingUser(server, admin, 'late@changed.test');
     const result = await admin.client.imports.commit.mutate(upload(file));
-    assert.deepEqual(result.rows.map((row) => [row.verdict, row.userId === meanwhile.id]), [['already_pending', true], ['invite', false]]);
+    assert.deepEqual(result.skippedRows.map((row) => [row.email, row.verdict, row.userId === meanwhile.id]), [['late@changed.test', 'already_pending', true]]);
     assert.equal(result.invited, 1);
+    assert.deepEqual([result.totals.invite, result.totals.byVerdict.already_pending], [1, 1]);
   });
 
   it('is all or nothing: a failure in the middle of the import leaves no user, invitation, email or audit entry behind', async () => {
