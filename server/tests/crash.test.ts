@@ -95,8 +95,9 @@ if (testDialect === 'sqlite') describe('a server killed with SIGKILL on a SQLite
       assert.ok(committed || counts.users === 0, `${counts.users} of ${ROWS} rows: neither all nor none`);
       assert.deepEqual(counts, committed ? { users: ROWS, invitations: ROWS, outbox: ROWS, invited: ROWS, imports: 1 } : { users: 0, invitations: 0, outbox: 0, invited: 0, imports: 0 });
 
-      // 2. Killed while it delivers the invitations: at its first hand-over to the mailbox.
-      const work = committed ? server.deliver() : server.client(token).imports.commit.mutate(upload(sheet));
+      // 2. Killed while it delivers the invitations: at its first hand-over to the mailbox. Delivery
+      //    starts after the commit, so an import's answer may come first: then wait for the delivery.
+      const work = committed ? server.deliver() : server.client(token).imports.commit.mutate(upload(sheet)).then(() => server.deliver());
       work.catch(() => {}); // it may or may not answer before it dies
       await killOnFirstChange(server, directory, 'mailbox.jsonl', work);
 
