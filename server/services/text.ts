@@ -13,9 +13,12 @@ export function normalizeEmail(email: string): string {
   return email.trim().normalize('NFC').toLowerCase();
 }
 
-/** The words of a search, folded; empty words are dropped. */
+/**
+ * The words of a search, folded; empty words are dropped. Control characters separate words like
+ * spaces: no name holds one, SQLite's LIKE and FTS5 end a string at U+0000, and PostgreSQL refuses it.
+ */
 export function searchWords(search: string): string[] {
-  return foldForSearch(search).split(/\s+/).filter(Boolean);
+  return foldForSearch(search).split(/[\s\p{Cc}]+/u).filter(Boolean);
 }
 
 export function searchTextFor(user: { first_name: string; last_name: string; email: string }): string {

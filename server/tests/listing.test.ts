@@ -123,6 +123,28 @@ describe('users.list and users.summary', () => {
       assert.equal(list.items.length, 1);
     });
 
+    it('counts a search per tab and role: a word in every email finds what the tab and role hold', async () => {
+      for (const tab of ['active', 'pending', 'deleted'] as const) {
+        for (const role of ['all', 'admin', 'user'] as const) {
+          const unsearched = await admin.client.users.list.query({ tab, role });
+          const searched = await admin.client.users.list.query({ tab, role, search: 'list.test' });
+          assert.equal(searched.total, unsearched.total, `${tab}, ${role}`);
+          assert.deepEqual(searched.items.map((item) => item.email), unsearched.items.map((item) => item.email), `${tab}, ${role}`);
+        }
+      }
+      // Anna is an active admin, Xavier a pending one, Dora was deleted as a standard user.
+      for (const [search, tab, admins, users] of [
+        ['anna', 'active', 1, 0],
+        ['schmidt list', 'active', 1, 0],
+        ['axb', 'pending', 1, 0],
+        ['dora dent', 'deleted', 0, 1],
+        ['dora', 'active', 0, 0],
+      ] as const) {
+        const total = async (role: 'admin' | 'user') => (await admin.client.users.list.query({ tab, role, search })).total;
+        assert.deepEqual([await total('admin'), await total('user')], [admins, users], `${search} in ${tab}`);
+      }
+    });
+
     it('refuses a search longer than 100 characters', async () => {
       const error = await rejectsWith(admin.client.users.list.query({ tab: 'active', search: 'a'.repeat(101) }), { code: 'BAD_REQUEST' });
       assert.ok(error.data.fieldErrors?.search);

@@ -173,11 +173,8 @@ function whereWordsOccur<O>(query: UserQuery<O>, words: readonly string[]): User
   return narrowed;
 }
 
-/**
- * Words the trigram index can look up: three characters or more (a trigram), without U+0000,
- * which ends an FTS5 string. The others are matched by LIKE alone.
- */
-const indexedWords = (words: readonly string[]) => words.filter((word) => [...word].length >= TRIGRAM && !word.includes('\u0000'));
+/** Words the trigram index can look up: three characters or more. Shorter ones are matched by LIKE alone. */
+const indexedWords = (words: readonly string[]) => words.filter((word) => [...word].length >= TRIGRAM);
 const usesSearchIndex = (db: Db, words: readonly string[]) => dialectOf(db) === 'sqlite' && indexedWords(words).length > 0;
 
 const TRIGRAM = 3;
