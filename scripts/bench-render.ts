@@ -109,7 +109,7 @@ const TIME_ROWS = `function ({ act, arg }) {
   });
 }`;
 
-type Timing = { start: number; responded: number; rows: number; frame?: number };
+type Timing = { start: number; responded: number; rows: number; frame?: number; update: number };
 
 const source = `${ROOT}bench-results/seed-${USERS}.db`;
 const seed = await seedBenchDatabase(source, USERS);
@@ -147,6 +147,18 @@ try {
     await page.goto(`${origin}/render/page?size=${pageSize}`);
     await page.evaluate((token) => ((document.querySelector('panta-user-management') as unknown as { token: string }).token = token), session.token);
     await page.waitForSelector('panta-user-management tr[data-user-id]');
+    // Notes each update of the element (render and DOM commit), to tell its own work from waiting.
+    await page.evaluate(`{
+      const proto = customElements.get('panta-user-management').prototype;
+      const performUpdate = proto.performUpdate;
+      window.__updates = [];
+      proto.performUpdate = function () {
+        const start = performance.now();
+        const result = performUpdate.call(this);
+        window.__updates.push({ start, end: performance.now() });
+        return result;
+      };
+    }`);
     return page;
   };
   type Page = Awaited<ReturnType<typeof open>>;
@@ -155,7 +167,10 @@ try {
     // Lets the frame after the rows be drawn (and timed) before the next act.
     await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50)))');
     if (!shown) return null;
-    return (await page.evaluate('({ start: __last.start, responded: __last.responded, rows: __last.rows, frame: __last.done.frame })')) as Timing;
+    return (await page.evaluate(`({
+      start: __last.start, responded: __last.responded, rows: __last.rows, frame: __last.done.frame,
+      update: __updates.filter((u) => u.start >= __last.responded && u.end <= __last.rows).reduce((sum, u) => sum + u.end - u.start, 0),
+    })`)) as Timing;
   };
   const report = (label: string, timings: (Timing | null)[], from: 'start' | 'responded') => {
     const done = timings.filter((timing): timing is Timing => timing !== null);
@@ -163,6 +178,7 @@ try {
     console.log(`  ${label}`);
     console.log(`    ${from === 'start' ? 'request' : 'answer '} → rows in the DOM: ${figure(done.map((t) => t.rows - t[from]))}${missing ? ` (${missing} never showed)` : ''}`);
     if (from === 'start') console.log(`    answer  → rows in the DOM: ${figure(done.map((t) => t.rows - t.responded))}`);
+    console.log(`      of which the element's update (render and DOM commit): ${figure(done.map((t) => t.update))}`);
     const framed = done.filter((t) => t.frame !== undefined);
     console.log(`    answer  → next frame drawn: ${figure(framed.map((t) => t.frame! - t.responded))}`);
   };
