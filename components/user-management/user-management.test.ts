@@ -218,6 +218,42 @@ describe('<panta-user-management>', () => {
     }
   });
 
+  it('keeps the rows it shows, with their own column heading and actions, while the next tab loads', async () => {
+    const f = await createFixture({
+      active: [{ email: 'ann@example.test', firstName: 'Ann', lastName: 'Active' }],
+      pending: [{ email: 'pia@example.test', firstName: 'Pia', lastName: 'Pending' }],
+    });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    // The Pending page is held back until the rows shown meanwhile have been checked.
+    const realFetch = window.fetch;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    window.fetch = async (input, init) => {
+      const response = await realFetch(input, init);
+      if (decodeURIComponent(String(input)).includes('"tab":"pending"')) await held;
+      return response;
+    };
+    const stateHeading = () => text(root(element).querySelector('[data-sort="invitedAt"]'));
+    const actionsOf = (email: string) => [...rowFor(element, email)!.querySelectorAll<HTMLElement>('[data-action]')].map((button) => button.dataset.action);
+    try {
+      tab(element, 'pending').click();
+      await until(() => part(root(element), 'table')!.matches('[aria-busy="true"]'));
+      await element.updateComplete;
+      expect(emails(element)).to.deep.equal(['ann@example.test', f.admin.email]);
+      expect(stateHeading()).to.equal('Onboarding completed');
+      expect(actionsOf('ann@example.test')).to.deep.equal(['edit', 'delete']);
+      expect(text(part(rowFor(element, 'ann@example.test')!, 'state'))).to.contain('Completed');
+      release();
+      await until(() => emails(element).join() === 'pia@example.test');
+      expect(stateHeading()).to.equal('Invitation');
+      expect(actionsOf('pia@example.test')).to.deep.equal(['edit', 'resend', 'delete']);
+      expect(text(part(rowFor(element, 'pia@example.test')!, 'state'))).to.contain('Invited').and.to.contain('Expires');
+    } finally {
+      window.fetch = realFetch;
+      release();
+    }
+  });
+
   it('filters by role', async () => {
     const f = await createFixture({ secondAdmin: true, standardUser: true });
     const { element } = await mountLoaded(f.apiUrl, f.admin.token);

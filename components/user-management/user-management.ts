@@ -740,7 +740,8 @@ export class PantaUserManagement extends LitElement {
       pending: ['invitedAt', m.colInvited],
       deleted: ['deletedAt', m.colDeleted],
     };
-    const [stateSort, stateLabel] = stateColumn[this.tab];
+    // Headed for the rows shown: a header that changed before its rows arrive would lay out the whole table once more, in the frame the answer waits behind.
+    const [stateSort, stateLabel] = stateColumn[list?.tab ?? this.tab];
     return html`
       <div class="table-wrap">
         <table part="table" aria-labelledby="tab-${this.tab}" aria-busy=${this.listTask.status === TaskStatus.PENDING ? 'true' : 'false'}>
