@@ -12,6 +12,7 @@ import {
   roleFromCell,
 } from '../../shared/import.ts';
 import { emailSchema, nameSchema } from '../../shared/schemas.ts';
+import { commitWithCheckpointApart } from '../db/bulk-insert.ts';
 import type { DB } from '../db/database.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import { insertInvitations } from '../db/repositories/invitations.ts';
@@ -169,46 +170,49 @@ export async function commitImport(deps: Deps, caller: Caller, bytes: Uint8Array
   const file = await readImportFile(deps, bytes);
   const now = deps.clock.now();
   const nowIso = now.toISOString();
-  return write(deps, caller, async (trx) => {
-    const rows = judgeRows(file.sheet.rows, await existingUsersFor(trx, caller, file.sheet.rows));
-    const workspace = await findWorkspaceById(trx, caller.workspaceId);
-    const invitees = rows.filter((row) => row.verdict === 'invite' && row.role);
-    // Ids for the users and their audit entries drawn at once; sortable, so each primary key index
-    // grows at its end instead of at random places (the invitations and emails draw theirs alike).
-    const ids = newSortableIds(invitees.length * 2 + 1);
-    const users = invitees.map((row, index) =>
-      pendingUserRow(caller, { email: row.email, firstName: row.firstName, lastName: row.lastName, role: row.role! }, ids[index]!, nowIso),
-    );
-    const { invitations, messages } = invitationRows(deps, users, caller, now, workspace?.name ?? 'PANTA OS');
-    const summary = summarize(file, rows);
-    const auditIds = ids.slice(invitees.length);
-    const audit: NewAuditRow[] = [
-      auditEntry(
-        caller.workspaceId,
-        caller,
-        'users.imported',
-        null,
-        nowIso,
-        {
-          format: file.format,
-          sheetName: file.sheet.sheetName,
-          fileSha256: file.sha256,
-          rows: summary.totals.rows,
-          invited: users.length,
-          skipped: summary.totals.skipped,
-        },
-        auditIds[0],
-      ),
-    ];
-    users.forEach((user, index) => {
-      audit.push(auditEntry(caller.workspaceId, caller, 'user.invited', user, nowIso, { role: user.role, viaImport: true }, auditIds[index + 1]));
-    });
-    await insertUsers(trx, users);
-    await insertInvitations(trx, invitations);
-    await insertOutboxMessages(trx, messages);
-    await insertAuditEntries(trx, audit);
-    return { ...summary, invited: users.length, skippedRows: rows.filter((row) => row.verdict !== 'invite') };
-  });
+  // Its commit leaves up to 100 MB in SQLite's WAL: copied to the database file on another thread.
+  return commitWithCheckpointApart(deps.db, () =>
+    write(deps, caller, async (trx) => {
+      const rows = judgeRows(file.sheet.rows, await existingUsersFor(trx, caller, file.sheet.rows));
+      const workspace = await findWorkspaceById(trx, caller.workspaceId);
+      const invitees = rows.filter((row) => row.verdict === 'invite' && row.role);
+      // Ids for the users and their audit entries drawn at once; sortable, so each primary key index
+      // grows at its end instead of at random places (the invitations and emails draw theirs alike).
+      const ids = newSortableIds(invitees.length * 2 + 1);
+      const users = invitees.map((row, index) =>
+        pendingUserRow(caller, { email: row.email, firstName: row.firstName, lastName: row.lastName, role: row.role! }, ids[index]!, nowIso),
+      );
+      const { invitations, messages } = invitationRows(deps, users, caller, now, workspace?.name ?? 'PANTA OS');
+      const summary = summarize(file, rows);
+      const auditIds = ids.slice(invitees.length);
+      const audit: NewAuditRow[] = [
+        auditEntry(
+          caller.workspaceId,
+          caller,
+          'users.imported',
+          null,
+          nowIso,
+          {
+            format: file.format,
+            sheetName: file.sheet.sheetName,
+            fileSha256: file.sha256,
+            rows: summary.totals.rows,
+            invited: users.length,
+            skipped: summary.totals.skipped,
+          },
+          auditIds[0],
+        ),
+      ];
+      users.forEach((user, index) => {
+        audit.push(auditEntry(caller.workspaceId, caller, 'user.invited', user, nowIso, { role: user.role, viaImport: true }, auditIds[index + 1]));
+      });
+      await insertUsers(trx, users);
+      await insertInvitations(trx, invitations);
+      await insertOutboxMessages(trx, messages);
+      await insertAuditEntries(trx, audit);
+      return { ...summary, invited: users.length, skippedRows: rows.filter((row) => row.verdict !== 'invite') };
+    }),
+  );
 }
 
 // ---- files handed out -------------------------------------------------------

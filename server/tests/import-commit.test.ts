@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { failInsertOfUser } from '../testing/faults.ts';
 import { rejectsWithoutChange } from '../testing/assertions.ts';
-import { addPendingUser, invitationTokenFor, seedWorkspace, startTestServer, type TestServer } from '../testing/harness.ts';
+import { addPendingUser, invitationTokenFor, seedWorkspace, startTestServer, testDialect, type TestServer } from '../testing/harness.ts';
 import { spreadsheetSafe } from '../imports/workbook.ts';
-import { readBack, upload, workbook, xlsxParts } from '../testing/spreadsheets.ts';
+import { csv, readBack, upload, workbook, xlsxParts } from '../testing/spreadsheets.ts';
 
 describe('imports.commit', () => {
   let server: TestServer;
@@ -91,6 +96,35 @@ describe('imports.commit', () => {
       await undo();
     }
     assert.equal((await admin.client.users.summary.query()).counts.pending, 0);
+  });
+});
+
+// A WAL and a database file: SQLite on disk only (the other server tests run SQLite in memory).
+if (testDialect === 'sqlite') describe('imports.commit on a SQLite file', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'panta-import-wal-'));
+  const file = join(directory, 'panta.db');
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ databaseUrl: file });
+    // No delivery after the commit: its writes would checkpoint the WAL too.
+    (server.app.management.deps as { notifyOutbox: () => void }).notifyOutbox = () => {};
+  });
+  after(async () => {
+    await server.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('gets its WAL into the database file without another write, and the connection checkpoints by itself again', async () => {
+    const { admin } = await seedWorkspace(server, 'Wal');
+    const rows = Array.from({ length: 3000 }, (_, index) => [`person${index}@wal.test`, `First${index}`, `Last${index}`]);
+    const before = statSync(file).size;
+    assert.equal((await admin.client.imports.commit.mutate(upload(csv([['Email', 'First name', 'Last name'], ...rows])))).invited, 3000);
+    // Only a checkpoint writes the database file in WAL mode: 3,000 users and their rows are megabytes.
+    const grown = () => statSync(file).size - before > 2 * 1024 * 1024;
+    for (let waited = 0; !grown() && waited < 10_000; waited += 50) await sleep(50);
+    assert.ok(grown(), `the database file grew by ${statSync(file).size - before} bytes only`);
+    const { rows: setting } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(server.database.db);
+    assert.deepEqual(setting, [{ wal_autocheckpoint: 1000 }]);
   });
 });
 
