@@ -4,7 +4,7 @@
  * 10,000 and 50,000 rows. A benchmark, not a test: it prints and records, it asserts nothing.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import XLSX from 'sheetjs-style';
@@ -30,6 +30,8 @@ async function time<T>(work: () => Promise<T> | T): Promise<{ ms: number; result
   return { ms: performance.now() - start, result };
 }
 
+// Other work on the machine moves every figure: the load average is recorded beside them.
+const loadAtStart = loadavg().map((load) => Math.round(load * 100) / 100);
 const dir = mkdtempSync(join(tmpdir(), 'panta-bench-'));
 const server = await startTestServer({ databaseUrl: join(dir, 'bench.db'), imports: { maxRows: 50_000 } });
 // Invitations are delivered after commit, apart from the import: the bench lets them wait and
@@ -73,7 +75,15 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const environment = { node: process.version, platform: `${process.platform} ${process.arch}`, date: new Date().toISOString(), runs: RUNS };
+const environment = {
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  cpus: availableParallelism(),
+  loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((load) => Math.round(load * 100) / 100) },
+  date: new Date().toISOString(),
+  runs: RUNS,
+};
+console.log(`load average (1, 5, 15 min): ${environment.loadAverage.atStart.join(', ')} at start, ${environment.loadAverage.atEnd.join(', ')} at end; ${environment.cpus} CPUs`);
 mkdirSync('bench-results', { recursive: true });
 writeFileSync('bench-results/import.json', `${JSON.stringify({ environment, targetRatio: TARGET_RATIO, results }, null, 2)}\n`);
 writeFileSync(
@@ -81,7 +91,8 @@ writeFileSync(
   [
     '# Bulk import benchmark',
     '',
-    `Median of ${RUNS} runs; ${environment.node} on ${environment.platform}, ${environment.date}.`,
+    `Median of ${RUNS} runs; ${environment.node} on ${environment.platform}, ${environment.cpus} CPUs, ${environment.date}.`,
+    `Load average (1, 5, 15 min) ${environment.loadAverage.atStart.join(', ')} at start, ${environment.loadAverage.atEnd.join(', ')} at end.`,
     'End to end = one `imports.commit` over HTTP: upload, checks, parse in the child process, zod validation, verdicts, one transaction.',
     `Bare parse = \`XLSX.read(file, { dense: true })\` of the same file in-process. Target: end to end within ${TARGET_RATIO}x of the bare parse.`,
     '',
