@@ -288,23 +288,23 @@ export class PantaUserManagement extends LitElement {
     }
   }
 
-  private inviteUser(input: InviteUserInput) {
-    return this.dialogCall('users.invite', async (client) => {
+  // The dialogs' callbacks are fields, not arrows made in render(): a new function each render
+  // would be a new property value and draw the dialog again on every change of this element.
+  private readonly inviteUser = (input: InviteUserInput) =>
+    this.dialogCall('users.invite', async (client) => {
       const user = await client.users.invite.mutate(input);
       this.toasts.show('success', this.localize.messages.toastInvited(user.email));
       this.emit('panta-user-invited', { user });
       this.refresh();
     });
-  }
 
-  private updateUser(input: UpdateUserInput) {
-    return this.dialogCall('users.update', async (client) => {
+  private readonly updateUser = (input: UpdateUserInput) =>
+    this.dialogCall('users.update', async (client) => {
       const user = await client.users.update.mutate(input);
       this.toasts.show('success', this.localize.messages.toastUpdated(displayName(user)));
       this.emit('panta-user-updated', { user });
       this.refresh();
     });
-  }
 
   private readonly importCalls: ImportCalls = {
     template: (lang) => this.dialogCall('imports.template', (client) => client.imports.template.query({ lang })),
@@ -820,10 +820,10 @@ export class PantaUserManagement extends LitElement {
         </div>
         <panta-add-user-dialog
           lang=${this.localize.locale}
-          .invite=${(input: InviteUserInput) => this.inviteUser(input)}
+          .invite=${this.inviteUser}
           .imports=${this.importCalls}
         ></panta-add-user-dialog>
-        <panta-edit-user-dialog lang=${this.localize.locale} .save=${(input: UpdateUserInput) => this.updateUser(input)}></panta-edit-user-dialog>
+        <panta-edit-user-dialog lang=${this.localize.locale} .save=${this.updateUser}></panta-edit-user-dialog>
         <panta-confirm-dialog lang=${this.localize.locale}></panta-confirm-dialog>
       `;
     }
