@@ -1,4 +1,8 @@
+import { sql } from 'kysely';
 import type { Clock } from './clock.ts';
+import type { DB } from './db/database.ts';
+import { dialectOf } from './db/dialect.ts';
+import { inTransaction } from './db/transactions.ts';
 
 /** How many calls one caller may make per window (a minute by default). */
 export interface RateLimits {
@@ -34,78 +38,129 @@ interface Bucket {
   limit: number;
 }
 
-/** Past this many windows held, spent ones are dropped, so a flood of addresses cannot grow memory for ever. */
-const SWEEP_ABOVE = 10_000;
+interface Window {
+  start: number;
+  count: number;
+}
 
 /**
- * Fixed windows counted in memory, on the injected clock (tests move time instead of waiting).
- * One process, one count: several servers behind a load balancer each count on their own.
+ * Fixed windows counted in the database (`rate_limit_windows`), on the injected clock (tests move
+ * time instead of waiting), so that every server on one database shares one budget per admin,
+ * workspace and client address: a client cannot multiply its budget by the number of servers
+ * behind the load balancer. Spent windows are swept with the retention purge.
  */
 export class RateLimiter {
   readonly limits: RateLimits;
+  readonly #db: DB;
   readonly #clock: Clock;
-  readonly #windows = new Map<string, { start: number; count: number }>();
 
-  constructor(clock: Clock, limits: Partial<RateLimits> = {}) {
+  constructor(db: DB, clock: Clock, limits: Partial<RateLimits> = {}) {
+    this.#db = db;
     this.#clock = clock;
     this.limits = { ...DEFAULT_RATE_LIMITS, ...limits };
   }
 
-  /** Counts a call of an admin; the seconds to wait when their own or their workspace's budget is spent, else 0. */
-  admin(kind: RateLimited, caller: { id: string; workspaceId: string }): number {
+  /**
+   * Counts a call of an admin against their own and their workspace's budget, both or neither;
+   * the seconds to wait when either is spent (the call is then not counted), else 0.
+   */
+  async admin(kind: RateLimited, caller: { id: string; workspaceId: string }): Promise<number> {
     const [perAdmin, perWorkspace] =
       kind === 'invite' ? [this.limits.invitesPerAdmin, this.limits.invitesPerWorkspace] : [this.limits.importsPerAdmin, this.limits.importsPerWorkspace];
-    const buckets = [
+    const buckets: Bucket[] = [
       { key: `${kind}:admin:${caller.id}`, limit: perAdmin },
       { key: `${kind}:workspace:${caller.workspaceId}`, limit: perWorkspace },
     ];
-    const wait = this.#wait(buckets);
-    if (wait === 0) this.#count(buckets);
-    return wait;
+    return inTransaction(this.#db, async (trx) => {
+      const now = this.#clock.now().getTime();
+      const windows = await this.#lock(trx, buckets, now);
+      const wait = this.#wait(buckets, windows, now);
+      if (wait > 0) return wait;
+      for (const { key } of buckets) {
+        const window = this.#current(windows.get(key), now);
+        await trx
+          .updateTable('rate_limit_windows')
+          .set(window ? { count: window.count + 1 } : { window_start: new Date(now).toISOString(), count: 1 })
+          .where('key', '=', key)
+          .execute();
+      }
+      return 0;
+    });
   }
 
   /** The seconds an address must wait before it may try a token again, or 0. */
-  tokenWait(clientIp: string): number {
-    return this.#wait([this.#tokenBucket(clientIp)]);
+  async tokenWait(clientIp: string): Promise<number> {
+    const bucket = this.#tokenBucket(clientIp);
+    const now = this.#clock.now().getTime();
+    return this.#wait([bucket], await this.#read(this.#db, [bucket.key]), now);
   }
 
-  /** Counts a failed try with a token from an address. */
-  tokenFailed(clientIp: string): void {
-    this.#count([this.#tokenBucket(clientIp)]);
+  /** Counts a failed try with a token from an address: one statement, safe against other servers counting at once. */
+  async tokenFailed(clientIp: string): Promise<void> {
+    const { key } = this.#tokenBucket(clientIp);
+    const now = this.#clock.now().getTime();
+    const nowIso = new Date(now).toISOString();
+    const runningSince = new Date(now - this.#windowMs).toISOString();
+    const running = sql<boolean>`${sql.ref('rate_limit_windows.window_start')} > ${runningSince}`;
+    await this.#db
+      .insertInto('rate_limit_windows')
+      .values({ key, window_start: nowIso, count: 1 })
+      .onConflict((conflict) =>
+        conflict.column('key').doUpdateSet({
+          count: sql<number>`case when ${running} then ${sql.ref('rate_limit_windows.count')} + 1 else 1 end`,
+          window_start: sql<string>`case when ${running} then ${sql.ref('rate_limit_windows.window_start')} else ${nowIso} end`,
+        }),
+      )
+      .execute();
+  }
+
+  /** Deletes windows that have ended; returns how many. */
+  async sweep(): Promise<number> {
+    const endedBefore = new Date(this.#clock.now().getTime() - this.#windowMs).toISOString();
+    const result = await this.#db.deleteFrom('rate_limit_windows').where('window_start', '<=', endedBefore).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   #tokenBucket(clientIp: string): Bucket {
     return { key: `token:ip:${clientIp}`, limit: this.limits.tokenFailuresPerIp };
   }
 
+  /**
+   * The buckets' windows, their rows created when missing and held until the transaction ends:
+   * on SQLite the transaction already holds the write lock; on PostgreSQL the rows are locked in
+   * key order, so two servers counting the same buckets wait for each other instead of deadlocking.
+   */
+  async #lock(trx: DB, buckets: Bucket[], now: number): Promise<Map<string, Window>> {
+    const keys = buckets.map(({ key }) => key).sort();
+    await trx
+      .insertInto('rate_limit_windows')
+      .values(keys.map((key) => ({ key, window_start: new Date(now).toISOString(), count: 0 })))
+      .onConflict((conflict) => conflict.column('key').doNothing())
+      .execute();
+    return this.#read(trx, keys, dialectOf(trx) === 'postgres');
+  }
+
+  async #read(db: DB, keys: string[], forUpdate = false): Promise<Map<string, Window>> {
+    let query = db.selectFrom('rate_limit_windows').select(['key', 'window_start', 'count']).where('key', 'in', keys).orderBy('key');
+    if (forUpdate) query = query.forUpdate();
+    const rows = await query.execute();
+    return new Map(rows.map((row) => [row.key, { start: Date.parse(row.window_start), count: Number(row.count) }]));
+  }
+
   /** The seconds until every bucket has room again, or 0 when all have room now. */
-  #wait(buckets: Bucket[]): number {
-    const now = this.#clock.now().getTime();
+  #wait(buckets: Bucket[], windows: Map<string, Window>, now: number): number {
     const waitMs = Math.max(
       0,
       ...buckets.map(({ key, limit }) => {
-        const window = this.#current(key, now);
+        const window = this.#current(windows.get(key), now);
         return window && window.count >= limit ? window.start + this.#windowMs - now : 0;
       }),
     );
     return waitMs > 0 ? Math.max(1, Math.ceil(waitMs / 1000)) : 0;
   }
 
-  #count(buckets: Bucket[]): void {
-    const now = this.#clock.now().getTime();
-    if (this.#windows.size > SWEEP_ABOVE) {
-      for (const [key, window] of this.#windows) if (now - window.start >= this.#windowMs) this.#windows.delete(key);
-    }
-    for (const { key } of buckets) {
-      const window = this.#current(key, now) ?? { start: now, count: 0 };
-      window.count += 1;
-      this.#windows.set(key, window);
-    }
-  }
-
-  /** The key's window if it is still running. */
-  #current(key: string, now: number) {
-    const window = this.#windows.get(key);
+  /** The window if it is still running. */
+  #current(window: Window | undefined, now: number): Window | undefined {
     return window && now - window.start < this.#windowMs ? window : undefined;
   }
 

@@ -97,8 +97,8 @@ const tooManyRequests = (waitSeconds: number) =>
  * TOO_MANY_REQUESTS with `retryAfterSeconds`, once one is spent.
  */
 const rateLimitedAdmin = (kind: RateLimited) =>
-  t.middleware(({ ctx, next }) => {
-    const waitSeconds = ctx.rateLimiter && ctx.caller ? ctx.rateLimiter.admin(kind, ctx.caller) : 0;
+  t.middleware(async ({ ctx, next }) => {
+    const waitSeconds = ctx.rateLimiter && ctx.caller ? await ctx.rateLimiter.admin(kind, ctx.caller) : 0;
     if (waitSeconds > 0) throw tooManyRequests(waitSeconds);
     return next();
   });
@@ -108,10 +108,10 @@ const rateLimitedTokenTries = t.middleware(async ({ ctx, next }) => {
   const limiter = ctx.rateLimiter;
   if (!limiter) return next();
   const address = ctx.clientIp ?? 'unknown';
-  const waitSeconds = limiter.tokenWait(address);
+  const waitSeconds = await limiter.tokenWait(address);
   if (waitSeconds > 0) throw tooManyRequests(waitSeconds);
   const result = await next();
-  if (!result.ok) limiter.tokenFailed(address);
+  if (!result.ok) await limiter.tokenFailed(address);
   return result;
 });
 

@@ -14,7 +14,7 @@ export interface UserManagementOptions {
   /** Defaults to the in-memory development mailbox. */
   mailer?: Mailer;
   /** Where delivery and purge failures go. */
-  onJobError?: (job: 'outbox' | 'purge', error: unknown) => void;
+  onJobError?: (job: 'outbox' | 'purge' | 'rate-limit sweep', error: unknown) => void;
 }
 
 /** Runs outbox deliveries one after another; a notify during a run asks for one more run. */
@@ -78,7 +78,7 @@ export class UserManagement {
       settings: options.settings,
       notifyOutbox: () => this.#outbox.notify(),
     };
-    this.rateLimiter = new RateLimiter(this.deps.clock, options.settings.rateLimits);
+    this.rateLimiter = new RateLimiter(this.deps.db, this.deps.clock, options.settings.rateLimits);
   }
 
   /** Runs the retention purge now; returns how many users it removed. */
@@ -93,10 +93,13 @@ export class UserManagement {
     await this.#outbox.idle();
   }
 
-  /** The retention purge at start and on an interval; outbox retries every 30 s. */
+  /** The retention purge (and the sweep of spent rate-limit windows) at start and on an interval; outbox retries every 30 s. */
   startJobs({ purgeIntervalMs, outboxIntervalMs = 30_000 }: { purgeIntervalMs: number; outboxIntervalMs?: number }): void {
     this.stopJobs();
-    const purge = () => this.purgeExpired().catch((error) => this.#onJobError('purge', error));
+    const purge = () => {
+      this.purgeExpired().catch((error) => this.#onJobError('purge', error));
+      this.rateLimiter.sweep().catch((error) => this.#onJobError('rate-limit sweep', error));
+    };
     void purge();
     this.#outbox.notify();
     this.#timers = [setInterval(purge, purgeIntervalMs), setInterval(() => this.#outbox.notify(), outboxIntervalMs)];

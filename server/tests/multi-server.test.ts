@@ -5,7 +5,9 @@ import type { PantaErrorData } from '../../shared/errors.ts';
 import { loadConfig } from '../config.ts';
 import { type OpenedDatabase, openDatabase } from '../db/database.ts';
 import { createSession } from '../services/sessions.ts';
+import { DEFAULT_RATE_LIMITS } from '../rate-limiter.ts';
 import { createWorkspace } from '../services/workspaces.ts';
+import { generateToken } from '../tokens.ts';
 import { ManualClock } from '../testing/clock.ts';
 import { type TestDatabase, createTestDatabase, testDialect } from '../testing/harness.ts';
 import { SERVER_PROCESS_START, type ServerProcess, startServerProcess, stopServerProcess } from '../testing/server-processes.ts';
@@ -115,6 +117,33 @@ describe(`two server processes on one ${testDialect === 'postgres' ? 'PostgreSQL
         .where('deleted_at', 'is', null)
         .execute();
       assert.equal(admins.length, 1, `round ${round}: one active admin remains`);
+    }
+  });
+
+  it('rate limits are one budget across servers: a client cannot multiply it by the number of servers', async () => {
+    // The server processes run with the default limits.
+    const limits = DEFAULT_RATE_LIMITS;
+    const { workspaceId, token } = await workspace('Budget');
+    // Half of the admin's invitations on each server (both clocks stand still, in one window).
+    for (let index = 0; index < limits.invitesPerAdmin; index++) {
+      await (index % 2 === 0 ? one : two).client(token).users.invite.mutate({ email: `budget${index}@budget.test` });
+    }
+    for (const server of [one, two]) {
+      const refused = errorData((await Promise.allSettled([server.client(token).users.invite.mutate({ email: 'over@budget.test' })]))[0]!);
+      assert.equal(refused.code, 'TOO_MANY_REQUESTS');
+      assert.equal(refused.reason, 'RATE_LIMITED');
+    }
+    const invited = await database.db.selectFrom('users').select('id').where('workspace_id', '=', workspaceId).where('status', '=', 'pending').execute();
+    assert.equal(invited.length, limits.invitesPerAdmin);
+
+    // Guessing invitation tokens from one address, half on each server.
+    for (let index = 0; index < limits.tokenFailuresPerIp; index++) {
+      const result = await Promise.allSettled([(index % 2 === 0 ? one : two).client().invitations.preview.query({ token: generateToken() })]);
+      assert.equal(errorData(result[0]!).code, 'NOT_FOUND', `guess ${index} is answered, not limited`);
+    }
+    for (const server of [one, two]) {
+      const result = await Promise.allSettled([server.client().invitations.preview.query({ token: generateToken() })]);
+      assert.equal(errorData(result[0]!).code, 'TOO_MANY_REQUESTS');
     }
   });
 

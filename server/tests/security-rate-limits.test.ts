@@ -130,6 +130,19 @@ describe('rate limits', () => {
       }
     });
 
+    it('spent windows are swept from the database; running ones stay', async () => {
+      const windows = () => server.deps.db.selectFrom('rate_limit_windows').select('key').orderBy('key').execute();
+      server.clock.advance({ minutes: 5 });
+      await rejectsWith(from('203.0.113.8').invitations.preview.query({ token: generateToken() }), { code: 'NOT_FOUND' });
+      server.clock.advance({ seconds: 30 });
+      await rejectsWith(from('203.0.113.9').invitations.preview.query({ token: generateToken() }), { code: 'NOT_FOUND' });
+      assert.ok((await windows()).length > 2);
+      server.clock.advance({ seconds: 30 });
+      const swept = await server.app.management.rateLimiter.sweep();
+      assert.ok(swept >= 1);
+      assert.deepEqual(await windows(), [{ key: 'token:ip:203.0.113.9' }]);
+    });
+
     it('session.me is not limited', async () => {
       const client = from('203.0.113.99');
       for (let i = 0; i < 10; i++) assert.equal(await client.session.me.query(), null);

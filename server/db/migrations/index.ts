@@ -7,6 +7,7 @@ import * as searchIndex from './0003-search-index.ts';
 import * as userCounts from './0004-user-counts.ts';
 import * as listOrderIndexes from './0005-list-order-indexes.ts';
 import * as roleDescendingIndexes from './0006-role-descending-indexes.ts';
+import * as rateLimitWindows from './0007-rate-limit-windows.ts';
 import * as searchPartitions from './0008-search-partitions.ts';
 
 /**
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0004-user-counts': userCounts,
   '0005-list-order-indexes': listOrderIndexes,
   '0006-role-descending-indexes': roleDescendingIndexes,
+  '0007-rate-limit-windows': rateLimitWindows,
   '0008-search-partitions': searchPartitions,
 };
 
@@ -29,7 +31,10 @@ const provider: MigrationProvider = {
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider });
+  // Migrations written side by side can land in either order: a database that already ran a later
+  // one still runs an earlier one it lacks, instead of refusing to start. They must not depend on
+  // each other's order beyond their numbers' (each touches its own tables or indexes).
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {
