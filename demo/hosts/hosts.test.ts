@@ -5,7 +5,7 @@
  * origin CORS allows and is refused for any other.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import fastifyStatic from '@fastify/static';
@@ -15,6 +15,9 @@ import { type SeededPerson, type TestServer, seedWorkspace, startTestServer } fr
 import { type SsrHostOptions, ssrHost } from './ssr.ts';
 
 const BUILT_PAGES = resolve(import.meta.dirname, '../../dist/demo');
+/** The package's single file, as hosts load it, and a page beside it that needs no build. */
+const PUBLISHED_ELEMENT = resolve(import.meta.dirname, '../../dist/element/panta-user-management.js');
+const PUBLISHED_PAGE = resolve(import.meta.dirname, 'published');
 const HOST_PAGES = ['hosts/plain.html', 'hosts/react.html', 'hosts/vue.html', '.vite/manifest.json'];
 
 interface PageServer {
@@ -26,6 +29,10 @@ interface PageServer {
 async function startPageServer(ssr?: SsrHostOptions): Promise<PageServer> {
   const app = Fastify();
   await app.register(fastifyStatic, { root: BUILT_PAGES });
+  await app.register(fastifyStatic, { root: PUBLISHED_PAGE, prefix: '/published/', decorateReply: false });
+  app.get('/published/panta-user-management.js', (_request, reply) =>
+    reply.type('text/javascript').send(createReadStream(PUBLISHED_ELEMENT)),
+  );
   if (ssr) await app.register(ssrHost, ssr);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -62,9 +69,9 @@ describe('host pages embedding <panta-user-management>', () => {
   let workspaces = 0;
 
   before(async () => {
-    const missing = HOST_PAGES.filter((file) => !existsSync(resolve(BUILT_PAGES, file)));
+    const missing = [...HOST_PAGES.map((file) => resolve(BUILT_PAGES, file)), PUBLISHED_ELEMENT].filter((file) => !existsSync(file));
     if (missing.length > 0) {
-      throw new Error(`The built host pages are missing from ${BUILT_PAGES} (${missing.join(', ')}): run \`npm run build\` first`);
+      throw new Error(`Built files are missing (${missing.join(', ')}): run \`npm run build\` first`);
     }
     // The page server renders the SSR page for whoever the current test signed in. The API starts
     // after it, because its CORS list names the page server's origin; the page reads the API's
@@ -141,6 +148,22 @@ describe('host pages embedding <panta-user-management>', () => {
     assert.equal(await element.getAttribute('api-url'), api.apiUrl);
     assert.equal(await element.getAttribute('token'), null, 'the token is a property, never an attribute');
     await assertInvitedOnServer('vue.host@example.test');
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('the published single file on a page without a build step: rows, a search, an invitation', async () => {
+    const elementRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('.js')) elementRequests.push(new URL(request.url()).pathname);
+    });
+    await page.goto(withSession(pages.origin, 'published/'));
+    await waitForText(page.locator('[part~="row-self"]'), admin.email);
+    assert.deepEqual(elementRequests.sort(), ['/published/host.js', '/published/panta-user-management.js'], 'nothing but the one file and the page script');
+    await page.getByRole('searchbox').fill('nobody-matches-this');
+    await page.locator('[part~="empty"]').waitFor();
+    await page.getByRole('searchbox').fill('');
+    await inviteThroughElement(page, 'published.file@example.test');
+    await assertInvitedOnServer('published.file@example.test');
     assert.deepEqual(pageErrors, []);
   });
 
