@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { EXPORT_PATH, exportUsersQuery } from '../shared/export.ts';
 import { type Authenticate, createContextInner } from './context.ts';
 import { DomainError, type DomainErrorCode } from './errors.ts';
-import { isActiveAdmin } from './services/actor.ts';
+import { assertActiveAdmin } from './services/actor.ts';
 import { exportUsers } from './services/exports.ts';
 import type { UserManagement } from './user-management.ts';
 
@@ -35,9 +35,8 @@ export function registerExportRoute(app: FastifyInstance, options: ExportRouteOp
         requestId: String(request.id),
         exposeErrors,
       });
-      // The same checks, messages and order as `adminProcedure`: who is calling, then the input.
-      if (!caller) throw new DomainError('UNAUTHORIZED', 'NOT_SIGNED_IN', 'Sign in to continue');
-      if (!isActiveAdmin(caller)) throw new DomainError('FORBIDDEN', 'NOT_ADMIN', 'Only administrators can manage users');
+      // The same refusals as `adminProcedure`, before the input is read.
+      assertActiveAdmin(caller);
       const query = z.safeParse(exportUsersQuery, request.query);
       if (!query.success) {
         const { fieldErrors, formErrors } = z.flattenError(query.error);

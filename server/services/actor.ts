@@ -1,4 +1,5 @@
 import type { Role, Status } from '../../shared/constants.ts';
+import { DomainError } from '../errors.ts';
 
 /** Who is calling, as read from the database on this request. */
 export interface Caller {
@@ -15,3 +16,15 @@ export interface Caller {
 
 export const isActiveAdmin = (caller: Pick<Caller, 'role' | 'status'>) =>
   caller.role === 'admin' && caller.status === 'active';
+
+/** Nobody (or a dead session) is calling. */
+export const notSignedIn = () => new DomainError('UNAUTHORIZED', 'NOT_SIGNED_IN', 'Sign in to continue');
+
+/** The caller is not (or no longer) an active admin. */
+export const notAdmin = () => new DomainError('FORBIDDEN', 'NOT_ADMIN', 'Only administrators can manage users');
+
+/** The refusals every admin entry point gives, in this order: who is calling, then whether they may. */
+export function assertActiveAdmin(caller: Caller | null): asserts caller is Caller {
+  if (!caller) throw notSignedIn();
+  if (!isActiveAdmin(caller)) throw notAdmin();
+}

@@ -24,7 +24,7 @@ import type { UserRow, UserUpdate } from '../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { newId } from '../tokens.ts';
-import { type Caller, isActiveAdmin } from './actor.ts';
+import { type Caller, isActiveAdmin, notAdmin } from './actor.ts';
 import { auditEntry } from './audit.ts';
 import { issueInvitation } from './invitation-issuer.ts';
 import { toApiUser } from './mappers.ts';
@@ -318,7 +318,7 @@ export async function write<T>(deps: Deps, caller: Caller, work: (trx: DB) => Pr
   const result = await inWorkspaceWrite(deps.db, caller.workspaceId, async (trx) => {
     const current = await findUserById(trx, caller.workspaceId, caller.id);
     if (!current || current.deleted_at || !isActiveAdmin(current)) {
-      throw new DomainError('FORBIDDEN', 'NOT_ADMIN', 'Only administrators can manage users');
+      throw notAdmin();
     }
     return work(trx);
   });
