@@ -10,8 +10,10 @@ import {
   PostgresDialect,
   SqliteAdapter,
   SqliteDialect,
+  type SqliteDatabase,
   type SqliteDialectConfig,
   SqliteDriver,
+  type SqliteStatement,
 } from 'kysely';
 import pg from 'pg';
 import { registerSqliteHandle } from './bulk-insert.ts';
@@ -44,7 +46,7 @@ export async function openDatabase(url: string): Promise<OpenedDatabase> {
   if (location !== ':memory:') mkdirSync(dirname(resolve(location)), { recursive: true });
   const sqlite = new SQLite(location);
   applyDurabilitySettings(sqlite, location === ':memory:');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   registerSqliteHandle(db, sqlite);
   await migrateToLatest(db);
   return { db, dialect: 'sqlite', location, close: () => db.destroy() };
@@ -102,6 +104,42 @@ function applyDurabilitySettings(sqlite: SQLite.Database, inMemory: boolean): vo
       throw new Error(`SQLite pragma ${pragma} is ${String(actual)}, expected ${String(value)}`);
     }
   }
+}
+
+/** How many prepared statements each SQLite connection keeps, the most recently used. */
+export const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * The connection as Kysely's SQLite driver sees it, keeping its prepared statements by SQL text.
+ * Kysely compiles a query to the same SQL every time (values are parameters), and the driver
+ * prepared it anew on every execution: at a million users that was as long as running the list's
+ * small statements. SQLite re-prepares a kept statement by itself when the schema changes. A
+ * statement still busy (a stream being read) is not shared: the caller gets a fresh one. SQL
+ * that varies in shape (a search of N words, `in` lists of N ids) only ever fills the cache up
+ * to its size; the least recently used statement goes first.
+ */
+export function withStatementCache(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => {
+      statements.clear();
+      sqlite.close();
+    },
+    prepare(sql: string): SqliteStatement {
+      const kept = statements.get(sql);
+      if (kept) {
+        if (kept.busy) return sqlite.prepare(sql);
+        // A Map iterates in insertion order: moved to the end, it is the most recently used.
+        statements.delete(sql);
+        statements.set(sql, kept);
+        return kept;
+      }
+      const statement = sqlite.prepare(sql);
+      statements.set(sql, statement);
+      if (statements.size > size) statements.delete(statements.keys().next().value!);
+      return statement;
+    },
+  };
 }
 
 /**

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { type DB, type OpenedDatabase, openDatabase } from '../db/database.ts';
+import SQLite from 'better-sqlite3';
+import { type DB, type OpenedDatabase, openDatabase, withStatementCache } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrations/index.ts';
 import { inTransaction } from '../db/transactions.ts';
 import {
@@ -99,6 +100,48 @@ if (testDialect === 'sqlite') describe('database on SQLite', () => {
       }
     }
   });
+
+  it('keeps prepared statements by SQL, the most recently used, and never shares a busy one', () => {
+    const sqlite = new SQLite(':memory:');
+    const prepared: string[] = [];
+    const prepare = sqlite.prepare.bind(sqlite);
+    sqlite.prepare = ((text: string) => (prepared.push(text), prepare(text))) as typeof sqlite.prepare;
+    const cached = withStatementCache(sqlite, 2);
+    try {
+      const one = cached.prepare('select 1 as n');
+      assert.equal(cached.prepare('select 1 as n'), one, 'the same SQL gets the same statement');
+      cached.prepare('select 2 as n');
+      cached.prepare('select 1 as n'); // now the most recently used
+      cached.prepare('select 3 as n'); // pushes out "select 2", the least recently used
+      assert.equal(cached.prepare('select 1 as n'), one);
+      cached.prepare('select 2 as n');
+      assert.deepEqual(prepared, ['select 1 as n', 'select 2 as n', 'select 3 as n', 'select 2 as n']);
+
+      const rows = (one as unknown as SQLite.Statement).iterate();
+      rows.next();
+      const other = cached.prepare('select 1 as n');
+      assert.notEqual(other, one, 'a statement being read is not handed out again');
+      assert.deepEqual(other.all([]), [{ n: 1 }]);
+      rows.return?.();
+    } finally {
+      cached.close();
+    }
+    assert.equal(sqlite.open, false, 'closing closes the connection');
+  });
+
+  it('a kept statement sees a schema change made after it was prepared', async () => {
+    const database = await openDatabase(':memory:');
+    try {
+      await sql`create table notes (id integer primary key)`.execute(database.db);
+      await sql`insert into notes (id) values (1)`.execute(database.db);
+      const read = () => sql<Record<string, unknown>>`select * from notes`.execute(database.db);
+      assert.deepEqual((await read()).rows, [{ id: 1 }]);
+      await sql`alter table notes add column body text not null default 'x'`.execute(database.db);
+      assert.deepEqual((await read()).rows, [{ id: 1, body: 'x' }]);
+    } finally {
+      await database.close();
+    }
+  });
 });
 
 // PostgreSQL's URL forms and deadlocks: present only in the PostgreSQL run.
@@ -153,7 +196,6 @@ if (testDialect === 'postgres') describe('database on PostgreSQL', () => {
       await fresh.drop();
     }
   });
-
 });
 
 describe('database', () => {
