@@ -218,6 +218,12 @@ function searchedFirst<O>(query: UserQuery<O>, workspaceId: string, filter: User
   return whereWordsOccur(narrowed, filter.searchWords);
 }
 
+/** How many users of a tab have the role asked for, by the workspace's counters. */
+function countedInTab(counts: UserCounts, { tab, role }: Pick<UserListFilter, 'tab' | 'role'>): number {
+  const admins = { active: counts.activeAdmins, pending: counts.pendingAdmins, deleted: counts.deletedAdmins }[tab];
+  return { all: counts[tab], admin: admins, user: counts[tab] - admins }[role];
+}
+
 export async function listUsers(db: Db, workspaceId: string, filter: UserListFilter): Promise<{ rows: UserViewRow[]; total: number }> {
   const total = await countListedUsers(db, workspaceId, filter);
   return { rows: await listUserViews(db, workspaceId, filter, total), total };
@@ -230,14 +236,7 @@ export async function listUsers(db: Db, workspaceId: string, filter: UserListFil
  * the rows those entries name.
  */
 export async function countListedUsers(db: Db, workspaceId: string, filter: UserListScope): Promise<number> {
-  if (filter.searchWords.length === 0) {
-    const counts = await readUserCounts(db, workspaceId);
-    const inTab = counts[filter.tab];
-    const admins = { active: counts.activeAdmins, pending: counts.pendingAdmins, deleted: counts.deletedAdmins }[filter.tab];
-    if (filter.role === 'admin') return admins;
-    if (filter.role === 'user') return inTab - admins;
-    return inTab;
-  }
+  if (filter.searchWords.length === 0) return countedInTab(await readUserCounts(db, workspaceId), filter);
   if (usesSearchIndex(db, filter.searchWords) && indexedWords(filter.searchWords).length === filter.searchWords.length) {
     const { rows } = await sql<{ count: number }>`select count(*) as count from users_search where ${inSearchIndex(workspaceId, filter)}`.execute(db);
     return Number(rows[0]?.count ?? 0);
@@ -265,8 +264,7 @@ export async function countListedUsers(db: Db, workspaceId: string, filter: User
  */
 function pageCosts(filter: UserListFilter, counts: UserCounts, matches: number) {
   const inTab = counts[filter.tab];
-  const admins = { active: counts.activeAdmins, pending: counts.pendingAdmins, deleted: counts.deletedAdmins }[filter.tab];
-  const inRole = { all: inTab, admin: admins, user: inTab - admins }[filter.role];
+  const inRole = countedInTab(counts, filter);
   const entries = filter.role === 'all' ? matches : (matches * inTab) / Math.max(inRole, 1);
   const read = matches + 0.06 * entries;
   if (filter.role === 'all') return { read, walked: inTab, perWalked: filter.sortBy === 'name' && filter.tab !== 'deleted' ? 0.12 : 3 };
