@@ -1,6 +1,6 @@
 import { addMs } from '../clock.ts';
 import type { DB } from '../db/database.ts';
-import { findLiveSessionByTokenHash, insertSession, revokeSession } from '../db/repositories/sessions.ts';
+import { findLiveSessionWithUser, insertSession, revokeSession } from '../db/repositories/sessions.ts';
 import { findUserByEmail, findUserById } from '../db/repositories/users.ts';
 import { normalizeEmail } from './text.ts';
 import type { Deps } from '../deps.ts';
@@ -8,6 +8,7 @@ import { generateToken, hashToken, newId } from '../tokens.ts';
 import type { Me } from '../../shared/schemas.ts';
 import { findWorkspaceById } from '../db/repositories/workspaces.ts';
 import { type Caller, isActiveAdmin } from './actor.ts';
+import type { UserRow } from '../db/schema/index.ts';
 
 /** Who a request says it is, before the database has been asked about them. */
 export interface Identity {
@@ -50,10 +51,27 @@ export async function identityFromEmail(deps: Pick<Deps, 'db'>, workspaceId: str
   return user ? { workspaceId, userId: user.id } : null;
 }
 
-/** Maps a bearer token to the identity of a live session, or null. */
+/**
+ * The caller read in the same statement as the session that named them, for the one `loadCaller`
+ * of the same request: an identity from `identityFromSessionToken` is made per request, and the
+ * entry is taken on first use, so nothing read here outlives the request that read it.
+ */
+const readWithSession = new WeakMap<Identity, Caller | null>();
+
+/**
+ * Maps a bearer token to the identity of a live session, or null. The session's user is read in
+ * the same statement, so `loadCaller` on this identity needs no second one.
+ */
 export async function identityFromSessionToken(deps: Deps, token: string): Promise<Identity | null> {
-  const session = await findLiveSessionByTokenHash(deps.db, hashToken(token), deps.clock.now().toISOString());
-  return session ? { workspaceId: session.workspace_id, userId: session.user_id, sessionId: session.id } : null;
+  const found = await findLiveSessionWithUser(deps.db, hashToken(token), deps.clock.now().toISOString());
+  if (!found) return null;
+  const identity: Identity = { workspaceId: found.workspace_id, userId: found.user_id, sessionId: found.session_id };
+  const user =
+    found.found_user_id === null || found.deleted_at !== null
+      ? null
+      : { id: found.found_user_id, workspace_id: found.workspace_id, email: found.email!, first_name: found.first_name!, last_name: found.last_name!, role: found.role!, status: found.status! };
+  readWithSession.set(identity, user && callerOf(user, identity));
+  return identity;
 }
 
 /**
@@ -61,8 +79,19 @@ export async function identityFromSessionToken(deps: Deps, token: string): Promi
  * rights on their next request. A deleted user is nobody.
  */
 export async function loadCaller(deps: Deps, identity: Identity): Promise<Caller | null> {
+  if (readWithSession.has(identity)) {
+    const caller = readWithSession.get(identity)!;
+    readWithSession.delete(identity);
+    return caller;
+  }
   const user = await findUserById(deps.db, identity.workspaceId, identity.userId);
-  if (!user || user.deleted_at) return null;
+  return user && !user.deleted_at ? callerOf(user, identity) : null;
+}
+
+function callerOf(
+  user: Pick<UserRow, 'id' | 'workspace_id' | 'email' | 'first_name' | 'last_name' | 'role' | 'status'>,
+  identity: Identity,
+): Caller {
   return {
     id: user.id,
     workspaceId: user.workspace_id,

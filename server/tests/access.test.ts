@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { identityFromSessionToken, loadCaller } from '../services/sessions.ts';
 import { generateToken } from '../tokens.ts';
 import { rejectsWith, rejectsWithoutChange, unknownId } from '../testing/assertions.ts';
 import { addActiveUser, addPendingUser, type Client, seedWorkspace, startTestServer, type TestServer } from '../testing/harness.ts';
@@ -95,6 +97,24 @@ describe('access', () => {
     // Promoted again, the same session has its rights back.
     await admin.client.users.update.mutate({ id: second.id, role: 'admin' });
     assert.equal((await second.client.users.summary.query()).counts.active, 2);
+  });
+
+  it("the caller read with the session serves that one lookup: the next reads the user's row again", async () => {
+    const { admin } = await seedWorkspace(server, 'OneLookup');
+    const identity = await identityFromSessionToken(server.deps, admin.token);
+    assert.ok(identity);
+    assert.equal((await loadCaller(server.deps, identity))?.role, 'admin');
+    await sql`update users set role = 'user' where id = ${admin.id}`.execute(server.database.db);
+    assert.equal((await loadCaller(server.deps, identity))?.role, 'user');
+    await sql`update users set role = 'admin' where id = ${admin.id}`.execute(server.database.db);
+    // A user gone from under a live session is nobody, whether read with the session or after it.
+    const second = await addActiveUser(server, admin, 'gone@onelookup.test', 'admin');
+    await sql`update users set deleted_at = ${new Date().toISOString()} where id = ${second.id}`.execute(server.database.db);
+    const gone = await identityFromSessionToken(server.deps, second.token);
+    assert.ok(gone);
+    assert.equal(await loadCaller(server.deps, gone), null);
+    assert.equal(await loadCaller(server.deps, gone), null);
+    await rejectsWith(second.client.users.summary.query(), { code: 'UNAUTHORIZED', reason: 'NOT_SIGNED_IN' });
   });
 
   describe('workspace isolation', () => {

@@ -18,6 +18,32 @@ export async function findLiveSessionByTokenHash(db: Db, tokenHash: string, nowI
     .executeTakeFirst();
 }
 
+/**
+ * A live session and its user's row as it is now, in one statement: the user's columns are null
+ * when the user no longer exists.
+ */
+export async function findLiveSessionWithUser(db: Db, tokenHash: string, nowIso: string) {
+  return db
+    .selectFrom('sessions as s')
+    .leftJoin('users as u', (join) => join.onRef('u.workspace_id', '=', 's.workspace_id').onRef('u.id', '=', 's.user_id'))
+    .select([
+      's.id as session_id',
+      's.workspace_id',
+      's.user_id',
+      'u.id as found_user_id',
+      'u.email',
+      'u.first_name',
+      'u.last_name',
+      'u.role',
+      'u.status',
+      'u.deleted_at',
+    ])
+    .where('s.token_hash', '=', tokenHash)
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', nowIso)
+    .executeTakeFirst();
+}
+
 export async function revokeSessionsOfUsers(db: Db, workspaceId: string, userIds: readonly string[], nowIso: string): Promise<void> {
   if (userIds.length === 0) return;
   await db
