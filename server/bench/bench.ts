@@ -5,21 +5,21 @@
  *
  * - In the server: the service call, beside the same SQL run as bare better-sqlite3 prepared
  *   statements (the statements the service ran, captured once, so the floor answers the same).
- * - Over HTTP (autocannon in its own process, 20 connections): the tRPC procedure, a constant
+ * - Over HTTP (autocannon in its own process, 20 connections) against a server in a process of
+ *   its own (server/bench/http-server.ts, run as in production): the tRPC procedure, a constant
  *   tRPC procedure returning the same payload (the tRPC floor), a bare Fastify route returning the
- *   same JSON; the server's RSS under that load.
+ *   same JSON; that process's RSS under the load, so the figure is the server's alone.
  * - In headless Chromium (the built element, dist/element): from the element's search request to
  *   the updated rows (the 250 ms debounce before it is left out), and rendering a 100-row page.
  *
- * Writes bench-results/bench.md and bench.json; a full run also writes server/bench/REPORT.md.
+ * Writes bench-results/bench.md and bench.json; a full run also writes server/bench/REPORT.md and
+ * REPORT.json.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { initTRPC } from '@trpc/server';
-import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import SQLite from 'better-sqlite3';
 import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import { chromium } from 'playwright-core';
@@ -31,10 +31,11 @@ import type { Database } from '../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { DevMailbox } from '../mail/mailer.ts';
 import type { Caller } from '../services/actor.ts';
-import { createSession, loadCaller } from '../services/sessions.ts';
+import { loadCaller } from '../services/sessions.ts';
 import { deleteUsersSoftly, getSummary, inviteUser, type ListUsersQuery, listUsers, purgeUsers, restoreUsers } from '../services/users.ts';
 import { newId } from '../tokens.ts';
-import { renderReport, type BenchResults, type SizeResults, type Stat } from './report.ts';
+import type { BenchServerReady } from './http-server.ts';
+import { renderReport, type BenchResults, type LoadResult, type SizeResults, type Stat } from './report.ts';
 import { SEED_NOW, seedBenchDatabase, seedSeconds } from './seed.ts';
 
 const QUICK = process.argv.includes('--quick');
@@ -210,63 +211,71 @@ async function benchSize(count: number): Promise<SizeResults> {
   server.push({ name: 'Restore one user', total: null, service: restore, floor: removeFloor });
   console.log(`  invite ${invite.p50} / ${invite.p95} ms, delete ${remove.p50} / ${remove.p95}, restore ${restore.p50} / ${restore.p95} (bare write ${removeFloor.p50} / ${removeFloor.p95})`);
 
-  // Over HTTP: the real procedure, a constant tRPC procedure with the same payload, bare Fastify.
-  const session = await createSession(database.db, deps, { id: seed.ownerId, workspace_id: seed.workspaceId });
-  const endpoints = [
-    { name: 'users.list, first page', path: 'users.list', input: { tab: 'active' } },
-    { name: 'users.list, search "ller"', path: 'users.list', input: { tab: 'active', search: 'ller' } },
-    { name: 'users.summary', path: 'users.summary', input: undefined },
-  ];
-  const payloads = new Map<string, { data: unknown; body: string }>();
-  const t = initTRPC.create();
-  const constantRouter = t.router(
-    Object.fromEntries(endpoints.map((endpoint, index) => [`c${index}`, t.procedure.query(() => payloads.get(endpoint.name)!.data)])),
-  );
-  await app.register(fastifyTRPCPlugin, { prefix: '/bench/trpc', trpcOptions: { router: constantRouter } });
-  endpoints.forEach((endpoint, index) => {
-    app.get(`/bench/bare/${index}`, (_request, reply) => reply.type('application/json').send(payloads.get(endpoint.name)!.body));
-  });
-  app.get('/bench/page', (request, reply) =>
-    reply
-      .type('text/html')
-      .send(
-        `<!doctype html><html lang="en"><body><panta-user-management api-url="/api/users" page-size="${(request.query as { size?: string }).size ?? 25}"></panta-user-management>` +
-          '<script type="module" src="/bench/element.js"></script></body></html>',
-      ),
-  );
-  app.get('/bench/element.js', (_request, reply) => reply.type('text/javascript').send(readFileSync(ELEMENT)));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const auth = { authorization: `Bearer ${session.token}` };
-  const urlOf = (base: string, input: unknown) => (input === undefined ? base : `${base}?input=${encodeURIComponent(JSON.stringify(input))}`);
-
-  const http: SizeResults['http'] = [];
-  let maxRss = process.memoryUsage().rss;
-  const rssTimer = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage().rss)), 100);
-  for (const [index, endpoint] of ONLY_BROWSER ? [] : endpoints.entries()) {
-    const realUrl = urlOf(`${origin}/api/users/${endpoint.path}`, endpoint.input);
-    const response = await fetch(realUrl, { headers: auth });
-    const body = await response.text();
-    payloads.set(endpoint.name, { data: (JSON.parse(body) as { result: { data: unknown } }).result.data, body });
-    const real = await load(realUrl, auth);
-    const constant = await load(`${origin}/bench/trpc/c${index}`, {});
-    const bare = await load(`${origin}/bench/bare/${index}`, {});
-    http.push({ name: endpoint.name, bytes: body.length, real, constant, bare });
-    console.log(`  HTTP ${endpoint.name}: ${real.rps} req/s (p95 ${real.p95} ms), constant tRPC ${constant.rps}, bare Fastify ${bare.rps}`);
-  }
-  clearInterval(rssTimer);
-  const rssMb = Math.round(maxRss / 1024 / 1024);
-  const memory = process.memoryUsage();
-  console.log(`  memory after the load: rss ${Math.round(memory.rss / 2 ** 20)} MB, heap ${Math.round(memory.heapUsed / 2 ** 20)} of ${Math.round(memory.heapTotal / 2 ** 20)} MB, external ${Math.round(memory.external / 2 ** 20)} MB`);
-  console.log(`  RSS under load: ${rssMb} MB`);
-
-  const browser = existsSync(ELEMENT) ? await benchBrowser(origin, session.token) : null;
-
   raw.close();
   await app.close();
   await database.close();
-  return { users: count, seedSeconds: seedSeconds(path), server, http, rssMb, browser };
+
+  // Over HTTP, against a server in a process of its own: the real procedure, a constant tRPC
+  // procedure with the same payload, bare Fastify; and that process's RSS under the load.
+  const served = await startBenchServer(path, count);
+  try {
+    const auth = { authorization: `Bearer ${served.ready.token}` };
+    const http: SizeResults['http'] = [];
+    const rssIdleMb = served.rssMb();
+    let maxRss = rssIdleMb ?? 0;
+    const rssTimer = setInterval(() => (maxRss = Math.max(maxRss, served.rssMb() ?? 0)), 100);
+    for (const endpoint of ONLY_BROWSER ? [] : served.ready.endpoints) {
+      const real = await load(`${served.ready.origin}${endpoint.real}`, auth);
+      const constant = await load(`${served.ready.origin}${endpoint.constant}`, {});
+      const bare = await load(`${served.ready.origin}${endpoint.bare}`, {});
+      http.push({ name: endpoint.name, bytes: endpoint.bytes, real, constant, bare });
+      console.log(`  HTTP ${endpoint.name}: ${real.rps} req/s (p97.5 ${real.p95} ms), constant tRPC ${constant.rps}, bare Fastify ${bare.rps}`);
+    }
+    clearInterval(rssTimer);
+    const rssMb = rssIdleMb === null ? null : maxRss;
+    console.log(`  server RSS: ${rssIdleMb} MB when started, ${rssMb} MB at most under load`);
+
+    const browser = existsSync(ELEMENT) ? await benchBrowser(served.ready.origin, served.ready.token) : null;
+    return { users: count, seedSeconds: seedSeconds(path), server, http, rssMb, rssIdleMb, browser };
+  } finally {
+    await served.stop();
+  }
+}
+
+/** The resident memory of a process in MB, from Linux's /proc; null elsewhere. */
+function rssMbOf(pid: number): number | null {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? null : Math.round(Number(kb) / 1024);
+  } catch {
+    return null;
+  }
+}
+
+/** server/bench/http-server.ts in a process of its own, once it listens. */
+async function startBenchServer(path: string, count: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}server/bench/http-server.ts`, path, String(count), ELEMENT], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const ready = await new Promise<BenchServerReady>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const line = output.split('\n', 1)[0];
+      if (output.includes('\n') && line) resolve(JSON.parse(line) as BenchServerReady);
+    });
+    child.once('exit', (code) => reject(new Error(`the bench server ended (${code}) before it listened`)));
+  });
+  return {
+    ready,
+    rssMb: () => rssMbOf(child.pid!),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** autocannon in its own process, so that the load it makes does not share the server's thread. */
@@ -279,7 +288,7 @@ async function load(url: string, headers: Record<string, string>) {
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   await new Promise((resolve) => child.once('exit', resolve));
-  return JSON.parse(output) as { rps: number; p50: number; p95: number; errors: number };
+  return JSON.parse(output) as LoadResult;
 }
 
 const RECORD_REQUESTS = `
@@ -417,6 +426,9 @@ mkdirSync(`${ROOT}bench-results`, { recursive: true });
 writeFileSync(`${ROOT}bench-results/bench.json`, `${JSON.stringify(results, null, 2)}\n`);
 const markdown = renderReport(results);
 writeFileSync(`${ROOT}bench-results/bench.md`, markdown);
-if (!QUICK) writeFileSync(`${ROOT}server/bench/REPORT.md`, markdown);
-console.log(`\nWrote bench-results/bench.md and bench.json${QUICK ? '' : ' and server/bench/REPORT.md'} (${results.environment.minutes} min)`);
+if (!QUICK) {
+  writeFileSync(`${ROOT}server/bench/REPORT.md`, markdown);
+  writeFileSync(`${ROOT}server/bench/REPORT.json`, `${JSON.stringify(results, null, 2)}\n`);
+}
+console.log(`\nWrote bench-results/bench.md and bench.json${QUICK ? '' : ' and server/bench/REPORT.md and REPORT.json'} (${results.environment.minutes} min)`);
 process.exit(0);

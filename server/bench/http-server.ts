@@ -1,0 +1,100 @@
+/**
+ * The bench's HTTP server, in a process of its own so that its RSS is the server's alone:
+ * `node --import tsx server/bench/http-server.ts <seeded file> <users> [element.js]`.
+ *
+ * Serves the user-management API as `buildServer` does in production (NODE_ENV=production,
+ * request logging at info, written to /dev/null), and beside it, for the floors: a constant tRPC
+ * procedure and a bare Fastify route per endpoint, each answering exactly what the real procedure
+ * answered once at start. Prints one JSON line, `{ origin, token, endpoints }`, when it listens.
+ */
+import { readFileSync } from 'node:fs';
+import { initTRPC } from '@trpc/server';
+import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import { buildServer } from '../app.ts';
+import { ManualClock } from '../clock.ts';
+import { loadConfig } from '../config.ts';
+import { openDatabase } from '../db/database.ts';
+import { DevMailbox } from '../mail/mailer.ts';
+import { createSession } from '../services/sessions.ts';
+import { SEED_NOW, seedBenchDatabase } from './seed.ts';
+
+/** What the bench loads over HTTP: the real procedure's path and input. */
+export const HTTP_ENDPOINTS = [
+  { name: 'users.list, first page', path: 'users.list', input: { tab: 'active' } },
+  { name: 'users.list, search "ller"', path: 'users.list', input: { tab: 'active', search: 'ller' } },
+  { name: 'users.summary', path: 'users.summary', input: undefined },
+] as const;
+
+export interface BenchServerReady {
+  origin: string;
+  token: string;
+  /** Per endpoint: the real URL's path and query, the constant tRPC floor's, the bare route's, and the answer's size. */
+  endpoints: { name: string; real: string; constant: string; bare: string; bytes: number }[];
+}
+
+const urlOf = (base: string, input: unknown) => (input === undefined ? base : `${base}?input=${encodeURIComponent(JSON.stringify(input))}`);
+
+if (process.argv[1]?.endsWith('http-server.ts')) {
+  const [path, count, element] = process.argv.slice(2);
+  if (!path || !count) throw new Error('usage: http-server.ts <seeded file> <users> [element.js]');
+  const seed = await seedBenchDatabase(path, Number(count));
+  const database = await openDatabase(path);
+  const config = {
+    ...loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://portal.test' }),
+    databaseUrl: path,
+  };
+  const app = await buildServer({
+    config,
+    database,
+    clock: new ManualClock(SEED_NOW),
+    mailer: new DevMailbox(),
+    jobs: false,
+    logger: { level: 'info', file: '/dev/null' },
+  });
+  const session = await createSession(database.db, app.management.deps, { id: seed.ownerId, workspace_id: seed.workspaceId });
+  const authorization = `Bearer ${session.token}`;
+
+  // Filled in once the server is ready, from the real procedures' answers.
+  const answers: { data: unknown; body: string }[] = [];
+  const t = initTRPC.create();
+  const constantRouter = t.router(Object.fromEntries(HTTP_ENDPOINTS.map((_endpoint, index) => [`c${index}`, t.procedure.query(() => answers[index]!.data)])));
+  await app.register(fastifyTRPCPlugin, { prefix: '/bench/trpc', trpcOptions: { router: constantRouter } });
+  HTTP_ENDPOINTS.forEach((_endpoint, index) => {
+    app.get(`/bench/bare/${index}`, (_request, reply) => reply.type('application/json').send(answers[index]!.body));
+  });
+  // The element's page, for the Chromium part of the bench.
+  app.get('/bench/page', (request, reply) =>
+    reply
+      .type('text/html')
+      .send(
+        `<!doctype html><html lang="en"><body><panta-user-management api-url="/api/users" page-size="${Number((request.query as { size?: string }).size ?? 25)}"></panta-user-management>` +
+          '<script type="module" src="/bench/element.js"></script></body></html>',
+      ),
+  );
+  if (element) app.get('/bench/element.js', (_request, reply) => reply.type('text/javascript').send(readFileSync(element)));
+
+  await app.ready();
+  for (const endpoint of HTTP_ENDPOINTS) {
+    const response = await app.inject({ url: urlOf(`/api/users/${endpoint.path}`, endpoint.input), headers: { authorization } });
+    if (response.statusCode !== 200) throw new Error(`${endpoint.name}: ${response.statusCode} ${response.body}`);
+    answers.push({ data: (response.json() as { result: { data: unknown } }).result.data, body: response.body });
+  }
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const ready: BenchServerReady = {
+    origin,
+    token: session.token,
+    endpoints: HTTP_ENDPOINTS.map((endpoint, index) => ({
+      name: endpoint.name,
+      real: urlOf(`/api/users/${endpoint.path}`, endpoint.input),
+      constant: `/bench/trpc/c${index}`,
+      bare: `/bench/bare/${index}`,
+      bytes: answers[index]!.body.length,
+    })),
+  };
+  console.log(JSON.stringify(ready));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void app.close().then(() => process.exit(0)));
+  }
+}
