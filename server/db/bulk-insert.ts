@@ -92,18 +92,32 @@ function valueOf<R>(row: R, column: keyof R & string, index: number): unknown {
 export async function commitWithCheckpointApart<T>(db: Kysely<Database>, commit: () => Promise<T>): Promise<T> {
   const handle = sqliteHandles.get(db.getExecutor().adapter);
   if (!handle || handle.memory) return commit();
-  const pages = handle.pragma('wal_autocheckpoint', { simple: true }) as number;
-  handle.pragma('wal_autocheckpoint = 0');
+  // Two imports may overlap (one waits for the other's transaction): the first to start holds the
+  // automatic checkpoint back, the last to end restores the setting the first found.
+  let held = heldCheckpoints.get(handle);
+  if (!held) {
+    held = { imports: 0, pages: handle.pragma('wal_autocheckpoint', { simple: true }) as number };
+    heldCheckpoints.set(handle, held);
+    handle.pragma('wal_autocheckpoint = 0');
+  }
+  held.imports += 1;
   let committed = false;
   try {
     const result = await commit();
     committed = true;
     return result;
   } finally {
-    handle.pragma(`wal_autocheckpoint = ${pages}`);
+    held.imports -= 1;
+    if (held.imports === 0) {
+      heldCheckpoints.delete(handle);
+      handle.pragma(`wal_autocheckpoint = ${held.pages}`);
+    }
     if (committed) checkpointApart(handle.name);
   }
 }
+
+/** Per connection: the bulk commits under way, and its automatic checkpoint setting before them. */
+const heldCheckpoints = new WeakMap<SQLite.Database, { imports: number; pages: number }>();
 
 const require = createRequire(import.meta.url);
 
