@@ -82,7 +82,7 @@ function valueOf<R>(row: R, column: keyof R & string, index: number): unknown {
  *
  * A commit that leaves more than 1,000 pages in the WAL checkpoints inside the COMMIT statement:
  * it copies the pages into the database file and syncs that, on the thread that committed. A
- * 50,000-row import leaves about 100 MB, and copying it took 0.2 to 0.3 s of the import's answer
+ * 50,000-row import leaves about 100 MB, and copying it took 0.2 to 0.6 s of the import's answer
  * and of the server's one thread. It is housekeeping, not durability (the commit is durable once
  * the WAL is synced), so here it runs beside the answer, on the other core. A PASSIVE checkpoint
  * waits for no reader or writer; should it fail, or the process end first, the next commit that
