@@ -257,19 +257,25 @@ export async function countListedUsers(db: Db, workspaceId: string, filter: User
  * the role from the key's lowest bit.
  *
  * Walking the tab in list order (`walked` users, each `perWalked`) tries each user's search text.
- * By name without a role filter the live tabs' index ends with the search text (migration 0008),
- * so the walk reads index entries only (about 0.15 µs each). Otherwise each walked user's row is
- * read at a place of the table the order decides (about 4 µs); with a role filter the indexes by
- * role serve the name and role orders, and the others go through the whole tab for that role.
+ * By name the live tabs' index ends with the search text (migration 0008), so the walk reads index
+ * entries only (about 0.15 µs each); a role filter is then tried after the search text, on the
+ * rows of the entries that matched (`roleAfterWalk`). Otherwise each walked user's row is read at
+ * a place of the table the order decides (about 4 µs); with a role filter the indexes by role
+ * serve the name and role orders, and the others go through the whole tab. With a role filter
+ * the cheaper walk is taken.
  */
 function pageCosts(filter: UserListFilter, counts: UserCounts, matches: number) {
   const inTab = counts[filter.tab];
   const inRole = countedInTab(counts, filter);
   const entries = filter.role === 'all' ? matches : (matches * inTab) / Math.max(inRole, 1);
   const read = matches + 0.06 * entries;
-  if (filter.role === 'all') return { read, walked: inTab, perWalked: filter.sortBy === 'name' && filter.tab !== 'deleted' ? 0.12 : 3 };
+  const byName = filter.sortBy === 'name' && filter.tab !== 'deleted';
+  if (filter.role === 'all') return { read, walk: { walked: inTab, perWalked: byName ? 0.12 : 3, roleAfterWalk: false } };
   const byRole = filter.sortBy === 'name' || filter.sortBy === 'role';
-  return { read, walked: inRole, perWalked: byRole ? 3 : (3 * inTab) / Math.max(inRole, 1) };
+  const walks = [{ walked: inRole, perWalked: byRole ? 3 : (3 * inTab) / Math.max(inRole, 1), roleAfterWalk: false }];
+  if (byName) walks.push({ walked: inTab, perWalked: 0.12 + entries / Math.max(inTab, 1), roleAfterWalk: true });
+  const cost = ({ walked, perWalked }: (typeof walks)[number]) => walked * perWalked;
+  return { read, walk: walks.reduce((cheapest, walk) => (cost(walk) < cost(cheapest) ? walk : cheapest)) };
 }
 
 /**
@@ -292,12 +298,12 @@ export async function listUserViews(db: Db, workspaceId: string, filter: UserLis
   }
   if (matches !== undefined && filter.offset >= matches) return [];
   if (matches !== undefined) {
-    const { read, walked, perWalked } = pageCosts(filter, await readUserCounts(db, workspaceId), matches);
-    const walk = ((filter.offset + filter.limit) * walked) / matches;
-    const walkLimit = Math.ceil(read / perWalked);
-    if (2 * walk <= walkLimit) {
-      const page = await selectPage(db, workspaceId, filter, 'u.rowid', walkedPage(db, workspaceId, filter, walkLimit));
-      if (page.length === filter.limit || walkLimit >= walked) return page;
+    const { read, walk } = pageCosts(filter, await readUserCounts(db, workspaceId), matches);
+    const walked = ((filter.offset + filter.limit) * walk.walked) / matches;
+    const walkLimit = Math.ceil(read / walk.perWalked);
+    if (2 * walked <= walkLimit) {
+      const page = await selectPage(db, workspaceId, filter, 'u.rowid', walkedPage(db, workspaceId, filter, walkLimit, walk.roleAfterWalk));
+      if (page.length === filter.limit || walkLimit >= walk.walked) return page;
     }
   }
   const named = searchedFirst(db.selectFrom('users as u').select(sql<number>`${sql.ref('u.rowid')}`.as('user_rowid')), workspaceId, filter);
@@ -311,7 +317,7 @@ export async function listUserViews(db: Db, workspaceId: string, filter: UserLis
  * outer query does not use, so a walked user's row is read only when the index lacks a column
  * the order or the search needs.
  */
-function walkedPage(db: Db, workspaceId: string, filter: UserListFilter, walkLimit: number) {
+function walkedPage(db: Db, workspaceId: string, filter: UserListFilter, walkLimit: number, roleAfterWalk: boolean) {
   const inTab = db
     .selectFrom('users as u')
     .select([
@@ -323,10 +329,14 @@ function walkedPage(db: Db, workspaceId: string, filter: UserListFilter, walkLim
       'u.invited_at',
       'u.deleted_at',
     ]);
-  const firstOfTab = inListOrder(whereListed(inTab, workspaceId, { ...filter, searchWords: [] }), filter).limit(walkLimit);
+  const walkedScope: UserListScope = { tab: filter.tab, searchWords: [], role: roleAfterWalk ? 'all' : filter.role };
+  const firstOfTab = inListOrder(whereListed(inTab, workspaceId, walkedScope), filter).limit(walkLimit);
   // The outer query sees the columns it orders and searches by under the names of `users as u`.
   const walked = db.selectFrom(firstOfTab.as('u')).select('u.user_rowid') as unknown as UserQuery<{ user_rowid: number }>;
-  return inListOrder(whereWordsOccur(walked, filter.searchWords), filter).offset(filter.offset).limit(filter.limit);
+  let found = whereWordsOccur(walked, filter.searchWords);
+  // SQLite tries a correlated subquery after the other terms: only matches have their row read.
+  if (roleAfterWalk) found = found.where(sql<boolean>`(select r.role from users r where r.rowid = ${sql.ref('u.user_rowid')}) = ${filter.role}`);
+  return inListOrder(found, filter).offset(filter.offset).limit(filter.limit);
 }
 
 /**
