@@ -217,7 +217,7 @@ async function benchSize(count: number): Promise<SizeResults> {
 
   // Over HTTP, against a server in a process of its own: the real procedure, a constant tRPC
   // procedure with the same payload, bare Fastify; and that process's RSS under the load.
-  const served = await startBenchServer(path, count);
+  const served = await startBenchServer(path, seed);
   try {
     const auth = { authorization: `Bearer ${served.ready.token}` };
     const http: SizeResults['http'] = [];
@@ -236,7 +236,7 @@ async function benchSize(count: number): Promise<SizeResults> {
     console.log(`  server RSS: ${rssIdleMb} MB when started, ${rssMb} MB at most under load`);
 
     const browser = existsSync(ELEMENT) ? await benchBrowser(served.ready.origin, served.ready.token) : null;
-    return { users: count, seedSeconds: seedSeconds(path), server, http, rssMb, rssIdleMb, browser };
+    return { users: count, seedSeconds: seedSeconds(path), server, http, rssMb, rssIdleMb, serverRuntime: served.runtime, browser };
   } finally {
     await served.stop();
   }
@@ -252,9 +252,37 @@ function rssMbOf(pid: number): number | null {
   }
 }
 
+/**
+ * How the bench server is started: compiled to one JavaScript file by esbuild (the packages left
+ * as imports), so that it runs as a host runs the library, compiled. Through tsx, as `npm start`
+ * runs the server, tsx's loader thread and compiler would add about 50 MB to the RSS (an empty
+ * script: 39 MB under node, 90 MB under node --import tsx). Falls back to tsx without esbuild.
+ */
+async function benchServerCommand(): Promise<{ args: string[]; runtime: 'compiled' | 'tsx' }> {
+  const outfile = `${ROOT}bench-results/http-server.mjs`;
+  try {
+    const { build } = await import('esbuild');
+    await build({
+      entryPoints: [`${ROOT}server/bench/http-server.ts`],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'warning',
+    });
+    return { args: [outfile], runtime: 'compiled' };
+  } catch (error) {
+    console.log(`  esbuild failed (${(error as Error).message}); the bench server runs through tsx`);
+    return { args: ['--import', 'tsx', `${ROOT}server/bench/http-server.ts`], runtime: 'tsx' };
+  }
+}
+
 /** server/bench/http-server.ts in a process of its own, once it listens. */
-async function startBenchServer(path: string, count: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}server/bench/http-server.ts`, path, String(count), ELEMENT], {
+async function startBenchServer(path: string, seed: { workspaceId: string; ownerId: string }) {
+  const command = await benchServerCommand();
+  const child = spawn(process.execPath, [...command.args, path, seed.workspaceId, seed.ownerId, SEED_NOW.toISOString(), ELEMENT], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -270,6 +298,7 @@ async function startBenchServer(path: string, count: number) {
   });
   return {
     ready,
+    runtime: command.runtime,
     rssMb: () => rssMbOf(child.pid!),
     stop: async () => {
       child.kill('SIGTERM');

@@ -1,6 +1,7 @@
 /**
  * The bench's HTTP server, in a process of its own so that its RSS is the server's alone:
- * `node --import tsx server/bench/http-server.ts <seeded file> <users> [element.js]`.
+ * `node --import tsx server/bench/http-server.ts <seeded file> <workspace id> <owner id> <now> [element.js]`;
+ * the bench runs it compiled to one JavaScript file, as a host runs the library (see bench.ts).
  *
  * Serves the user-management API as `buildServer` does in production (NODE_ENV=production,
  * request logging at info, written to /dev/null), and beside it, for the floors: a constant tRPC
@@ -16,7 +17,6 @@ import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { DevMailbox } from '../mail/mailer.ts';
 import { createSession } from '../services/sessions.ts';
-import { SEED_NOW, seedBenchDatabase } from './seed.ts';
 
 /** What the bench loads over HTTP: the real procedure's path and input. */
 export const HTTP_ENDPOINTS = [
@@ -34,10 +34,11 @@ export interface BenchServerReady {
 
 const urlOf = (base: string, input: unknown) => (input === undefined ? base : `${base}?input=${encodeURIComponent(JSON.stringify(input))}`);
 
-if (process.argv[1]?.endsWith('http-server.ts')) {
-  const [path, count, element] = process.argv.slice(2);
-  if (!path || !count) throw new Error('usage: http-server.ts <seeded file> <users> [element.js]');
-  const seed = await seedBenchDatabase(path, Number(count));
+// Run as a script (not imported for its types): the seed's ids and clock come as arguments, so
+// that nothing of the seeding code is loaded into the server's process.
+if (/http-server\.(ts|mjs)$/.test(process.argv[1] ?? '')) {
+  const [path, workspaceId, ownerId, now, element] = process.argv.slice(2);
+  if (!path || !workspaceId || !ownerId || !now) throw new Error('usage: http-server.ts <seeded file> <workspace id> <owner id> <now> [element.js]');
   const database = await openDatabase(path);
   const config = {
     ...loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://portal.test' }),
@@ -46,12 +47,12 @@ if (process.argv[1]?.endsWith('http-server.ts')) {
   const app = await buildServer({
     config,
     database,
-    clock: new ManualClock(SEED_NOW),
+    clock: new ManualClock(new Date(now)),
     mailer: new DevMailbox(),
     jobs: false,
     logger: { level: 'info', file: '/dev/null' },
   });
-  const session = await createSession(database.db, app.management.deps, { id: seed.ownerId, workspace_id: seed.workspaceId });
+  const session = await createSession(database.db, app.management.deps, { id: ownerId, workspace_id: workspaceId });
   const authorization = `Bearer ${session.token}`;
 
   // Filled in once the server is ready, from the real procedures' answers.
