@@ -72,7 +72,7 @@ export function renderReport(results: BenchResults): string {
     '',
   ];
   const largest = results.sizes[results.sizes.length - 1]!;
-  lines.push(...targets(largest), '', ...reading(largest), '');
+  lines.push(...targets(largest), '', ...reading(largest, env), '');
   for (const size of results.sizes) {
     lines.push(`## ${num(size.users)} users`, '');
     if (size.seedSeconds !== null) lines.push(`Seeded in ${size.seedSeconds} s.`, '');
@@ -150,7 +150,7 @@ function targets(size: SizeResults): string[] {
 const find = (size: SizeResults, prefix: string) => size.server.find((row) => row.name.startsWith(prefix));
 
 /** What the figures say, and why the misses miss: written from this run's numbers. */
-function reading(size: SizeResults): string[] {
+function reading(size: SizeResults, env: BenchResults['environment']): string[] {
   const common = find(size, 'Search, common prefix');
   const substring = find(size, 'Search, substring');
   const short = find(size, 'Search, one letter');
@@ -177,8 +177,14 @@ function reading(size: SizeResults): string[] {
     memoryReading(size),
     '- **Chromium.** Search-to-rows includes the server\'s search and the HTTP request; rendering 100 rows is timed from the answer to the rows in the DOM. ' +
       'The element was reworked this round: one shared Intl formatter per locale and options (a 100-row page made up to 300 DateTimeFormats, about 0.1 ms each), rows kept while nothing they show changes, and a tab switch that lays the table out once, when its page arrives; ' +
-      '`npm run bench:render` measures the element\'s own share apart.',
-    '- **The machine was shared** with other work while the bench ran (see the load average above): p95s are noisier than p50s.',
+      '`npm run bench:render` measures the element\'s own share apart.' +
+      (size.browser
+        ? ` Here search-to-rows is ${ms(size.browser.searchToRows.p50)} / ${ms(size.browser.searchToRows.p95)} ms and a 100-row render ${ms(size.browser.render100Rows.p50)} / ${ms(size.browser.render100Rows.p95)} ms: ` +
+          `the p95 of ${size.browser.searchToRows.runs} searches and ${size.browser.render100Rows.runs} renders is their slowest one or two, so one slow frame or answer decides it${size.browser.searchToRows.p50 < TARGETS.searchToRowsP95Ms && size.browser.render100Rows.p50 < TARGETS.render100RowsP95Ms ? '; the p50s are within the targets' : ''}.`
+        : ''),
+    (env.loadAverage[0] ?? 0) < 2
+      ? '- **The machine was quiet** while this run ran (load average above, on 2 cores); the figures quoted from other sessions (profiles, the heap cap, the previous run) were measured while it was shared, under a load average of 3 to 7, and are noisier. p95s are noisier than p50s.'
+      : '- **The machine was shared** with other work while the bench ran (see the load average above): p95s are noisier than p50s.',
   ];
 }
 
@@ -197,7 +203,7 @@ function httpReading(size: SizeResults, list: SizeResults['http'][number], first
       : bestShare < TARGETS.listThroughputShare
         ? `The ${TARGETS.listThroughputShare * 100} % target is out of the request path's reach: the constant procedure answers in ${ms(constantMs)} ms, so the list's SQL floor alone, with nothing else added, would hold it to ${Math.round(bestShare * 100)} %; it needs a cheaper page statement (it reads every column of 25 users through three joins, and building those rows is about a third of it). `
         : `The list's SQL floor alone, with nothing else added, would allow ${Math.round(bestShare * 100)} % of the constant procedure's throughput; the rest of the gap is the request path. `) +
-    'The previous report measured 15 % (215 against 1,432 requests/s), with the server inside the bench process and without request logging; this one runs it as in production, logging every request. ' +
+    'The previous report measured 15 % (215 against 1,432 requests/s, load average 3.4 to 3.9), with the server inside the bench process and without request logging; this one runs it as in production, logging every request. ' +
     'Cut in this round: every statement was prepared anew by Kysely\'s driver (10-14 % of the server\'s CPU on the list; now each connection keeps its 256 most recent statements), and the session and its user were two statements (now one; the caller is still read on every request). ' +
     'A CPU profile of the server process serving the list at 1,000,000 users after that (taken apart from this run: one connection, the machine shared) puts 27 % in SQLite running the statements (mostly the page statement), 9 % in Kysely building and compiling queries, 11 % in tRPC, 23 % in Node\'s HTTP and the web streams tRPC\'s adapter answers through, 5 % in zod (input and output), 5 % in Fastify, 5 % in our own code and 2 % in request logging; ' +
     'the constant procedure has the tRPC, HTTP and stream parts too. Output validation stays: it is 3-5 % of the list\'s CPU and the only check that a row read from either database has the shape the API promises.'
@@ -223,5 +229,8 @@ if (process.argv[1]?.endsWith('report.ts')) {
   const results = JSON.parse(readFileSync('bench-results/bench.json', 'utf8')) as BenchResults;
   const markdown = renderReport(results);
   writeFileSync('bench-results/bench.md', markdown);
-  if (!results.environment.quick) writeFileSync('server/bench/REPORT.md', markdown);
+  if (!results.environment.quick) {
+    writeFileSync('server/bench/REPORT.md', markdown);
+    writeFileSync('server/bench/REPORT.json', `${JSON.stringify(results, null, 2)}\n`);
+  }
 }
