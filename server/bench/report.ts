@@ -219,7 +219,7 @@ function memoryReading(size: SizeResults): string {
     `- **Memory** is the RSS of the server's own process, ${how}: ${size.rssIdleMb ?? 'n/a'} MB once listening, ${size.rssMb ?? 'n/a'} MB at most under the load above. ` +
     'After a full garbage collection its heap holds about 40 MB whatever the load (measured apart, so no leak); what grows under load is garbage V8 leaves in its old space while nothing caps the heap. ' +
     'Measured apart in the same session at 1,000,000 users, `NODE_OPTIONS=--max-old-space-size=96` kept the same load\'s peak at 154 MB (293 MB without) at the same list throughput; the bench measures the default. ' +
-    'Of the RSS once listening, sheetjs-style, loaded at start for spreadsheet imports and exports, is about 30 MB.'
+    'sheetjs-style (about 35 MB) is not in these figures: it loads on the first spreadsheet the server writes (an export, the template, an error report), and uploads are parsed in a child process of their own.'
   );
 }
 

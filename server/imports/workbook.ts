@@ -1,7 +1,21 @@
 import { createRequire } from 'node:module';
-import XLSX from 'sheetjs-style';
+import type XLSX from 'sheetjs-style';
 
 const require = createRequire(import.meta.url);
+
+/**
+ * sheetjs-style (and its JSZip) load on the first export, template or report, not at start: they
+ * hold about 30 MB that a server which never writes a spreadsheet need not carry. (Uploads are
+ * parsed in a child process of their own, server/imports/parse-sheet.mjs.)
+ */
+let loaded: { XLSX: typeof XLSX; JSZip: new (data: Buffer) => BundledZip } | undefined;
+function sheetjs() {
+  loaded ??= {
+    XLSX: require('sheetjs-style') as typeof XLSX,
+    JSZip: require('sheetjs-style/jszip.js') as new (data: Buffer) => BundledZip,
+  };
+  return loaded;
+}
 
 /** The JSZip 2 that sheetjs-style bundles (and writes .xlsx with); it has no types of its own. */
 interface BundledZip {
@@ -9,7 +23,6 @@ interface BundledZip {
   file(name: string, content: string): void;
   generate(options: { type: 'nodebuffer'; compression: 'DEFLATE' }): Buffer;
 }
-const JSZip = require('sheetjs-style/jszip.js') as new (data: Buffer) => BundledZip;
 
 /**
  * Text a spreadsheet program would run as a formula (or a DDE command) gets a leading quote: this
@@ -79,13 +92,14 @@ function toWorksheet(spec: SheetSpec): XLSX.WorkSheet {
   for (const row of body.cells) dense.push(row);
   const width = Math.max(header.width, body.width, 1);
   return Object.assign(dense, {
-    '!ref': XLSX.utils.encode_range({ s: { r: 0, c: 0 }, e: { r: Math.max(dense.length - 1, 0), c: width - 1 } }),
+    '!ref': sheetjs().XLSX.utils.encode_range({ s: { r: 0, c: 0 }, e: { r: Math.max(dense.length - 1, 0), c: width - 1 } }),
     '!cols': spec.widths.map((wch) => ({ wch })),
   }) as unknown as XLSX.WorkSheet;
 }
 
 /** An .xlsx with a styled header row on each sheet. */
 export function writeXlsx(sheets: readonly SheetSpec[]): Buffer {
+  const { XLSX, JSZip } = sheetjs();
   const workbook = XLSX.utils.book_new();
   for (const spec of sheets) XLSX.utils.book_append_sheet(workbook, toWorksheet(spec), spec.name);
   let bytes = XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
@@ -110,7 +124,7 @@ const escapeXml = (text: string) =>
 const AFTER_DATA_VALIDATIONS = /<(hyperlinks|printOptions|pageMargins|pageSetup|headerFooter|rowBreaks|colBreaks|customProperties|cellWatches|ignoredErrors|smartTags|drawing|legacyDrawing|picture|oleObjects|controls|webPublishItems|tableParts|extLst)\b|<\/worksheet>/;
 
 function withListValidation(xml: string, validation: NonNullable<SheetSpec['listValidation']>): string {
-  const column = XLSX.utils.encode_col(validation.column);
+  const column = sheetjs().XLSX.utils.encode_col(validation.column);
   // A list's values are a quoted, comma-separated formula; quotes inside would be doubled.
   const list = `"${validation.values.map((value) => value.replace(/"/g, '""')).join(',')}"`;
   const element =
