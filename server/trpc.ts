@@ -3,7 +3,7 @@ import type { PantaErrorData } from '../shared/errors.ts';
 import type { Context } from './context.ts';
 import { DomainError, isDatabaseUnavailable, isUniqueViolation } from './errors.ts';
 import type { RateLimited } from './rate-limiter.ts';
-import { isActiveAdmin } from './services/actor.ts';
+import { assertActiveAdmin, notSignedIn } from './services/actor.ts';
 
 interface Issue {
   path?: readonly (PropertyKey | { key: PropertyKey })[];
@@ -73,15 +73,13 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
 });
 
 const requireCaller = t.middleware(({ ctx, next }) => {
-  if (!ctx.caller) throw toTRPCError(new DomainError('UNAUTHORIZED', 'NOT_SIGNED_IN', 'Sign in to continue'));
+  if (!ctx.caller) throw toTRPCError(notSignedIn());
   return next({ ctx: { caller: ctx.caller } });
 });
 
 const requireAdmin = t.middleware(({ ctx, next }) => {
-  if (!ctx.caller) throw toTRPCError(new DomainError('UNAUTHORIZED', 'NOT_SIGNED_IN', 'Sign in to continue'));
-  if (!isActiveAdmin(ctx.caller)) {
-    throw toTRPCError(new DomainError('FORBIDDEN', 'NOT_ADMIN', 'Only administrators can manage users'));
-  }
+  // Its DomainError becomes a tRPC error in mapDomainErrors, as a service's does.
+  assertActiveAdmin(ctx.caller);
   return next({ ctx: { caller: ctx.caller } });
 });
 
