@@ -25,6 +25,7 @@ import { openDatabase } from '../server/db/database.ts';
 import type { Deps } from '../server/deps.ts';
 import { DevMailbox } from '../server/mail/mailer.ts';
 import { createSession } from '../server/services/sessions.ts';
+import { RECORD_REQUESTS } from '../server/bench/browser-probes.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const option = (name: string) => {
@@ -43,21 +44,6 @@ const figure = (samples: number[]) => {
   const ms = (value: number) => value.toFixed(1);
   return `${ms(percentile(sorted, 0.5))} / ${ms(percentile(sorted, 0.95))} ms (max ${ms(sorted.at(-1) ?? NaN)}, n=${samples.length})`;
 };
-
-/** Notes when each users.list request starts and answers, and the ids it answered with (as the bench does). */
-const RECORD_REQUESTS = `
-  window.__bench = { requests: [] };
-  const original = window.fetch;
-  window.fetch = async function (input, init) {
-    const url = decodeURIComponent(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    const entry = { url, start: performance.now() };
-    const listed = url.includes('users.list');
-    if (listed) window.__bench.requests.push(entry);
-    const response = await original.call(this, input, init);
-    entry.responded = performance.now();
-    if (listed) response.clone().json().then(function (body) { entry.ids = body.result.data.items.map(function (item) { return item.id; }); });
-    return response;
-  };`;
 
 /**
  * Runs `act`, then resolves once the answered rows are in the DOM (MutationObserver, as the bench

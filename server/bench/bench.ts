@@ -35,6 +35,7 @@ import { loadCaller } from '../services/sessions.ts';
 import { deleteUsersSoftly, getSummary, inviteUser, type ListUsersQuery, listUsers, purgeUsers, restoreUsers } from '../services/users.ts';
 import { newId } from '../tokens.ts';
 import type { BenchServerReady } from './http-server.ts';
+import { RECORD_REQUESTS } from './browser-probes.ts';
 import { renderReport, type BenchResults, type LoadResult, type SizeResults, type Stat } from './report.ts';
 import { SEED_NOW, seedBenchDatabase, seedSeconds } from './seed.ts';
 
@@ -117,7 +118,6 @@ async function benchSize(count: number): Promise<SizeResults> {
     spawn(process.execPath, ['--import', 'tsx', `${ROOT}server/bench/seed.ts`, path, String(count)], { cwd: ROOT, stdio: 'inherit' }).once('exit', resolve),
   );
   const seed = await seedBenchDatabase(path, count);
-
 
   const database: OpenedDatabase = await openDatabase(path);
   const clock = new ManualClock(SEED_NOW);
@@ -319,33 +319,6 @@ async function load(url: string, headers: Record<string, string>) {
   await new Promise((resolve) => child.once('exit', resolve));
   return JSON.parse(output) as LoadResult;
 }
-
-const RECORD_REQUESTS = `
-  window.__bench = { requests: [] };
-  const original = window.fetch;
-  window.fetch = async function (input, init) {
-    const url = decodeURIComponent(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    const entry = { url, start: performance.now() };
-    const listed = url.includes('users.list');
-    if (listed) window.__bench.requests.push(entry);
-    const response = await original.call(this, input, init);
-    entry.responded = performance.now();
-    if (listed) {
-      response.clone().json().then(function (body) {
-        function items(value) {
-          if (!value || typeof value !== 'object') return null;
-          if (Array.isArray(value.items) && 'total' in value) return value.items;
-          for (const key of Object.keys(value)) {
-            const found = items(value[key]);
-            if (found) return found;
-          }
-          return null;
-        }
-        entry.ids = (items(body) || []).map(function (item) { return item.id; });
-      });
-    }
-    return response;
-  };`;
 
 const TIME_ROWS = `function ({ act, arg, from }) {
   return new Promise(function (resolve) {
