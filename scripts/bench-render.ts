@@ -25,7 +25,7 @@ import { openDatabase } from '../server/db/database.ts';
 import type { Deps } from '../server/deps.ts';
 import { DevMailbox } from '../server/mail/mailer.ts';
 import { createSession } from '../server/services/sessions.ts';
-import { RECORD_REQUESTS } from '../server/bench/browser-probes.ts';
+import { RECORD_REQUESTS, WAIT_FOR_ROWS } from '../server/bench/browser-probes.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const option = (name: string) => {
@@ -44,56 +44,6 @@ const figure = (samples: number[]) => {
   const ms = (value: number) => value.toFixed(1);
   return `${ms(percentile(sorted, 0.5))} / ${ms(percentile(sorted, 0.95))} ms (max ${ms(sorted.at(-1) ?? NaN)}, n=${samples.length})`;
 };
-
-/**
- * Runs `act`, then resolves once the answered rows are in the DOM (MutationObserver, as the bench
- * does), leaving in `__last` the request's start and answer, that moment, and the change that showed them.
- */
-const TIME_ROWS = `function ({ act, arg }) {
-  return new Promise(function (resolve) {
-    const bench = window.__bench;
-    const root = document.querySelector('panta-user-management').shadowRoot;
-    const before = bench.requests.length;
-    const changes = [];
-    function shown() {
-      return Array.from(root.querySelectorAll('tr[data-user-id]'), function (row) { return row.dataset.userId; }).join();
-    }
-    // Each change also notes when the frame that shows it has been drawn: a task posted from that
-    // frame's animation callbacks runs after its style, layout and paint.
-    const observer = new MutationObserver(function () {
-      const change = { at: performance.now(), shown: shown() };
-      changes.push(change);
-      requestAnimationFrame(function () {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = function () { change.frame = performance.now(); };
-        channel.port2.postMessage(null);
-      });
-    });
-    observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
-    const timer = setInterval(function () {
-      const entry = bench.requests.slice(before).find(function (request) { return request.ids !== undefined; });
-      if (!entry) return;
-      const expected = entry.ids.join();
-      const done = changes.find(function (change) { return change.at >= entry.start && change.shown === expected; });
-      if (!done) return;
-      clearInterval(timer);
-      observer.disconnect();
-      // The frame is drawn a little later: the caller reads it after waiting for one.
-      window.__last = { start: entry.start, responded: entry.responded, rows: done.at, done: done };
-      resolve(true);
-    }, 2);
-    setTimeout(function () { clearInterval(timer); observer.disconnect(); resolve(null); }, 10000);
-    if (act === 'search') {
-      const input = root.querySelector('[part~="search"]');
-      input.value = arg;
-      input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-    } else if (act === 'tab') {
-      root.querySelectorAll('[part~="tab"]')[Number(arg)].click();
-    } else {
-      root.querySelector('[data-sort="' + arg + '"]').click();
-    }
-  });
-}`;
 
 type Timing = { start: number; responded: number; rows: number; frame?: number; update: number };
 
@@ -149,7 +99,7 @@ try {
   };
   type Page = Awaited<ReturnType<typeof open>>;
   const time = async (page: Page, act: 'search' | 'tab' | 'sort', arg: string) => {
-    const shown = await page.evaluate(`(${TIME_ROWS})(${JSON.stringify({ act, arg })})`);
+    const shown = await page.evaluate(`(${WAIT_FOR_ROWS})(${JSON.stringify({ act, arg })})`);
     // Lets the frame after the rows be drawn (and timed) before the next act.
     await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50)))');
     if (!shown) return null;

@@ -35,7 +35,7 @@ import { loadCaller } from '../services/sessions.ts';
 import { deleteUsersSoftly, getSummary, inviteUser, type ListUsersQuery, listUsers, purgeUsers, restoreUsers } from '../services/users.ts';
 import { newId } from '../tokens.ts';
 import type { BenchServerReady } from './http-server.ts';
-import { RECORD_REQUESTS } from './browser-probes.ts';
+import { RECORD_REQUESTS, WAIT_FOR_ROWS } from './browser-probes.ts';
 import { renderReport, type BenchResults, type LoadResult, type SizeResults, type Stat } from './report.ts';
 import { SEED_NOW, seedBenchDatabase, seedSeconds } from './seed.ts';
 
@@ -320,39 +320,6 @@ async function load(url: string, headers: Record<string, string>) {
   return JSON.parse(output) as LoadResult;
 }
 
-const TIME_ROWS = `function ({ act, arg, from }) {
-  return new Promise(function (resolve) {
-    const bench = window.__bench;
-    const root = document.querySelector('panta-user-management').shadowRoot;
-    const before = bench.requests.length;
-    const changes = [];
-    function shown() {
-      return Array.from(root.querySelectorAll('tr[data-user-id]'), function (row) { return row.dataset.userId; }).join();
-    }
-    const observer = new MutationObserver(function () { changes.push({ at: performance.now(), shown: shown() }); });
-    observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
-    const timer = setInterval(function () {
-      const entry = bench.requests.slice(before).find(function (request) { return request.ids !== undefined; });
-      if (!entry) return;
-      const expected = entry.ids.join();
-      const done = changes.find(function (change) { return change.at >= entry.start && change.shown === expected; });
-      if (!done) return;
-      clearInterval(timer);
-      observer.disconnect();
-      resolve(done.at - (from === 'start' ? entry.start : entry.responded));
-    }, 2);
-    // A search whose rows never arrive is recorded as missing, not waited for for ever.
-    setTimeout(function () { clearInterval(timer); observer.disconnect(); resolve(null); }, 10000);
-    if (act === 'search') {
-      const input = root.querySelector('[part~="search"]');
-      input.value = arg;
-      input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-    } else {
-      root.querySelectorAll('[part~="tab"]')[Number(arg)].click();
-    }
-  });
-}`;
-
 /** In headless Chromium: search latency after the debounce, and rendering a 100-row page. */
 async function benchBrowser(origin: string, token: string): Promise<SizeResults['browser']> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
@@ -371,8 +338,10 @@ async function benchBrowser(origin: string, token: string): Promise<SizeResults[
     };
 
     /** Runs `act` in the page and resolves with the ms from the matching request's start (or answer) to the rows it answered. */
-    const timeRows = (page: Awaited<ReturnType<typeof open>>, act: 'search' | 'tab', arg: string, from: 'start' | 'responded') =>
-      page.evaluate(`(${TIME_ROWS})(${JSON.stringify({ act, arg, from })})`) as Promise<number | null>;
+    const timeRows = async (page: Awaited<ReturnType<typeof open>>, act: 'search' | 'tab', arg: string, from: 'start' | 'responded') => {
+      if (!(await page.evaluate(`(${WAIT_FOR_ROWS})(${JSON.stringify({ act, arg })})`))) return null;
+      return (await page.evaluate(`window.__last.rows - window.__last.${from === 'start' ? 'start' : 'responded'}`)) as number;
+    };
 
     const searchPage = await open(25);
     const terms = ['mar', 'ller', 'müller', 'anna', 'berg', 'schmidt', 'qxzv', 'sophie', 'koch', 'jäger'];

@@ -33,3 +33,53 @@ export const RECORD_REQUESTS = `
     }
     return response;
   };`;
+
+/**
+ * Runs `act`, then resolves once the answered rows are in the DOM (MutationObserver, as the bench
+ * does), with `true` (or `null` after 10 s), leaving in `__last` the request's start and answer, that moment, and the change that showed them.
+ */
+export const WAIT_FOR_ROWS = `function ({ act, arg }) {
+  return new Promise(function (resolve) {
+    const bench = window.__bench;
+    const root = document.querySelector('panta-user-management').shadowRoot;
+    const before = bench.requests.length;
+    const changes = [];
+    function shown() {
+      return Array.from(root.querySelectorAll('tr[data-user-id]'), function (row) { return row.dataset.userId; }).join();
+    }
+    // Each change also notes when the frame that shows it has been drawn: a task posted from that
+    // frame's animation callbacks runs after its style, layout and paint.
+    const observer = new MutationObserver(function () {
+      const change = { at: performance.now(), shown: shown() };
+      changes.push(change);
+      requestAnimationFrame(function () {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = function () { change.frame = performance.now(); };
+        channel.port2.postMessage(null);
+      });
+    });
+    observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+    const timer = setInterval(function () {
+      const entry = bench.requests.slice(before).find(function (request) { return request.ids !== undefined; });
+      if (!entry) return;
+      const expected = entry.ids.join();
+      const done = changes.find(function (change) { return change.at >= entry.start && change.shown === expected; });
+      if (!done) return;
+      clearInterval(timer);
+      observer.disconnect();
+      // The frame is drawn a little later: the caller reads it after waiting for one.
+      window.__last = { start: entry.start, responded: entry.responded, rows: done.at, done: done };
+      resolve(true);
+    }, 2);
+    setTimeout(function () { clearInterval(timer); observer.disconnect(); resolve(null); }, 10000);
+    if (act === 'search') {
+      const input = root.querySelector('[part~="search"]');
+      input.value = arg;
+      input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    } else if (act === 'tab') {
+      root.querySelectorAll('[part~="tab"]')[Number(arg)].click();
+    } else {
+      root.querySelector('[data-sort="' + arg + '"]').click();
+    }
+  });
+}`;
