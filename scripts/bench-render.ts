@@ -25,7 +25,7 @@ import { openDatabase } from '../server/db/database.ts';
 import type { Deps } from '../server/deps.ts';
 import { DevMailbox } from '../server/mail/mailer.ts';
 import { createSession } from '../server/services/sessions.ts';
-import { RECORD_REQUESTS, WAIT_FOR_ROWS } from '../server/bench/browser-probes.ts';
+import { RECORD_REQUESTS, WAIT_FOR_ROWS, elementPage } from '../server/bench/browser-probes.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const option = (name: string) => {
@@ -60,10 +60,7 @@ const element = readFileSync(ELEMENT);
 app.get('/render/page', (request, reply) =>
   reply
     .type('text/html')
-    .send(
-      `<!doctype html><html lang="en"><body><panta-user-management api-url="/api/users" page-size="${(request.query as { size?: string }).size ?? 25}"></panta-user-management>` +
-        '<script type="module" src="/render/element.js"></script></body></html>',
-    ),
+    .send(elementPage((request.query as { size?: string }).size, '/render/element.js')),
 );
 app.get('/render/element.js', (_request, reply) => reply.type('text/javascript').send(element));
 await app.listen({ port: 0, host: '127.0.0.1' });

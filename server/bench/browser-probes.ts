@@ -83,3 +83,12 @@ export const WAIT_FOR_ROWS = `function ({ act, arg }) {
     }
   });
 }`;
+
+/** The page the Chromium benches load: the element alone, showing `size` rows (25 when not a number), from `script`. */
+export function elementPage(size: string | undefined, script: string): string {
+  const pageSize = Number(size ?? 25) || 25;
+  return (
+    `<!doctype html><html lang="en"><body><panta-user-management api-url="/api/users" page-size="${pageSize}"></panta-user-management>` +
+    `<script type="module" src="${script}"></script></body></html>`
+  );
+}

@@ -17,6 +17,7 @@ import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { DevMailbox } from '../mail/mailer.ts';
 import { createSession } from '../services/sessions.ts';
+import { elementPage } from './browser-probes.ts';
 
 /** What the bench loads over HTTP: the real procedure's path and input. */
 export const HTTP_ENDPOINTS = [
@@ -67,10 +68,7 @@ if (/http-server\.(ts|mjs)$/.test(process.argv[1] ?? '')) {
   app.get('/bench/page', (request, reply) =>
     reply
       .type('text/html')
-      .send(
-        `<!doctype html><html lang="en"><body><panta-user-management api-url="/api/users" page-size="${Number((request.query as { size?: string }).size ?? 25)}"></panta-user-management>` +
-          '<script type="module" src="/bench/element.js"></script></body></html>',
-      ),
+      .send(elementPage((request.query as { size?: string }).size, '/bench/element.js')),
   );
   if (element) app.get('/bench/element.js', (_request, reply) => reply.type('text/javascript').send(readFileSync(element)));
 
