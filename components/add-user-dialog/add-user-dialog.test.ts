@@ -66,7 +66,7 @@ describe('<panta-add-user-dialog> bulk import', () => {
     observer.disconnect();
     expect(seenProgress).to.include(true);
     expect(part(bulk.scope(), 'progress')).to.equal(null);
-    expect(bulk.totals()).to.equal('9 rows: 2 to invite, 7 skipped');
+    expect(bulk.totals()).to.equal('Rows: 9. To invite: 2. Skipped: 7.');
     expect(bulk.rows().map((row) => `${row.row} ${row.verdict}`)).to.deep.equal([
       '2 Will invite',
       '3 Will invite',
@@ -121,7 +121,7 @@ describe('<panta-add-user-dialog> bulk import', () => {
       ]),
     );
     await until(() => bulk.rows().length === 2);
-    expect(bulk.totals()).to.equal('2 Zeilen: 1 werden eingeladen, 1 übersprungen');
+    expect(bulk.totals()).to.equal('Zeilen: 2. Einzuladen: 1. Übersprungen: 1.');
     expect(bulk.rows().map((row) => row.verdict)).to.deep.equal(['Wird eingeladen', 'Übersprungen: Duplikat von Zeile 3']);
     expect(bulk.rows()[0]).to.include({ row: '3', name: 'Jana Jäger', role: 'Standardbenutzer' });
     const dialog = addUserDialog(element);

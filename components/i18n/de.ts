@@ -46,6 +46,7 @@ export const de: Messages = {
   stateLastSent: (date: string) => `Zuletzt gesendet am ${date}`,
   stateExpires: (date: string) => `Läuft ab am ${date}`,
   stateExpired: 'Einladung abgelaufen',
+  stateNoLink: 'Kein gültiger Link',
   stateDeleted: (date: string) => `Gelöscht am ${date}`,
   statePurgeIn: (days: number, formatted: string) =>
     days === 1 ? 'Endgültige Löschung in 1 Tag' : `Endgültige Löschung in ${formatted} Tagen`,
@@ -69,7 +70,7 @@ export const de: Messages = {
   downloadTemplate: 'Vorlage herunterladen',
   chooseFile: 'Tabelle hier ablegen oder Datei auswählen',
   uploading: 'Wird hochgeladen…',
-  importTotals: (rows: string, invite: string, skipped: string) => `${rows} Zeilen: ${invite} werden eingeladen, ${skipped} übersprungen`,
+  importTotals: (rows: string, invite: string, skipped: string) => `Zeilen: ${rows}. Einzuladen: ${invite}. Übersprungen: ${skipped}.`,
   downloadErrorReport: 'Fehlerbericht herunterladen',
   inviteCount: (count: number, formatted: string) => (count === 1 ? '1 Benutzer einladen' : `${formatted} Benutzer einladen`),
   toastImported: (count: number, formatted: string) =>
@@ -96,7 +97,7 @@ export const de: Messages = {
   toastResent: (who: string) => `Neuer Einladungslink für ${who} zum Versand eingereiht`,
   dismiss: 'Schließen',
   notifications: 'Benachrichtigungen',
-  resultsAnnounced: (formatted: string) => `${formatted} Benutzer gefunden`,
+  resultsAnnounced: (formatted: string) => `Gefundene Benutzer: ${formatted}`,
   notAdminTitle: notAdmin,
   notAdminBody: 'Wenden Sie sich an einen Administrator Ihres Workspace, wenn Sie Zugriff benötigen.',
   signedOutBody: 'Melden Sie sich mit einem Administratorkonto an, um Benutzer zu verwalten.',
@@ -117,6 +118,7 @@ export const de: Messages = {
     SELF_DEMOTE: () => 'Sie können sich die Admin-Rolle nicht selbst entziehen',
     LAST_ADMIN_DELETE: lastAdmin,
     LAST_ADMIN_DEMOTE: lastAdmin,
+    NAME_REQUIRED: () => 'Wer das Onboarding abgeschlossen hat, braucht Vor- und Nachnamen',
     NOT_PENDING: (p: Params) => `${p.email ?? 'Dieser Benutzer'} hat das Onboarding bereits abgeschlossen`,
     NOT_DELETED: (p: Params) => `${p.email ?? 'Dieser Benutzer'} ist nicht unter „Kürzlich gelöscht“`,
     USER_DELETED: (p: Params) => `${p.email ?? 'Dieser Benutzer'} ist unter „Kürzlich gelöscht“`,

@@ -100,7 +100,8 @@ export const controlStyles = css`
     color: var(--_on-primary);
   }
 
-  .button:disabled {
+  .button:disabled,
+  .button[aria-disabled='true'] {
     opacity: 0.55;
     cursor: not-allowed;
   }

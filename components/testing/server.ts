@@ -27,3 +27,14 @@ export async function xlsxFile(name: string, rows: (string | number)[][]): Promi
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   return new File([bytes], name, { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
 }
+
+/** A tRPC mutation as another signed-in person, straight over HTTP: what a second admin's browser would send. */
+export async function mutateAs(apiUrl: string, token: string, procedure: string, input: unknown): Promise<unknown> {
+  const response = await fetch(`${apiUrl}/${procedure}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(input),
+  });
+  if (!response.ok) throw new Error(`${procedure} answered ${response.status}: ${await response.text()}`);
+  return response.json();
+}

@@ -21,6 +21,8 @@ export default [
 
     .base {
       display: grid;
+      /* Not wider than the host: a wide table scrolls inside .table-wrap, never the page. */
+      grid-template-columns: minmax(0, 1fr);
       gap: calc(var(--_space) * 2);
       padding: calc(var(--_space) * 2);
     }
@@ -146,11 +148,6 @@ export default [
 
     .actions .button {
       padding: calc(var(--_space) / 2) var(--_space);
-    }
-
-    .actions .button[aria-disabled='true'] {
-      opacity: 0.55;
-      cursor: not-allowed;
     }
 
     .message {

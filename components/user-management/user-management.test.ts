@@ -6,7 +6,7 @@ import { action, emails, kpi, loaded, part, parts, root, rowFor, rows, tab, tabC
 import { deepActiveElement } from '../internal/focus.ts';
 import { captureDownloads, isZip } from '../testing/downloads.ts';
 import { mount, mountLoaded, openTab, toastTexts } from '../testing/mount.ts';
-import { advanceServerClock, createFixture, sessionFor } from '../testing/server.ts';
+import { advanceServerClock, createFixture, mutateAs, sessionFor } from '../testing/server.ts';
 import type { PantaUserManagement } from './user-management.ts';
 
 const selectRow = (element: PantaUserManagement, email: string) => {
@@ -173,7 +173,7 @@ describe('<panta-user-management>', () => {
     await until(() => rows(element).length === 1);
     expect(emails(element)).to.deep.equal(['jurgen@example.test']);
     expect(text(part(rows(element)[0]!, 'name'))).to.equal('Jürgen Müller');
-    await until(() => text(part(root(element), 'live-region')) === '1 users found');
+    await until(() => text(part(root(element), 'live-region')) === 'Users found: 1');
 
     typeInto(part<HTMLInputElement>(root(element), 'search')!, 'nobody-here');
     await until(() => text(part(root(element), 'empty')) === 'No users match your search');
@@ -520,5 +520,135 @@ describe('<panta-user-management>', () => {
     expect(getComputedStyle(element).backgroundColor).to.not.equal(light);
     element.style.setProperty('--panta-color-background', 'rgb(1, 2, 3)');
     expect(getComputedStyle(element).backgroundColor).to.equal('rgb(1, 2, 3)');
+  });
+
+  it('fits a phone screen: the page never scrolls sideways, the table scrolls inside its frame', async () => {
+    const f = await createFixture({ active: [{ email: 'a.rather.long.address.for.a.narrow.screen@example.test', firstName: 'Maximiliane', lastName: 'Schwarzenberg-Hohenlohe' }] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    element.parentElement!.style.width = '375px';
+    await element.updateComplete;
+    const base = part(root(element), 'base')!;
+    expect(base.scrollWidth).to.be.at.most(base.clientWidth);
+    expect(element.getBoundingClientRect().width).to.be.at.most(375);
+    const frame = root(element).querySelector<HTMLElement>('.table-wrap')!;
+    expect(frame.scrollWidth).to.be.greaterThan(frame.clientWidth);
+    for (const name of ['add-button', 'kpi-completion-rate', 'role-filter']) {
+      expect(part(root(element), name)!.getBoundingClientRect().right, name).to.be.at.most(element.getBoundingClientRect().right);
+    }
+  });
+
+  it('shows the "only administrators" panel as soon as an action finds the admin demoted meanwhile', async () => {
+    const f = await createFixture({ secondAdmin: true, standardUser: true });
+    const { element, events } = await mountLoaded(f.apiUrl, f.secondAdmin!.token);
+    await mutateAs(f.apiUrl, f.admin.token, 'users.update', { id: f.secondAdmin!.id, role: 'user' });
+    action(rowFor(element, f.user!.email)!, 'delete').click();
+    const dialog = confirmDialog(element);
+    await dialog.opened();
+    dialog.confirm();
+    await until(() => part(root(element), 'access-denied'));
+    expect(rows(element)).to.have.length(0);
+    expect(part(root(element), 'kpis')).to.equal(null);
+    expect(events.of('panta-error')[0]!.detail.data?.code).to.equal('FORBIDDEN');
+  });
+
+  it('shows the list as it is when a dialog is refused because another admin changed the user', async () => {
+    const f = await createFixture({ standardUser: true });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    action(rowFor(element, f.user!.email)!, 'edit').click();
+    const dialog = editUserDialog(element);
+    await dialog.opened();
+    await mutateAs(f.apiUrl, f.admin.token, 'users.delete', { ids: [f.user!.id] });
+    typeInto(dialog.field('firstName'), 'Ursula');
+    dialog.submit();
+    await until(() => dialog.formError().includes('Recently deleted'));
+    await until(() => tabCount(element, 'deleted') === '1' && !rowFor(element, f.user!.email));
+    expect(tabCount(element, 'active')).to.equal('1');
+  });
+
+  it("gives the focus back to the edited user's Edit button, also when the edit moved their row", async () => {
+    const f = await createFixture({
+      active: [
+        { email: 'ana@example.test', firstName: 'Ana', lastName: 'Alpha' },
+        { email: 'bob@example.test', firstName: 'Bob', lastName: 'Beta' },
+      ],
+    });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    expect(emails(element)[0]).to.equal('ana@example.test');
+    const opener = action(rowFor(element, 'ana@example.test')!, 'edit');
+    opener.focus();
+    opener.click();
+    const dialog = editUserDialog(element);
+    await dialog.opened();
+    typeInto(dialog.field('firstName'), 'Zora');
+    dialog.submit();
+    await dialog.closed();
+    await until(() => emails(element).at(-1) === 'ana@example.test');
+    await until(() => deepActiveElement() === action(rowFor(element, 'ana@example.test')!, 'edit'), 'focus is not on the edited user');
+    expect(deepActiveElement()!.getAttribute('aria-label')).to.equal('Edit: Zora Alpha');
+  });
+
+  it('sends an action once when its button is clicked twice in a row', async () => {
+    const f = await createFixture({ deleted: [{ email: 'sabine@example.test', firstName: 'Sabine', lastName: 'Fuchs' }] });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    await openTab(element, 'deleted');
+    const realFetch = window.fetch;
+    const restores: string[] = [];
+    window.fetch = (input, init) => {
+      if (String(input instanceof Request ? input.url : input).includes('users.restore')) restores.push(String(init?.body));
+      return realFetch(input, init);
+    };
+    try {
+      const button = action(rowFor(element, 'sabine@example.test')!, 'restore');
+      button.click();
+      button.click();
+      await until(() => events.of('panta-user-restored').length === 1 && tabCount(element, 'deleted') === '0');
+      expect(restores).to.have.length(1);
+      expect(events.of('panta-error')).to.have.length(0);
+      expect(parts(root(element), 'toast-error')).to.have.length(0);
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+
+  it('clears the selection when the sort changes, so no bar offers an action on rows no longer shown', async () => {
+    const f = await createFixture({ standardUser: true });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    selectRow(element, f.user!.email);
+    await until(() => part(root(element), 'bulk-actions'));
+    root(element).querySelector<HTMLButtonElement>('[data-sort="email"]')!.click();
+    await until(() => !part(root(element), 'bulk-actions'));
+    expect(rows(element).every((row) => !row.querySelector<HTMLInputElement>('input[type="checkbox"]')!.checked)).to.equal(true);
+  });
+
+  it('exports what the search field holds, even when Export follows the typing at once', async () => {
+    const f = await createFixture({
+      active: [
+        { email: 'amelie@example.test', firstName: 'Amelie', lastName: 'Arnold' },
+        { email: 'imp@example.test', firstName: 'Imogen', lastName: 'Imp' },
+      ],
+    });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    const downloads = captureDownloads();
+    try {
+      typeInto(part<HTMLInputElement>(root(element), 'search')!, 'amelie');
+      root(element).querySelector<HTMLButtonElement>('[data-export="csv"]')!.click();
+      await until(() => downloads.files.length === 1);
+      const lines = (await downloads.files[0]!.blob.text()).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+      expect(lines.slice(1).map((line) => line.split(',')[0])).to.deep.equal(['amelie@example.test']);
+      // The list follows the same search.
+      await until(() => emails(element).join() === 'amelie@example.test');
+    } finally {
+      downloads.restore();
+    }
+  });
+
+  it('says a restored invitee has no active link rather than an expired one', async () => {
+    const f = await createFixture({ pending: [{ email: 'pia@example.test', firstName: 'Pia', lastName: 'Pending' }] });
+    await mutateAs(f.apiUrl, f.admin.token, 'users.delete', { ids: [f.pending[0]!.id] });
+    await mutateAs(f.apiUrl, f.admin.token, 'users.restore', { ids: [f.pending[0]!.id] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    await openTab(element, 'pending');
+    const state = text(part(rowFor(element, 'pia@example.test')!, 'state'));
+    expect(state).to.contain('No active link').and.not.to.contain('expired');
   });
 });

@@ -140,6 +140,10 @@ export class PantaUserManagement extends LitElement {
   private clockSkewMs = 0;
   /** The table rows last drawn and what they were drawn from, for renders that change nothing in them (typing, toasts, announcements). */
   private drawnRows: { from: unknown[]; rows: unknown[] } | undefined;
+  /** An action under way: a second click (a double click) waits for it instead of sending it again. */
+  private acting = false;
+  /** After an edit: the user whose Edit button gets the focus once the list has loaded again (their row may have moved). */
+  private refocus: { id: string; page: unknown } | undefined;
 
   private readonly meTask = new Task(this, {
     args: () => [this.client, this.token] as const,
@@ -209,6 +213,12 @@ export class PantaUserManagement extends LitElement {
   }
 
   protected override updated(): void {
+    const { refocus } = this;
+    // The page changes when the list has loaded again.
+    if (refocus && this.listTask.value !== refocus.page) {
+      this.refocus = undefined;
+      this.renderRoot.querySelector<HTMLElement>(`[data-user-id="${refocus.id}"] [data-action="edit"]`)?.focus();
+    }
     const summary = this.summaryTask.value;
     if (!this.readyFired && summary && this.listTask.value) {
       this.readyFired = true;
@@ -238,11 +248,14 @@ export class PantaUserManagement extends LitElement {
   private onSearchInput(event: InputEvent) {
     this.searchInput = (event.target as HTMLInputElement).value;
     clearTimeout(this.searchTimer);
-    this.searchTimer = setTimeout(() => {
-      this.search = this.searchInput.trim();
-      this.offset = 0;
-      this.clearSelection();
-    }, SEARCH_DEBOUNCE_MS);
+    this.searchTimer = setTimeout(() => this.applySearch(), SEARCH_DEBOUNCE_MS);
+  }
+
+  private applySearch() {
+    clearTimeout(this.searchTimer);
+    this.search = this.searchInput.trim();
+    this.offset = 0;
+    this.clearSelection();
   }
 
   private onRoleChange(event: Event) {
@@ -254,7 +267,7 @@ export class PantaUserManagement extends LitElement {
   private sortBy(by: SortField) {
     const direction: SortDirection = this.sort.by === by && this.sort.direction === 'asc' ? 'desc' : 'asc';
     this.sort = { by, direction };
-    this.offset = 0;
+    this.goToOffset(0);
   }
 
   private goToOffset(offset: number) {
@@ -303,6 +316,7 @@ export class PantaUserManagement extends LitElement {
       const user = await client.users.update.mutate(input);
       this.toasts.show('success', this.localize.messages.toastUpdated(displayName(user)));
       this.emit('panta-user-updated', { user });
+      this.refocus = { id: user.id, page: this.listTask.value };
       this.refresh();
     });
 
@@ -329,53 +343,58 @@ export class PantaUserManagement extends LitElement {
 
   /** Runs an action on some users: veto and confirmation first where it destroys, then one call. */
   private async runAction(action: BulkAction, users: User[]) {
-    if (users.length === 0) return;
-    const m = this.localize.messages;
-    const ids = users.map((user) => user.id);
-    const only = users.length === 1 ? users[0] : undefined;
-    const who = only ? displayName(only) : m.someUsers(this.localize.number(users.length));
-
-    if (action === 'delete' || action === 'purge') {
-      const request = new PantaEvent(action === 'delete' ? 'panta-request-delete' : 'panta-request-purge', { ids, users }, { cancelable: true });
-      if (!this.dispatchEvent(request)) return;
-      const retentionDays = this.summaryTask.value?.retentionDays;
-      const confirmed = await this.confirmDialog.ask(
-        action === 'delete'
-          ? {
-              heading: m.deleteTitle(who),
-              message: m.deleteBody(who, retentionDays === undefined ? '…' : this.localize.number(retentionDays)),
-              confirmLabel: m.delete,
-              danger: true,
-            }
-          : { heading: m.purgeTitle(who), message: m.purgeBody(who), confirmLabel: m.purge, danger: true },
-      );
-      if (!confirmed) return;
-    }
-
-    const client = this.requireClient();
-    const [procedure, eventName, toast] = (
-      {
-        resend: ['resendInvitations', 'panta-invitation-resent', m.toastResent],
-        delete: ['delete', 'panta-user-deleted', m.toastDeleted],
-        restore: ['restore', 'panta-user-restored', m.toastRestored],
-        purge: ['purge', 'panta-user-purged', m.toastPurged],
-      } as const
-    )[action];
+    if (users.length === 0 || this.acting) return;
+    this.acting = true;
     try {
-      const { results } = await client.users[procedure].mutate({ ids });
-      this.clearSelection();
-      this.toasts.show('success', toast(who));
-      this.emit(eventName, { ids, results });
-      this.refresh();
-    } catch (error) {
-      this.reportActionError(`users.${action}`, error, true);
-      // A user that is gone or moved meanwhile: show the list as it is now.
-      if (errorDataOf(error)?.code === 'NOT_FOUND' || errorDataOf(error)?.code === 'CONFLICT') this.refresh();
+      const m = this.localize.messages;
+      const ids = users.map((user) => user.id);
+      const only = users.length === 1 ? users[0] : undefined;
+      const who = only ? displayName(only) : m.someUsers(this.localize.number(users.length));
+
+      if (action === 'delete' || action === 'purge') {
+        const request = new PantaEvent(action === 'delete' ? 'panta-request-delete' : 'panta-request-purge', { ids, users }, { cancelable: true });
+        if (!this.dispatchEvent(request)) return;
+        const retentionDays = this.summaryTask.value?.retentionDays;
+        const confirmed = await this.confirmDialog.ask(
+          action === 'delete'
+            ? {
+                heading: m.deleteTitle(who),
+                message: m.deleteBody(who, retentionDays === undefined ? '…' : this.localize.number(retentionDays)),
+                confirmLabel: m.delete,
+                danger: true,
+              }
+            : { heading: m.purgeTitle(who), message: m.purgeBody(who), confirmLabel: m.purge, danger: true },
+        );
+        if (!confirmed) return;
+      }
+
+      const client = this.requireClient();
+      const [procedure, eventName, toast] = (
+        {
+          resend: ['resendInvitations', 'panta-invitation-resent', m.toastResent],
+          delete: ['delete', 'panta-user-deleted', m.toastDeleted],
+          restore: ['restore', 'panta-user-restored', m.toastRestored],
+          purge: ['purge', 'panta-user-purged', m.toastPurged],
+        } as const
+      )[action];
+      try {
+        const { results } = await client.users[procedure].mutate({ ids });
+        this.clearSelection();
+        this.toasts.show('success', toast(who));
+        this.emit(eventName, { ids, results });
+        this.refresh();
+      } catch (error) {
+        this.reportActionError(`users.${action}`, error, true);
+      }
+    } finally {
+      this.acting = false;
     }
   }
 
   /** Downloads the visible tab, every page of it, with the current search, role filter and sort. */
   private async exportUsers(format: ExportFormat) {
+    // What the search field holds, even if typed within the debounce: the file matches the list it leaves.
+    if (this.searchInput.trim() !== this.search) this.applySearch();
     const { by: sort, direction } = this.sort;
     const query = { tab: this.tab, search: this.search, role: this.roleFilter, sort, direction, format, lang: this.localize.language };
     try {
@@ -420,20 +439,23 @@ export class PantaUserManagement extends LitElement {
     const message = this.localize.errorMessage(data);
     this.emit('panta-error', { operation, message, data });
     if (data?.code === 'UNAUTHORIZED') this.emit('panta-unauthorized', { reason: data.reason ?? 'NOT_SIGNED_IN' });
+    // Demoted or signed out meanwhile: ask again who this is, which shows the right panel.
+    if ((data?.code === 'FORBIDDEN' || data?.code === 'UNAUTHORIZED') && operation !== 'session.me') void this.meTask.run();
     return data;
   }
 
   private reportLoadError(operation: string, error: unknown) {
-    if (isAbort(error)) return;
-    const data = this.errorEvent(operation, error);
-    // Demoted or signed out meanwhile: ask again who this is, which shows the right panel.
-    if ((data?.code === 'FORBIDDEN' || data?.code === 'UNAUTHORIZED') && operation !== 'session.me') void this.meTask.run();
+    if (!isAbort(error)) this.errorEvent(operation, error);
   }
 
-  /** A failed action leaves the data as it was and says why: in a toast unless a dialog shows it. */
+  /**
+   * A failed action or dialog call says why (in a toast unless a dialog shows it). A user that is
+   * gone or moved meanwhile: the list is shown as it is now.
+   */
   private reportActionError(operation: string, error: unknown, toast: boolean) {
     const data = this.errorEvent(operation, error);
     if (toast) this.toasts.show('error', this.localize.errorMessage(data));
+    if (data?.code === 'NOT_FOUND' || data?.code === 'CONFLICT') this.refresh();
   }
 
   /** Why the signed-in admin may not delete or demote this user, if that is the case. */
@@ -577,12 +599,13 @@ export class PantaUserManagement extends LitElement {
     }
     if (tab === 'pending') {
       const expires = user.invitationExpiresAt;
-      const expired = !expires || Date.parse(expires) <= this.serverNow();
+      // No link at all (restored from Recently deleted, whose delete revoked it) is not an expired one.
+      const problem = !expires ? m.stateNoLink : Date.parse(expires) <= this.serverNow() ? m.stateExpired : '';
       return html`
         <div class="state" part="state">
           <span>${m.stateInvited(date(user.invitedAt))}</span>
           ${user.lastInvitationSentAt ? html`<span>${m.stateLastSent(date(user.lastInvitationSentAt))}</span>` : nothing}
-          ${expired ? html`<span class="expired">${m.stateExpired}</span>` : html`<span>${m.stateExpires(date(expires))}</span>`}
+          ${problem ? html`<span class="expired">${problem}</span>` : html`<span>${m.stateExpires(date(expires!))}</span>`}
         </div>
       `;
     }
