@@ -17,6 +17,8 @@ export const ERROR_REASONS = [
   'SELF_DEMOTE',
   'LAST_ADMIN_DELETE',
   'LAST_ADMIN_DEMOTE',
+  /** Edit: a user who has completed onboarding keeps a first and a last name (accepting asked for both). */
+  'NAME_REQUIRED',
   /** The action needs a pending invitation and the user is not one. */
   'NOT_PENDING',
   /** The action needs a user in Recently deleted and the user is not there. */

@@ -158,6 +158,11 @@ export async function updateUser(deps: Deps, caller: Caller, command: UpdateUser
       first_name: command.firstName ?? user.first_name,
       last_name: command.lastName ?? user.last_name,
     };
+    // Accepting an invitation asks for both names; an edit does not take them away again. A
+    // pending user's names are optional (the invitation may have gone out with none).
+    if (user.status === 'active' && ((command.firstName !== undefined && !next.first_name) || (command.lastName !== undefined && !next.last_name))) {
+      throw new DomainError('BAD_REQUEST', 'NAME_REQUIRED', `${user.email} has completed onboarding: a first and a last name are required`, ref(user));
+    }
     if (user.role === 'admin' && next.role !== 'admin') {
       if (user.id === caller.id) {
         throw new DomainError('CONFLICT', 'SELF_DEMOTE', 'You cannot remove your own admin role', ref(user));

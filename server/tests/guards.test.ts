@@ -53,6 +53,23 @@ describe('guards', () => {
     assert.equal(renamed.firstName, 'Olive');
   });
 
+  it("an active user's names cannot be emptied; a pending user's can", async () => {
+    const { admin } = await seedWorkspace(server, 'Names');
+    const active = await addActiveUser(server, admin, 'ada@names.test', 'user', { firstName: 'Ada', lastName: 'Lovelace' });
+    for (const input of [{ firstName: '   ' }, { lastName: '' }, { firstName: '', lastName: 'Byron' }]) {
+      const error = await rejectsWithoutChange(server, () => admin.client.users.update.mutate({ id: active.id, ...input }), {
+        code: 'BAD_REQUEST',
+        reason: 'NAME_REQUIRED',
+        userId: active.id,
+      });
+      assert.match(error.message, /first and a last name are required/);
+    }
+    assert.equal((await admin.client.users.update.mutate({ id: active.id, lastName: ' King ' })).lastName, 'King');
+    const pending = await addPendingUser(server, admin, 'pia@names.test', { firstName: 'Pia', lastName: 'Pending' });
+    const cleared = await admin.client.users.update.mutate({ id: pending.id, firstName: '', lastName: ' ' });
+    assert.deepEqual([cleared.firstName, cleared.lastName], ['', '']);
+  });
+
   it('the sole admin can neither delete nor demote themselves: the workspace keeps an admin', async () => {
     const { admin, workspaceId } = await seedWorkspace(server, 'Sole');
     await rejectsWith(admin.client.users.delete.mutate({ ids: [admin.id] }), { code: 'CONFLICT' });
