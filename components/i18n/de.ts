@@ -47,6 +47,7 @@ export const de: Messages = {
   stateExpires: (date: string) => `Läuft ab am ${date}`,
   stateExpired: 'Einladung abgelaufen',
   stateNoLink: 'Kein gültiger Link',
+  stateRestoresPending: 'Wird als Einladung wiederhergestellt',
   stateDeleted: (date: string) => `Gelöscht am ${date}`,
   statePurgeIn: (days: number, formatted: string) =>
     days === 1 ? 'Endgültige Löschung in 1 Tag' : `Endgültige Löschung in ${formatted} Tagen`,

@@ -50,6 +50,7 @@ export const en = {
   stateExpires: (date: string) => `Expires ${date}`,
   stateExpired: 'Invitation expired',
   stateNoLink: 'No active link',
+  stateRestoresPending: 'Restores as an invitation',
   stateDeleted: (date: string) => `Deleted ${date}`,
   statePurgeIn: (days: number, formatted: string) => (days === 1 ? 'Purged in 1 day' : `Purged in ${formatted} days`),
   edit: 'Edit',

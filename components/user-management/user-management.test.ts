@@ -642,11 +642,18 @@ describe('<panta-user-management>', () => {
     }
   });
 
-  it('says a restored invitee has no active link rather than an expired one', async () => {
-    const f = await createFixture({ pending: [{ email: 'pia@example.test', firstName: 'Pia', lastName: 'Pending' }] });
+  it('says a deleted invitee comes back as an invitation, and then has no active link rather than an expired one', async () => {
+    const f = await createFixture({
+      pending: [{ email: 'pia@example.test', firstName: 'Pia', lastName: 'Pending' }],
+      deleted: [{ email: 'dora@example.test', firstName: 'Dora', lastName: 'Deleted' }],
+    });
     await mutateAs(f.apiUrl, f.admin.token, 'users.delete', { ids: [f.pending[0]!.id] });
-    await mutateAs(f.apiUrl, f.admin.token, 'users.restore', { ids: [f.pending[0]!.id] });
     const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    await openTab(element, 'deleted');
+    expect(text(part(rowFor(element, 'pia@example.test')!, 'state'))).to.contain('Restores as an invitation');
+    expect(text(part(rowFor(element, 'dora@example.test')!, 'state'))).not.to.contain('invitation');
+    action(rowFor(element, 'pia@example.test')!, 'restore').click();
+    await until(() => tabCount(element, 'pending') === '1');
     await openTab(element, 'pending');
     const state = text(part(rowFor(element, 'pia@example.test')!, 'state'));
     expect(state).to.contain('No active link').and.not.to.contain('expired');

@@ -616,6 +616,7 @@ export class PantaUserManagement extends LitElement {
       <div class="state" part="state">
         ${user.deletedAt ? html`<span>${m.stateDeleted(date(user.deletedAt))}</span>` : nothing}
         ${shownDays !== undefined ? html`<span>${m.statePurgeIn(shownDays, this.localize.number(shownDays))}</span>` : nothing}
+        ${user.status === 'pending' ? html`<span>${m.stateRestoresPending}</span>` : nothing}
       </div>
     `;
   }
