@@ -2,9 +2,10 @@ import { expect } from '@open-wc/testing';
 import '../index.ts';
 import { addUserDialog, bulkImport } from '../testing/dialogs.ts';
 import { captureDownloads, isZip } from '../testing/downloads.ts';
-import { emails, kpi, part, root, tabCount, until } from '../testing/element.ts';
+import { emails, kpi, part, root, tabCount, text, until } from '../testing/element.ts';
 import { mountLoaded, openTab, toastTexts } from '../testing/mount.ts';
 import { createFixture, xlsxFile } from '../testing/server.ts';
+import { PREVIEW_ROWS_SHOWN } from './add-user-dialog.ts';
 import type { PantaUserManagement } from '../user-management/user-management.ts';
 
 const csvFile = (name: string, lines: string[]) => new File([lines.join('\r\n')], name, { type: 'text/csv' });
@@ -130,6 +131,26 @@ describe('<panta-add-user-dialog> bulk import', () => {
     await dialog.closed();
     await until(() => tabCount(element, 'pending') === '1');
     expect(events.of('panta-users-imported').map((event) => event.detail)).to.deep.equal([{ invited: 1, skipped: 1 }]);
+  });
+
+  it('draws at most a screenful of preview rows for a long file, skipped rows first, and still invites every valid row', async () => {
+    const f = await createFixture();
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    const bulk = await openBulkImport(element);
+    const count = PREVIEW_ROWS_SHOWN + 50;
+    // Every 100th address is broken: the skipped rows sit deep in the file.
+    const lines = Array.from({ length: count }, (_, i) => (i % 100 === 99 ? `broken-${i}` : `person${i}@example.test`) + `,Person,${i},`);
+    bulk.pick(csvFile('department.csv', ['Email,First name,Last name,Role', ...lines]));
+    await until(() => bulk.rows().length > 0);
+    expect(bulk.rows()).to.have.length(PREVIEW_ROWS_SHOWN);
+    expect(bulk.rows().slice(0, 2).map((row) => `${row.row} ${row.verdict}`)).to.deep.equal(['101 Skipped: invalid email', '201 Skipped: invalid email']);
+    expect(bulk.rows()[2]).to.include({ row: '2', verdict: 'Will invite' });
+    expect(bulk.totals()).to.equal(`Rows: ${count}. To invite: ${count - 2}. Skipped: 2.`);
+    expect(text(part(bulk.scope(), 'import-shown'))).to.equal(`${PREVIEW_ROWS_SHOWN} of ${count} rows shown, skipped rows first. The error report lists every row.`);
+    const dialog = addUserDialog(element);
+    dialog.submit();
+    await dialog.closed();
+    await until(() => tabCount(element, 'pending') === String(count - 2));
   });
 
   it('shows a refused file in the dialog, in the element’s language, and imports nothing', async () => {

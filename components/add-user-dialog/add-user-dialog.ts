@@ -23,6 +23,11 @@ import styles from './add-user-dialog.styles.ts';
 
 type Mode = 'single' | 'bulk';
 const MODES: Mode[] = ['single', 'bulk'];
+/**
+ * Preview rows drawn at most: a department's 50,000 rows would be 250,000 table cells. A longer
+ * file shows its skipped rows first, which are what needs a look; the error report lists every row.
+ */
+export const PREVIEW_ROWS_SHOWN = 200;
 
 /** What the Bulk import tab asks of the element. Each call throws the client's error when the server refuses. */
 export interface ImportCalls {
@@ -47,6 +52,7 @@ export interface ImportCalls {
  * @csspart drop-zone - Where a spreadsheet is dropped or picked.
  * @csspart progress - The progress bar while a file goes up or a call runs.
  * @csspart import-totals - The preview's totals.
+ * @csspart import-shown - Says how many preview rows are shown, when a long file's are not all.
  * @csspart import-preview - The table of rows and their verdicts.
  */
 export class PantaAddUserDialog extends LitElement {
@@ -189,6 +195,9 @@ export class PantaAddUserDialog extends LitElement {
     const n = (value: number) => this.localize.number(value);
     const text = IMPORT_TEXT[language];
     const preview = this.preview;
+    const all = preview?.rows ?? [];
+    const invited = (invite: boolean) => all.filter((row) => (row.verdict === 'invite') === invite);
+    const rows = all.length > PREVIEW_ROWS_SHOWN ? invited(false).concat(invited(true)).slice(0, PREVIEW_ROWS_SHOWN) : all;
     return html`
       <div class="bulk" part="bulk-import">
         <button type="button" class="button" data-import="template" @click=${() => this.save((imports) => imports.template(language))}>
@@ -214,7 +223,7 @@ export class PantaAddUserDialog extends LitElement {
                     </tr>
                   </thead>
                   <tbody>
-                    ${preview.rows.map(
+                    ${rows.map(
                       (row) => html`
                         <tr data-verdict=${row.verdict}>
                           <td>${n(row.row)}</td>
@@ -228,6 +237,7 @@ export class PantaAddUserDialog extends LitElement {
                   </tbody>
                 </table>
               </div>
+              ${rows.length < all.length ? html`<p class="hint" part="import-shown">${m.previewShown(n(rows.length), n(all.length))}</p>` : nothing}
               <button
                 type="button"
                 class="button"

@@ -73,6 +73,7 @@ export const de: Messages = {
   uploading: 'Wird hochgeladen…',
   importTotals: (rows: string, invite: string, skipped: string) => `Zeilen: ${rows}. Einzuladen: ${invite}. Übersprungen: ${skipped}.`,
   downloadErrorReport: 'Fehlerbericht herunterladen',
+  previewShown: (shown: string, all: string) => `${shown} von ${all} Zeilen angezeigt, übersprungene zuerst. Der Fehlerbericht enthält alle Zeilen.`,
   inviteCount: (count: number, formatted: string) => (count === 1 ? '1 Benutzer einladen' : `${formatted} Benutzer einladen`),
   toastImported: (count: number, formatted: string) =>
     count === 1 ? 'Einladung an 1 Benutzer zum Versand eingereiht' : `Einladungen an ${formatted} Benutzer zum Versand eingereiht`,

@@ -76,6 +76,7 @@ export const en = {
   // "Label: value" needs no plural forms (not "1 rows").
   importTotals: (rows: string, invite: string, skipped: string) => `Rows: ${rows}. To invite: ${invite}. Skipped: ${skipped}.`,
   downloadErrorReport: 'Download error report',
+  previewShown: (shown: string, all: string) => `${shown} of ${all} rows shown, skipped rows first. The error report lists every row.`,
   inviteCount: (count: number, formatted: string) => (count === 1 ? 'Invite 1 user' : `Invite ${formatted} users`),
   toastImported: (count: number, formatted: string) => (count === 1 ? 'Invitation queued for 1 user' : `Invitations queued for ${formatted} users`),
   exportLabel: 'Export',
