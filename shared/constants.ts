@@ -11,7 +11,7 @@ export type Tab = (typeof TABS)[number];
 export const STATUSES = ['pending', 'active'] as const;
 export type Status = (typeof STATUSES)[number];
 
-export const SORT_FIELDS = ['name', 'email', 'role', 'invitedAt', 'deletedAt'] as const;
+export const SORT_FIELDS = ['name', 'email', 'role', 'invitedAt', 'deletedAt', 'onboardedAt'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
 export const SORT_DIRECTIONS = ['asc', 'desc'] as const;

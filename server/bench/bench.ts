@@ -151,6 +151,7 @@ async function benchSize(count: number): Promise<SizeResults> {
     { name: 'Sort by email', query: { tab: 'active', sort: { by: 'email', direction: 'asc' } } },
     { name: 'Sort by role', query: { tab: 'active', sort: { by: 'role', direction: 'desc' } } },
     { name: 'Sort by invited date', query: { tab: 'active', sort: { by: 'invitedAt', direction: 'desc' } } },
+    { name: 'Sort by onboarding date', query: { tab: 'active', sort: { by: 'onboardedAt', direction: 'desc' } } },
     { name: 'Sort by deleted date (Recently deleted)', query: { tab: 'deleted', sort: { by: 'deletedAt', direction: 'desc' } } },
   ];
 

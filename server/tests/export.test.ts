@@ -163,6 +163,42 @@ describe('GET /api/users/export', () => {
     });
   });
 
+  describe('sorted by onboarding date', () => {
+    let admin: SeededPerson;
+
+    before(async () => {
+      ({ admin } = await seedWorkspace(server, 'Onboarding'));
+      const now = server.clock.now().getTime();
+      // Invited a minute apart, onboarded in another order, three or four to a minute so that
+      // the email breaks ties, some of them across the batches the export reads.
+      const users = Array.from({ length: 2 * EXPORT_BATCH_SIZE + 200 }, (_, index) => {
+        const number = String(index).padStart(4, '0');
+        const invitedAt = new Date(now - (index + 1) * 60_000).toISOString();
+        const onboardedAt = new Date(now - ((((index * 7919) % 600) + 1) * 60_000)).toISOString();
+        const user = pendingUserRow(callerOf(admin), { email: `o${number}@onboarding.test`, firstName: 'On', lastName: number, role: 'user' }, newId(), invitedAt);
+        return { ...user, status: 'active' as const, onboarded_at: onboardedAt };
+      });
+      await insertUsers(server.deps.db, users);
+    });
+
+    for (const direction of ['asc', 'desc'] as const) {
+      it(`CSV, ${direction}: every row by onboarding date, ties in email order, as the list pages it`, async () => {
+        const { rows } = await csvOf(admin, { tab: 'active', sort: 'onboardedAt', direction });
+        assert.equal(rows[0]?.[5], 'Onboarding completed (UTC)');
+        const exported = rows.slice(1).map((row) => ({ email: row[0]!, invitedAt: row[4]!, onboardedAt: row[5]! }));
+        assert.equal(exported.length, 2 * EXPORT_BATCH_SIZE + 201, 'the seeded users and the owner');
+        const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+        const sign = direction === 'asc' ? 1 : -1;
+        const expected = [...exported].sort((a, b) => sign * order(a.onboardedAt, b.onboardedAt) || order(a.email, b.email));
+        assert.deepEqual(exported.map((row) => row.email), expected.map((row) => row.email));
+        const byInvitation = [...exported].sort((a, b) => sign * order(a.invitedAt, b.invitedAt) || order(a.email, b.email));
+        assert.notDeepEqual(exported.map((row) => row.email), byInvitation.map((row) => row.email), 'not the invited order');
+        const page = await admin.client.users.list.query({ tab: 'active', sort: { by: 'onboardedAt', direction }, offset: EXPORT_BATCH_SIZE - 50, limit: 100 });
+        assert.deepEqual(page.items.map((item) => item.email), exported.slice(EXPORT_BATCH_SIZE - 50, EXPORT_BATCH_SIZE + 50).map((row) => row.email));
+      });
+    }
+  });
+
   describe('columns, languages and safety', () => {
     let admin: SeededPerson;
     let other: SeededPerson;

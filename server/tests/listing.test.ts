@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ListUsersInput } from '../../shared/schemas.ts';
 import { getSummary } from '../services/users.ts';
 import { rejectsWith, unknownId } from '../testing/assertions.ts';
-import { addActiveUser, type SeededPerson, seedWorkspace, startTestServer, type TestServer } from '../testing/harness.ts';
+import { addActiveUser, addPendingUser, type SeededPerson, seedWorkspace, startTestServer, type TestServer } from '../testing/harness.ts';
 
 describe('users.list and users.summary', () => {
   let server: TestServer;
@@ -27,13 +27,16 @@ describe('users.list and users.summary', () => {
     // Invited a minute apart, so that the invited date orders them.
     const later = () => server.clock.advance({ minutes: 1 });
     later();
-    await addActiveUser(server, admin, people.juergen, 'user', { firstName: 'Jürgen', lastName: 'Müller' });
+    // Jürgen is invited second but completes onboarding last: the onboarding date orders otherwise.
+    const juergen = await addPendingUser(server, admin, people.juergen);
     later();
     await addActiveUser(server, admin, people.anna, 'admin', { firstName: 'Anna', lastName: 'Schmidt' });
     later();
     await addActiveUser(server, admin, people.percy, 'user', { firstName: 'Percy', lastName: '50%' });
     later();
     await addActiveUser(server, admin, people.cecil, 'user', { firstName: 'Cecil', lastName: '50 Cent' });
+    later();
+    await server.client().invitations.accept.mutate({ token: juergen.token, firstName: 'Jürgen', lastName: 'Müller' });
     later();
     await admin.client.users.invite.mutate({ email: people.zoe, firstName: 'Zoë', lastName: 'Zimmer' });
     later();
@@ -163,6 +166,7 @@ describe('users.list and users.summary', () => {
     const byName = ['anna', 'cecil', 'juergen', 'olivia', 'percy'] as const;
     const byEmail = ['anna', 'cecil', 'juergen', 'olivia', 'percy'] as const;
     const byInvitedAt = ['olivia', 'juergen', 'anna', 'percy', 'cecil'] as const;
+    const byOnboardedAt = ['olivia', 'anna', 'percy', 'cecil', 'juergen'] as const;
     const names = (keys: readonly (keyof typeof people)[]) => keys.map((key) => people[key]);
 
     it('by name, the default, both directions', async () => {
@@ -184,6 +188,34 @@ describe('users.list and users.summary', () => {
     it('by invited date, both directions', async () => {
       assert.deepEqual(await emails({ tab: 'active', sort: { by: 'invitedAt', direction: 'asc' } }), names(byInvitedAt));
       assert.deepEqual(await emails({ tab: 'active', sort: { by: 'invitedAt', direction: 'desc' } }), names(byInvitedAt).reverse());
+    });
+
+    it('by onboarding date, both directions, which is not the invited order', async () => {
+      assert.deepEqual(await emails({ tab: 'active', sort: { by: 'onboardedAt', direction: 'asc' } }), names(byOnboardedAt));
+      assert.deepEqual(await emails({ tab: 'active', sort: { by: 'onboardedAt', direction: 'desc' } }), names(byOnboardedAt).reverse());
+      // Paged, the order holds across pages.
+      const paged = [];
+      for (let offset = 0; offset < 5; offset += 2) {
+        const page = await admin.client.users.list.query({ tab: 'active', sort: { by: 'onboardedAt', direction: 'desc' }, offset, limit: 2 });
+        paged.push(...page.items.map((item) => item.email));
+      }
+      assert.deepEqual(paged, names(byOnboardedAt).reverse());
+    });
+
+    it('by onboarding date in the other tabs: nobody onboarded counts as earliest, ties in email order', async () => {
+      // Pending invitees have no date: one tie, in email order both ways.
+      for (const direction of ['asc', 'desc'] as const) {
+        assert.deepEqual(await emails({ tab: 'pending', sort: { by: 'onboardedAt', direction } }), [people.zoe, people.xavier]);
+      }
+      // Recently deleted mixes both: a user deleted after onboarding, two invitees deleted before.
+      const other = await seedWorkspace(server, 'ListOnboarded', 'owner@onboarded.test');
+      const onboarded = await addActiveUser(server, other.admin, 'zed@onboarded.test');
+      const invitees = await Promise.all(['bo@onboarded.test', 'al@onboarded.test'].map((email) => other.admin.client.users.invite.mutate({ email })));
+      await other.admin.client.users.delete.mutate({ ids: [onboarded.id, ...invitees.map((invitee) => invitee.id)] });
+      const deleted = async (direction: 'asc' | 'desc') =>
+        (await other.admin.client.users.list.query({ tab: 'deleted', sort: { by: 'onboardedAt', direction } })).items.map((item) => item.email);
+      assert.deepEqual(await deleted('asc'), ['al@onboarded.test', 'bo@onboarded.test', 'zed@onboarded.test']);
+      assert.deepEqual(await deleted('desc'), ['zed@onboarded.test', 'al@onboarded.test', 'bo@onboarded.test']);
     });
 
     it('by deleted date, both directions', async () => {

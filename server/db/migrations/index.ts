@@ -9,6 +9,7 @@ import * as listOrderIndexes from './0005-list-order-indexes.ts';
 import * as roleDescendingIndexes from './0006-role-descending-indexes.ts';
 import * as rateLimitWindows from './0007-rate-limit-windows.ts';
 import * as searchPartitions from './0008-search-partitions.ts';
+import * as onboardedOrderIndex from './0009-onboarded-order-index.ts';
 
 /**
  * Registered statically, in order, so migrations survive bundling. One list for both dialects:
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0006-role-descending-indexes': roleDescendingIndexes,
   '0007-rate-limit-windows': rateLimitWindows,
   '0008-search-partitions': searchPartitions,
+  '0009-onboarded-order-index': onboardedOrderIndex,
 };
 
 const provider: MigrationProvider = {

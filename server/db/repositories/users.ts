@@ -327,6 +327,7 @@ function walkedPage(db: Db, workspaceId: string, filter: UserListFilter, walkLim
       'u.email_normalized',
       'u.role',
       'u.invited_at',
+      'u.onboarded_at',
       'u.deleted_at',
     ]);
   const walkedScope: UserListScope = { tab: filter.tab, searchWords: [], role: roleAfterWalk ? 'all' : filter.role };
@@ -362,9 +363,9 @@ function selectPage(
 
 /**
  * The list's order. The email is unique in a workspace, so it breaks every tie and pages are
- * stable; the sort indexes (migration 0005) end with it.
+ * stable; the sort indexes (migrations 0005, 0006 and 0009) end with it.
  */
-function inListOrder<O>(query: UserQuery<O>, filter: Pick<UserListFilter, 'sortBy' | 'direction'>): UserQuery<O> {
+function inListOrder<O>(query: UserQuery<O>, filter: Pick<UserListFilter, 'tab' | 'sortBy' | 'direction'>): UserQuery<O> {
   const dir = filter.direction;
   switch (filter.sortBy) {
     case 'name':
@@ -375,6 +376,18 @@ function inListOrder<O>(query: UserQuery<O>, filter: Pick<UserListFilter, 'sortB
       return query.orderBy('u.role', dir).orderBy('u.sort_name', 'asc').orderBy('u.email_normalized', 'asc');
     case 'invitedAt':
       return query.orderBy('u.invited_at', dir).orderBy('u.email_normalized', 'asc');
+    case 'onboardedAt':
+      // Only active users have completed onboarding. Anyone who has not (every pending invitee,
+      // and the deleted ones who were pending) has no date, which counts as earlier than any
+      // date: first ascending, last descending, in email order like every tie. That is SQLite's
+      // own order of NULLs; PostgreSQL's is the opposite, so it is written out, and its indexes
+      // (migration 0009) keep NULLs first too. The pending tab is then all one tie, in email
+      // order both ways; asked for as that, its email index serves it instead of the tab being
+      // sorted as one tie.
+      if (filter.tab === 'pending') return query.orderBy('u.email_normalized', 'asc');
+      return query
+        .orderBy('u.onboarded_at', (order) => (dir === 'asc' ? order.asc().nullsFirst() : order.desc().nullsLast()))
+        .orderBy('u.email_normalized', 'asc');
     case 'deletedAt':
       return query.orderBy('u.deleted_at', dir).orderBy('u.email_normalized', 'asc');
   }
