@@ -233,7 +233,7 @@ describe('<panta-user-management>', () => {
       if (decodeURIComponent(String(input)).includes('"tab":"pending"')) await held;
       return response;
     };
-    const stateHeading = () => text(root(element).querySelector('[data-sort="invitedAt"]'));
+    const stateHeading = () => text(root(element).querySelector('thead th:nth-child(5)'));
     const actionsOf = (email: string) => [...rowFor(element, email)!.querySelectorAll<HTMLElement>('[data-action]')].map((button) => button.dataset.action);
     try {
       tab(element, 'pending').click();
@@ -315,6 +315,14 @@ describe('<panta-user-management>', () => {
     emailHeader.click();
     await until(() => emails(element)[0] === f.admin.email);
     expect(emailHeader.closest('th')!.getAttribute('aria-sort')).to.equal('descending');
+    // Active users' date column is when they completed onboarding, and sorts by it: the owner first.
+    const onboardedHeader = root(element).querySelector<HTMLButtonElement>('[data-sort="onboardedAt"]')!;
+    expect(text(onboardedHeader)).to.equal('Onboarding completed');
+    onboardedHeader.click();
+    await until(() => emails(element).join() === [f.admin.email, 'b@example.test', 'a@example.test'].join());
+    expect(onboardedHeader.closest('th')!.getAttribute('aria-sort')).to.equal('ascending');
+    onboardedHeader.click();
+    await until(() => emails(element).join() === ['a@example.test', 'b@example.test', f.admin.email].join());
   });
 
   it('pages through the list with "x–y of n"', async () => {

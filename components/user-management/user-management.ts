@@ -760,7 +760,7 @@ export class PantaUserManagement extends LitElement {
     const selectable = users.filter((user) => !this.selfLock(user));
     const allSelected = selectable.length > 0 && selectable.every((user) => this.selected.has(user.id));
     const stateColumn: Record<Tab, [SortField, string]> = {
-      active: ['invitedAt', m.colOnboarded],
+      active: ['onboardedAt', m.colOnboarded],
       pending: ['invitedAt', m.colInvited],
       deleted: ['deletedAt', m.colDeleted],
     };
