@@ -41,7 +41,7 @@ export default [
 
     .kpis {
       display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr));
+      grid-template-columns: repeat(auto-fit, minmax(8rem, 1fr));
       gap: var(--_space);
     }
 
