@@ -56,11 +56,13 @@ export class PantaEditUserDialog extends LitElement {
       return;
     }
     const checked = validate(updateUserInput, input, this.localize);
-    if (!checked.ok) {
-      this.errors = checked.errors;
-      return;
+    const errors: FieldErrors = checked.ok ? {} : checked.errors;
+    // As the server rules (NAME_REQUIRED): a user who has completed onboarding keeps both names.
+    if (user.status === 'active') {
+      for (const key of ['firstName', 'lastName'] as const) if (input[key]?.trim() === '') errors[key] ??= this.localize.messages.reasons.NAME_REQUIRED();
     }
-    this.errors = {};
+    this.errors = errors;
+    if (!checked.ok || Object.keys(errors).length > 0) return;
     this.busy = true;
     try {
       await this.save?.(checked.data);

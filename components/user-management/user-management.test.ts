@@ -96,6 +96,21 @@ describe('<panta-user-management>', () => {
     expect(events.of('panta-user-updated')[0]!.detail.user).to.include({ id: f.user!.id, role: 'admin' });
   });
 
+  it("will not empty the name of a user who has completed onboarding, as the server will not", async () => {
+    const f = await createFixture({ standardUser: true });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    action(rowFor(element, f.user!.email)!, 'edit').click();
+    const dialog = editUserDialog(element);
+    await dialog.opened();
+    typeInto(dialog.field('firstName'), '   ');
+    dialog.submit();
+    await until(() => dialog.fieldError('firstName') === 'Users who have completed onboarding need a first and a last name');
+    expect(dialog.isOpen()).to.equal(true);
+    expect(events.of('panta-user-updated')).to.have.length(0);
+    expect(events.of('panta-error')).to.have.length(0);
+    expect(text(part(rowFor(element, f.user!.email)!, 'name'))).to.equal('Uma User');
+  });
+
   it('deletes after confirmation: the user is in Recently deleted and their session is gone', async () => {
     const f = await createFixture({ standardUser: true });
     const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
