@@ -30,6 +30,10 @@ const CASES: [string, Partial<ListUsersQuery>][] = [
   ['"ller" by email, descending', { search: 'ller', sort: { by: 'email', direction: 'desc' } }],
   ['"zoe" (last by name)', { search: 'zoe' }],
   ['"anna b" (a short word too)', { search: 'anna b' }],
+  ['"k" (no trigram)', { search: 'k' }],
+  ['"ab" (no trigram)', { search: 'ab' }],
+  ['"k", pending', { tab: 'pending', search: 'k' }],
+  ['"k", Recently deleted', { tab: 'deleted', search: 'k' }],
 ];
 
 const opened = performance.now();

@@ -1,0 +1,314 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import SQLite from 'better-sqlite3';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { RoleFilter, SortDirection, SortField, Tab } from '../../shared/constants.ts';
+import { openDatabase } from '../db/database.ts';
+import { insertUsers, listUsers, readUserCounts } from '../db/repositories/users.ts';
+import type { Database, UserRow } from '../db/schema/index.ts';
+import { pendingUserRow } from '../services/users.ts';
+import { searchWords } from '../services/text.ts';
+import { createWorkspace } from '../services/workspaces.ts';
+import { ManualClock } from '../clock.ts';
+import { newId } from '../tokens.ts';
+import { createTestDatabase, type TestDatabase, testDialect } from '../testing/harness.ts';
+
+/**
+ * Which index each statement of the list reads, from the database's own plan: `EXPLAIN QUERY
+ * PLAN` on SQLite, `EXPLAIN (FORMAT JSON)` on PostgreSQL. A new index can change the plan of a
+ * statement it was not meant for (migration 0009's index by onboarding date made the 1-2
+ * character search's total read every row of the tab: 1.2 s instead of 0.1 s at a million users),
+ * and the tests of results cannot see it. This one fails on any plan that changes.
+ *
+ * The workspace is large enough for PostgreSQL to prefer its indexes over reading the table, and
+ * analyzed, as autovacuum keeps a production database. SQLite plans without statistics, as the
+ * server runs it (nothing runs ANALYZE), so its plans are the same at any size.
+ */
+const USERS = 30_000;
+
+/** An index on `users` or the counters, the search index, or a whole table read. */
+type Access = string;
+
+interface Shape {
+  name: string;
+  tab: Tab;
+  search?: string;
+  role?: RoleFilter;
+  sortBy?: SortField;
+  direction?: SortDirection;
+  /** What the total reads (no entry: the counters row answers it). Each entry is one access; `a|b` accepts either. */
+  count?: { sqlite: Access[]; postgres: Access[] };
+  page: { sqlite: Access[]; postgres: Access[] };
+}
+
+const both = (accesses: Access[]) => ({ sqlite: accesses, postgres: accesses });
+
+/** Each tab's first page, in every order, both directions: each read from the order's own index. */
+function sortShapes(): Shape[] {
+  const live = (tab: Tab): Record<SortField, Record<SortDirection, Access>> => ({
+    name: { asc: 'users_live_by_name', desc: 'users_live_by_name' },
+    email: { asc: 'users_live_by_email', desc: 'users_live_by_email' },
+    role: { asc: 'users_live_by_role', desc: 'users_live_by_role_desc' },
+    invitedAt: { asc: 'users_live_by_invited', desc: 'users_live_by_invited' },
+    // Nobody pending has completed onboarding: the tab is one tie, in email order.
+    onboardedAt: tab === 'pending' ? { asc: 'users_live_by_email', desc: 'users_live_by_email' } : { asc: 'users_live_by_onboarded', desc: 'users_live_by_onboarded' },
+    // Nobody live is deleted: the same.
+    deletedAt: { asc: 'users_live_by_email', desc: 'users_live_by_email' },
+  });
+  const deleted: Record<SortField, Record<SortDirection, Access>> = {
+    name: { asc: 'users_deleted_by_name', desc: 'users_deleted_by_name' },
+    email: { asc: 'users_deleted_by_email', desc: 'users_deleted_by_email' },
+    role: { asc: 'users_deleted_by_role', desc: 'users_deleted_by_role_desc' },
+    invitedAt: { asc: 'users_deleted_by_invited', desc: 'users_deleted_by_invited' },
+    onboardedAt: { asc: 'users_deleted_by_onboarded', desc: 'users_deleted_by_onboarded' },
+    deletedAt: { asc: 'users_deleted_by_deleted', desc: 'users_deleted_by_deleted' },
+  };
+  const shapes: Shape[] = [];
+  for (const tab of ['active', 'pending', 'deleted'] as const) {
+    const indexes = tab === 'deleted' ? deleted : live(tab);
+    for (const [sortBy, byDirection] of Object.entries(indexes) as [SortField, Record<SortDirection, Access>][]) {
+      for (const direction of ['asc', 'desc'] as const) {
+        shapes.push({ name: `${tab}, by ${sortBy} ${direction}`, tab, sortBy, direction, page: both([byDirection[direction]]) });
+      }
+    }
+  }
+  return shapes;
+}
+
+const LIVE_ROLE = 'users_live_by_role|users_live_by_role_desc';
+const DELETED_ROLE = 'users_deleted_by_role|users_deleted_by_role_desc';
+/** Recently deleted has no index with the search text: a short word reads the tab's rows through any of its indexes. */
+const DELETED_ANY = 'users_deleted_by_\\w+';
+
+const SHAPES: Shape[] = [
+  ...sortShapes(),
+  // The role filter: the tab's index by role, the role one range of it.
+  { name: 'active, admins', tab: 'active', role: 'admin', page: both([LIVE_ROLE]) },
+  { name: 'pending, standard users', tab: 'pending', role: 'user', page: both([LIVE_ROLE]) },
+  { name: 'deleted, admins', tab: 'deleted', role: 'admin', page: both([DELETED_ROLE]) },
+  // Words of 1-2 characters have no trigram. SQLite counts them in the index by name, which holds
+  // the search text (migration 0008), and walks it for the page; PostgreSQL reads the tab.
+  ...(['k', 'ab'] as const).flatMap((search): Shape[] => [
+    {
+      name: `active, "${search}"`,
+      tab: 'active',
+      search,
+      count: { sqlite: ['users_live_by_name'], postgres: ['users (full scan)'] },
+      page: { sqlite: ['users_live_by_name'], postgres: ['users_live_by_name'] },
+    },
+    {
+      name: `pending, "${search}"`,
+      tab: 'pending',
+      search,
+      count: { sqlite: ['users_live_by_name'], postgres: ['users (full scan)'] },
+      page: { sqlite: ['users_live_by_name'], postgres: ['users_live_by_name'] },
+    },
+    {
+      name: `deleted, "${search}"`,
+      tab: 'deleted',
+      search,
+      count: { sqlite: [DELETED_ANY], postgres: [DELETED_ANY] },
+      page: both(['users_deleted_by_name']),
+    },
+  ]),
+  {
+    name: 'active, "k" by email descending',
+    tab: 'active',
+    search: 'k',
+    sortBy: 'email',
+    direction: 'desc',
+    count: { sqlite: ['users_live_by_name'], postgres: ['users (full scan)'] },
+    page: both(['users_live_by_email']),
+  },
+  {
+    name: 'active, "k", admins',
+    tab: 'active',
+    search: 'k',
+    role: 'admin',
+    count: both([LIVE_ROLE]),
+    page: both([LIVE_ROLE]),
+  },
+  // Words of 3+ characters: SQLite counts them in its FTS5 trigram index alone (migration 0008)
+  // and walks the order's index for the page; PostgreSQL's pg_trgm index finds them.
+  {
+    name: 'active, "mar"',
+    tab: 'active',
+    search: 'mar',
+    count: { sqlite: ['users_search'], postgres: ['users_search_trigram'] },
+    page: { sqlite: ['users_live_by_name'], postgres: ['users_search_trigram'] },
+  },
+  {
+    name: 'active, "mar" by onboarding descending',
+    tab: 'active',
+    search: 'mar',
+    sortBy: 'onboardedAt',
+    direction: 'desc',
+    count: { sqlite: ['users_search'], postgres: ['users_search_trigram'] },
+    page: { sqlite: ['users_live_by_onboarded'], postgres: ['users_search_trigram'] },
+  },
+  {
+    name: 'deleted, "lindqvist"',
+    tab: 'deleted',
+    search: 'lindqvist',
+    count: { sqlite: ['users_search'], postgres: ['users_search_trigram'] },
+    // Few enough matches to read them all through the search index and sort them.
+    page: { sqlite: ['users_search', 'sort'], postgres: ['users_search_trigram'] },
+  },
+  {
+    name: 'active, "anna b" (a short word beside a long one)',
+    tab: 'active',
+    search: 'anna b',
+    count: { sqlite: ['users_search'], postgres: ['users_search_trigram'] },
+    page: { sqlite: ['users_live_by_name'], postgres: ['users_search_trigram'] },
+  },
+];
+
+const FIRST = ['Anna', 'Lena', 'Jonas', 'Marie', 'Karl', 'Zoë', 'Jürgen', 'Mario', 'Katharina', 'Ida', 'Paul', 'Émilie', 'Tobias', 'Sabine'];
+const LAST = ['Müller', 'Berg', 'Marek', 'Schmidt', 'Keller', 'Nowak', 'Lindqvist', 'Bauer', 'Dubois', 'Fuchs', 'Wagner'];
+
+/** A workspace shaped like the bench's: 65 % active, 30 % pending, 5 % deleted, 1 % admins. */
+function seededUsers(workspaceId: string, ownerId: string): UserRow[] {
+  const start = Date.parse('2026-01-01T00:00:00.000Z');
+  return Array.from({ length: USERS }, (_, index) => {
+    const first = FIRST[index % FIRST.length]!;
+    const last = LAST[Math.floor(index / FIRST.length) % LAST.length]!;
+    const email = `${first.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()}.${last.toLowerCase()}.${index}@plans.test`;
+    const invitedAt = new Date(start + ((index * 7919) % 500_000) * 60_000).toISOString();
+    const role = index % 97 === 0 ? 'admin' : 'user';
+    const row = pendingUserRow({ id: ownerId, workspaceId } as never, { email, firstName: first, lastName: last, role }, newId(), invitedAt);
+    if (index % 10 >= 3) Object.assign(row, { status: 'active', onboarded_at: invitedAt });
+    if (index % 20 === 7) Object.assign(row, { deleted_at: invitedAt, deleted_by_id: ownerId, purge_at: '2099-01-01T00:00:00.000Z' });
+    return row;
+  });
+}
+
+/** The accesses of one SQLite plan: `EXPLAIN QUERY PLAN`'s rows. */
+function sqliteAccesses(rows: { id: number; parent: number; detail: string }[]): Access[] {
+  const subqueries = new Set(rows.flatMap(({ detail }) => /^(?:CO-ROUTINE|MATERIALIZE) (\S+)/.exec(detail)?.[1] ?? []));
+  return rows.flatMap(({ parent, detail }): Access[] => {
+    const index = /^(?:SCAN|SEARCH) \S+ USING (?:COVERING )?INDEX (\S+)/.exec(detail)?.[1];
+    if (index) return index === 'sqlite_autoindex_workspace_user_counts_1' ? ['workspace_user_counts pk'] : index.startsWith('users_') ? [index] : [];
+    if (/^SCAN \S+ VIRTUAL TABLE/.test(detail)) return ['users_search'];
+    const scanned = /^SCAN (\S+)$/.exec(detail)?.[1];
+    if (scanned && !subqueries.has(scanned)) return [`${scanned === 'u' || scanned === 'r' ? 'users' : scanned} (full scan)`];
+    // Sorting the page's 25 rows at the top is expected; sorting the tab below it is not.
+    if (/TEMP B-TREE FOR ORDER BY/.test(detail) && parent !== 0) return ['sort'];
+    return [];
+  });
+}
+
+interface PostgresNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PostgresNode[];
+}
+
+/** The accesses of one PostgreSQL plan: `EXPLAIN (FORMAT JSON)`'s tree. */
+function postgresAccesses(node: PostgresNode): Access[] {
+  const own: Access[] = [];
+  const index = node['Index Name'];
+  if (index === 'workspace_user_counts_pkey') own.push('workspace_user_counts pk');
+  else if (index?.startsWith('users_') && index !== 'users_pkey') own.push(index);
+  if (node['Node Type'] === 'Seq Scan' && (node['Relation Name'] === 'users' || node['Relation Name'] === 'workspace_user_counts')) {
+    own.push(`${node['Relation Name']} (full scan)`);
+  }
+  return [...own, ...(node.Plans ?? []).flatMap(postgresAccesses)];
+}
+
+/** Whether the accesses are the expected ones, each once (`a|b` and `\w+` match as patterns). */
+function matches(actual: Access[], expected: Access[]): boolean {
+  const left = [...new Set(actual)];
+  for (const pattern of expected) {
+    const at = left.findIndex((access) => new RegExp(`^(?:${pattern})$`).test(access));
+    if (at < 0) return false;
+    left.splice(at, 1);
+  }
+  return left.length === 0;
+}
+
+describe(`query plans of the list, its search and its counts (${testDialect})`, () => {
+  let database: TestDatabase;
+  let db: Kysely<Database>;
+  let workspaceId: string;
+  /** Every statement run through `db` since the last `take()`. */
+  const statements: CompiledQuery[] = [];
+
+  before(async () => {
+    database = await createTestDatabase();
+    const seeding = await openDatabase(database.url);
+    const created = await createWorkspace(
+      { db: seeding.db, clock: new ManualClock() },
+      { name: 'Plans', owner: { email: 'owner@plans.test', firstName: 'Olivia', lastName: 'Owner' } },
+    );
+    workspaceId = created.workspaceId;
+    await seeding.db.transaction().execute((trx) => insertUsers(trx, seededUsers(workspaceId, created.owner.id)));
+    // Another workspace, so that every plan must narrow to one.
+    const other = await createWorkspace({ db: seeding.db, clock: new ManualClock() }, { name: 'Other', owner: { email: 'owner@other.test', firstName: 'O', lastName: 'Other' } });
+    await seeding.db.transaction().execute((trx) => insertUsers(trx, seededUsers(other.workspaceId, other.owner.id).slice(0, 2000)));
+    await seeding.close();
+    const log = (event: { level: string; query: CompiledQuery }) => void (event.level === 'query' && statements.push(event.query));
+    db =
+      testDialect === 'postgres'
+        ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }), log })
+        : new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(database.url) }), log });
+    if (testDialect === 'postgres') await db.executeQuery(CompiledQuery.raw('analyze'));
+  });
+  after(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  /** The accesses of each statement run since the last call, by what it is for. */
+  async function plansOfLastStatements(): Promise<{ counters: Access[][]; count: Access[][]; page: Access[][] }> {
+    const run = statements.splice(0);
+    const plans = { counters: [] as Access[][], count: [] as Access[][], page: [] as Access[][] };
+    for (const statement of run) {
+      const accesses =
+        testDialect === 'postgres'
+          ? postgresAccesses(
+              ((await db.executeQuery(CompiledQuery.raw(`explain (format json) ${statement.sql}`, [...statement.parameters]))).rows[0] as {
+                'QUERY PLAN': [{ Plan: PostgresNode }];
+              })['QUERY PLAN'][0].Plan,
+            )
+          : sqliteAccesses(
+              (await db.executeQuery(CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]))).rows as never,
+            );
+      const kind = statement.sql.includes('workspace_user_counts') ? 'counters' : /^select count\(\*\)/.test(statement.sql) ? 'count' : 'page';
+      plans[kind].push(accesses);
+      statements.splice(0);
+    }
+    return plans;
+  }
+
+  it('reads the KPIs and tab counts from the counters row, by its key', async () => {
+    await readUserCounts(db, workspaceId);
+    const { counters } = await plansOfLastStatements();
+    assert.deepEqual(counters, [['workspace_user_counts pk']]);
+  });
+
+  for (const shape of SHAPES) {
+    it(shape.name, async () => {
+      const filter = {
+        tab: shape.tab,
+        searchWords: searchWords(shape.search ?? ''),
+        role: shape.role ?? 'all',
+        sortBy: shape.sortBy ?? 'name',
+        direction: shape.direction ?? 'asc',
+        offset: 0,
+        limit: 25,
+      } as const;
+      statements.splice(0);
+      const { rows, total } = await listUsers(db, workspaceId, filter);
+      assert.ok(rows.length > 0 && total >= rows.length, `${shape.name}: the shape finds somebody`);
+      const plans = await plansOfLastStatements();
+      for (const counters of plans.counters) assert.deepEqual(counters, ['workspace_user_counts pk'], `${shape.name}: the counters row`);
+      const want = { count: shape.count?.[testDialect], page: shape.page[testDialect] };
+      assert.equal(plans.count.length, want.count ? 1 : 0, `${shape.name}: ${want.count ? 'one statement counts' : 'the counters answer the total'}`);
+      if (want.count) assert.ok(matches(plans.count[0]!, want.count), `${shape.name}: the total reads ${JSON.stringify(plans.count[0])}, expected ${JSON.stringify(want.count)}`);
+      assert.equal(plans.page.length, 1, `${shape.name}: one statement reads the page`);
+      assert.ok(matches(plans.page[0]!, want.page), `${shape.name}: the page reads ${JSON.stringify(plans.page[0])}, expected ${JSON.stringify(want.page)}`);
+    });
+  }
+});
