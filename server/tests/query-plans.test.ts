@@ -22,10 +22,12 @@ import { createTestDatabase, type TestDatabase, testDialect } from '../testing/h
  * and the tests of results cannot see it. This one fails on any plan that changes.
  *
  * The workspace is large enough for PostgreSQL to prefer its indexes over reading the table, and
- * analyzed, as autovacuum keeps a production database. SQLite plans without statistics, as the
- * server runs it (nothing runs ANALYZE), so its plans are the same at any size.
+ * analyzed, as autovacuum keeps a production database; with fewer than 30,000 users in all,
+ * ANALYZE's sample is the whole table, so the statistics and plans are the same every run. SQLite
+ * plans without statistics, as the server runs it (nothing runs ANALYZE), so its plans are the
+ * same at any size.
  */
-const USERS = 30_000;
+const USERS = 27_000;
 
 /** An index on `users` or the counters, the search index, or a whole table read. */
 type Access = string;
@@ -85,7 +87,8 @@ const SHAPES: Shape[] = [
   ...sortShapes(),
   // The role filter: the tab's index by role, the role one range of it.
   { name: 'active, admins', tab: 'active', role: 'admin', page: both([LIVE_ROLE]) },
-  { name: 'pending, standard users', tab: 'pending', role: 'user', page: both([LIVE_ROLE]) },
+  // PostgreSQL may as well walk the names and skip the 1 % admins.
+  { name: 'pending, standard users', tab: 'pending', role: 'user', page: { sqlite: [LIVE_ROLE], postgres: [`${LIVE_ROLE}|users_live_by_name`] } },
   { name: 'deleted, admins', tab: 'deleted', role: 'admin', page: both([DELETED_ROLE]) },
   // Words of 1-2 characters have no trigram. SQLite counts them in the index by name, which holds
   // the search text (migration 0008), and walks it for the page; PostgreSQL reads the tab.
@@ -94,14 +97,14 @@ const SHAPES: Shape[] = [
       name: `active, "${search}"`,
       tab: 'active',
       search,
-      count: { sqlite: ['users_live_by_name'], postgres: ['users (full scan)'] },
+      count: { sqlite: ['users_live_by_name'], postgres: ['users full scan'] },
       page: { sqlite: ['users_live_by_name'], postgres: ['users_live_by_name'] },
     },
     {
       name: `pending, "${search}"`,
       tab: 'pending',
       search,
-      count: { sqlite: ['users_live_by_name'], postgres: ['users (full scan)'] },
+      count: { sqlite: ['users_live_by_name'], postgres: ['users full scan'] },
       page: { sqlite: ['users_live_by_name'], postgres: ['users_live_by_name'] },
     },
     {
@@ -118,7 +121,7 @@ const SHAPES: Shape[] = [
     search: 'k',
     sortBy: 'email',
     direction: 'desc',
-    count: { sqlite: ['users_live_by_name'], postgres: ['users (full scan)'] },
+    count: { sqlite: ['users_live_by_name'], postgres: ['users full scan'] },
     page: both(['users_live_by_email']),
   },
   {
@@ -130,13 +133,14 @@ const SHAPES: Shape[] = [
     page: both([LIVE_ROLE]),
   },
   // Words of 3+ characters: SQLite counts them in its FTS5 trigram index alone (migration 0008)
-  // and walks the order's index for the page; PostgreSQL's pg_trgm index finds them.
+  // and walks the order's index for the page while matches are common. PostgreSQL finds rarer
+  // words through its pg_trgm index and reads the tab for a common one ("mar" is a third of it).
   {
     name: 'active, "mar"',
     tab: 'active',
     search: 'mar',
-    count: { sqlite: ['users_search'], postgres: ['users_search_trigram'] },
-    page: { sqlite: ['users_live_by_name'], postgres: ['users_search_trigram'] },
+    count: { sqlite: ['users_search'], postgres: ['users full scan'] },
+    page: both(['users_live_by_name']),
   },
   {
     name: 'active, "mar" by onboarding descending',
@@ -144,23 +148,30 @@ const SHAPES: Shape[] = [
     search: 'mar',
     sortBy: 'onboardedAt',
     direction: 'desc',
-    count: { sqlite: ['users_search'], postgres: ['users_search_trigram'] },
-    page: { sqlite: ['users_live_by_onboarded'], postgres: ['users_search_trigram'] },
+    count: { sqlite: ['users_search'], postgres: ['users full scan'] },
+    page: both(['users_live_by_onboarded']),
+  },
+  {
+    name: 'active, rare "12345@"',
+    tab: 'active',
+    search: '12345@',
+    count: both(['users_search_trigram|users_search']),
+    page: { sqlite: ['users_search', 'sort'], postgres: ['users_search_trigram'] },
   },
   {
     name: 'deleted, "lindqvist"',
     tab: 'deleted',
     search: 'lindqvist',
-    count: { sqlite: ['users_search'], postgres: ['users_search_trigram'] },
+    count: { sqlite: ['users_search'], postgres: [DELETED_ANY, 'users_search_trigram'] },
     // Few enough matches to read them all through the search index and sort them.
-    page: { sqlite: ['users_search', 'sort'], postgres: ['users_search_trigram'] },
+    page: { sqlite: ['users_search', 'sort'], postgres: ['users_deleted_by_name'] },
   },
   {
     name: 'active, "anna b" (a short word beside a long one)',
     tab: 'active',
     search: 'anna b',
     count: { sqlite: ['users_search'], postgres: ['users_search_trigram'] },
-    page: { sqlite: ['users_live_by_name'], postgres: ['users_search_trigram'] },
+    page: both(['users_live_by_name']),
   },
 ];
 
@@ -191,7 +202,7 @@ function sqliteAccesses(rows: { id: number; parent: number; detail: string }[]):
     if (index) return index === 'sqlite_autoindex_workspace_user_counts_1' ? ['workspace_user_counts pk'] : index.startsWith('users_') ? [index] : [];
     if (/^SCAN \S+ VIRTUAL TABLE/.test(detail)) return ['users_search'];
     const scanned = /^SCAN (\S+)$/.exec(detail)?.[1];
-    if (scanned && !subqueries.has(scanned)) return [`${scanned === 'u' || scanned === 'r' ? 'users' : scanned} (full scan)`];
+    if (scanned && !subqueries.has(scanned)) return [`${scanned === 'u' || scanned === 'r' ? 'users' : scanned} full scan`];
     // Sorting the page's 25 rows at the top is expected; sorting the tab below it is not.
     if (/TEMP B-TREE FOR ORDER BY/.test(detail) && parent !== 0) return ['sort'];
     return [];
@@ -212,7 +223,7 @@ function postgresAccesses(node: PostgresNode): Access[] {
   if (index === 'workspace_user_counts_pkey') own.push('workspace_user_counts pk');
   else if (index?.startsWith('users_') && index !== 'users_pkey') own.push(index);
   if (node['Node Type'] === 'Seq Scan' && (node['Relation Name'] === 'users' || node['Relation Name'] === 'workspace_user_counts')) {
-    own.push(`${node['Relation Name']} (full scan)`);
+    own.push(`${node['Relation Name']} full scan`);
   }
   return [...own, ...(node.Plans ?? []).flatMap(postgresAccesses)];
 }
@@ -282,10 +293,15 @@ describe(`query plans of the list, its search and its counts (${testDialect})`, 
     return plans;
   }
 
-  it('reads the KPIs and tab counts from the counters row, by its key', async () => {
+  /** The counters row by its key; PostgreSQL reads a table of two rows whole. */
+  const COUNTERS = testDialect === 'postgres' ? ['workspace_user_counts pk|workspace_user_counts full scan'] : ['workspace_user_counts pk'];
+
+  it('reads the KPIs and tab counts from the counters row', async () => {
+    statements.splice(0);
     await readUserCounts(db, workspaceId);
     const { counters } = await plansOfLastStatements();
-    assert.deepEqual(counters, [['workspace_user_counts pk']]);
+    assert.equal(counters.length, 1);
+    assert.ok(matches(counters[0]!, COUNTERS), `the counters read ${JSON.stringify(counters[0])}`);
   });
 
   for (const shape of SHAPES) {
@@ -303,7 +319,7 @@ describe(`query plans of the list, its search and its counts (${testDialect})`, 
       const { rows, total } = await listUsers(db, workspaceId, filter);
       assert.ok(rows.length > 0 && total >= rows.length, `${shape.name}: the shape finds somebody`);
       const plans = await plansOfLastStatements();
-      for (const counters of plans.counters) assert.deepEqual(counters, ['workspace_user_counts pk'], `${shape.name}: the counters row`);
+      for (const counters of plans.counters) assert.ok(matches(counters, COUNTERS), `${shape.name}: the counters read ${JSON.stringify(counters)}`);
       const want = { count: shape.count?.[testDialect], page: shape.page[testDialect] };
       assert.equal(plans.count.length, want.count ? 1 : 0, `${shape.name}: ${want.count ? 'one statement counts' : 'the counters answer the total'}`);
       if (want.count) assert.ok(matches(plans.count[0]!, want.count), `${shape.name}: the total reads ${JSON.stringify(plans.count[0])}, expected ${JSON.stringify(want.count)}`);

@@ -405,6 +405,9 @@ function inListOrder<O>(query: UserQuery<O>, filter: Pick<UserListFilter, 'tab' 
         .orderBy('u.onboarded_at', (order) => (dir === 'asc' ? order.asc().nullsFirst() : order.desc().nullsLast()))
         .orderBy('u.email_normalized', 'asc');
     case 'deletedAt':
+      // Nobody in a live tab is deleted: all one tie, in email order, read from the email index
+      // (PostgreSQL sorted the whole tab by a column that is null throughout).
+      if (filter.tab !== 'deleted') return query.orderBy('u.email_normalized', 'asc');
       return query.orderBy('u.deleted_at', dir).orderBy('u.email_normalized', 'asc');
   }
 }
