@@ -21,7 +21,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
-import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import { type CompiledQuery, Kysely, SqliteDialect, sql } from 'kysely';
 import { chromium } from 'playwright-core';
 import { buildServer } from '../app.ts';
 import { ManualClock } from '../clock.ts';
@@ -120,6 +120,7 @@ async function benchSize(count: number): Promise<SizeResults> {
   const seed = await seedBenchDatabase(path, count);
 
   const database: OpenedDatabase = await openDatabase(path);
+  const migration = (await database.db.selectFrom('kysely_migration' as never).select(sql<string>`max(name)`.as('name')).executeTakeFirstOrThrow()).name;
   const clock = new ManualClock(SEED_NOW);
   const config = { ...loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://portal.test' }), databaseUrl: path, port: 0 };
   const app = await buildServer({ config, database, clock, mailer: new DevMailbox(), jobs: false });
@@ -145,6 +146,7 @@ async function benchSize(count: number): Promise<SizeResults> {
     { name: 'Search, rare "4711@"', query: { tab: 'active', search: '4711@' } },
     { name: 'Search, no match "qxzv"', query: { tab: 'active', search: 'qxzv' } },
     { name: 'Search, one letter "k" (no trigram)', query: { tab: 'active', search: 'k' } },
+    { name: 'Search, two letters "ab" (no trigram)', query: { tab: 'active', search: 'ab' } },
     { name: 'Role filter, admins', query: { tab: 'active', role: 'admin' } },
     { name: 'Role filter, standard users', query: { tab: 'active', role: 'user' } },
     { name: 'Sort by name, descending', query: { tab: 'active', sort: { by: 'name', direction: 'desc' } } },
@@ -237,7 +239,7 @@ async function benchSize(count: number): Promise<SizeResults> {
     console.log(`  server RSS: ${rssIdleMb} MB when started, ${rssMb} MB at most under load`);
 
     const browser = existsSync(ELEMENT) ? await benchBrowser(served.ready.origin, served.ready.token) : null;
-    return { users: count, seedSeconds: seedSeconds(path), server, http, rssMb, rssIdleMb, serverRuntime: served.runtime, browser };
+    return { users: count, seedSeconds: seedSeconds(path), migration, server, http, rssMb, rssIdleMb, serverRuntime: served.runtime, browser };
   } finally {
     await served.stop();
   }

@@ -16,6 +16,8 @@ export interface LoadResult {
 export interface SizeResults {
   users: number;
   seedSeconds: number | null;
+  /** The latest migration of the measured database's schema: a new index can change plans. Older results lack it. */
+  migration?: string;
   server: { name: string; total: number | null; service: Stat; floor: Stat }[];
   http: { name: string; bytes: number; real: LoadResult; constant: LoadResult; bare: LoadResult }[];
   /** The peak RSS of the HTTP server's own process under the load (null where /proc is missing). */
@@ -65,7 +67,8 @@ export function renderReport(results: BenchResults): string {
     '# Bench: a workspace of 100,000 and 1,000,000 users',
     '',
     `Run with \`npm run bench\` on ${env.date.slice(0, 10)}: Node ${env.node}, SQLite ${env.sqlite}, ${env.cpus}, ${env.memoryGb} GB RAM; ` +
-      `${env.runs} runs per figure in the server, autocannon with ${env.connections} connections for ${env.httpSeconds} s per endpoint; ${env.minutes} min in all; load average at the end ${env.loadAverage.join(', ')} on ${env.cpus.split(' ')[0]} cores.`,
+      `${env.runs} runs per figure in the server, autocannon with ${env.connections} connections for ${env.httpSeconds} s per endpoint; ${env.minutes} min in all; load average at the end ${env.loadAverage.join(', ')} on ${env.cpus.split(' ')[0]} cores.` +
+      (results.sizes[0]?.migration ? ` Schema at migration \`${results.sizes[0].migration}\` (the latest it ran).` : ''),
     'Figures are milliseconds, p50 / p95. A floor is the same answer without our code: in the server, the very statements the service ran, ' +
       'prepared once on a bare better-sqlite3 connection; over HTTP, a constant tRPC procedure returning the same payload (the tRPC floor) ' +
       'and a bare Fastify route returning the same JSON.',
