@@ -11,7 +11,7 @@ import {
   type ImportVerdict,
   roleFromCell,
 } from '../../shared/import.ts';
-import { emailSchema, nameSchema } from '../../shared/schemas.ts';
+import { nameSchema } from '../../shared/schemas.ts';
 import { commitWithCheckpointApart } from '../db/bulk-insert.ts';
 import type { DB } from '../db/database.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
@@ -30,7 +30,7 @@ import { newSortableIds } from '../tokens.ts';
 import type { Caller } from './actor.ts';
 import { auditEntry } from './audit.ts';
 import { invitationRows } from './invitation-issuer.ts';
-import { normalizeEmail } from './text.ts';
+import { type EmailProblem, checkEmail } from './email-rule.ts';
 import { pendingUserRow, write } from './users.ts';
 
 const ACCEPTED = 'Excel (.xlsx, .xls), OpenDocument (.ods) or CSV (.csv)';
@@ -98,6 +98,12 @@ export async function readImportFile(deps: Deps, bytes: Uint8Array): Promise<Rea
 
 type ExistingUser = Pick<UserRow, 'id' | 'email_normalized' | 'status' | 'deleted_at'>;
 
+const EMAIL_VERDICTS: Record<EmailProblem, ImportVerdict> = {
+  EMAIL_INVALID: 'invalid_email',
+  EMAIL_MIXED_SCRIPTS: 'mixed_script_email',
+  EMAIL_CONFUSABLE: 'confusable_email',
+};
+
 /** A verdict for every row: the first reason that applies, in the order the README lists them. */
 export function judgeRows(rows: readonly ParsedRow[], existing: readonly ExistingUser[]): ImportRowVerdict[] {
   const byEmail = new Map(existing.map((user) => [user.email_normalized, user]));
@@ -116,27 +122,33 @@ export function judgeRows(rows: readonly ParsedRow[], existing: readonly Existin
       userId: null,
     };
     if (!row.email) return { ...verdict, verdict: 'missing_email' };
-    if (!emailSchema.safeParse(row.email).success) return { ...verdict, verdict: 'invalid_email' };
-    const email = normalizeEmail(row.email);
-    const first = firstRowOf.get(email);
+    const email = checkEmail(row.email);
+    if (!email.ok) return { ...verdict, verdict: EMAIL_VERDICTS[email.reason] };
+    const first = firstRowOf.get(email.normalized);
     if (first !== undefined) return { ...verdict, verdict: 'duplicate', duplicateOfRow: first };
-    firstRowOf.set(email, row.row);
-    const user = byEmail.get(email);
+    firstRowOf.set(email.normalized, row.row);
+    const user = byEmail.get(email.normalized);
     if (user) {
       const state: ImportVerdict = user.deleted_at ? 'deleted' : user.status === 'active' ? 'already_active' : 'already_pending';
       return { ...verdict, verdict: state, userId: user.id };
     }
     if (!role) return { ...verdict, verdict: 'unknown_role' };
-    if (!nameSchema.safeParse(row.firstName).success || !nameSchema.safeParse(row.lastName).success) {
-      return { ...verdict, verdict: 'invalid_name' };
-    }
-    return verdict;
+    const firstName = nameSchema.safeParse(row.firstName);
+    const lastName = nameSchema.safeParse(row.lastName);
+    if (!firstName.success || !lastName.success) return { ...verdict, verdict: 'invalid_name' };
+    // Invited as the rules store them: trimmed and NFC.
+    return { ...verdict, email: email.email, firstName: firstName.data, lastName: lastName.data };
   });
 }
 
 async function existingUsersFor(db: DB, caller: Caller, rows: readonly ParsedRow[]): Promise<UserRow[]> {
-  const emails = [...new Set(rows.filter((row) => row.email).map((row) => normalizeEmail(row.email)))];
-  return findUsersByEmails(db, caller.workspaceId, emails);
+  // Only addresses the rule allows: a refused one (a NUL, say) never reaches the database.
+  const emails = new Set<string>();
+  for (const row of rows) {
+    const email = row.email ? checkEmail(row.email) : null;
+    if (email?.ok) emails.add(email.normalized);
+  }
+  return findUsersByEmails(db, caller.workspaceId, [...emails]);
 }
 
 /** Everything a preview says but the rows themselves. */
