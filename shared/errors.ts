@@ -11,6 +11,12 @@ export const ERROR_REASONS = [
   'EMAIL_TAKEN_PENDING',
   /** Invite: the email belongs to a user in Recently deleted; restore instead. */
   'EMAIL_TAKEN_DELETED',
+  /** Invite: the address is not valid (its domain is no valid domain name, say). */
+  'EMAIL_INVALID',
+  /** Invite: the local part or a label of the domain mixes scripts (Latin and Cyrillic, say). */
+  'EMAIL_MIXED_SCRIPTS',
+  /** Invite: the address passes for another, Latin one, named in `email` (`аdmin@…` with a Cyrillic а). */
+  'EMAIL_CONFUSABLE',
   /** Another write claimed the same unique value first. */
   'UNIQUE_VIOLATION',
   'SELF_DELETE',

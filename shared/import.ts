@@ -50,13 +50,16 @@ export function roleFromCell(text: string): Role | null {
 
 /**
  * What happens to a row: `invite`, or a reason it is skipped. `deleted`: the email belongs to a
- * user in Recently deleted (restore them instead). `invalid_name`: a name longer than 100
- * characters or with control characters.
+ * user in Recently deleted (restore them instead). `mixed_script_email` / `confusable_email`: the
+ * email mixes alphabets within a part, or looks like another (Latin) address (README, Users rule).
+ * `invalid_name`: a name longer than 100 characters or with control or invisible characters.
  */
 export const IMPORT_VERDICTS = [
   'invite',
   'missing_email',
   'invalid_email',
+  'mixed_script_email',
+  'confusable_email',
   'duplicate',
   'already_active',
   'already_pending',
@@ -77,6 +80,8 @@ export const IMPORT_TEXT = {
       invite: 'Will invite',
       missing_email: 'Skipped: missing email',
       invalid_email: 'Skipped: invalid email',
+      mixed_script_email: 'Skipped: email mixes alphabets',
+      confusable_email: 'Skipped: email imitates another address',
       duplicate: 'Skipped: duplicate of row {row}',
       already_active: 'Skipped: already active',
       already_pending: 'Skipped: already pending',
@@ -94,6 +99,8 @@ export const IMPORT_TEXT = {
       invite: 'Wird eingeladen',
       missing_email: 'Übersprungen: E-Mail fehlt',
       invalid_email: 'Übersprungen: ungültige E-Mail',
+      mixed_script_email: 'Übersprungen: E-Mail mischt Alphabete',
+      confusable_email: 'Übersprungen: E-Mail ahmt eine andere Adresse nach',
       duplicate: 'Übersprungen: Duplikat von Zeile {row}',
       already_active: 'Übersprungen: bereits aktiv',
       already_pending: 'Übersprungen: Einladung bereits offen',

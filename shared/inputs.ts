@@ -18,7 +18,15 @@ import {
   TABS,
 } from './constants.ts';
 
-const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+/**
+ * Text that shows what it says: no controls (C0, C1, DEL), no format characters (bidi overrides and
+ * isolates, zero-width space, soft hyphen, byte order mark), no line or paragraph separators and
+ * no lone surrogates (`\p{Cs}` matches only those in a `u` regex), which no database stores intact.
+ * Names keep the zero-width (non-)joiner: Persian and Indic names and emoji sequences need them.
+ */
+const PLAIN_NAME = /^(?:[^\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]|[\u200c\u200d])*$/u;
+/** An email address allows no such character at all: none has a place in an address. */
+export const PLAIN_EMAIL = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]*$/u;
 /** Like zod's default, but internationalised addresses (`jürgen@müller.de`) are welcome too. */
 const EMAIL_PATTERN = /^[^\s@"<>()[\]\\,;:]{1,64}@(?:[^\s@"<>()[\]\\,;:.]+\.)+[^\s@"<>()[\]\\,;:.\d]{2,}$/u;
 /** zod's `z.uuid()` pattern (RFC 9562: versions 1–8, the nil and the max UUID), as a plain regex check. */
@@ -36,33 +44,42 @@ function checked<T extends z.ZodMiniType>(schema: T, ...checks: z.core.$ZodCheck
 }
 
 /**
- * Trimmed, then its length, then its pattern. The length checks abort, so an empty or overlong
- * address gets one message, not a second "not valid" besides. Plain regex checks rather than
- * `z.email()`/`z.uuid()`: the same patterns, without the string-format schemas in the element.
+ * Trimmed and NFC (so `ü` typed as u + ◌̈ is the same address as `ü`), then its length, then its
+ * characters, then its pattern. The length and character checks abort, so an empty, overlong or
+ * booby-trapped address gets one message, not a second "not valid" besides; a pattern never runs
+ * over megabytes. Plain regex checks rather than `z.email()`/`z.uuid()`: the same patterns,
+ * without the string-format schemas in the element. The server adds what needs more than a regex
+ * (`server/services/email-rule.ts`): the domain's ASCII form and the script rules against lookalikes.
  */
 export const emailSchema = checked(
   z.string({ error: 'Enter an email address' }),
   z.trim(),
+  z.normalize('NFC'),
   z.minLength(1, { error: 'Enter an email address', abort: true }),
   z.maxLength(EMAIL_MAX_LENGTH, { error: `An email address has at most ${EMAIL_MAX_LENGTH} characters`, abort: true }),
+  z.regex(PLAIN_EMAIL, { error: 'An email address cannot contain control or invisible characters', abort: true }),
   z.regex(EMAIL_PATTERN, { error: 'Enter a valid email address' }),
 );
 
-/** A first or last name: trimmed, may be empty, plain text on one line. */
+const NAME_CHARACTERS_ERROR = 'A name cannot contain control or invisible characters';
+
+/** A first or last name: trimmed, NFC, may be empty, plain text on one line; its length is checked first. */
 export const nameSchema = checked(
   z.string({ error: 'Enter a name' }),
   z.trim(),
-  z.maxLength(NAME_MAX_LENGTH, { error: `A name has at most ${NAME_MAX_LENGTH} characters` }),
-  z.regex(NO_CONTROL_CHARACTERS, { error: 'A name cannot contain control characters' }),
+  z.normalize('NFC'),
+  z.maxLength(NAME_MAX_LENGTH, { error: `A name has at most ${NAME_MAX_LENGTH} characters`, abort: true }),
+  z.regex(PLAIN_NAME, { error: NAME_CHARACTERS_ERROR }),
 );
 
 /** A name the person must give (when accepting an invitation). */
 export const requiredNameSchema = checked(
   z.string({ error: 'Enter a name' }),
   z.trim(),
+  z.normalize('NFC'),
   z.minLength(1, { error: 'Enter a name' }),
-  z.maxLength(NAME_MAX_LENGTH, { error: `A name has at most ${NAME_MAX_LENGTH} characters` }),
-  z.regex(NO_CONTROL_CHARACTERS, { error: 'A name cannot contain control characters' }),
+  z.maxLength(NAME_MAX_LENGTH, { error: `A name has at most ${NAME_MAX_LENGTH} characters`, abort: true }),
+  z.regex(PLAIN_NAME, { error: NAME_CHARACTERS_ERROR }),
 );
 
 export const roleSchema = z.enum(ROLES, { error: 'Choose Admin or Standard user' });

@@ -158,7 +158,7 @@ export class PantaAddUserDialog extends LitElement {
       this.hide();
     } catch (error) {
       const data = errorDataOf(error);
-      if (data?.reason?.startsWith('EMAIL_TAKEN') || data?.reason === 'UNIQUE_VIOLATION') {
+      if (data?.reason?.startsWith('EMAIL_') || data?.reason === 'UNIQUE_VIOLATION') {
         this.errors = { email: this.localize.errorMessage(data) };
       } else if (data?.fieldErrors && Object.keys(data.fieldErrors).length > 0) {
         this.errors = serverFieldErrors(data);

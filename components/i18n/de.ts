@@ -108,13 +108,16 @@ export const de: Messages = {
   validationEmailRequired: 'Geben Sie eine E-Mail-Adresse ein',
   validationEmailInvalid: 'Geben Sie eine gültige E-Mail-Adresse ein',
   validationTooLong: (max: string) => `Höchstens ${max} Zeichen`,
-  validationControlCharacters: 'Verwenden Sie einfachen Text ohne Steuerzeichen',
+  validationControlCharacters: 'Verwenden Sie einfachen Text ohne Steuer- oder unsichtbare Zeichen',
   nothingChanged: 'Keine Änderungen',
   reasons: {
     EMAIL_TAKEN_ACTIVE: (p: Params) => `${p.email ?? 'Diese E-Mail-Adresse'} gehört bereits zu einem aktiven Benutzer`,
     EMAIL_TAKEN_PENDING: (p: Params) => `Für ${p.email ?? 'diese E-Mail-Adresse'} gibt es bereits eine offene Einladung`,
     EMAIL_TAKEN_DELETED: (p: Params) =>
       `${p.email ?? 'Diese E-Mail-Adresse'} ist unter „Kürzlich gelöscht“: Stellen Sie den Benutzer stattdessen wieder her`,
+    EMAIL_INVALID: () => 'Geben Sie eine gültige E-Mail-Adresse ein',
+    EMAIL_MIXED_SCRIPTS: () => 'Diese Adresse mischt Alphabete, etwa lateinische und kyrillische Buchstaben',
+    EMAIL_CONFUSABLE: (p: Params) => `Diese Adresse sieht aus wie ${p.email ?? 'eine andere Adresse'}, ist aber mit anderen Zeichen geschrieben`,
     UNIQUE_VIOLATION: () => 'Jemand hat gerade dieselbe Änderung vorgenommen. Laden Sie neu und versuchen Sie es erneut.',
     SELF_DELETE: () => 'Sie können sich nicht selbst löschen',
     SELF_DEMOTE: () => 'Sie können sich die Admin-Rolle nicht selbst entziehen',

@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import type { PantaErrorData } from '../../shared/errors.ts';
+import { PLAIN_EMAIL } from '../../shared/inputs.ts';
 import type { LocalizeController } from '../i18n/localize.ts';
 
 export type FieldErrors = Partial<Record<string, string>>;
@@ -26,7 +27,10 @@ export function validate<T extends z.ZodMiniType>(
 function messageFor(issue: z.core.$ZodIssue, field: string, localize: LocalizeController): string {
   const m = localize.messages;
   if (issue.code === 'too_big' && typeof issue.maximum === 'number') return m.validationTooLong(localize.number(issue.maximum));
-  if (field === 'email') return issue.code === 'too_small' || issue.code === 'invalid_type' ? m.validationEmailRequired : m.validationEmailInvalid;
+  if (field === 'email') {
+    if (issue.code === 'too_small' || issue.code === 'invalid_type') return m.validationEmailRequired;
+    return issue.code === 'invalid_format' && issue.pattern === String(PLAIN_EMAIL) ? m.validationControlCharacters : m.validationEmailInvalid;
+  }
   if (issue.code === 'invalid_format') return m.validationControlCharacters;
   if (issue.code === 'custom' && field === 'form') return m.nothingChanged;
   return issue.message;

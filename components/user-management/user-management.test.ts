@@ -81,6 +81,26 @@ describe('<panta-user-management>', () => {
     expect(events.of('panta-user-invited')).to.have.length(0);
   });
 
+  it('refuses hidden characters at the field, and shows a look-alike address the server refuses next to the email field', async () => {
+    const f = await createFixture();
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    part<HTMLButtonElement>(root(element), 'add-button')!.click();
+    const dialog = addUserDialog(element);
+    await dialog.opened();
+    dialog.fill({ email: 'eve\u202e@example.test', firstName: 'Eve\u200b' });
+    dialog.submit();
+    await until(() => dialog.fieldError('email') === 'Use plain text without control or invisible characters');
+    expect(dialog.fieldError('firstName')).to.equal('Use plain text without control or invisible characters');
+    expect(events.of('panta-error')).to.have.length(0);
+
+    // A Cyrillic а: only the server knows scripts.
+    dialog.fill({ email: '\u0430dmin@example.test', firstName: 'Eve' });
+    dialog.submit();
+    await until(() => dialog.fieldError('email') === 'This address looks like admin@example.test but is written with other characters');
+    expect(events.of('panta-error')[0]!.detail.data?.reason).to.equal('EMAIL_CONFUSABLE');
+    expect(events.of('panta-user-invited')).to.have.length(0);
+  });
+
   it('edits a role', async () => {
     const f = await createFixture({ standardUser: true });
     const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);

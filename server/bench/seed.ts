@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 import SQLite from 'better-sqlite3';
 import { openDatabase } from '../db/database.ts';
 import { createWorkspace } from '../services/workspaces.ts';
-import { normalizeEmail, searchTextFor, sortNameFor } from '../services/text.ts';
+import { normalizeEmail } from '../services/email-rule.ts';
+import { searchTextFor, sortNameFor } from '../services/text.ts';
 import { hashToken } from '../tokens.ts';
 
 /** Bumped when the seeded data changes shape, so an older cached file is not reused. */

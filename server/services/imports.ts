@@ -11,7 +11,7 @@ import {
   type ImportVerdict,
   roleFromCell,
 } from '../../shared/import.ts';
-import { emailSchema, nameSchema } from '../../shared/schemas.ts';
+import { nameSchema } from '../../shared/schemas.ts';
 import { commitWithCheckpointApart } from '../db/bulk-insert.ts';
 import type { DB } from '../db/database.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
@@ -30,7 +30,7 @@ import { newSortableIds } from '../tokens.ts';
 import type { Caller } from './actor.ts';
 import { auditEntry } from './audit.ts';
 import { invitationRows } from './invitation-issuer.ts';
-import { normalizeEmail } from './text.ts';
+import { type EmailCheck, type EmailProblem, checkEmail } from './email-rule.ts';
 import { pendingUserRow, write } from './users.ts';
 
 const ACCEPTED = 'Excel (.xlsx, .xls), OpenDocument (.ods) or CSV (.csv)';
@@ -46,7 +46,7 @@ interface ReadFile {
 
 /**
  * Checks an uploaded file's size and bytes, then has a child process parse it. Refuses the whole
- * file with a domain error; the rows themselves are judged by `judgeRows`.
+ * file with a domain error; the rows themselves are judged by `judgeImport`.
  */
 export async function readImportFile(deps: Deps, bytes: Uint8Array): Promise<ReadFile> {
   const limits = importLimitsOf(deps);
@@ -98,11 +98,28 @@ export async function readImportFile(deps: Deps, bytes: Uint8Array): Promise<Rea
 
 type ExistingUser = Pick<UserRow, 'id' | 'email_normalized' | 'status' | 'deleted_at'>;
 
-/** A verdict for every row: the first reason that applies, in the order the README lists them. */
-export function judgeRows(rows: readonly ParsedRow[], existing: readonly ExistingUser[]): ImportRowVerdict[] {
+const EMAIL_VERDICTS: Record<EmailProblem, ImportVerdict> = {
+  EMAIL_INVALID: 'invalid_email',
+  EMAIL_MIXED_SCRIPTS: 'mixed_script_email',
+  EMAIL_CONFUSABLE: 'confusable_email',
+};
+
+/**
+ * A verdict for every row, judged against the users the workspace has now. The email rule runs
+ * once per row: its key finds the existing users, then the verdicts use it again.
+ */
+async function judgeImport(db: DB, caller: Caller, rows: readonly ParsedRow[]): Promise<ImportRowVerdict[]> {
+  const emails = rows.map((row) => (row.email ? checkEmail(row.email) : null));
+  // Only addresses the rule allows: a refused one (a NUL, say) never reaches the database.
+  const keys = new Set(emails.flatMap((email) => (email?.ok ? [email.normalized] : [])));
+  return judgeRows(rows, emails, await findUsersByEmails(db, caller.workspaceId, [...keys]));
+}
+
+/** The first reason that applies to each row, in the order the README lists them. */
+function judgeRows(rows: readonly ParsedRow[], emails: readonly (EmailCheck | null)[], existing: readonly ExistingUser[]): ImportRowVerdict[] {
   const byEmail = new Map(existing.map((user) => [user.email_normalized, user]));
   const firstRowOf = new Map<string, number>();
-  return rows.map((row) => {
+  return rows.map((row, index) => {
     const role = roleFromCell(row.role);
     const verdict: ImportRowVerdict = {
       row: row.row,
@@ -115,28 +132,24 @@ export function judgeRows(rows: readonly ParsedRow[], existing: readonly Existin
       duplicateOfRow: null,
       userId: null,
     };
-    if (!row.email) return { ...verdict, verdict: 'missing_email' };
-    if (!emailSchema.safeParse(row.email).success) return { ...verdict, verdict: 'invalid_email' };
-    const email = normalizeEmail(row.email);
-    const first = firstRowOf.get(email);
+    const email = emails[index];
+    if (!email) return { ...verdict, verdict: 'missing_email' };
+    if (!email.ok) return { ...verdict, verdict: EMAIL_VERDICTS[email.reason] };
+    const first = firstRowOf.get(email.normalized);
     if (first !== undefined) return { ...verdict, verdict: 'duplicate', duplicateOfRow: first };
-    firstRowOf.set(email, row.row);
-    const user = byEmail.get(email);
+    firstRowOf.set(email.normalized, row.row);
+    const user = byEmail.get(email.normalized);
     if (user) {
       const state: ImportVerdict = user.deleted_at ? 'deleted' : user.status === 'active' ? 'already_active' : 'already_pending';
       return { ...verdict, verdict: state, userId: user.id };
     }
     if (!role) return { ...verdict, verdict: 'unknown_role' };
-    if (!nameSchema.safeParse(row.firstName).success || !nameSchema.safeParse(row.lastName).success) {
-      return { ...verdict, verdict: 'invalid_name' };
-    }
-    return verdict;
+    const firstName = nameSchema.safeParse(row.firstName);
+    const lastName = nameSchema.safeParse(row.lastName);
+    if (!firstName.success || !lastName.success) return { ...verdict, verdict: 'invalid_name' };
+    // Invited as the rules store them: trimmed and NFC.
+    return { ...verdict, email: email.email, firstName: firstName.data, lastName: lastName.data };
   });
-}
-
-async function existingUsersFor(db: DB, caller: Caller, rows: readonly ParsedRow[]): Promise<UserRow[]> {
-  const emails = [...new Set(rows.filter((row) => row.email).map((row) => normalizeEmail(row.email)))];
-  return findUsersByEmails(db, caller.workspaceId, emails);
 }
 
 /** Everything a preview says but the rows themselves. */
@@ -155,8 +168,7 @@ function summarize(file: ReadFile, rows: readonly ImportRowVerdict[]): Omit<Impo
 /** What importing this file would do; writes nothing. */
 export async function previewImport(deps: Deps, caller: Caller, bytes: Uint8Array): Promise<ImportPreview> {
   const file = await readImportFile(deps, bytes);
-  const existing = await existingUsersFor(deps.db, caller, file.sheet.rows);
-  const rows = judgeRows(file.sheet.rows, existing);
+  const rows = await judgeImport(deps.db, caller, file.sheet.rows);
   return { ...summarize(file, rows), rows };
 }
 
@@ -173,7 +185,7 @@ export async function commitImport(deps: Deps, caller: Caller, bytes: Uint8Array
   // Its commit leaves up to 100 MB in SQLite's WAL: copied to the database file on another thread.
   return commitWithCheckpointApart(deps.db, () =>
     write(deps, caller, async (trx) => {
-      const rows = judgeRows(file.sheet.rows, await existingUsersFor(trx, caller, file.sheet.rows));
+      const rows = await judgeImport(trx, caller, file.sheet.rows);
       const workspace = await findWorkspaceById(trx, caller.workspaceId);
       const invitees = rows.filter((row) => row.verdict === 'invite' && row.role);
       // Ids for the users and their audit entries drawn at once; sortable, so each primary key index

@@ -2,7 +2,8 @@ import { addMs } from '../clock.ts';
 import type { DB } from '../db/database.ts';
 import { findLiveSessionWithUser, insertSession, revokeSession } from '../db/repositories/sessions.ts';
 import { findUserByEmail, findUserById } from '../db/repositories/users.ts';
-import { normalizeEmail } from './text.ts';
+import { PLAIN_EMAIL } from '../../shared/inputs.ts';
+import { normalizeEmail } from './email-rule.ts';
 import type { Deps } from '../deps.ts';
 import { generateToken, hashToken, newId } from '../tokens.ts';
 import type { Me } from '../../shared/schemas.ts';
@@ -47,6 +48,8 @@ export async function createSession(
  * signed JWT) names people by email. Null when nobody has that email there.
  */
 export async function identityFromEmail(deps: Pick<Deps, 'db'>, workspaceId: string, email: string): Promise<Identity | null> {
+  // No address holds a control character, and PostgreSQL would refuse to look one up.
+  if (!PLAIN_EMAIL.test(email.trim())) return null;
   const user = await findUserByEmail(deps.db, workspaceId, normalizeEmail(email));
   return user ? { workspaceId, userId: user.id } : null;
 }

@@ -9,10 +9,6 @@ export function foldForSearch(text: string): string {
     .replace(/[ßæœøłđþı]/g, (char) => FOLDED_LETTERS[char] ?? char);
 }
 
-export function normalizeEmail(email: string): string {
-  return email.trim().normalize('NFC').toLowerCase();
-}
-
 /**
  * The words of a search, folded; empty words are dropped. Control characters separate words like
  * spaces: no name holds one, SQLite's LIKE and FTS5 end a string at U+0000, and PostgreSQL refuses it.
@@ -26,7 +22,8 @@ export function searchTextFor(user: { first_name: string; last_name: string; ema
 }
 
 export function sortNameFor(user: { first_name: string; last_name: string; email: string }): string {
-  return foldForSearch(`${user.first_name} ${user.last_name}`.trim()) || normalizeEmail(user.email);
+  // The address as written, not its unique key: `müller.de` sorts as itself, not as `xn--mller-kva.de`.
+  return foldForSearch(`${user.first_name} ${user.last_name}`.trim()) || user.email.trim().normalize('NFC').toLowerCase();
 }
 
 export function displayName(person: { first_name: string; last_name: string; email: string }): string {

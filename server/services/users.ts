@@ -28,7 +28,8 @@ import { type Caller, isActiveAdmin, notAdmin } from './actor.ts';
 import { auditEntry } from './audit.ts';
 import { issueInvitation } from './invitation-issuer.ts';
 import { toApiUser } from './mappers.ts';
-import { normalizeEmail, searchTextFor, searchWords, sortNameFor } from './text.ts';
+import { allowedEmail, normalizeEmail } from './email-rule.ts';
+import { searchTextFor, searchWords, sortNameFor } from './text.ts';
 
 export interface ListUsersQuery {
   tab: Tab;
@@ -85,10 +86,11 @@ export async function inviteUser(deps: Deps, caller: Caller, command: InviteUser
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const id = newId();
+  const { email, normalized } = allowedEmail(command.email);
   await write(deps, caller, async (trx) => {
-    const existing = await findUserByEmail(trx, caller.workspaceId, normalizeEmail(command.email));
+    const existing = await findUserByEmail(trx, caller.workspaceId, normalized);
     if (existing) throw emailTaken(existing);
-    const user = pendingUserRow(caller, command, id, nowIso);
+    const user = pendingUserRow(caller, { ...command, email }, id, nowIso);
     await insertUser(trx, user);
     await issueInvitation(trx, deps, user, caller, now);
     await insertAuditEntries(trx, [

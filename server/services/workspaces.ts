@@ -4,7 +4,8 @@ import { insertWorkspace } from '../db/repositories/workspaces.ts';
 import type { UserRow } from '../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { newId } from '../tokens.ts';
-import { normalizeEmail, searchTextFor, sortNameFor } from './text.ts';
+import { allowedEmail } from './email-rule.ts';
+import { searchTextFor, sortNameFor } from './text.ts';
 
 export interface NewWorkspace {
   name: string;
@@ -16,11 +17,12 @@ export interface NewWorkspace {
 export async function createWorkspace(deps: Pick<Deps, 'db' | 'clock'>, input: NewWorkspace): Promise<{ workspaceId: string; owner: UserRow }> {
   const nowIso = deps.clock.now().toISOString();
   const workspaceId = newId();
+  const { email, normalized } = allowedEmail(input.owner.email);
   const owner: UserRow = {
     id: newId(),
     workspace_id: workspaceId,
-    email: input.owner.email.trim(),
-    email_normalized: normalizeEmail(input.owner.email),
+    email,
+    email_normalized: normalized,
     first_name: input.owner.firstName,
     last_name: input.owner.lastName,
     search_text: '',

@@ -7,8 +7,10 @@ import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import SQLite from 'better-sqlite3';
 import { type DB, type OpenedDatabase, openDatabase, withStatementCache } from '../db/database.ts';
+import * as emailAsciiDomains from '../db/migrations/0012-email-ascii-domains.ts';
 import { migrateToLatest } from '../db/migrations/index.ts';
 import { inTransaction } from '../db/transactions.ts';
+import { rejectsWith } from '../testing/assertions.ts';
 import {
   addActiveUser,
   createTestDatabase,
@@ -17,7 +19,7 @@ import {
   testDialect,
 } from '../testing/harness.ts';
 
-const MIGRATIONS = ['0001-initial', '0002-postgres-byte-order', '0003-search-index', '0004-user-counts', '0005-list-order-indexes', '0006-role-descending-indexes', '0007-rate-limit-windows', '0008-search-partitions', '0009-onboarded-order-index'];
+const MIGRATIONS = ['0001-initial', '0002-postgres-byte-order', '0003-search-index', '0004-user-counts', '0005-list-order-indexes', '0006-role-descending-indexes', '0007-rate-limit-windows', '0008-search-partitions', '0009-onboarded-order-index', '0012-email-ascii-domains'];
 
 async function pragma(db: DB, name: string): Promise<unknown> {
   const { rows } = await sql<Record<string, unknown>>`select * from ${sql.raw(`pragma_${name}`)}`.execute(db);
@@ -221,6 +223,37 @@ describe('database', () => {
       }
     } finally {
       await shared.drop();
+    }
+  });
+
+  it('0012 keys existing addresses by their ASCII domain, and leaves two users who are one mailbox as they were', async () => {
+    const server = await startTestServer();
+    try {
+      const db = server.database.db;
+      const { admin } = await seedWorkspace(server, 'Rekey');
+      const { admin: other } = await seedWorkspace(server, 'Twice');
+      const jurgen = await admin.client.users.invite.mutate({ email: 'jürgen@müller.de' });
+      const plain = await admin.client.users.invite.mutate({ email: 'plain@rekey.test' });
+      const first = await other.client.users.invite.mutate({ email: 'anna@xn--mller-kva.de' });
+      const second = await other.client.users.invite.mutate({ email: 'zoë@rekey.test' });
+      // As the rule before 0012 keyed them: the address in NFC and lower case. Under it `anna@müller.de`
+      // was a user of its own beside `anna@xn--mller-kva.de`.
+      const keyOf = async (id: string) => (await db.selectFrom('users').select('email_normalized').where('id', '=', id).executeTakeFirstOrThrow()).email_normalized;
+      await db.updateTable('users').set({ email_normalized: 'jürgen@müller.de' }).where('id', '=', jurgen.id).execute();
+      await db.updateTable('users').set({ email: 'anna@müller.de', email_normalized: 'anna@müller.de' }).where('id', '=', second.id).execute();
+
+      await emailAsciiDomains.up(db as never);
+      assert.deepEqual(
+        [await keyOf(jurgen.id), await keyOf(plain.id), await keyOf(first.id), await keyOf(second.id)],
+        ['jürgen@xn--mller-kva.de', 'plain@rekey.test', 'anna@xn--mller-kva.de', 'anna@müller.de'],
+      );
+      await rejectsWith(admin.client.users.invite.mutate({ email: 'jürgen@xn--mller-kva.de' }), { code: 'CONFLICT', userId: jurgen.id });
+      await rejectsWith(other.client.users.invite.mutate({ email: 'anna@müller.de' }), { code: 'CONFLICT', userId: first.id });
+
+      await emailAsciiDomains.down(db as never);
+      assert.deepEqual([await keyOf(jurgen.id), await keyOf(first.id), await keyOf(second.id)], ['jürgen@müller.de', 'anna@xn--mller-kva.de', 'anna@müller.de']);
+    } finally {
+      await server.close();
     }
   });
 

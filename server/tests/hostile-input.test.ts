@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { TRPCClientError } from '@trpc/client';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { startTestServer, type TestServer } from '../testing/harness.ts';
+import { addPendingUser, startTestServer, type TestServer } from '../testing/harness.ts';
+import { assertNothingHidden, assertPlainText } from '../testing/plain-text.ts';
 import { call, type Fixture, SAMPLES, setUpFixture } from '../testing/procedure-samples.ts';
+import { upload, workbook } from '../testing/spreadsheets.ts';
 
 /** Fixed, so a failure replays: fast-check's message names it with the shrunk counterexample. */
 const SEED = Number(process.env.PANTA_FC_SEED ?? 20261127);
@@ -187,5 +189,115 @@ describe('hostile input changes nothing it should not (fast-check)', () => {
       { seed: SEED, numRuns: NUM_RUNS, endOnFailure: true },
     );
     t.diagnostic(`${outcomes.ok} calls succeeded, ${outcomes.refused} were refused with a 4xx`);
+  });
+});
+
+describe('every text input over arbitrary Unicode: stored plain, or refused with BAD_REQUEST (issue 12.4, fast-check)', () => {
+  let server: TestServer;
+  let fixture: Fixture;
+  before(async () => {
+    server = await startTestServer({
+      rateLimits: { invitesPerAdmin: 1_000_000, invitesPerWorkspace: 1_000_000, importsPerAdmin: 1_000_000, importsPerWorkspace: 1_000_000, tokenFailuresPerIp: 1_000_000 },
+    });
+    fixture = await setUpFixture(server);
+  });
+  after(() => server.close());
+
+  const unicode = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 30 }),
+    fc.string({ unit: 'grapheme', maxLength: 12 }),
+    fc.constantFrom('\u0000', '\u202eevil', 'a\ud800b', '\u200b', 'Zoe\u0308', '\u0430dmin', 'müller', 'xn--mller-kva', 'иван', '田中'),
+  );
+  /** Mostly shaped like an address, so that the script and domain rules are reached, not only the pattern. */
+  const emailish = fc.oneof(
+    unicode,
+    fc.tuple(unicode, unicode).map(([local, domain]) => `${local || 'x'}@${domain || 'y'}.test`),
+    fc.tuple(unicode, fc.emailAddress()).map(([prefix, email]) => `${prefix}${email}`),
+  );
+
+  let outcomes = { stored: 0, refused: 0 };
+  beforeEach(() => (outcomes = { stored: 0, refused: 0 }));
+  /** Both branches ran: a property held neither by refusing everything nor by never being refused. */
+  const sawBoth = () => assert.ok(outcomes.stored > 0 && outcomes.refused > 0, JSON.stringify(outcomes));
+
+  /** Succeeds, or fails as a refusal a person can act on: never a 5xx. */
+  async function accepted(call: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await call();
+      outcomes.stored += 1;
+      return true;
+    } catch (error) {
+      outcomes.refused += 1;
+      assert.ok(error instanceof TRPCClientError, `not a tRPC error: ${String(error)}`);
+      const data = error.data as { code?: string; reason?: string; fieldErrors?: Record<string, string[]> };
+      assert.ok(data.code === 'BAD_REQUEST' || data.code === 'CONFLICT', `${data.code}: ${error.message}`);
+      if (data.code === 'BAD_REQUEST') assert.ok(data.reason || Object.keys(data.fieldErrors ?? {}).length > 0, `no reason: ${error.message}`);
+      return false;
+    }
+  }
+
+  async function assertStoredPlain(id: string): Promise<void> {
+    const row = await server.database.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    for (const column of ['email', 'email_normalized', 'first_name', 'last_name'] as const) assertPlainText(row[column], column);
+    // Folded for search and sorting (NFKD, accents dropped): not NFC by design.
+    for (const column of ['search_text', 'sort_name'] as const) assertNothingHidden(row[column], column);
+    assert.match(row.email_normalized, /@[\x21-\x7e]+$/, 'the key holds the domain in ASCII');
+  }
+
+  const options = { seed: SEED, numRuns: NUM_RUNS, endOnFailure: true };
+  const userIds = async () =>
+    (await server.database.db.selectFrom('users').select('id').where('workspace_id', '=', fixture.admin.workspaceId).execute()).map((row) => row.id);
+
+  it('users.invite: email, first and last name', { timeout: 300_000 }, async () => {
+    await fc.assert(
+      fc.asyncProperty(emailish, unicode, unicode, async (email, firstName, lastName) => {
+        let id = '';
+        if (await accepted(async () => ({ id } = await fixture.admin.client.users.invite.mutate({ email, firstName, lastName })))) await assertStoredPlain(id);
+      }),
+      options,
+    );
+    sawBoth();
+  });
+
+  it('users.update: first and last name', { timeout: 300_000 }, async () => {
+    await fc.assert(
+      fc.asyncProperty(unicode, unicode, async (firstName, lastName) => {
+        if (await accepted(() => fixture.admin.client.users.update.mutate({ id: fixture.target.id, firstName, lastName }))) await assertStoredPlain(fixture.target.id);
+      }),
+      options,
+    );
+    sawBoth();
+  });
+
+  it('invitations.accept: first and last name', { timeout: 300_000 }, async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(unicode, unicode, async (firstName, lastName) => {
+        const invitee = await addPendingUser(server, fixture.admin, `accept-${++n}@unicode.test`);
+        if (await accepted(() => server.client().invitations.accept.mutate({ token: invitee.token, firstName, lastName }))) await assertStoredPlain(invitee.id);
+      }),
+      { ...options, numRuns: Math.ceil(NUM_RUNS / 2) },
+    );
+    sawBoth();
+  });
+
+  it('imports.commit: every cell of an .xlsx row', { timeout: 300_000 }, async () => {
+    const rows = { invited: 0, skipped: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(emailish, unicode, unicode), { minLength: 1, maxLength: 5 }), async (cells) => {
+        let result: Awaited<ReturnType<typeof fixture.admin.client.imports.commit.mutate>> | undefined;
+        const file = upload(workbook('xlsx', [['Email', 'First name', 'Last name'], ...cells]));
+        const before = new Set(await userIds());
+        if (!(await accepted(async () => (result = await fixture.admin.client.imports.commit.mutate(file))))) return;
+        // A refused cell skips its row; the file goes in.
+        rows.invited += result!.invited;
+        rows.skipped += result!.skippedRows.length;
+        const invited = (await userIds()).filter((id) => !before.has(id));
+        assert.equal(invited.length, result!.invited);
+        for (const id of invited) await assertStoredPlain(id);
+      }),
+      { ...options, numRuns: Math.ceil(NUM_RUNS / 4) },
+    );
+    assert.ok(rows.invited > 0 && rows.skipped > 0, JSON.stringify(rows));
   });
 });

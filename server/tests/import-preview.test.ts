@@ -97,6 +97,8 @@ describe('imports.preview', () => {
         invite: 1,
         missing_email: 1,
         invalid_email: 1,
+        mixed_script_email: 0,
+        confusable_email: 0,
         duplicate: 1,
         already_active: 1,
         already_pending: 1,
