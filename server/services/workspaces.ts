@@ -7,6 +7,8 @@ import { newId } from '../tokens.ts';
 import { normalizeEmail, searchTextFor, sortNameFor } from './text.ts';
 
 export interface NewWorkspace {
+  /** A new random id unless given: the demo's workspace has a fixed one, so the demo finds it and only it. */
+  id?: string;
   name: string;
   /** The first admin, active from the start: somebody has to be able to invite the rest. */
   owner: { email: string; firstName: string; lastName: string };
@@ -15,7 +17,7 @@ export interface NewWorkspace {
 /** Creates a workspace with its first active admin; for provisioning, the demo and tests. */
 export async function createWorkspace(deps: Pick<Deps, 'db' | 'clock'>, input: NewWorkspace): Promise<{ workspaceId: string; owner: UserRow }> {
   const nowIso = deps.clock.now().toISOString();
-  const workspaceId = newId();
+  const workspaceId = input.id ?? newId();
   const owner: UserRow = {
     id: newId(),
     workspace_id: workspaceId,

@@ -8,7 +8,7 @@ import { demoRoutes } from '../../demo/routes.ts';
 import { buildServer } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase, type OpenedDatabase } from '../db/database.ts';
-import { seedIfEmpty } from '../seed.ts';
+import { seedDemoWorkspace } from '../seed.ts';
 import { ManualClock } from '../testing/clock.ts';
 
 /** Pages shaped like the demo build (`vite build`): HTML, a module script, Vite's manifest. */
@@ -46,7 +46,7 @@ describe('security headers on the pages the server serves', () => {
     const config = { ...loadConfig({ NODE_ENV: 'development', PUBLIC_URL: 'https://portal.test' }), databaseUrl: ':memory:' };
     app = await buildServer({ config, database, clock: new ManualClock(), jobs: false });
     await app.register(demoRoutes, { management: app.management, root });
-    await seedIfEmpty(app.management.deps);
+    await seedDemoWorkspace(app.management.deps);
   });
   after(async () => {
     await app.close();
@@ -54,11 +54,13 @@ describe('security headers on the pages the server serves', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  /** As the browser asks for the demo's pages and routes, from the demo itself (the demo routes refuse anything else). */
+  const get = (url: string) => app.inject({ url, headers: { 'sec-fetch-site': 'same-origin' } });
   const pages = ['/', '/index.html', '/accept', '/hosts/ssr'];
 
   it('every HTML page allows scripts from its own origin only, no plugins, no <base>, no framing', async () => {
     for (const url of pages) {
-      const response = await app.inject({ url });
+      const response = await get(url);
       assert.match(String(response.headers['content-type']), /^text\/html/, url);
       const csp = directivesOf(response.headers['content-security-policy'] as string | undefined);
       assert.equal(csp['script-src'], "'self'", `${url}: script-src`);
@@ -73,14 +75,14 @@ describe('security headers on the pages the server serves', () => {
   });
 
   it('the accept page sends no Referer, and is served at the link invitations carry', async () => {
-    const response = await app.inject({ url: '/accept' });
+    const response = await get('/accept');
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['referrer-policy'], 'no-referrer');
     assert.match(response.body, /<title>Accept<\/title>/);
   });
 
   it('the server-rendered host page keeps its own policy and gains what it lacked', async () => {
-    const response = await app.inject({ url: '/hosts/ssr?as=admin' });
+    const response = await get('/hosts/ssr?as=admin');
     const csp = directivesOf(response.headers['content-security-policy'] as string);
     assert.equal(csp['script-src'], "'self'");
     assert.equal(csp['frame-ancestors'], "'none'");
@@ -90,7 +92,7 @@ describe('security headers on the pages the server serves', () => {
 
   it('scripts, JSON and the health check are nosniff and carry no page policy', async () => {
     for (const url of ['/assets/index.js', '/healthz', '/demo/mailbox', '/api/users/session.me']) {
-      const response = await app.inject({ url });
+      const response = await get(url);
       assert.equal(response.statusCode, 200, url);
       assert.equal(response.headers['x-content-type-options'], 'nosniff', url);
       assert.equal(response.headers['content-security-policy'], undefined, url);
