@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -10,20 +9,7 @@ import { loadConfig } from '../config.ts';
 import { openDatabase, type OpenedDatabase } from '../db/database.ts';
 import { seedDemoWorkspace } from '../seed.ts';
 import { ManualClock } from '../testing/clock.ts';
-
-/** Pages shaped like the demo build (`vite build`): HTML, a module script, Vite's manifest. */
-function tinyDemoBuild(): string {
-  const root = mkdtempSync(join(tmpdir(), 'panta-pages-'));
-  const page = (title: string, script: string) =>
-    `<!doctype html><html><head><title>${title}</title></head><body><script type="module" src="/assets/${script}"></script></body></html>`;
-  writeFileSync(join(root, 'index.html'), page('Demo', 'index.js'));
-  writeFileSync(join(root, 'accept.html'), page('Accept', 'accept.js'));
-  mkdirSync(join(root, 'assets'));
-  for (const script of ['index.js', 'accept.js', 'ssr.js']) writeFileSync(join(root, 'assets', script), 'export {};');
-  mkdirSync(join(root, '.vite'));
-  writeFileSync(join(root, '.vite/manifest.json'), JSON.stringify({ 'hosts/ssr-client.ts': { file: 'assets/ssr.js' } }));
-  return root;
-}
+import { tinyDemoBuild } from '../testing/demo-build.ts';
 
 /** The CSP's directives by name. */
 const directivesOf = (policy: string | undefined) =>
