@@ -28,7 +28,7 @@ export function demoSameOriginOnly(publicUrl: string) {
     }
     const hostname = request.hostname.toLowerCase();
     if (!isLoopbackHost(hostname) && hostname !== publicHost) {
-      return refuse(403, `The demo answers at localhost or at ${publicHost} (PUBLIC_URL) only`);
+      return refuse(403, `The demo answers at localhost, 127.0.0.1 or [::1], or at PUBLIC_URL's host (${publicHost}), only`);
     }
     const site = request.headers['sec-fetch-site'];
     const origin = request.headers.origin;
