@@ -70,7 +70,7 @@ theme.addEventListener('change', () => {
   document.documentElement.dataset.theme = theme.value;
 });
 document.getElementById('reset')!.addEventListener('click', async () => {
-  await fetch('/demo/reset', { method: 'POST' });
+  await fetch('/demo/reset', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   await signIn(persona.value);
   await refreshMailbox();
   showBanner('Demo data reset');

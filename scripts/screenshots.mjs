@@ -8,14 +8,14 @@ import { demoRoutes } from '../demo/routes.ts';
 import { buildServer } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { DevMailbox } from '../server/mail/mailer.ts';
-import { seedIfEmpty } from '../server/seed.ts';
+import { seedDemoWorkspace } from '../server/seed.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'panta-screenshots-'));
 const config = { ...loadConfig({ NODE_ENV: 'development' }), databaseUrl: join(dataDir, 'demo.db') };
 const mailbox = new DevMailbox();
 const app = await buildServer({ config, mailer: mailbox, jobs: false });
 await app.register(demoRoutes, { management: app.management, mailbox });
-await seedIfEmpty(app.management.deps);
+await seedDemoWorkspace(app.management.deps);
 await app.listen({ port: 0, host: '127.0.0.1' });
 const { port } = app.server.address();
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import type { Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
@@ -10,6 +10,7 @@ import type { Mailer } from './mail/mailer.ts';
 import { createSmtpMailer } from './mail/mailer.ts';
 import { pageSecurityHeaders } from './page-headers.ts';
 import { pantaUserManagement } from './plugin.ts';
+import { notFoundWithoutQuery, urlErrorsWithoutQuery, withRedactedRequests } from './redaction.ts';
 import { UserManagement } from './user-management.ts';
 
 export interface BuildServerOptions {
@@ -36,29 +37,6 @@ export const DEFAULT_API_PREFIX = '/api/users';
 
 /** Believes `X-Forwarded-For` for this many proxies in front of the server. */
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
-
-/**
- * Request log lines name the path but never the query string: a tRPC query carries its input
- * there, and `invitations.preview?input={"token":…}` would put a live invitation token (and
- * searches for people's names) into the log. Headers, and so bearer tokens, are never logged.
- */
-function withRedactedRequests(logger: NonNullable<BuildServerOptions['logger']>): BuildServerOptions['logger'] {
-  if (logger === false) return false;
-  const options = logger === true ? {} : logger;
-  return {
-    ...options,
-    serializers: {
-      req: (request: FastifyRequest) => ({
-        method: request.method,
-        url: request.url.split('?', 1)[0],
-        host: request.host,
-        remoteAddress: request.ip,
-        remotePort: request.socket?.remotePort,
-      }),
-      ...options.serializers,
-    },
-  };
-}
 
 /** A Fastify server with user management mounted, ready to listen. */
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
@@ -87,7 +65,10 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     routerOptions: { maxParamLength: 5000 },
     // Whose word to take for the client's address (the per-address rate limit counts by it).
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    // A malformed or overlong URL is refused without repeating its query string.
+    frameworkErrors: urlErrorsWithoutQuery,
   });
+  app.setNotFoundHandler(notFoundWithoutQuery);
   const management = new UserManagement({
     db: database.db,
     settings: config,

@@ -25,6 +25,12 @@ const ORIGIN = /^https?:\/\/[^/\s*]+$/;
 const splitList = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** An on/off switch: `1`/`true` or `0`/`false`/empty; anything else is a typo, not "off". */
+const flag = z.enum(['', '0', '1', 'false', 'true']).default('').transform((value) => value === '1' || value === 'true');
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can reach a server bound there. */
+export const isLoopbackHost = (host: string): boolean =>
+  /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || ['localhost', '::1', '[::1]'].includes(host.toLowerCase());
 
 const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
@@ -57,7 +63,12 @@ const envSchema = z.object({
   IMPORT_MAX_ROWS: positiveInt(DEFAULT_IMPORT_LIMITS.maxRows),
   IMPORT_PARSE_TIMEOUT_MS: positiveInt(DEFAULT_IMPORT_LIMITS.parseTimeoutMs),
   IMPORT_PARSE_HEAP_MB: positiveInt(DEFAULT_IMPORT_LIMITS.parseHeapMb),
+  DEMO: flag,
+  DEMO_ALLOW_REMOTE: flag,
 });
+
+/** What the command line may say: `--demo` is `DEMO=1`. */
+const COMMAND_LINE_FLAGS: Record<string, string> = { '--demo': 'DEMO' };
 
 /** The settings the user-management services need, whatever the host. */
 export interface PantaSettings {
@@ -74,6 +85,14 @@ export interface PantaSettings {
 
 export interface ServerConfig extends PantaSettings, Timeouts {
   production: boolean;
+  /**
+   * The demo host (`DEMO=1` or `--demo`; `npm start` passes it): its pages, a seeded workspace, and
+   * routes that hand an admin session of that workspace to whoever asks. Off unless asked for, and
+   * only on a loopback `HOST` unless `DEMO_ALLOW_REMOTE=1` says so as well.
+   */
+  demo: boolean;
+  /** `DEMO_ALLOW_REMOTE=1`: the demo may listen on an address other machines reach. */
+  demoAllowRemote: boolean;
   port: number;
   host: string;
   databaseUrl: string;
@@ -89,16 +108,31 @@ export interface ServerConfig extends PantaSettings, Timeouts {
   trustProxy: boolean | number | string[];
 }
 
-/** Reads the environment; a bad value stops start-up with a message that names it. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const parsed = envSchema.safeParse(env);
+/**
+ * Reads the environment and the command line's arguments (`--demo`); a bad value, an unknown
+ * argument or a demo that would listen beyond this machine stops start-up with a message that
+ * names it.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, args: readonly string[] = []): ServerConfig {
+  const unknown = args.filter((arg) => !(arg in COMMAND_LINE_FLAGS));
+  if (unknown.length > 0) throw new Error(`Invalid configuration: unknown argument ${unknown.join(' ')} (known: ${Object.keys(COMMAND_LINE_FLAGS).join(', ')})`);
+  const fromArgs = Object.fromEntries(args.map((arg) => [COMMAND_LINE_FLAGS[arg]!, '1']));
+  const parsed = envSchema.safeParse({ ...env, ...fromArgs });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.DEMO && !e.DEMO_ALLOW_REMOTE && !isLoopbackHost(e.HOST)) {
+    throw new Error(
+      `Invalid configuration: DEMO: demo mode hands an admin session to anyone who reaches the server, and HOST ${e.HOST} is not a loopback address; ` +
+        'listen on 127.0.0.1, or set DEMO_ALLOW_REMOTE=1 as well to serve the demo to a network',
+    );
+  }
   return {
     production: e.NODE_ENV === 'production',
+    demo: e.DEMO,
+    demoAllowRemote: e.DEMO_ALLOW_REMOTE,
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,

@@ -1,11 +1,17 @@
 import { demoRoutes } from '../demo/routes.ts';
 import { buildServer } from './app.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig, type ServerConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { DevMailbox } from './mail/mailer.ts';
-import { seedIfEmpty } from './seed.ts';
+import { seedDemoWorkspace } from './seed.ts';
 
-const config = loadConfig();
+let config: ServerConfig;
+try {
+  config = loadConfig(process.env, process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
 const database = await openDatabase(config.databaseUrl);
 const mailbox = config.smtpUrl ? undefined : new DevMailbox();
 const app = await buildServer({
@@ -16,10 +22,17 @@ const app = await buildServer({
 });
 app.addHook('onClose', () => database.close());
 
-if (!config.production) {
+// Demo mode only when asked for (`npm start`, `--demo`, DEMO=1): without it the server is the API
+// and its health check, nothing at `/`, and no route that signs anybody in.
+if (config.demo) {
   await app.register(demoRoutes, { management: app.management, mailbox });
-  const seeded = await seedIfEmpty(app.management.deps);
-  if (seeded) app.log.info(`Seeded a demo workspace; its admin is ${seeded.email}`);
+  const seeded = await seedDemoWorkspace(app.management.deps);
+  if (seeded) app.log.info(`Seeded the demo workspace; its admin is ${seeded.email}`);
+  app.log.warn(
+    `Demo mode: anyone who can reach this server signs in as an admin of the demo workspace (POST /demo/session), reads its mailbox and resets it` +
+      (config.demoAllowRemote ? `; DEMO_ALLOW_REMOTE=1 lets other machines reach it on ${config.host}` : '; it listens on this machine only') +
+      '. Never run a demo where real people or data are.',
+  );
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -30,4 +43,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 await app.listen({ port: config.port, host: config.host });
-app.log.info(`Open ${config.publicUrl}/ (API at ${config.publicUrl}/api/users, database: ${database.location})`);
+app.log.info(
+  config.demo
+    ? `Open ${config.publicUrl}/ (API at ${config.publicUrl}/api/users, database: ${database.location})`
+    : `API at ${config.publicUrl}/api/users (database: ${database.location}); no demo: start with --demo (npm start) for the demo page`,
+);

@@ -66,10 +66,14 @@ export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async
           rateLimiter: management.rateLimiter,
           clientIp: req.ip,
         }),
-      // TOO_MANY_REQUESTS says when to come back in the standard header too.
       responseMeta: ({ errors }) => {
+        // tRPC answers with a Vary of its own (`trpc-accept, accept`) that replaces the one CORS
+        // set; Origin is appended, so that a shared cache never serves one origin's answer to another.
+        const headers: Record<string, string | string[]> = { vary: ['Origin'] };
+        // TOO_MANY_REQUESTS says when to come back in the standard header too.
         const retryAfter = Math.max(0, ...errors.map((error) => (error.cause instanceof DomainError ? (error.cause.details.retryAfterSeconds ?? 0) : 0)));
-        return retryAfter > 0 ? { headers: { 'retry-after': String(retryAfter) } } : {};
+        if (retryAfter > 0) headers['retry-after'] = String(retryAfter);
+        return { headers };
       },
       onError: ({ error, path, req }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error.cause ?? error, path }, 'procedure failed');

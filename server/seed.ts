@@ -68,13 +68,19 @@ const emailOf = (person: Pick<Person, 'first' | 'last'>) =>
     .replace(/[^\x00-\x7f]/g, '');
 
 /**
- * On a database without any workspace, creates a demo workspace of about 40 people whose history
+ * The demo's workspace, by a fixed id: the demo signs people in to it alone, and its reset deletes
+ * it alone, whatever other workspaces the database holds.
+ */
+export const DEMO_WORKSPACE_ID = '00000000-0000-4000-8000-00000000de70';
+
+/**
+ * Unless the database has it already, creates the demo workspace: about 40 people whose history
  * spans two months: invitations accepted, pending (some expired), and deletions of different ages.
  * Everything goes through the real services on a clock that walks forward, so the audit log, the
- * outbox and the KPIs are what real use would have produced. Development only.
+ * outbox and the KPIs are what real use would have produced. Demo mode only.
  */
-export async function seedIfEmpty(deps: Deps): Promise<{ email: string } | null> {
-  const existing = await deps.db.selectFrom('workspaces').select('id').limit(1).executeTakeFirst();
+export async function seedDemoWorkspace(deps: Deps): Promise<{ email: string } | null> {
+  const existing = await deps.db.selectFrom('workspaces').select('id').where('id', '=', DEMO_WORKSPACE_ID).executeTakeFirst();
   if (existing) return null;
 
   const now = deps.clock.now();
@@ -83,6 +89,7 @@ export async function seedIfEmpty(deps: Deps): Promise<{ email: string } | null>
   const seedDeps: Deps = { ...deps, clock, notifyOutbox: () => {} };
 
   const { owner } = await createWorkspace(seedDeps, {
+    id: DEMO_WORKSPACE_ID,
     name: 'Demo workspace',
     owner: { email: 'admin@example.com', firstName: 'Ada', lastName: 'Admin' },
   });

@@ -43,8 +43,10 @@ export class DevMailbox implements Mailer {
     return this.messages.find((message) => message.to.toLowerCase() === wanted);
   }
 
-  clear(): void {
-    this.messages.length = 0;
+  /** Drops the messages that match: the demo's reset forgets its own workspace's mail and no one else's. */
+  removeWhere(matches: (message: DeliveredMessage) => boolean): void {
+    const kept = this.messages.filter((message) => !matches(message));
+    this.messages.splice(0, this.messages.length, ...kept);
   }
 }
 

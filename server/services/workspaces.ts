@@ -8,6 +8,8 @@ import { allowedEmail } from './email-rule.ts';
 import { searchTextFor, sortNameFor } from './text.ts';
 
 export interface NewWorkspace {
+  /** A new random id unless given: the demo's workspace has a fixed one, so the demo finds it and only it. */
+  id?: string;
   name: string;
   /** The first admin, active from the start: somebody has to be able to invite the rest. */
   owner: { email: string; firstName: string; lastName: string };
@@ -16,7 +18,7 @@ export interface NewWorkspace {
 /** Creates a workspace with its first active admin; for provisioning, the demo and tests. */
 export async function createWorkspace(deps: Pick<Deps, 'db' | 'clock'>, input: NewWorkspace): Promise<{ workspaceId: string; owner: UserRow }> {
   const nowIso = deps.clock.now().toISOString();
-  const workspaceId = newId();
+  const workspaceId = input.id ?? newId();
   const { email, normalized } = allowedEmail(input.owner.email);
   const owner: UserRow = {
     id: newId(),

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -8,22 +7,9 @@ import { demoRoutes } from '../../demo/routes.ts';
 import { buildServer } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase, type OpenedDatabase } from '../db/database.ts';
-import { seedIfEmpty } from '../seed.ts';
+import { seedDemoWorkspace } from '../seed.ts';
 import { ManualClock } from '../testing/clock.ts';
-
-/** Pages shaped like the demo build (`vite build`): HTML, a module script, Vite's manifest. */
-function tinyDemoBuild(): string {
-  const root = mkdtempSync(join(tmpdir(), 'panta-pages-'));
-  const page = (title: string, script: string) =>
-    `<!doctype html><html><head><title>${title}</title></head><body><script type="module" src="/assets/${script}"></script></body></html>`;
-  writeFileSync(join(root, 'index.html'), page('Demo', 'index.js'));
-  writeFileSync(join(root, 'accept.html'), page('Accept', 'accept.js'));
-  mkdirSync(join(root, 'assets'));
-  for (const script of ['index.js', 'accept.js', 'ssr.js']) writeFileSync(join(root, 'assets', script), 'export {};');
-  mkdirSync(join(root, '.vite'));
-  writeFileSync(join(root, '.vite/manifest.json'), JSON.stringify({ 'hosts/ssr-client.ts': { file: 'assets/ssr.js' } }));
-  return root;
-}
+import { tinyDemoBuild } from '../testing/demo-build.ts';
 
 /** The CSP's directives by name. */
 const directivesOf = (policy: string | undefined) =>
@@ -46,7 +32,7 @@ describe('security headers on the pages the server serves', () => {
     const config = { ...loadConfig({ NODE_ENV: 'development', PUBLIC_URL: 'https://portal.test' }), databaseUrl: ':memory:' };
     app = await buildServer({ config, database, clock: new ManualClock(), jobs: false });
     await app.register(demoRoutes, { management: app.management, root });
-    await seedIfEmpty(app.management.deps);
+    await seedDemoWorkspace(app.management.deps);
   });
   after(async () => {
     await app.close();
@@ -54,11 +40,13 @@ describe('security headers on the pages the server serves', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  /** As the browser asks for the demo's pages and routes, from the demo itself (the demo routes refuse anything else). */
+  const get = (url: string) => app.inject({ url, headers: { 'sec-fetch-site': 'same-origin' } });
   const pages = ['/', '/index.html', '/accept', '/hosts/ssr'];
 
   it('every HTML page allows scripts from its own origin only, no plugins, no <base>, no framing', async () => {
     for (const url of pages) {
-      const response = await app.inject({ url });
+      const response = await get(url);
       assert.match(String(response.headers['content-type']), /^text\/html/, url);
       const csp = directivesOf(response.headers['content-security-policy'] as string | undefined);
       assert.equal(csp['script-src'], "'self'", `${url}: script-src`);
@@ -73,14 +61,14 @@ describe('security headers on the pages the server serves', () => {
   });
 
   it('the accept page sends no Referer, and is served at the link invitations carry', async () => {
-    const response = await app.inject({ url: '/accept' });
+    const response = await get('/accept');
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['referrer-policy'], 'no-referrer');
     assert.match(response.body, /<title>Accept<\/title>/);
   });
 
   it('the server-rendered host page keeps its own policy and gains what it lacked', async () => {
-    const response = await app.inject({ url: '/hosts/ssr?as=admin' });
+    const response = await get('/hosts/ssr?as=admin');
     const csp = directivesOf(response.headers['content-security-policy'] as string);
     assert.equal(csp['script-src'], "'self'");
     assert.equal(csp['frame-ancestors'], "'none'");
@@ -90,7 +78,7 @@ describe('security headers on the pages the server serves', () => {
 
   it('scripts, JSON and the health check are nosniff and carry no page policy', async () => {
     for (const url of ['/assets/index.js', '/healthz', '/demo/mailbox', '/api/users/session.me']) {
-      const response = await app.inject({ url });
+      const response = await get(url);
       assert.equal(response.statusCode, 200, url);
       assert.equal(response.headers['x-content-type-options'], 'nosniff', url);
       assert.equal(response.headers['content-security-policy'], undefined, url);

@@ -77,4 +77,30 @@ describe('what the server logs, in production', () => {
       assert.ok(!text.includes(secret), `the log holds ${secret}`);
     }
   });
+
+  it('a mistyped, malformed or unknown URL: neither the answer nor the log repeats its query', async () => {
+    const invitee = await addPendingUser(server, admin, 'typo@logging.test');
+    const input = encodeURIComponent(JSON.stringify({ token: invitee.token }));
+    const search = encodeURIComponent(JSON.stringify({ tab: 'active', search: 'Typosearchterm' }));
+    const cases = [
+      // A trailing slash: no route, Fastify's not-found handler.
+      { url: `/api/users/invitations.preview/?input=${input}`, status: 404, names: 'Route GET:/api/users/invitations.preview/ not found' },
+      { url: `/nowhere?input=${input}`, status: 404, names: 'Route GET:/nowhere not found' },
+      // No such procedure: tRPC's own 404.
+      { url: `/api/users/users.lisst?input=${search}`, status: 404, names: 'users.lisst' },
+      // A broken percent-escape in the path, and a batch past the router's parameter length.
+      { url: `/api/users/%E0%A4%A?input=${input}`, status: 400, names: "'/api/users/%E0%A4%A' is not a valid url component" },
+      { url: `/api/users/${'session.me,'.repeat(500)}session.me?batch=1&input=${input}`, status: 414, names: 'session.me,session.me' },
+    ];
+    for (const { url, status, names } of cases) {
+      const response = await fetch(`${server.url}${url}`);
+      const body = await response.text();
+      assert.equal(response.status, status, url);
+      for (const secret of [invitee.token, 'Typosearchterm', '?input', 'input=']) assert.ok(!body.includes(secret), `${url}: the answer holds ${secret}: ${body}`);
+      assert.ok(body.includes(names), `${url}: the answer names the path: ${body}`);
+    }
+    const text = log.raw.join('\n');
+    for (const secret of [invitee.token, encodeURIComponent(invitee.token), 'Typosearchterm']) assert.ok(!text.includes(secret), `the log holds ${secret}`);
+    assert.ok(log.lines.some((line) => line.msg === 'Route GET:/api/users/invitations.preview/ not found'), 'the not-found line names the path');
+  });
 });

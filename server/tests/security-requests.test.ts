@@ -138,6 +138,29 @@ describe('cross-site requests', () => {
       }
     });
 
+    it('every answer to an actual request varies by Origin, so a shared cache keeps origins apart', async () => {
+      const authorization = `Bearer ${admin.token}`;
+      const requests: [string, RequestInit][] = [
+        ['users.summary', {}],
+        ['users.summary,users.list?batch=1&input=%7B%221%22%3A%7B%22tab%22%3A%22active%22%7D%7D', {}],
+        ['users.invite', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'vary@crosssite.test' }) }],
+        ['users.invite', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }],
+        ['no.such.procedure', {}],
+        ['export?tab=active&format=csv', {}],
+      ];
+      for (const origin of [PORTAL, ELSEWHERE, undefined]) {
+        for (const [path, init] of requests) {
+          const response = await fetch(`${server.apiUrl}/${path}`, {
+            ...init,
+            headers: { ...(init.headers as Record<string, string>), authorization, ...(origin ? { origin } : {}) },
+          });
+          await response.arrayBuffer();
+          const vary = (response.headers.get('vary') ?? '').split(',').map((name) => name.trim().toLowerCase());
+          assert.ok(vary.includes('origin'), `${path} from ${origin ?? 'no origin'} (${response.status}): Vary is ${response.headers.get('vary')}`);
+        }
+      }
+    });
+
     it('CORS_ORIGINS refuses a wildcard or anything but origins', () => {
       for (const value of ['*', 'https://portal.test, *', 'https://*.portal.test', 'https://portal.test/path', 'portal.test']) {
         assert.throws(() => loadConfig({ CORS_ORIGINS: value }), /CORS_ORIGINS/, value);
