@@ -7,7 +7,7 @@ import { inTransaction } from '../server/db/transactions.ts';
 import type { DevMailbox } from '../server/mail/mailer.ts';
 import { DEMO_WORKSPACE_ID, seedDemoWorkspace } from '../server/seed.ts';
 import { createSession } from '../server/services/sessions.ts';
-import { normalizeEmail } from '../server/services/text.ts';
+import { normalizeEmail } from '../server/services/email-rule.ts';
 import type { UserManagement } from '../server/user-management.ts';
 import { ssrHost } from './hosts/ssr.ts';
 import { demoSameOriginOnly } from './same-origin.ts';
