@@ -14,7 +14,8 @@ import { sql } from 'kysely';
 import { insertUsers } from '../server/db/repositories/users.ts';
 import type { NewUserRow } from '../server/db/schema/index.ts';
 import { inTransaction } from '../server/db/transactions.ts';
-import { normalizeEmail, searchTextFor, sortNameFor } from '../server/services/text.ts';
+import { normalizeEmail } from '../server/services/email-rule.ts';
+import { searchTextFor, sortNameFor } from '../server/services/text.ts';
 import { seedWorkspace, startTestServer } from '../server/testing/harness.ts';
 
 const USERS = Number(process.env.LOAD_USERS ?? 100_000);
