@@ -76,7 +76,7 @@ if (testDialect === 'sqlite') describe('database on SQLite', () => {
         child.on('close', (code) => resolve({ code, output }));
       });
     for (let round = 0; round < 3; round++) {
-      const file = join(directory, `race-${round}.db`);
+      const file = `${join(directory, `race-${round}.db`)}?shared=1`;
       const results = await Promise.all([open(file), open(file), open(file)]);
       for (const { code, output } of results) assert.equal(code, 0, output);
       const database = await openDatabase(file);
