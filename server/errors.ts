@@ -49,6 +49,24 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return UNAVAILABLE_SQLITE.test(code) || UNAVAILABLE_POSTGRES.has(code);
 }
 
+/**
+ * What a procedure or the export route answers when `isDatabaseUnavailable(cause)`. The admin
+ * reads that nothing was changed; `cause`, the driver's error, stays on it for the log line
+ * (`logDatabaseUnavailable`) and never reaches the reply.
+ */
+export function databaseUnavailable(cause: unknown): DomainError {
+  const error = new DomainError('SERVICE_UNAVAILABLE', 'DATABASE_UNAVAILABLE', 'The database cannot save changes right now; nothing was changed. Try again later.');
+  error.cause = cause;
+  return error;
+}
+
+/** One line per refused request, naming the database's own reason (`SQLITE_FULL`, `SQLITE_IOERR_WRITE`, `53100`). */
+export function logDatabaseUnavailable(log: { error(object: object, message: string): void }, error: unknown, where: object): void {
+  if (error instanceof DomainError && error.reason === 'DATABASE_UNAVAILABLE') {
+    log.error({ err: error.cause, ...where }, 'the database refused the write');
+  }
+}
+
 /** True for a unique-constraint violation on SQLite or PostgreSQL. */
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

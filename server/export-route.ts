@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod/mini';
 import { EXPORT_PATH, exportUsersQuery } from '../shared/export.ts';
 import { type Authenticate, createContextInner } from './context.ts';
-import { DomainError, type DomainErrorCode } from './errors.ts';
+import { DomainError, type DomainErrorCode, databaseUnavailable, isDatabaseUnavailable, logDatabaseUnavailable } from './errors.ts';
 import { assertActiveAdmin } from './services/actor.ts';
 import { exportUsers } from './services/exports.ts';
 import type { UserManagement } from './user-management.ts';
@@ -50,7 +50,10 @@ export function registerExportRoute(app: FastifyInstance, options: ExportRouteOp
         // A page on another origin (CORS_ORIGINS) may read the file's name.
         .header('access-control-expose-headers', 'content-disposition');
       return reply.send(Buffer.isBuffer(file.body) ? file.body : Readable.from(file.body, { objectMode: false }));
-    } catch (error) {
+    } catch (caught) {
+      // The audit entry is written before anything is sent: a database that takes no writes refuses it.
+      const error = isDatabaseUnavailable(caught) ? databaseUnavailable(caught) : caught;
+      logDatabaseUnavailable(request.log, error, { path: EXPORT_PATH });
       if (error instanceof DomainError) return sendError(request, reply, error.code, error.message, { reason: error.reason, ...error.details });
       request.log.error({ err: error }, 'export failed');
       const message = exposeErrors && error instanceof Error ? error.message : 'Internal server error';

@@ -4,7 +4,7 @@ import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { type Authenticate, bearerSessionAuthenticate, createContextInner } from './context.ts';
 import { registerExportRoute } from './export-route.ts';
-import { DomainError } from './errors.ts';
+import { DomainError, logDatabaseUnavailable } from './errors.ts';
 import { MULTIPART_OVERHEAD_BYTES } from './imports/limits.ts';
 import { type AppRouter, appRouter } from './routers/app.ts';
 import type { ProcedureMeta } from './trpc.ts';
@@ -77,6 +77,7 @@ export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async
       },
       onError: ({ error, path, req }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        logDatabaseUnavailable(req.log, error.cause, { path });
       },
     },
   });

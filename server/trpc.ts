@@ -1,7 +1,7 @@
 import { TRPCError, initTRPC } from '@trpc/server';
 import type { PantaErrorData } from '../shared/errors.ts';
 import type { Context } from './context.ts';
-import { DomainError, isDatabaseUnavailable, isUniqueViolation } from './errors.ts';
+import { DomainError, databaseUnavailable, isDatabaseUnavailable, isUniqueViolation } from './errors.ts';
 import type { RateLimited } from './rate-limiter.ts';
 import { assertActiveAdmin, notSignedIn } from './services/actor.ts';
 
@@ -63,11 +63,7 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
     if (isUniqueViolation(cause)) {
       throw toTRPCError(new DomainError('CONFLICT', 'UNIQUE_VIOLATION', 'Somebody else just made the same change: reload and try again'));
     }
-    if (isDatabaseUnavailable(cause)) {
-      throw toTRPCError(
-        new DomainError('SERVICE_UNAVAILABLE', 'DATABASE_UNAVAILABLE', 'The database cannot save changes right now; nothing was changed. Try again later.'),
-      );
-    }
+    if (isDatabaseUnavailable(cause)) throw toTRPCError(databaseUnavailable(cause));
   }
   return result;
 });

@@ -119,7 +119,8 @@ async function benchSize(count: number): Promise<SizeResults> {
   );
   const seed = await seedBenchDatabase(path, count);
 
-  const database: OpenedDatabase = await openDatabase(path);
+  // Shared: the floors' raw connection below reads the same file beside the server's.
+  const database: OpenedDatabase = await openDatabase(`${path}?shared=1`);
   const migration = (await database.db.selectFrom('kysely_migration' as never).select(sql<string>`max(name)`.as('name')).executeTakeFirstOrThrow()).name;
   const clock = new ManualClock(SEED_NOW);
   const config = { ...loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://portal.test' }), databaseUrl: path, port: 0 };

@@ -1,6 +1,7 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { heldElsewhere } from './database.ts';
 
 /**
  * Online backup and restore of a SQLite database file through SQLite's backup API, never a file
@@ -47,7 +48,8 @@ export async function backupSqliteFile(source: string, target: string): Promise<
     return { target: resolve(target), pages: totalPages };
   } catch (error) {
     rmSync(partial, { force: true });
-    throw error;
+    // A single server holds its file alone (`openDatabase`): only `?shared=1` lets a backup read beside it.
+    throw (error as { code?: string }).code === 'SQLITE_BUSY' ? heldElsewhere(source) : error;
   } finally {
     database.close();
   }

@@ -38,15 +38,22 @@ const BUSY_TIMEOUT_MS = 5000;
 /**
  * Opens the database a DATABASE_URL names and brings its schema up to date.
  * Accepted: `postgres://…` or `postgresql://…` for PostgreSQL; for SQLite a file path
- * (`./data/panta.db`), `file:…`, `sqlite:…`, or `:memory:`.
+ * (`./data/panta.db`), `file:…`, `sqlite:…`, or `:memory:`, with `?shared=1` when several
+ * processes open the file (see `applyDurabilitySettings`).
  */
 export async function openDatabase(url: string): Promise<OpenedDatabase> {
   if (isPostgresUrl(url)) return openPostgres(url);
   const location = sqliteLocation(url);
   if (location !== ':memory:') mkdirSync(dirname(resolve(location)), { recursive: true });
   const sqlite = new SQLite(location);
-  applyDurabilitySettings(sqlite, location === ':memory:');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+  try {
+    applyDurabilitySettings(sqlite, location === ':memory:' ? 'memory' : isSharedSqliteUrl(url) ? 'shared' : 'exclusive');
+  } catch (error) {
+    sqlite.close();
+    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') throw heldElsewhere(location);
+    throw error;
+  }
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, sqlite) });
   registerSqliteHandle(db, sqlite);
   await migrateToLatest(db);
   return { db, dialect: 'sqlite', location, close: () => db.destroy() };
@@ -78,22 +85,48 @@ async function openPostgres(url: string): Promise<OpenedDatabase> {
 
 /** The SQLite file (or `:memory:`) a DATABASE_URL names; also used by `npm run backup` and `restore`. */
 export function sqliteLocation(url: string): string {
-  const stripped = url.replace(/^(sqlite|file):(\/\/)?/i, '');
+  const stripped = url.replace(/^(sqlite|file):(\/\/)?/i, '').replace(/\?.*$/, '');
   return stripped === '' ? ':memory:' : stripped;
 }
+
+/** The file is locked by a process that opened it alone (without `?shared=1`); also said by `npm run backup`. */
+export const heldElsewhere = (location: string) =>
+  new Error(
+    `${location} is held by another process that opened it alone: to run several processes on one SQLite file (servers, npm run backup while they run), give every one DATABASE_URL=${location}?shared=1`,
+  );
+
+/** `?shared=1` (or `true`) on a SQLite DATABASE_URL: several processes open the file. */
+const isSharedSqliteUrl = (url: string) => /[?&]shared=(1|true)(&|$)/i.test(url);
+
+/**
+ * How a SQLite connection holds its file. `exclusive`, the default for a file: the one server
+ * process keeps the file locked for as long as it runs, and WAL's index lives in its heap. In
+ * `shared` (`?shared=1`) SQLite keeps that index in `panta.db-shm`, memory-mapped by every
+ * process on the file; a write to a mapped page the kernel cannot back (a file made immutable,
+ * a file system shut down after an I/O error, a full copy-on-write file system) is not an error
+ * SQLite can return but SIGBUS, which ends the process. Exclusive makes that impossible.
+ */
+type SqliteMode = 'memory' | 'exclusive' | 'shared';
 
 /**
  * SQLite forgets most pragmas between connections, and re-opening an existing database in WAL
  * mode silently falls back to a weaker `synchronous`; so they are set on every open and read back.
+ * The locking mode must be set before the first read: the WAL index is placed then. Nothing is
+ * memory-mapped beyond that index (`mmap_size = 0`): a failed disk gives errors, never SIGBUS.
  */
-function applyDurabilitySettings(sqlite: SQLite.Database, inMemory: boolean): void {
-  if (!inMemory) sqlite.pragma('journal_mode = WAL');
+function applyDurabilitySettings(sqlite: SQLite.Database, mode: SqliteMode): void {
+  sqlite.pragma(`locking_mode = ${mode === 'shared' ? 'NORMAL' : 'EXCLUSIVE'}`);
+  if (mode !== 'memory') {
+    sqlite.pragma('mmap_size = 0');
+    sqlite.pragma('journal_mode = WAL');
+  }
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
 
   const expected: Record<string, unknown> = {
-    journal_mode: inMemory ? 'memory' : 'wal',
+    locking_mode: mode === 'shared' ? 'normal' : 'exclusive',
+    ...(mode === 'memory' ? { journal_mode: 'memory' } : { journal_mode: 'wal', mmap_size: 0 }),
     synchronous: 2,
     foreign_keys: 1,
     busy_timeout: BUSY_TIMEOUT_MS,
@@ -148,21 +181,39 @@ export function withStatementCache(sqlite: SQLite.Database, size = STATEMENT_CAC
  * one file would then fail with SQLITE_BUSY instead of waiting on the busy timeout.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #sqlite: SQLite.Database;
+
+  constructor(config: SqliteDialectConfig, sqlite: SQLite.Database) {
+    super(config);
+    this.#sqlite = sqlite;
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  /**
+   * On a full disk or an I/O error SQLite rolls the transaction back by itself. Kysely then sends
+   * ROLLBACK anyway, and its "cannot rollback - no transaction is active" replaced the error
+   * that said why (SQLITE_FULL, SQLITE_IOERR_WRITE): a 500 instead of DATABASE_UNAVAILABLE.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.#sqlite.inTransaction) await super.rollbackTransaction(connection);
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
+  readonly #sqlite: SQLite.Database;
 
-  constructor(config: SqliteDialectConfig) {
+  constructor(config: SqliteDialectConfig, sqlite: SQLite.Database) {
     super(config);
     this.#config = config;
+    this.#sqlite = sqlite;
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ImmediateSqliteDriver(this.#config, this.#sqlite);
   }
 
   override createAdapter(): DialectAdapter {

@@ -67,7 +67,8 @@ let created = 0;
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (testDialect === 'sqlite') {
     const directory = mkdtempSync(join(tmpdir(), 'panta-test-db-'));
-    return { url: join(directory, 'panta.db'), drop: async () => rmSync(directory, { recursive: true, force: true }) };
+    // `?shared=1`: several processes, or connections, open the file (see `openDatabase`).
+    return { url: `${join(directory, 'panta.db')}?shared=1`, drop: async () => rmSync(directory, { recursive: true, force: true }) };
   }
   // The pool lets the test process exit while it idles; the cluster outlives it anyway.
   adminPool ??= new pg.Pool({ connectionString: testDatabaseAdminUrl, max: 2, allowExitOnIdle: true });

@@ -14,6 +14,8 @@
  *   GET  /test/mailbox            every hand-over of every life of a server on PANTA_TEST_MAILBOX_FILE: { entries }
  * With PANTA_TEST_MAILBOX_FILE the mailbox also appends each hand-over to that file, so deliveries
  * made before a SIGKILL are still counted after a restart (server/tests/crash.test.ts).
+ * PANTA_TEST_PRODUCTION=1 runs it as NODE_ENV=production runs `npm start` (no error details in
+ * replies); PANTA_TEST_LOG_FILE receives its log lines of level warn and above, as JSON.
  */
 import { buildServer } from '../app.ts';
 import { loadConfig } from '../config.ts';
@@ -21,11 +23,13 @@ import { DevMailbox } from '../mail/mailer.ts';
 import { ManualClock } from './clock.ts';
 import { FileMailbox } from './file-mailbox.ts';
 
-const config = { ...loadConfig({ ...process.env, NODE_ENV: 'test', PUBLIC_URL: 'https://portal.test' }), port: 0 };
+const nodeEnv = process.env.PANTA_TEST_PRODUCTION === '1' ? 'production' : 'test';
+const config = { ...loadConfig({ ...process.env, NODE_ENV: nodeEnv, PUBLIC_URL: 'https://portal.test' }), port: 0 };
+const logFile = process.env.PANTA_TEST_LOG_FILE;
 const clock = new ManualClock(process.env.PANTA_TEST_NOW ?? undefined);
 const mailboxFile = process.env.PANTA_TEST_MAILBOX_FILE;
 const mailbox = mailboxFile ? new FileMailbox(mailboxFile) : new DevMailbox();
-const app = await buildServer({ config, clock, mailer: mailbox, jobs: false });
+const app = await buildServer({ config, clock, mailer: mailbox, jobs: false, logger: logFile ? { level: 'warn', file: logFile } : false });
 
 app.post<{ Body: { now: string } }>('/test/clock', async (request) => {
   clock.set(request.body.now);

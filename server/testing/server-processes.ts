@@ -30,6 +30,10 @@ export interface ServerProcess {
 export interface ServerProcessOptions {
   /** The file mailbox's file (PANTA_TEST_MAILBOX_FILE): deliveries survive a SIGKILL. */
   mailboxFile?: string;
+  /** NODE_ENV=production (PANTA_TEST_PRODUCTION): replies carry no internal details. */
+  production?: boolean;
+  /** Where its log lines of level warn and above go, as JSON (PANTA_TEST_LOG_FILE). */
+  logFile?: string;
 }
 
 export async function startServerProcess(databaseUrl: string, options: ServerProcessOptions = {}): Promise<ServerProcess> {
@@ -40,6 +44,8 @@ export async function startServerProcess(databaseUrl: string, options: ServerPro
       DATABASE_URL: databaseUrl,
       PANTA_TEST_NOW: SERVER_PROCESS_START,
       ...(options.mailboxFile ? { PANTA_TEST_MAILBOX_FILE: options.mailboxFile } : {}),
+      ...(options.production ? { PANTA_TEST_PRODUCTION: '1' } : {}),
+      ...(options.logFile ? { PANTA_TEST_LOG_FILE: options.logFile } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

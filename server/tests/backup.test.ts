@@ -38,7 +38,8 @@ if (testDialect === 'sqlite') describe('online backup and restore on SQLite', ()
   after(() => rmSync(directory, { recursive: true, force: true }));
 
   it('npm run backup under concurrent invites; the restore passes its integrity check and holds every write acknowledged before the backup', async (t) => {
-    const live = join(directory, 'live.db');
+    // Servers that let a backup read beside them open their file with `?shared=1`.
+    const live = `${join(directory, 'live.db')}?shared=1`;
     const server = await startTestServer({ databaseUrl: live, rateLimits: { invitesPerAdmin: 1_000_000, invitesPerWorkspace: 1_000_000 } });
     try {
       const { admin } = await seedWorkspace(server, 'Backup');

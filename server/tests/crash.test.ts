@@ -57,17 +57,19 @@ if (testDialect === 'sqlite') describe('a server killed with SIGKILL on a SQLite
 
   it(`in the middle of a ${ROWS.toLocaleString('en')}-row import and then while it delivers: all rows or none, integrity ok, each invitation delivered once`, { timeout: 240_000 }, async (t) => {
     const file = join(directory, 'panta.db');
+    // The test reads the file beside the server: both open it shared.
+    const url = `${file}?shared=1`;
     const mailboxFile = join(directory, 'mailbox.jsonl');
     const servers: ServerProcess[] = [];
     const start = async () => {
-      const server = await startServerProcess(file, { mailboxFile });
+      const server = await startServerProcess(url, { mailboxFile });
       servers.push(server);
       return server;
     };
     let database: OpenedDatabase | undefined;
     try {
       let server = await start();
-      database = await openDatabase(file);
+      database = await openDatabase(url);
       const deps = { db: database.db, clock: new ManualClock(SERVER_PROCESS_START), settings: loadConfig({ NODE_ENV: 'test' }) };
       const { workspaceId, owner } = await createWorkspace(deps, {
         name: 'Crash',

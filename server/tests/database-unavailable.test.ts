@@ -44,6 +44,11 @@ if (testDialect === 'sqlite') describe('a database that takes no writes (SQLite)
         unavailable,
       );
       assert.doesNotMatch(error.message, /SQLITE|readonly database|at .*\.ts/, 'a reason for the admin, not the driver’s message');
+      // The export writes its audit entry before it sends the file: refused the same way, not a 500.
+      const exported = await fetch(`${server.apiUrl}/export?tab=active`, { headers: { authorization: `Bearer ${admin.token}` } });
+      assert.equal(exported.status, 503);
+      const { data } = ((await exported.json()) as { error: { data: { code: string; reason: string } } }).error;
+      assert.deepEqual([data.code, data.reason], ['SERVICE_UNAVAILABLE', 'DATABASE_UNAVAILABLE']);
       await readsStillAnswer();
     } finally {
       await pragma('query_only = OFF');

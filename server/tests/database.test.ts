@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -63,6 +63,29 @@ if (testDialect === 'sqlite') describe('database on SQLite', () => {
     }
   });
 
+  it('a file opened alone (the default) maps nothing into memory, so a disk that refuses a write cannot raise SIGBUS; a second opener is told about ?shared=1', async () => {
+    const file = join(directory, 'alone.db');
+    const database = await openDatabase(file);
+    try {
+      const setting = async (name: string) => Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(database.db)).rows[0] ?? {})[0];
+      assert.equal(await setting('locking_mode'), 'exclusive');
+      assert.equal(await setting('mmap_size'), 0);
+      await inTransaction(database.db, (trx) => sql`create table written (n integer)`.execute(trx));
+      assert.equal(existsSync(`${file}-shm`), false, 'WAL’s index is in the heap, not in a mapped panta.db-shm');
+      if (existsSync('/proc/self/maps')) assert.doesNotMatch(readFileSync('/proc/self/maps', 'utf8'), /alone\.db/, 'no mapping of the database’s files');
+      await assert.rejects(openDatabase(file), /held by another process that opened it alone.*\?shared=1/);
+    } finally {
+      await database.close();
+    }
+    const shared = [await openDatabase(`${file}?shared=1`), await openDatabase(`file:${file}?shared=1`)];
+    try {
+      const { rows } = await sql.raw<{ locking_mode: string }>('pragma locking_mode').execute(shared[1]!.db);
+      assert.equal(rows[0]?.locking_mode, 'normal');
+    } finally {
+      await Promise.all(shared.map((opened) => opened.close()));
+    }
+  });
+
   it('three servers opening a new file at the same moment all start, and each migration runs once', async () => {
     const databaseModule = new URL('../db/database.ts', import.meta.url).href;
     const open = (file: string) =>
@@ -78,7 +101,7 @@ if (testDialect === 'sqlite') describe('database on SQLite', () => {
         child.on('close', (code) => resolve({ code, output }));
       });
     for (let round = 0; round < 3; round++) {
-      const file = join(directory, `race-${round}.db`);
+      const file = `${join(directory, `race-${round}.db`)}?shared=1`;
       const results = await Promise.all([open(file), open(file), open(file)]);
       for (const { code, output } of results) assert.equal(code, 0, output);
       const database = await openDatabase(file);
