@@ -25,14 +25,6 @@ export class SelectionController implements ReactiveController {
     if (this.ids.size > 0) this.ids = new Set();
   }
 
-  get size(): number {
-    return this.ids.size;
-  }
-
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-
   toggle(id: string, checked: boolean): void {
     const next = new Set(this.ids);
     if (checked) next.add(id);

@@ -10,6 +10,7 @@ import type { ImportCalls, PantaAddUserDialog } from '../add-user-dialog/add-use
 import { ApiError, type ApiClient, authorization, errorDataOf } from '../api/client.ts';
 import '../confirm-dialog/confirm-dialog.ts';
 import type { PantaConfirmDialog } from '../confirm-dialog/confirm-dialog.ts';
+import { FocusController } from '../controllers/focus-controller.ts';
 import { ToastController } from '../controllers/toast-controller.ts';
 import '../edit-user-dialog/edit-user-dialog.ts';
 import type { PantaEditUserDialog } from '../edit-user-dialog/edit-user-dialog.ts';
@@ -21,6 +22,7 @@ import { download } from '../internal/download.ts';
 import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import '../user-table/user-table.ts';
 import type { PantaUserTable, SelfLock, TableCalls } from '../user-table/user-table.ts';
+import { focusRule } from './focus-rule.ts';
 import { SelectionController } from './selection-controller.ts';
 import styles from './user-management.styles.ts';
 import { type ListQuery, UsersDataController } from './users-data-controller.ts';
@@ -112,6 +114,7 @@ export class PantaUserManagement extends LitElement {
     },
   });
   readonly #selection = new SelectionController(this, () => this.#data.query);
+  readonly #focus = new FocusController(this, focusRule(this));
 
   @query('panta-add-user-dialog') private addDialog!: PantaAddUserDialog;
   @query('panta-edit-user-dialog') private editDialog!: PantaEditUserDialog;
@@ -462,9 +465,9 @@ export class PantaUserManagement extends LitElement {
   }
 
   #renderBulkActions(users: User[]) {
-    if (this.#selection.size === 0) return nothing;
+    if (this.#selection.ids.size === 0) return nothing;
     const m = this.#localize.messages;
-    const chosen = users.filter((user) => this.#selection.has(user.id));
+    const chosen = users.filter((user) => this.#selection.ids.has(user.id));
     const actions: [BulkAction, string, string][] =
       this.#data.query.tab === 'pending'
         ? [
