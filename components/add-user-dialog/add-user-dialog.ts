@@ -11,6 +11,7 @@ import {
 } from '../../shared/import.ts';
 import { type InviteUserInput, inviteUserInput } from '../../shared/inputs.ts';
 import { errorDataOf } from '../api/client.ts';
+import { FocusController } from '../controllers/focus-controller.ts';
 import '../dialog/dialog.ts';
 import type { PantaDialog } from '../dialog/dialog.ts';
 import { LocalizeController } from '../i18n/localize.ts';
@@ -58,7 +59,12 @@ export interface ImportCalls {
 export class PantaAddUserDialog extends LitElement {
   static override styles = styles;
 
-  private readonly localize = new LocalizeController(this);
+  readonly #localize = new LocalizeController(this);
+  // The file input is disabled while its upload runs: focus goes to the Bulk import tab meanwhile.
+  readonly #focus = new FocusController(this, {
+    locate: (node) => (node.getRootNode() === this.renderRoot ? true : undefined),
+    recover: () => [this.renderRoot.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')],
+  });
 
   @query('panta-dialog') private dialog!: PantaDialog;
   @query('form') private form!: HTMLFormElement;
@@ -79,72 +85,72 @@ export class PantaAddUserDialog extends LitElement {
   /** How much of the upload has gone out (0–1); unset when unknown or done. */
   @state() private progress: number | undefined;
 
-  private setMode(mode: Mode) {
+  #setMode(mode: Mode) {
     this.mode = mode;
     this.formError = '';
   }
 
-  private onModeKeydown(event: KeyboardEvent) {
-    handleTabsKeydown(event, [...this.modeTabs], (index) => this.setMode(MODES[index] ?? 'single'));
+  #onModeKeydown(event: KeyboardEvent) {
+    handleTabsKeydown(event, [...this.modeTabs], (index) => this.#setMode(MODES[index] ?? 'single'));
   }
 
   /** Runs a bulk-import call; a refusal is shown in the dialog, in the element's language. */
-  private async run<T>(call: (imports: ImportCalls) => Promise<T>): Promise<T | undefined> {
+  async #run<T>(call: (imports: ImportCalls) => Promise<T>): Promise<T | undefined> {
     if (this.busy || !this.imports) return;
     this.busy = true;
     this.formError = '';
     try {
       return await call(this.imports);
     } catch (error) {
-      this.formError = this.localize.errorMessage(errorDataOf(error));
+      this.formError = this.#localize.errorMessage(errorDataOf(error));
     } finally {
       this.busy = false;
       this.progress = undefined;
     }
   }
 
-  private async save(generate: (imports: ImportCalls) => Promise<GeneratedFile>) {
-    const file = await this.run(generate);
+  async #save(generate: (imports: ImportCalls) => Promise<GeneratedFile>) {
+    const file = await this.#run(generate);
     if (file) downloadGenerated(file);
   }
 
-  private async upload(file: File | undefined) {
+  async #upload(file: File | undefined) {
     if (!file) return;
     this.file = file;
     this.preview = undefined;
     // Once the file is up, the bar is indeterminate while the server reads it.
-    this.preview = await this.run((imports) =>
+    this.preview = await this.#run((imports) =>
       imports.preview(importFormData(file), (fraction) => (this.progress = fraction < 1 ? fraction : undefined)),
     );
   }
 
-  private onPick(event: Event) {
+  #onPick(event: Event) {
     const input = event.target as HTMLInputElement;
-    void this.upload(input.files?.[0]);
+    void this.#upload(input.files?.[0]);
     // Picking the same file again (after fixing it) must upload it again.
     input.value = '';
   }
 
-  private onDrop(event: DragEvent) {
+  #onDrop(event: DragEvent) {
     event.preventDefault();
-    void this.upload(event.dataTransfer?.files[0]);
+    void this.#upload(event.dataTransfer?.files[0]);
   }
 
-  private async commit() {
+  async #commit() {
     const file = this.file;
-    if (file && (await this.run((imports) => imports.commit(importFormData(file))))) this.hide();
+    if (file && (await this.#run((imports) => imports.commit(importFormData(file))))) this.hide();
   }
 
-  private values(): Record<string, string> {
+  #values(): Record<string, string> {
     const data = new FormData(this.form);
     return Object.fromEntries(['email', 'firstName', 'lastName', 'role'].map((key) => [key, String(data.get(key) ?? '')]));
   }
 
-  private async onSubmit(event: SubmitEvent) {
+  async #onSubmit(event: SubmitEvent) {
     event.preventDefault();
     if (this.busy) return;
     this.formError = '';
-    const checked = validate(inviteUserInput, this.values(), this.localize);
+    const checked = validate(inviteUserInput, this.#values(), this.#localize);
     if (!checked.ok) {
       this.errors = checked.errors;
       await this.updateComplete;
@@ -159,11 +165,11 @@ export class PantaAddUserDialog extends LitElement {
     } catch (error) {
       const data = errorDataOf(error);
       if (data?.reason?.startsWith('EMAIL_') || data?.reason === 'UNIQUE_VIOLATION') {
-        this.errors = { email: this.localize.errorMessage(data) };
+        this.errors = { email: this.#localize.errorMessage(data) };
       } else if (data?.fieldErrors && Object.keys(data.fieldErrors).length > 0) {
         this.errors = serverFieldErrors(data);
       } else {
-        this.formError = this.localize.errorMessage(data);
+        this.formError = this.#localize.errorMessage(data);
       }
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
@@ -173,7 +179,7 @@ export class PantaAddUserDialog extends LitElement {
   }
 
   show(): void {
-    this.setMode('single');
+    this.#setMode('single');
     this.errors = {};
     this.file = this.preview = undefined;
     this.form?.reset();
@@ -184,15 +190,15 @@ export class PantaAddUserDialog extends LitElement {
     this.dialog.hide();
   }
 
-  private field(name: 'email' | 'firstName' | 'lastName', label: string) {
+  #field(name: 'email' | 'firstName' | 'lastName', label: string) {
     const required = name === 'email';
-    const shown = required ? label : html`${label} <span class="hint">${this.localize.messages.optional}</span>`;
+    const shown = required ? label : html`${label} <span class="hint">${this.#localize.messages.optional}</span>`;
     return textField(name, shown, this.errors[name], required, '', required ? 'email' : 'text');
   }
 
-  private renderBulk() {
-    const { messages: m, language } = this.localize;
-    const n = (value: number) => this.localize.number(value);
+  #renderBulk() {
+    const { messages: m, language } = this.#localize;
+    const n = (value: number) => this.#localize.number(value);
     const text = IMPORT_TEXT[language];
     const preview = this.preview;
     const all = preview?.rows ?? [];
@@ -200,12 +206,12 @@ export class PantaAddUserDialog extends LitElement {
     const rows = all.length > PREVIEW_ROWS_SHOWN ? invited(false).concat(invited(true)).slice(0, PREVIEW_ROWS_SHOWN) : all;
     return html`
       <div class="bulk" part="bulk-import">
-        <button type="button" class="button" data-import="template" @click=${() => this.save((imports) => imports.template(language))}>
+        <button type="button" class="button" data-import="template" @click=${() => this.#save((imports) => imports.template(language))}>
           ${m.downloadTemplate}
         </button>
-        <label class="drop" part="drop-zone" @dragover=${(event: DragEvent) => event.preventDefault()} @drop=${this.onDrop}>
+        <label class="drop" part="drop-zone" @dragover=${(event: DragEvent) => event.preventDefault()} @drop=${this.#onDrop}>
           ${m.chooseFile} <span class="hint">(${IMPORT_ACCEPT.replaceAll(',', ', ')})</span>
-          <input type="file" class="visually-hidden" accept=${IMPORT_ACCEPT} ?disabled=${this.busy} @change=${this.onPick} />
+          <input type="file" class="visually-hidden" accept=${IMPORT_ACCEPT} ?disabled=${this.busy} @change=${this.#onPick} />
         </label>
         ${this.busy
           ? html`<progress part="progress" max="1" value=${this.progress ?? nothing} aria-label=${m.uploading}></progress>`
@@ -242,7 +248,7 @@ export class PantaAddUserDialog extends LitElement {
                 type="button"
                 class="button"
                 data-import="report"
-                @click=${() => this.save((imports) => imports.errorReport(importFormData(this.file!, { lang: language })))}
+                @click=${() => this.#save((imports) => imports.errorReport(importFormData(this.file!, { lang: language })))}
               >
                 ${m.downloadErrorReport}
               </button>
@@ -253,12 +259,12 @@ export class PantaAddUserDialog extends LitElement {
   }
 
   override render() {
-    const m = this.localize.messages;
+    const m = this.#localize.messages;
     const single = this.mode === 'single';
     const invite = this.preview?.totals.invite ?? 0;
     return html`
-      <panta-dialog lang=${this.localize.locale} label=${m.addUser} class=${this.preview ? 'wide' : ''}>
-        <div role="tablist" aria-label=${m.importMode} @keydown=${this.onModeKeydown}>
+      <panta-dialog lang=${this.#localize.locale} label=${m.addUser} class=${this.preview ? 'wide' : ''}>
+        <div role="tablist" aria-label=${m.importMode} @keydown=${this.#onModeKeydown}>
           ${MODES.map(
             (mode) => html`
               <button
@@ -268,7 +274,7 @@ export class PantaAddUserDialog extends LitElement {
                 aria-controls="mode-panel"
                 aria-selected=${this.mode === mode ? 'true' : 'false'}
                 tabindex=${this.mode === mode ? 0 : -1}
-                @click=${() => this.setMode(mode)}
+                @click=${() => this.#setMode(mode)}
               >
                 ${mode === 'single' ? m.singleImport : m.bulkImport}
               </button>
@@ -276,12 +282,12 @@ export class PantaAddUserDialog extends LitElement {
           )}
         </div>
         <div role="tabpanel" id="mode-panel" aria-labelledby="mode-${this.mode}">
-          <form id="invite-form" part="form" novalidate @submit=${this.onSubmit} ?hidden=${!single}>
-            ${this.field('email', m.email)}
-            <div class="names">${this.field('firstName', m.firstName)} ${this.field('lastName', m.lastName)}</div>
+          <form id="invite-form" part="form" novalidate @submit=${this.#onSubmit} ?hidden=${!single}>
+            ${this.#field('email', m.email)}
+            <div class="names">${this.#field('firstName', m.firstName)} ${this.#field('lastName', m.lastName)}</div>
             ${roleField(m, 'user')}
           </form>
-          ${single ? nothing : this.renderBulk()}
+          ${single ? nothing : this.#renderBulk()}
           ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
         </div>
         <button slot="footer" type="button" class="button" @click=${() => this.hide()}>${m.cancel}</button>
@@ -293,9 +299,9 @@ export class PantaAddUserDialog extends LitElement {
               class="button primary"
               part="submit-button"
               ?disabled=${this.busy || (!single && invite === 0)}
-              @click=${single ? nothing : this.commit}
+              @click=${single ? nothing : this.#commit}
             >
-              ${single ? m.sendInvitation : m.inviteCount(invite, this.localize.number(invite))}
+              ${single ? m.sendInvitation : m.inviteCount(invite, this.#localize.number(invite))}
             </button>`
           : nothing}
       </panta-dialog>

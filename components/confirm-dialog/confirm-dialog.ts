@@ -35,7 +35,7 @@ export class PantaConfirmDialog extends LitElement {
     `,
   ];
 
-  private readonly localize = new LocalizeController(this);
+  readonly #localize = new LocalizeController(this);
 
   @query('panta-dialog') private dialog!: PantaDialog;
 
@@ -43,38 +43,38 @@ export class PantaConfirmDialog extends LitElement {
 
   @state() private options: ConfirmOptions | undefined;
 
-  private resolve: ((confirmed: boolean) => void) | undefined;
+  #resolve: ((confirmed: boolean) => void) | undefined;
 
-  private settle(confirmed: boolean) {
-    const resolve = this.resolve;
-    this.resolve = undefined;
+  #settle(confirmed: boolean) {
+    const resolve = this.#resolve;
+    this.#resolve = undefined;
     resolve?.(confirmed);
     this.dialog.hide();
   }
 
   async ask(options: ConfirmOptions): Promise<boolean> {
-    this.resolve?.(false);
+    this.#resolve?.(false);
     this.options = options;
     await this.updateComplete;
     this.dialog.show();
     return new Promise((resolve) => {
-      this.resolve = resolve;
+      this.#resolve = resolve;
     });
   }
 
   override render() {
-    const m = this.localize.messages;
+    const m = this.#localize.messages;
     const options = this.options;
     return html`
-      <panta-dialog lang=${this.localize.locale} label=${options?.heading ?? ''} @dialog-close=${() => this.settle(false)}>
+      <panta-dialog lang=${this.#localize.locale} label=${options?.heading ?? ''} @dialog-close=${() => this.#settle(false)}>
         <p part="message">${options?.message ?? ''}</p>
-        <button slot="footer" type="button" class="button" autofocus @click=${() => this.settle(false)}>${m.cancel}</button>
+        <button slot="footer" type="button" class="button" autofocus @click=${() => this.#settle(false)}>${m.cancel}</button>
         <button
           slot="footer"
           type="button"
           part="confirm-button"
           class="button ${options?.danger ? 'danger' : 'primary'}"
-          @click=${() => this.settle(true)}
+          @click=${() => this.#settle(true)}
         >
           ${options?.confirmLabel ?? ''}
         </button>

@@ -25,7 +25,7 @@ const TABBABLE = 'button, input, select, textarea, a[href], [tabindex]';
 export class PantaDialog extends LitElement {
   static override styles = styles;
 
-  private readonly localize = new LocalizeController(this);
+  readonly #localize = new LocalizeController(this);
 
   @query('dialog') private dialog!: HTMLDialogElement;
   @query('.close') private closeButton!: HTMLElement;
@@ -35,12 +35,12 @@ export class PantaDialog extends LitElement {
   @property({ type: Boolean, reflect: true }) open = false;
   @property() override lang!: string;
 
-  private returnFocusTo: HTMLElement | null = null;
+  #returnFocusTo: HTMLElement | null = null;
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
     if (!changed.has('open')) return;
     if (this.open && !this.dialog.open) {
-      this.returnFocusTo = deepActiveElement();
+      this.#returnFocusTo = deepActiveElement();
       this.dialog.showModal();
       const first = this.querySelector<HTMLElement>('[autofocus]') ?? this.querySelector<HTMLElement>('input, select, button, textarea');
       first?.focus();
@@ -55,7 +55,7 @@ export class PantaDialog extends LitElement {
   }
 
   /** What Tab reaches, in order: the close button, then the body's and the footer's slotted controls. */
-  private tabbables(): HTMLElement[] {
+  #tabbables(): HTMLElement[] {
     const slotted = [...this.renderRoot.querySelectorAll('slot')].flatMap((slot) => slot.assignedElements({ flatten: true }));
     const controls = slotted.flatMap((element) => [element, ...element.querySelectorAll(TABBABLE)].filter((node) => node.matches(TABBABLE)));
     return [this.closeButton, ...(controls as HTMLElement[])].filter(
@@ -63,9 +63,9 @@ export class PantaDialog extends LitElement {
     );
   }
 
-  private onKeydown(event: KeyboardEvent) {
+  #onKeydown(event: KeyboardEvent) {
     if (event.key !== 'Tab') return;
-    const tabbables = this.tabbables();
+    const tabbables = this.#tabbables();
     const [from, to] = event.shiftKey ? [tabbables[0], tabbables.at(-1)] : [tabbables.at(-1), tabbables[0]];
     if (deepActiveElement() === from) {
       event.preventDefault();
@@ -73,17 +73,17 @@ export class PantaDialog extends LitElement {
     }
   }
 
-  private onCancel(event: Event) {
+  #onCancel(event: Event) {
     event.preventDefault();
     this.hide();
   }
 
-  private onNativeClose() {
+  #onNativeClose() {
     // The close event is queued: a show() before it arrives has opened the dialog again.
     if (this.dialog.open) return;
     this.open = false;
-    const target = this.returnFocusTo;
-    this.returnFocusTo = null;
+    const target = this.#returnFocusTo;
+    this.#returnFocusTo = null;
     target?.focus();
     this.dispatchEvent(new Event('dialog-close'));
   }
@@ -98,10 +98,10 @@ export class PantaDialog extends LitElement {
 
   override render() {
     return html`
-      <dialog part="dialog" aria-labelledby="title" @keydown=${this.onKeydown} @cancel=${this.onCancel} @close=${this.onNativeClose}>
+      <dialog part="dialog" aria-labelledby="title" @keydown=${this.#onKeydown} @cancel=${this.#onCancel} @close=${this.#onNativeClose}>
         <header part="header">
           <h2 id="title">${this.label}</h2>
-          <button type="button" class="close" part="close-button" aria-label=${this.localize.messages.close} @click=${() => this.hide()}>
+          <button type="button" class="close" part="close-button" aria-label=${this.#localize.messages.close} @click=${() => this.hide()}>
             ×
           </button>
         </header>

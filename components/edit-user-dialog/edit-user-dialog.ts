@@ -24,7 +24,7 @@ import { type FieldErrors, serverFieldErrors, validate } from '../internal/valid
 export class PantaEditUserDialog extends LitElement {
   static override styles = styles;
 
-  private readonly localize = new LocalizeController(this);
+  readonly #localize = new LocalizeController(this);
 
   @query('panta-dialog') private dialog!: PantaDialog;
   @query('form') private form!: HTMLFormElement;
@@ -40,7 +40,7 @@ export class PantaEditUserDialog extends LitElement {
   @state() private formError = '';
   @state() private busy = false;
 
-  private async onSubmit(event: SubmitEvent) {
+  async #onSubmit(event: SubmitEvent) {
     event.preventDefault();
     const user = this.user;
     if (this.busy || !user) return;
@@ -55,11 +55,11 @@ export class PantaEditUserDialog extends LitElement {
       this.hide();
       return;
     }
-    const checked = validate(updateUserInput, input, this.localize);
+    const checked = validate(updateUserInput, input, this.#localize);
     const errors: FieldErrors = checked.ok ? {} : checked.errors;
     // As the server rules (NAME_REQUIRED): a user who has completed onboarding keeps both names.
     if (user.status === 'active') {
-      for (const key of ['firstName', 'lastName'] as const) if (input[key]?.trim() === '') errors[key] ??= this.localize.messages.reasons.NAME_REQUIRED();
+      for (const key of ['firstName', 'lastName'] as const) if (input[key]?.trim() === '') errors[key] ??= this.#localize.messages.reasons.NAME_REQUIRED();
     }
     this.errors = errors;
     if (!checked.ok || Object.keys(errors).length > 0) return;
@@ -70,7 +70,7 @@ export class PantaEditUserDialog extends LitElement {
     } catch (error) {
       const errorData = errorDataOf(error);
       if (errorData?.fieldErrors && Object.keys(errorData.fieldErrors).length > 0) this.errors = serverFieldErrors(errorData);
-      else this.formError = this.localize.errorMessage(errorData);
+      else this.formError = this.#localize.errorMessage(errorData);
     } finally {
       this.busy = false;
     }
@@ -90,19 +90,19 @@ export class PantaEditUserDialog extends LitElement {
     this.dialog.hide();
   }
 
-  private nameField(name: 'firstName' | 'lastName', label: string) {
+  #nameField(name: 'firstName' | 'lastName', label: string) {
     return textField(name, label, this.errors[name], name === 'firstName', this.user?.[name]);
   }
 
   override render() {
-    const m = this.localize.messages;
+    const m = this.#localize.messages;
     const user = this.user;
     const name = user ? displayName(user) : '';
     return html`
-      <panta-dialog lang=${this.localize.locale} label=${m.editTitle(name)}>
-        <form id="edit-form" part="form" novalidate @submit=${this.onSubmit}>
+      <panta-dialog lang=${this.#localize.locale} label=${m.editTitle(name)}>
+        <form id="edit-form" part="form" novalidate @submit=${this.#onSubmit}>
           <p class="hint">${user?.email ?? ''}</p>
-          <div class="names">${this.nameField('firstName', m.firstName)} ${this.nameField('lastName', m.lastName)}</div>
+          <div class="names">${this.#nameField('firstName', m.firstName)} ${this.#nameField('lastName', m.lastName)}</div>
           ${roleField(m, user?.role, this.roleLockedReason)}
           ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
         </form>

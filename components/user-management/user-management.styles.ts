@@ -1,10 +1,12 @@
 import { css } from 'lit';
 import { controlStyles, tabStyles, themeTokens } from '../styles/tokens.ts';
+import tableStyles from '../user-table/user-table.styles.ts';
 
 export default [
   themeTokens,
   controlStyles,
   tabStyles,
+  tableStyles,
   css`
     :host {
       display: block;
@@ -107,38 +109,6 @@ export default [
       background: var(--_surface);
     }
 
-    th button {
-      border: 0;
-      background: none;
-      font-weight: inherit;
-      color: inherit;
-      cursor: pointer;
-      padding: 0;
-    }
-
-    .badge {
-      display: inline-block;
-      padding: 0 var(--_space);
-      border-radius: 999px;
-      border: 1px solid var(--_border);
-      font-size: 0.85em;
-      white-space: nowrap;
-    }
-
-    .badge.admin {
-      border-color: var(--_primary);
-      color: var(--_primary);
-    }
-
-    .state {
-      display: grid;
-      gap: 2px;
-    }
-
-    .state .expired {
-      color: var(--_danger);
-    }
-
     .actions {
       display: flex;
       flex-wrap: wrap;
@@ -154,13 +124,6 @@ export default [
       padding: calc(var(--_space) * 3);
       text-align: center;
       color: var(--_muted);
-    }
-
-    .pagination {
-      display: flex;
-      align-items: center;
-      justify-content: flex-end;
-      gap: var(--_space);
     }
 
     .access-denied {

@@ -1,0 +1,37 @@
+import type { LitElement } from 'lit';
+import type { FocusRule } from '../controllers/focus-controller.ts';
+
+/** Where focus was in `<panta-user-management>`: a row by its position, the pager, the bulk bar, or elsewhere in it. */
+export type FocusSpot = number | 'pager' | 'bulk' | 'panel';
+
+/**
+ * Where focus goes when its control is gone: from a row, to the first action of the row now in
+ * that position (the next row), else of the last row; from the pager, to the first row, else the
+ * other pager button; from the bulk bar, to the select-all checkbox; at the last, to the active tab.
+ * Nodes in the dialogs are theirs to care for.
+ */
+export function focusRule(host: LitElement): FocusRule<FocusSpot> {
+  const root = () => host.renderRoot;
+  const firstAction = (row: Element | undefined) => row?.querySelector<HTMLElement>('[data-action]');
+  return {
+    locate(node) {
+      if (node.getRootNode() !== root()) return undefined;
+      const row = node.closest('tr');
+      if (row?.dataset.userId) return row.sectionRowIndex;
+      return node.closest('[part~="pagination"]') ? 'pager' : node.closest('[part~="bulk-actions"]') ? 'bulk' : 'panel';
+    },
+    recover(spot) {
+      const rows = root().querySelectorAll('tr[data-user-id]');
+      const query = (selector: string) => root().querySelector<HTMLElement>(selector);
+      const candidates =
+        typeof spot === 'number'
+          ? [firstAction(rows[Math.min(spot, rows.length - 1)])]
+          : spot === 'pager'
+            ? [firstAction(rows[0]), query('[data-page]:not(:disabled)')]
+            : spot === 'bulk'
+              ? [query('thead input')]
+              : [];
+      return [...candidates, query('[role="tab"][aria-selected="true"]')];
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import { Task, initialState } from '@lit/task';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { PAGE_SIZE_MAX, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
+import type { Me, Summary, UserList } from '../../shared/schemas.ts';
+import { type ApiClient, createApiClient, isAbort } from '../api/client.ts';
+
+/** Which page of which list is shown. */
+export interface ListQuery {
+  tab: Tab;
+  search: string;
+  role: RoleFilter;
+  sort: { by: SortField; direction: SortDirection };
+  offset: number;
+}
+
+/** A page of a tab, with the tab it is a page of: its rows are drawn for that tab until the next page arrives. */
+export type TabPage = UserList & { tab: Tab };
+
+/** What the controller reads from its element. */
+export interface UsersDataHost extends ReactiveControllerHost {
+  readonly apiUrl: string;
+  /** Read on every request: a token the host replaces is heard at once. */
+  readonly token: string | undefined;
+  readonly pageSize: number;
+}
+
+/** What the controller tells its element. */
+export interface UsersDataListener {
+  /** A call failed, for another reason than a newer one taking its place. */
+  failed(operation: string, error: unknown): void;
+  /** The session answered that nobody is signed in. */
+  signedOut(): void;
+  /** A page arrived for this query. */
+  listed(list: UserList, query: ListQuery): void;
+}
+
+/**
+ * Loads what the element shows: who is signed in, the summary (KPIs, tab counts) and the visible
+ * page of the list, each through a `Task` whose signal aborts a superseded request. Freshness is
+ * here too: `refresh()` after a change loads both again, `reloadPage()` only the page, and
+ * `applySummary()` takes a summary that arrived another way (a push from the server).
+ */
+export class UsersDataController implements ReactiveController {
+  /** Made from the host's `apiUrl` before each update. */
+  client: ApiClient | undefined;
+  #apiUrl: string | undefined;
+  /** The token `meTask.value` belongs to: while a new token is checked, the old answer does not count. */
+  #meToken: string | undefined;
+  #summary: Summary | undefined;
+  /** How far the server's clock is ahead of the browser's. */
+  #clockSkewMs = 0;
+  /** Bumped after every change, so that the summary and the list load again. */
+  #revision = 0;
+  /** What the list shows; changed through `setQuery()`. */
+  query: ListQuery = { tab: 'active', search: '', role: 'all', sort: { by: 'name', direction: 'asc' }, offset: 0 };
+
+  readonly meTask: Task<readonly [ApiClient | undefined, string | undefined], Me>;
+  readonly listTask: Task<readonly unknown[], TabPage>;
+  readonly #summaryTask: Task<readonly unknown[], Summary>;
+
+  constructor(
+    private readonly host: UsersDataHost,
+    private readonly listener: UsersDataListener,
+  ) {
+    // Before the tasks: hostUpdate() has the client ready when they read their arguments.
+    host.addController(this);
+    this.meTask = new Task(host, {
+      args: () => [this.client, this.host.token] as const,
+      task: async ([client, token], { signal }): Promise<Me> => {
+        if (!client) {
+          this.#meToken = token;
+          return null;
+        }
+        try {
+          const me = await client.session.me.query(undefined, { signal });
+          this.#meToken = token;
+          if (!me) this.listener.signedOut();
+          return me;
+        } catch (error) {
+          this.#failed('session.me', error);
+          throw error;
+        }
+      },
+    });
+
+    this.#summaryTask = new Task(host, {
+      args: () => [this.client, this.host.token, this.isAdmin, this.#revision] as const,
+      task: async ([client, , isAdmin], { signal }): Promise<Summary | typeof initialState> => {
+        if (!client || !isAdmin) return initialState;
+        try {
+          return await client.users.summary.query(undefined, { signal });
+        } catch (error) {
+          this.#failed('users.summary', error);
+          throw error;
+        }
+      },
+      // Only the latest run reports here, so an older answer never replaces a newer one.
+      onComplete: (summary) => this.applySummary(summary),
+      onError: () => (this.#summary = undefined),
+    });
+
+    this.listTask = new Task(host, {
+      args: () => {
+        const { tab, search, role, sort, offset } = this.query;
+        return [this.client, this.host.token, this.isAdmin, tab, search, role, sort, offset, this.host.pageSize, this.#revision] as const;
+      },
+      task: async ([client, , isAdmin, tab, search, role, sort, offset, pageSize], { signal }): Promise<TabPage | typeof initialState> => {
+        if (!client || !isAdmin) return initialState;
+        try {
+          const limit = Math.min(Math.max(1, pageSize), PAGE_SIZE_MAX);
+          const list = await client.users.list.query({ tab, search, role, sort, offset, limit }, { signal });
+          // A page emptied by an action: step back to the last page that has rows.
+          if (list.items.length === 0 && list.total > 0 && offset > 0) {
+            this.query = { ...this.query, offset: Math.max(0, Math.floor((list.total - 1) / limit) * limit) };
+          }
+          this.listener.listed(list, { tab, search, role, sort, offset });
+          return { ...list, tab };
+        } catch (error) {
+          this.#failed('users.list', error);
+          throw error;
+        }
+      },
+    });
+  }
+
+  get me(): Me {
+    return this.meTask.value ?? null;
+  }
+
+  get isAdmin(): boolean {
+    return this.#meToken === this.host.token && this.me?.isAdmin === true;
+  }
+
+  get summary(): Summary | undefined {
+    return this.#summary;
+  }
+
+  /** The page shown: while the next one loads, the previous one. */
+  get page(): TabPage | undefined {
+    return this.listTask.value;
+  }
+
+  /** Shows another page, tab, search, filter or sort; the list loads for it. */
+  setQuery(change: Partial<ListQuery>): void {
+    this.query = { ...this.query, ...change };
+    this.host.requestUpdate();
+  }
+
+  hostUpdate(): void {
+    const { apiUrl } = this.host;
+    if (apiUrl !== this.#apiUrl) {
+      this.#apiUrl = apiUrl;
+      this.client = apiUrl ? createApiClient(apiUrl, () => this.host.token) : undefined;
+    }
+  }
+
+  /** After a change: the summary and the visible page load again. */
+  refresh(): void {
+    this.#revision += 1;
+    this.host.requestUpdate();
+  }
+
+  /** The visible page again, as it is now; the summary stays. */
+  reloadPage(): void {
+    void this.listTask.run();
+  }
+
+  /** Asks again who is signed in (after a refusal that may mean a demotion or a lost session). */
+  recheckSession(): void {
+    void this.meTask.run();
+  }
+
+  /** A summary from elsewhere than `users.summary`, e.g. pushed by the server: shown as if loaded. */
+  applySummary(summary: Summary): void {
+    this.#summary = summary;
+    this.#clockSkewMs = Date.parse(summary.serverTime) - Date.now();
+    this.host.requestUpdate();
+  }
+
+  /** Now, by the server's clock. */
+  serverNow(): number {
+    return Date.now() + this.#clockSkewMs;
+  }
+
+  #failed(operation: string, error: unknown) {
+    if (!isAbort(error)) this.listener.failed(operation, error);
+  }
+}
