@@ -112,8 +112,25 @@ export async function commitWithCheckpointApart<T>(db: Kysely<Database>, commit:
       heldCheckpoints.delete(handle);
       handle.pragma(`wal_autocheckpoint = ${held.pages}`);
     }
-    if (committed) checkpointApart(handle.name);
+    if (committed) checkpointAfter(handle);
   }
+}
+
+/**
+ * A connection that holds its file alone (`locking_mode = EXCLUSIVE`, the default for one server)
+ * admits no second connection, so the worker could not open the file: there the checkpoint runs on
+ * the connection itself, once the import's answer has gone out. Should another transaction be open
+ * on it by then, the checkpoint fails and the next large commit checkpoints instead.
+ */
+function checkpointAfter(handle: SQLite.Database): void {
+  if (handle.pragma('locking_mode', { simple: true }) !== 'exclusive') return checkpointApart(handle.name);
+  setImmediate(() => {
+    try {
+      handle.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Left to the next large commit, as above.
+    }
+  });
 }
 
 /** Per connection: the bulk commits under way, and its automatic checkpoint setting before them. */
