@@ -6,6 +6,7 @@ import type { Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
 import type { Authenticate } from './context.ts';
 import { type OpenedDatabase, openDatabase } from './db/database.ts';
+import { MISSING_SECRET } from './invitation-keys.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { createSmtpMailer } from './mail/mailer.ts';
 import { pageSecurityHeaders } from './page-headers.ts';
@@ -63,6 +64,7 @@ function withRedactedRequests(logger: NonNullable<BuildServerOptions['logger']>)
 /** A Fastify server with user management mounted, ready to listen. */
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const { config } = options;
+  if (config.production && config.secret === undefined) throw new Error(MISSING_SECRET);
   const database = options.database ?? (await openDatabase(config.databaseUrl));
   const app = Fastify({
     logger: withRedactedRequests(options.logger ?? false),
@@ -91,6 +93,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   const management = new UserManagement({
     db: database.db,
     settings: config,
+    secret: config.secret,
+    previousSecrets: config.previousSecrets,
     clock: options.clock,
     mailer: options.mailer ?? (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : undefined),
     onJobError: (job, error) => app.log.error({ err: error, job }, 'background job failed'),

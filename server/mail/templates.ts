@@ -1,11 +1,22 @@
 import type { MailMessage } from './mailer.ts';
 
+/** What an invitation email is made of. */
 export interface InvitationPayload {
   token: string;
   workspaceName: string;
   inviterName: string;
   firstName: string;
   expiresAt: string;
+}
+
+/**
+ * What the outbox keeps of it (`outbox.payload`): everything but the token, which delivery derives
+ * again from `nonce` under the key `keyId` names (server/invitation-keys.ts). Messages queued by
+ * earlier versions hold an `InvitationPayload`, token included.
+ */
+export interface QueuedInvitation extends Omit<InvitationPayload, 'token'> {
+  keyId: string;
+  nonce: string;
 }
 
 const escapeHtml = (text: string) =>
