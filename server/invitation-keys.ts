@@ -5,10 +5,11 @@ import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
  * a backup, a dump) holds anything that opens an invitation, not even while its email waits in the
  * outbox for SMTP.
  *
- * A token is derived, not stored: the outbox keeps a random 128-bit nonce and the id of the key,
- * and the token is AES-256 in counter mode over the nonce, under a key derived (HKDF) from the
- * secret: `AES(k, nonce) ‖ AES(k, nonce + 1)`, 256 bits, the construction of NIST's CTR_DRBG.
- * Delivery derives it again to put it into the email, then erases the nonce. The invitation row
+ * A token is derived, not stored: the outbox keeps a random 128-bit nonce (with the token's index
+ * in its batch) and the id of the key, and the token is AES-256 in counter mode from the nonce,
+ * under a key derived (HKDF) from the secret: `AES(k, c) ‖ AES(k, c + 1)` with `c = nonce +
+ * 2 × index`, 256 bits, the construction of NIST's CTR_DRBG. Delivery derives it again to put it
+ * into the email, then erases the nonce. The invitation row
  * keeps the token's SHA-256 as before, which also tells delivery that it derived the right one.
  *
  * Why derive rather than encrypt a random token (AES-GCM per message): the same protection
@@ -49,9 +50,9 @@ function keyFrom(secret: string): Key {
 export interface IssuedTokens {
   /** The key they were made under. */
   keyId: string;
+  /** What the outbox keeps for them all: `tokenOf(keyId, nonce, index)` makes `tokens[index]` again. */
+  nonce: string;
   tokens: string[];
-  /** What the outbox keeps for each token: `tokenOf(keyId, nonce)` makes it again. */
-  nonces: string[];
 }
 
 export class InvitationKeys {
@@ -65,38 +66,33 @@ export class InvitationKeys {
   }
 
   /**
-   * `count` fresh tokens. Their nonces follow one another from a random start (a step of two
-   * counter blocks each), so one AES pass makes them all; the start's 32-bit low word begins
-   * below 2^31, so no batch of up to 2^30 tokens carries into the random upper 96 bits.
+   * `count` fresh tokens from one random nonce: token `index` is the keystream from counter block
+   * `nonce + 2 × index`, so one AES pass makes them all and each row of a bulk import stores the
+   * batch's nonce and its index (a per-row nonce as text cost more than the AES pass itself). The
+   * nonce's low 32-bit word starts below 2^31, so no batch of up to 2^30 tokens carries into the
+   * random upper 96 bits.
    */
   issue(count: number): IssuedTokens {
-    const start = randomBytes(NONCE_BYTES);
-    start[12] = start[12]! & 0x7f;
-    const low = start.readUInt32BE(12);
-    const nonces = Buffer.allocUnsafe(NONCE_BYTES * count);
-    for (let index = 0; index < count; index += 1) {
-      start.copy(nonces, index * NONCE_BYTES, 0, 12);
-      nonces.writeUInt32BE(low + index * BLOCKS_PER_TOKEN, index * NONCE_BYTES + 12);
-    }
-    const stream = keystream(this.#current, start, count * TOKEN_BYTES);
+    const nonce = randomBytes(NONCE_BYTES);
+    nonce[12] = nonce[12]! & 0x7f;
+    const stream = keystream(this.#current, nonce, count * TOKEN_BYTES);
     const tokens = new Array<string>(count);
-    const nonceTexts = new Array<string>(count);
-    for (let index = 0; index < count; index += 1) {
-      tokens[index] = stream.toString('base64url', index * TOKEN_BYTES, (index + 1) * TOKEN_BYTES);
-      nonceTexts[index] = nonces.toString('base64url', index * NONCE_BYTES, (index + 1) * NONCE_BYTES);
-    }
-    return { keyId: this.#current.id, tokens, nonces: nonceTexts };
+    for (let index = 0; index < count; index += 1) tokens[index] = stream.toString('base64url', index * TOKEN_BYTES, (index + 1) * TOKEN_BYTES);
+    return { keyId: this.#current.id, nonce: nonce.toString('base64url'), tokens };
   }
 
-  /** The token made from `nonce` under key `keyId`; undefined when that key is not known here. */
-  tokenOf(keyId: string, nonce: string): string | undefined {
+  /** Token `index` of the batch made from `nonce` under key `keyId`; undefined when that key is not known here. */
+  tokenOf(keyId: string, nonce: string, index: number): string | undefined {
     const key = this.#byId.get(keyId);
-    return key && keystream(key, Buffer.from(nonce, 'base64url'), TOKEN_BYTES).toString('base64url');
+    if (!key) return undefined;
+    const counter = Buffer.from(nonce, 'base64url');
+    if (counter.length !== NONCE_BYTES || !Number.isInteger(index) || index < 0 || index >= 2 ** 30) throw new Error('Not a token nonce and index');
+    counter.writeUInt32BE(counter.readUInt32BE(12) + index * BLOCKS_PER_TOKEN, 12);
+    return keystream(key, counter, TOKEN_BYTES).toString('base64url');
   }
 }
 
 function keystream(key: Key, counter: Buffer, bytes: number): Buffer {
-  if (counter.length !== NONCE_BYTES) throw new Error('A token nonce is 16 bytes');
   return createCipheriv('aes-256-ctr', key.aes, counter).update(Buffer.alloc(bytes));
 }
 

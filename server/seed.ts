@@ -137,6 +137,6 @@ async function pendingToken(deps: Deps, userId: string): Promise<string> {
     .where('invitations.used_at', 'is', null)
     .where('invitations.revoked_at', 'is', null)
     .executeTakeFirstOrThrow();
-  const { keyId, nonce } = JSON.parse(row.payload ?? '{}') as QueuedInvitation;
-  return deps.invitationKeys.tokenOf(keyId, nonce)!;
+  const { keyId, nonce, index } = JSON.parse(row.payload ?? '{}') as QueuedInvitation;
+  return deps.invitationKeys.tokenOf(keyId, nonce, index)!;
 }

@@ -123,12 +123,18 @@ async function deliverOne(
  */
 function invitationPayload(deps: DeliveryDeps, queued: QueuedInvitation | InvitationPayload, tokenHash: string | undefined): InvitationPayload | string {
   if ('token' in queued) return queued;
-  const { keyId, nonce, ...contents } = queued;
-  const token = deps.invitationKeys.tokenOf(keyId, nonce);
+  const { keyId, nonce, index, ...contents } = queued;
+  const altered = 'its link does not match its invitation (the outbox row was altered): resend the invitation';
+  let token: string | undefined;
+  try {
+    token = deps.invitationKeys.tokenOf(keyId, nonce, index);
+  } catch {
+    return altered;
+  }
   if (token === undefined) {
     return `its link was made under key ${keyId}, a secret this server does not have: resend the invitation, and keep a replaced secret in PANTA_SECRET_PREVIOUS until the outbox has drained`;
   }
-  if (tokenHash !== undefined && hashToken(token) !== tokenHash) return 'its link does not match its invitation (the outbox row was altered): resend the invitation';
+  if (tokenHash !== undefined && hashToken(token) !== tokenHash) return altered;
   return { token, ...contents };
 }
 

@@ -11,12 +11,13 @@ export interface InvitationPayload {
 
 /**
  * What the outbox keeps of it (`outbox.payload`): everything but the token, which delivery derives
- * again from `nonce` under the key `keyId` names (server/invitation-keys.ts). Messages queued by
- * earlier versions hold an `InvitationPayload`, token included.
+ * again from `nonce` and `index` under the key `keyId` names (server/invitation-keys.ts). Messages
+ * queued by earlier versions hold an `InvitationPayload`, token included.
  */
 export interface QueuedInvitation extends Omit<InvitationPayload, 'token'> {
   keyId: string;
   nonce: string;
+  index: number;
 }
 
 const escapeHtml = (text: string) =>

@@ -40,7 +40,7 @@ export function invitationRows(
   now: Date,
   workspaceName: string,
 ): { invitations: NewInvitationRow[]; messages: NewOutboxRow[] } {
-  const { keyId, tokens, nonces } = deps.invitationKeys.issue(users.length);
+  const { keyId, nonce, tokens } = deps.invitationKeys.issue(users.length);
   const ids = newSortableIds(users.length * 2);
   const nowIso = now.toISOString();
   const expiresAt = addMs(now, deps.settings.inviteTtlDays * DAY_MS).toISOString();
@@ -61,7 +61,7 @@ export function invitationRows(
       revoked_at: null,
       revoked_reason: null,
     };
-    const payload: QueuedInvitation = { keyId, nonce: nonces[index]!, workspaceName, inviterName, firstName: user.first_name, expiresAt };
+    const payload: QueuedInvitation = { keyId, nonce, index, workspaceName, inviterName, firstName: user.first_name, expiresAt };
     messages[index] = {
       id: ids[2 * index + 1]!,
       workspace_id: user.workspace_id,

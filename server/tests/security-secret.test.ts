@@ -159,19 +159,29 @@ describe('the server secret (PANTA_SECRET)', () => {
   });
 
   it('a message whose nonce was altered is given up rather than sent with a link that opens nothing', async () => {
-    const { database } = await queuedUnder(OLD_SECRET, 'altered@rotation.test');
+    const { database, admin } = await queuedUnder(OLD_SECRET, 'altered@rotation.test');
     const mailbox = new FlakyMailbox();
+    mailbox.down = true;
     const server = await start({ databaseUrl: database.url, secret: OLD_SECRET, mailbox });
-    server.clock.advance({ minutes: 1 }); // its retry is due
-    const [row] = await outboxTo(server, 'altered@rotation.test');
-    const queued = JSON.parse(row!.payload!) as QueuedInvitation;
-    const altered = { ...queued, nonce: Buffer.alloc(16, 7).toString('base64url') };
-    await server.database.db.updateTable('outbox').set({ payload: JSON.stringify(altered) }).where('id', '=', row!.id).execute();
+    await server.client(admin.token).users.invite.mutate({ email: 'garbled@rotation.test' });
     await server.app.management.flushOutbox();
-    assert.equal(mailbox.attempts, 0);
-    const [given] = await outboxTo(server, 'altered@rotation.test');
-    assert.ok(given?.dropped_at);
-    assert.match(given?.last_error ?? '', /its link does not match its invitation/);
+    const alter = async (email: string, change: Partial<QueuedInvitation>) => {
+      const [row] = await outboxTo(server, email);
+      const payload = { ...(JSON.parse(row!.payload!) as QueuedInvitation), ...change };
+      await server.database.db.updateTable('outbox').set({ payload: JSON.stringify(payload) }).where('id', '=', row!.id).execute();
+    };
+    await alter('altered@rotation.test', { nonce: Buffer.alloc(16, 7).toString('base64url') });
+    await alter('garbled@rotation.test', { nonce: 'not a nonce' });
+    mailbox.down = false;
+    const attempts = mailbox.attempts;
+    server.clock.advance({ minutes: 1 }); // their retries are due
+    await server.app.management.flushOutbox();
+    assert.equal(mailbox.attempts, attempts, 'nothing was handed to SMTP');
+    for (const email of ['altered@rotation.test', 'garbled@rotation.test']) {
+      const [given] = await outboxTo(server, email);
+      assert.ok(given?.dropped_at, email);
+      assert.match(given?.last_error ?? '', /its link does not match its invitation/);
+    }
   });
 
   it('a message queued by an earlier version, its token in clear, is sent as before and then erased', async () => {
