@@ -90,11 +90,13 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     // Whose word to take for the client's address (the per-address rate limit counts by it).
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
   });
+  // The secrets go to the keys made from them and nowhere else, not into every service's settings.
+  const { secret, previousSecrets, ...settings } = config;
   const management = new UserManagement({
     db: database.db,
-    settings: config,
-    secret: config.secret,
-    previousSecrets: config.previousSecrets,
+    settings,
+    secret,
+    previousSecrets,
     clock: options.clock,
     mailer: options.mailer ?? (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : undefined),
     onJobError: (job, error) => app.log.error({ err: error, job }, 'background job failed'),
