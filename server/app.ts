@@ -6,6 +6,7 @@ import type { Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
 import type { Authenticate } from './context.ts';
 import { type OpenedDatabase, openDatabase } from './db/database.ts';
+import { MISSING_SECRET } from './invitation-keys.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { createSmtpMailer } from './mail/mailer.ts';
 import { pageSecurityHeaders } from './page-headers.ts';
@@ -41,6 +42,7 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 /** A Fastify server with user management mounted, ready to listen. */
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const { config } = options;
+  if (config.production && config.secret === undefined) throw new Error(MISSING_SECRET);
   const database = options.database ?? (await openDatabase(config.databaseUrl));
   const app = Fastify({
     logger: withRedactedRequests(options.logger ?? false),
@@ -69,9 +71,13 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     frameworkErrors: urlErrorsWithoutQuery,
   });
   app.setNotFoundHandler(notFoundWithoutQuery);
+  // The secrets go to the keys made from them and nowhere else, not into every service's settings.
+  const { secret, previousSecrets, ...settings } = config;
   const management = new UserManagement({
     db: database.db,
-    settings: config,
+    settings,
+    secret,
+    previousSecrets,
     clock: options.clock,
     mailer: options.mailer ?? (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : undefined),
     onJobError: (job, error) => app.log.error({ err: error, job }, 'background job failed'),

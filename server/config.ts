@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import {
   DEFAULT_INVITE_TTL_DAYS,
@@ -5,6 +6,7 @@ import {
   DEFAULT_SESSION_TTL_HOURS,
 } from '../shared/constants.ts';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './imports/limits.ts';
+import { MIN_SECRET_LENGTH } from './invitation-keys.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limiter.ts';
 
 /** How long the server waits on a client and on itself. */
@@ -32,6 +34,8 @@ const flag = z.enum(['', '0', '1', 'false', 'true']).default('').transform((valu
 export const isLoopbackHost = (host: string): boolean =>
   /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || ['localhost', '::1', '[::1]'].includes(host.toLowerCase());
 
+const SECRET_TOO_SHORT = `at least ${MIN_SECRET_LENGTH} characters: a random value such as \`openssl rand -base64 32\` prints`;
+
 const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -44,6 +48,12 @@ const envSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('PANTA <no-reply@localhost>'),
+  PANTA_SECRET: z.string().min(MIN_SECRET_LENGTH, SECRET_TOO_SHORT).optional(),
+  PANTA_SECRET_FILE: z.string().min(1).optional(),
+  PANTA_SECRET_PREVIOUS: z
+    .string()
+    .default('')
+    .refine((value) => splitList(value).every((secret) => secret.length >= MIN_SECRET_LENGTH), { error: `each ${SECRET_TOO_SHORT}` }),
   CORS_ORIGINS: z
     .string()
     .default('')
@@ -99,6 +109,13 @@ export interface ServerConfig extends PantaSettings, Timeouts {
   purgeIntervalMinutes: number;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /**
+   * The server secret (`PANTA_SECRET`, or the first line of the file `PANTA_SECRET_FILE` names);
+   * required in production, see `UserManagementOptions.secret`.
+   */
+  secret: string | undefined;
+  /** Secrets it replaced, still accepted for the emails made under them (`PANTA_SECRET_PREVIOUS`, comma-separated). */
+  previousSecrets: string[];
   corsOrigins: string[];
   /**
    * Whom to believe about the client's address (`X-Forwarded-For`), which the per-IP rate limit
@@ -129,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, args: readonly 
         'listen on 127.0.0.1, or set DEMO_ALLOW_REMOTE=1 as well to serve the demo to a network',
     );
   }
+  const secret = secretFrom(e.PANTA_SECRET, e.PANTA_SECRET_FILE);
   return {
     production: e.NODE_ENV === 'production',
     demo: e.DEMO,
@@ -143,6 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, args: readonly 
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM,
+    secret,
+    previousSecrets: splitList(e.PANTA_SECRET_PREVIOUS),
     corsOrigins: splitList(e.CORS_ORIGINS),
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     handlerTimeoutMs: e.HANDLER_TIMEOUT_MS,
@@ -162,4 +182,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, args: readonly 
       parseHeapMb: e.IMPORT_PARSE_HEAP_MB,
     },
   };
+}
+
+/** The secret from the environment or from a file (kept out of the environment, 0600). */
+function secretFrom(value: string | undefined, file: string | undefined): string | undefined {
+  if (file === undefined) return value;
+  if (value !== undefined) throw new Error('Invalid configuration: set PANTA_SECRET or PANTA_SECRET_FILE, not both');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`Invalid configuration: PANTA_SECRET_FILE: cannot read ${file} (${(error as Error).message})`);
+  }
+  const secret = text.split('\n', 1)[0]!.trim();
+  if (secret.length < MIN_SECRET_LENGTH) throw new Error(`Invalid configuration: PANTA_SECRET_FILE: the first line of ${file} must be ${SECRET_TOO_SHORT}`);
+  return secret;
 }

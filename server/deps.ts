@@ -1,12 +1,15 @@
 import type { Clock } from './clock.ts';
 import type { PantaSettings } from './config.ts';
 import type { DB } from './db/database.ts';
+import type { InvitationKeys } from './invitation-keys.ts';
 
 /** What every service needs; plain values, nothing of HTTP. */
 export interface Deps {
   db: DB;
   clock: Clock;
   settings: PantaSettings;
+  /** Make invitation tokens from the server secret, and make them again to send them. */
+  invitationKeys: InvitationKeys;
   /** Called after a transaction that wrote to the outbox has committed. */
   notifyOutbox(): void;
 }

@@ -2,16 +2,22 @@ import { demoRoutes } from '../demo/routes.ts';
 import { buildServer } from './app.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
+import { developmentSecret } from './development-secret.ts';
+import { MISSING_SECRET } from './invitation-keys.ts';
 import { DevMailbox } from './mail/mailer.ts';
 import { seedDemoWorkspace } from './seed.ts';
 
 let config: ServerConfig;
 try {
   config = loadConfig(process.env, process.argv.slice(2));
+  // Checked before the database is touched. In development the secret is made once into the data folder.
+  if (config.production && config.secret === undefined) throw new Error(MISSING_SECRET);
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(1);
 }
+const generated = config.secret === undefined ? developmentSecret(config.databaseUrl) : undefined;
+if (generated) config.secret = generated.secret;
 const database = await openDatabase(config.databaseUrl);
 const mailbox = config.smtpUrl ? undefined : new DevMailbox();
 const app = await buildServer({
@@ -22,6 +28,7 @@ const app = await buildServer({
 });
 app.addHook('onClose', () => database.close());
 
+if (generated) app.log.info(`No PANTA_SECRET: invitation links are made with the development secret in ${generated.file}`);
 // Demo mode only when asked for (`npm start`, `--demo`, DEMO=1): without it the server is the API
 // and its health check, nothing at `/`, and no route that signs anybody in.
 if (config.demo) {

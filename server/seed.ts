@@ -1,6 +1,7 @@
 import type { Role } from '../shared/constants.ts';
 import { ManualClock } from './clock.ts';
 import type { Deps } from './deps.ts';
+import type { QueuedInvitation } from './mail/templates.ts';
 import type { Caller } from './services/actor.ts';
 import { acceptInvitation } from './services/invitations.ts';
 import { loadCaller } from './services/sessions.ts';
@@ -133,7 +134,7 @@ export async function seedDemoWorkspace(deps: Deps): Promise<{ email: string } |
   return { email: owner.email };
 }
 
-/** The token of a user's open invitation, read from the outbox before it is delivered. */
+/** The token of a user's open invitation, made again from its queued email before it is delivered. */
 async function pendingToken(deps: Deps, userId: string): Promise<string> {
   const row = await deps.db
     .selectFrom('outbox')
@@ -143,5 +144,6 @@ async function pendingToken(deps: Deps, userId: string): Promise<string> {
     .where('invitations.used_at', 'is', null)
     .where('invitations.revoked_at', 'is', null)
     .executeTakeFirstOrThrow();
-  return (JSON.parse(row.payload ?? '{}') as { token: string }).token;
+  const { keyId, nonce, index } = JSON.parse(row.payload ?? '{}') as QueuedInvitation;
+  return deps.invitationKeys.tokenOf(keyId, nonce, index)!;
 }

@@ -2,15 +2,9 @@ import { hash, randomBytes, randomUUID } from 'node:crypto';
 
 const TOKEN_BYTES = 32;
 
-/** 256 bits from the CSPRNG, URL-safe. */
+/** 256 bits from the CSPRNG, URL-safe: a session's bearer token. (Invitation tokens: invitation-keys.ts.) */
 export function generateToken(): string {
-  return generateTokens(1)[0]!;
-}
-
-/** Many tokens from one draw of the CSPRNG (a bulk import): each still 256 bits of its own. */
-export function generateTokens(count: number): string[] {
-  const bytes = randomBytes(TOKEN_BYTES * count);
-  return Array.from({ length: count }, (_, index) => bytes.toString('base64url', index * TOKEN_BYTES, (index + 1) * TOKEN_BYTES));
+  return randomBytes(TOKEN_BYTES).toString('base64url');
 }
 
 /** Tokens are stored only as their SHA-256; they carry enough entropy that no salt is needed. */

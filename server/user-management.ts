@@ -4,12 +4,25 @@ import type { DB } from './db/database.ts';
 import type { Deps } from './deps.ts';
 import { type DeliveryReport, deliverOutbox } from './jobs/deliver-outbox.ts';
 import { purgeExpiredUsers } from './jobs/purge-expired.ts';
+import { invitationKeysFor } from './invitation-keys.ts';
 import { DevMailbox, type Mailer } from './mail/mailer.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
 export interface UserManagementOptions {
   db: DB;
   settings: PantaSettings;
+  /**
+   * The server secret (`PANTA_SECRET`), at least 32 random characters (`openssl rand -base64 32`).
+   * Invitation links are derived from it, so the database alone opens nothing: keep it out of the
+   * database and its backups. Required when NODE_ENV=production; elsewhere a random one is made
+   * for the process, and emails still queued when it ends are given up.
+   */
+  secret?: string;
+  /**
+   * Secrets `secret` replaced (`PANTA_SECRET_PREVIOUS`): links made under them are still sent.
+   * Keep them until the outbox has drained (six hours after the switch at most).
+   */
+  previousSecrets?: readonly string[];
   clock?: Clock;
   /** Defaults to the in-memory development mailbox. */
   mailer?: Mailer;
@@ -69,13 +82,14 @@ export class UserManagement {
     this.mailer = options.mailer ?? new DevMailbox();
     this.#onJobError = options.onJobError ?? ((job, error) => console.error(`panta ${job} job failed`, error));
     this.#outbox = new OutboxDispatcher(
-      () => deliverOutbox(this.deps, this.mailer),
+      () => deliverOutbox(this.deps, this.mailer, (error) => this.#onJobError('outbox', error)),
       (error) => this.#onJobError('outbox', error),
     );
     this.deps = {
       db: options.db,
       clock: options.clock ?? systemClock,
       settings: options.settings,
+      invitationKeys: invitationKeysFor(options.secret, options.previousSecrets),
       notifyOutbox: () => this.#outbox.notify(),
     };
     this.rateLimiter = new RateLimiter(this.deps.db, this.deps.clock, options.settings.rateLimits);

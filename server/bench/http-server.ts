@@ -8,6 +8,7 @@
  * procedure and a bare Fastify route per endpoint, each answering exactly what the real procedure
  * answered once at start. Prints one JSON line, `{ origin, token, endpoints }`, when it listens.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { initTRPC } from '@trpc/server';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
@@ -44,6 +45,8 @@ if (/http-server\.(ts|mjs)$/.test(process.argv[1] ?? '')) {
   const config = {
     ...loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://portal.test' }),
     databaseUrl: path,
+    // Production wants a secret; the bench sends no invitation that would outlive the process.
+    secret: randomBytes(32).toString('base64url'),
   };
   const app = await buildServer({
     config,

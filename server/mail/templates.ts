@@ -1,11 +1,23 @@
 import type { MailMessage } from './mailer.ts';
 
+/** What an invitation email is made of. */
 export interface InvitationPayload {
   token: string;
   workspaceName: string;
   inviterName: string;
   firstName: string;
   expiresAt: string;
+}
+
+/**
+ * What the outbox keeps of it (`outbox.payload`): everything but the token, which delivery derives
+ * again from `nonce` and `index` under the key `keyId` names (server/invitation-keys.ts). Messages
+ * queued by earlier versions hold an `InvitationPayload`, token included.
+ */
+export interface QueuedInvitation extends Omit<InvitationPayload, 'token'> {
+  keyId: string;
+  nonce: string;
+  index: number;
 }
 
 const escapeHtml = (text: string) =>

@@ -5,14 +5,15 @@ import { insertOutboxMessage } from '../db/repositories/outbox.ts';
 import { findWorkspaceById } from '../db/repositories/workspaces.ts';
 import type { NewInvitationRow, NewOutboxRow, UserRow } from '../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
-import type { InvitationPayload } from '../mail/templates.ts';
-import { generateTokens, hashToken, newSortableIds } from '../tokens.ts';
+import type { QueuedInvitation } from '../mail/templates.ts';
+import { hashToken, newSortableIds } from '../tokens.ts';
 import type { Caller } from './actor.ts';
 import { displayName } from './text.ts';
 
 /**
  * Creates a fresh one-time link for a pending user and queues its email, inside the caller's
- * transaction. The token leaves this function only inside the outbox payload.
+ * transaction. The token is written nowhere: the invitation keeps its hash, the outbox the nonce
+ * it is derived from under the server secret (server/invitation-keys.ts).
  */
 export async function issueInvitation(
   trx: DB,
@@ -29,7 +30,8 @@ export async function issueInvitation(
 
 /**
  * An invitation row and its queued email for each user (a bulk import passes thousands): tokens
- * and ids come from one draw of the CSPRNG, and what the rows share is worked out once.
+ * come from one AES pass and ids from one draw of the CSPRNG, and what the rows share is worked
+ * out once.
  */
 export function invitationRows(
   deps: Deps,
@@ -38,7 +40,7 @@ export function invitationRows(
   now: Date,
   workspaceName: string,
 ): { invitations: NewInvitationRow[]; messages: NewOutboxRow[] } {
-  const tokens = generateTokens(users.length);
+  const { keyId, nonce, tokens } = deps.invitationKeys.issue(users.length);
   const ids = newSortableIds(users.length * 2);
   const nowIso = now.toISOString();
   const expiresAt = addMs(now, deps.settings.inviteTtlDays * DAY_MS).toISOString();
@@ -59,7 +61,7 @@ export function invitationRows(
       revoked_at: null,
       revoked_reason: null,
     };
-    const payload: InvitationPayload = { token, workspaceName, inviterName, firstName: user.first_name, expiresAt };
+    const payload: QueuedInvitation = { keyId, nonce, index, workspaceName, inviterName, firstName: user.first_name, expiresAt };
     messages[index] = {
       id: ids[2 * index + 1]!,
       workspace_id: user.workspace_id,

@@ -92,6 +92,8 @@ export async function startTestServer({ mailbox = new DevMailbox(), mailer, auth
   const config: ServerConfig = {
     ...loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://portal.test' }),
     databaseUrl: own?.url ?? ':memory:',
+    // Its own, as a production server has (which `production: true` requires).
+    secret: randomBytes(32).toString('base64url'),
     port: 0,
     ...overrides,
   };

@@ -7,6 +7,12 @@ import { createTRPCClient, httpLink } from '@trpc/client';
 import type { AppRouter } from '../../shared/router.ts';
 import type { FileMailboxEntry } from './file-mailbox.ts';
 
+/**
+ * The secret every server process is started with, as servers of one deployment share theirs:
+ * one delivers what another queued, and one restarted sends what it queued before.
+ */
+const SERVER_PROCESS_SECRET = 'the-secret-the-test-server-processes-share';
+
 /** Where the clock of a server process stands until a test moves it. */
 export const SERVER_PROCESS_START = '2026-01-05T09:00:00.000Z';
 
@@ -42,6 +48,7 @@ export async function startServerProcess(databaseUrl: string, options: ServerPro
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
+      PANTA_SECRET: SERVER_PROCESS_SECRET,
       PANTA_TEST_NOW: SERVER_PROCESS_START,
       ...(options.mailboxFile ? { PANTA_TEST_MAILBOX_FILE: options.mailboxFile } : {}),
       ...(options.production ? { PANTA_TEST_PRODUCTION: '1' } : {}),

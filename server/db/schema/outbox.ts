@@ -5,14 +5,16 @@ export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 /**
  * Email waiting to go out. Written in the same transaction as what caused it and delivered after
- * commit, with retries. `payload` carries the invitation token until delivery, then is cleared.
+ * commit, with retries. `payload` carries what the email needs until delivery, then is cleared:
+ * never the invitation token itself, only the nonce it is derived from under the server secret
+ * (server/invitation-keys.ts), so a copy of this table opens nothing.
  */
 export interface OutboxTable {
   id: string;
   workspace_id: string;
   kind: OutboxKind;
   recipient: string;
-  /** JSON; null once delivered or given up. */
+  /** JSON (`QueuedInvitation`); null once delivered or given up. */
   payload: string | null;
   /** The invitation this message carries; a message whose invitation is no longer open is dropped. */
   invitation_id: string | null;
