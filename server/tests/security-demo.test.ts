@@ -111,7 +111,7 @@ describe('demo mode is explicit (server/main.ts)', () => {
 
   for (const [name, env] of [
     ['a bare `node server/main.ts`', {}],
-    ['NODE_ENV=production', { NODE_ENV: 'production' }],
+    ['NODE_ENV=production', { NODE_ENV: 'production', PANTA_SECRET: 'a-test-secret-of-at-least-32-characters' }],
     ['DEMO=0', { DEMO: '0' }],
   ] as const) {
     it(`${name} serves no demo route, no demo page and seeds nothing`, async () => {
