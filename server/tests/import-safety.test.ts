@@ -42,6 +42,14 @@ describe('imports: a file from anyone', () => {
     }
   });
 
+  it('says an empty file is empty', async () => {
+    await rejectsWithoutChange(server, () => admin.client.imports.preview.mutate(upload(Buffer.alloc(0))), {
+      code: 'BAD_REQUEST',
+      reason: 'IMPORT_EMPTY_FILE',
+      message: 'The file is empty',
+    });
+  });
+
   it('refuses a file over the size cap, whether the adapter or the service notices', async () => {
     const justOver = csv([['Email'], ['a@safety.test'], ['x'.repeat(200 * 1024)]]);
     await rejectsWith(admin.client.imports.preview.mutate(upload(justOver)), {
@@ -63,11 +71,26 @@ describe('imports: a file from anyone', () => {
   });
 
   it('refuses more data rows than the row cap, in every format; the cap itself is fine', async () => {
-    for (const bytes of [workbook('xlsx', usersSheet(6)), workbook('xls', usersSheet(6)), workbook('ods', usersSheet(6)), csv(usersSheet(6))]) {
+    for (const bytes of [workbook('xlsx', usersSheet(6)), workbook('xls', usersSheet(6)), workbook('ods', usersSheet(6))]) {
       await rejectsWith(admin.client.imports.preview.mutate(upload(bytes)), {
         code: 'PAYLOAD_TOO_LARGE',
         reason: 'IMPORT_TOO_MANY_ROWS',
         message: /more than 5 rows/,
+        limit: 5,
+      });
+    }
+    // A CSV is counted to its end, blank lines aside, also far past where the reader stops.
+    for (const [bytes, count] of [
+      [csv(usersSheet(6)), 6],
+      [csv([...usersSheet(40), [''], ...usersSheet(10).slice(1)]), 50],
+      [csv([['Email', 'Note'], ...Array.from({ length: 30 }, (_, index) => [`q${index}@safety.test`, 'a "quoted",\nline'])]), 30],
+    ] as const) {
+      await rejectsWith(admin.client.imports.preview.mutate(upload(bytes)), {
+        code: 'PAYLOAD_TOO_LARGE',
+        reason: 'IMPORT_TOO_MANY_ROWS',
+        message: `The file has ${count} rows, more than 5 rows: split it into smaller files`,
+        limit: 5,
+        actual: count,
       });
     }
     const atCap = workbook('xlsx', [['Title'], [], ...usersSheet(5).slice(0, 3), [], [], ...usersSheet(5).slice(3)]);
