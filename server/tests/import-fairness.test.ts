@@ -91,9 +91,10 @@ describe('imports: a full queue refuses at once', () => {
     assert.equal(refused.data?.code, 'TOO_MANY_REQUESTS');
     assert.ok(refused.ms < 1000, `refused after ${Math.round(refused.ms)} ms`);
     assert.ok(refused.data!.retryAfterSeconds! >= 1 && refused.data!.retryAfterSeconds! <= PARSE_TIMEOUT_MS / 1000);
-    // The one that waited ran after the first two: about twice the time limit.
+    // The one that waited (whichever arrived last) ran after another: about twice the time limit.
     const outcomes = await Promise.all(calls);
     assert.deepEqual(outcomes.map((outcome) => outcome.data?.reason), ['IMPORT_UNREADABLE', 'IMPORT_UNREADABLE', 'IMPORT_UNREADABLE']);
-    assert.ok(outcomes[2]!.ms > 1.5 * PARSE_TIMEOUT_MS, `the waiting parse ended after ${Math.round(outcomes[2]!.ms)} ms`);
+    const longest = Math.max(...outcomes.map((outcome) => outcome.ms));
+    assert.ok(longest > 1.5 * PARSE_TIMEOUT_MS, `the waiting parse ended after ${Math.round(longest)} ms`);
   });
 });
