@@ -79,7 +79,6 @@ export const IMPORT_TEXT = {
   en: {
     columns: { email: 'Email', firstName: 'First name', lastName: 'Last name', role: 'Role' },
     roles: { admin: 'Admin', user: 'Standard user' },
-    emptyRole: 'empty = Standard user',
     fromFormula: 'from a formula',
     row: 'Row',
     verdict: 'Verdict',
@@ -93,14 +92,14 @@ export const IMPORT_TEXT = {
       already_active: 'Skipped: already active',
       already_pending: 'Skipped: already pending',
       deleted: 'Skipped: in Recently deleted (restore instead)',
-      unknown_role: 'Skipped: unknown role value. Accepted: {roles}',
+      // Every value of IMPORT_ROLE_SYNONYMS (a test holds them together), the language's own names first.
+      unknown_role: 'Skipped: unknown role value. Accepted: Admin / Administrator, Standard user / Standard / User / Benutzer / Standardbenutzer; empty = Standard user',
       invalid_name: 'Skipped: invalid name',
     },
   },
   de: {
     columns: { email: 'E-Mail', firstName: 'Vorname', lastName: 'Nachname', role: 'Rolle' },
     roles: { admin: 'Admin', user: 'Standardbenutzer' },
-    emptyRole: 'leer = Standardbenutzer',
     fromFormula: 'aus einer Formel',
     row: 'Zeile',
     verdict: 'Ergebnis',
@@ -114,26 +113,11 @@ export const IMPORT_TEXT = {
       already_active: 'Übersprungen: bereits aktiv',
       already_pending: 'Übersprungen: Einladung bereits offen',
       deleted: 'Übersprungen: in „Kürzlich gelöscht“ (stattdessen wiederherstellen)',
-      unknown_role: 'Übersprungen: unbekannte Rolle. Erlaubt: {roles}',
+      unknown_role: 'Übersprungen: unbekannte Rolle. Erlaubt: Admin / Administrator, Standardbenutzer / Standard user / Standard / User / Benutzer; leer = Standardbenutzer',
       invalid_name: 'Übersprungen: ungültiger Name',
     },
   },
 } as const satisfies Record<ImportLang, unknown>;
-
-/**
- * The role values an import accepts, for a message in `lang`: the language's own name of each role
- * first, then its other names, and what an empty cell means
- * ("Admin / Administrator, Standard user / Standard / User / Benutzer / Standardbenutzer; empty = Standard user").
- */
-export function acceptedRoleValues(lang: ImportLang): string {
-  const text = IMPORT_TEXT[lang];
-  const names = ROLES.map((role) => {
-    const own = text.roles[role];
-    const others = IMPORT_ROLE_SYNONYMS[role].filter((name) => name !== '' && name.toLowerCase() !== own.toLowerCase());
-    return [own, ...others].join(' / ');
-  });
-  return `${names.join(', ')}; ${text.emptyRole}`;
-}
 
 /** A row's verdict as the preview and the error report say it, in `lang`. */
 export function verdictText(
@@ -141,9 +125,7 @@ export function verdictText(
   row: { verdict: ImportVerdict; duplicateOfRow: number | null },
   formatNumber: (value: number) => string = String,
 ): string {
-  return IMPORT_TEXT[lang].verdicts[row.verdict]
-    .replace('{row}', formatNumber(row.duplicateOfRow ?? 0))
-    .replace('{roles}', () => acceptedRoleValues(lang));
+  return IMPORT_TEXT[lang].verdicts[row.verdict].replace('{row}', formatNumber(row.duplicateOfRow ?? 0));
 }
 
 /**
@@ -165,11 +147,6 @@ export const IMPORT_ERROR_REASONS = [
   'IMPORT_NO_EMAIL_COLUMN',
   /** BAD_REQUEST: the file is damaged or could not be read within the parser's time or memory limit. */
   'IMPORT_UNREADABLE',
-  /**
-   * TOO_MANY_REQUESTS: the server is reading other files (this admin's, this workspace's or, when
-   * its queue is full, anybody's): try again in `retryAfterSeconds`.
-   */
-  'IMPORT_BUSY',
 ] as const;
 export type ImportErrorReason = (typeof IMPORT_ERROR_REASONS)[number];
 
@@ -197,11 +174,11 @@ function formWithFields(fields: readonly string[]) {
   );
 }
 
-export function importFormData(file: Blob, options: { lang?: ImportLang; offset?: number } = {}): FormData {
+/** The upload's form; a preview's later page: `form.append('offset', String(offset))`. */
+export function importFormData(file: Blob, options: { lang?: ImportLang } = {}): FormData {
   const form = new FormData();
   form.append('file', file);
   if (options.lang) form.append('lang', options.lang);
-  if (options.offset) form.append('offset', String(options.offset));
   return form;
 }
 

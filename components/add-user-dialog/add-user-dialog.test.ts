@@ -219,15 +219,15 @@ describe('<panta-add-user-dialog> bulk import', () => {
     }
     expect(messages).to.deep.equal({
       en: [
-        'The file has 63,250 rows; at most 50,000 can be imported at once. Split it into smaller files.',
-        'The file is 12.5 MB; an import may be at most 10 MB. Split it into smaller files.',
-        'The file unpacks to more than 200 MB, so it cannot be read. Save it again from your spreadsheet program, or as .csv.',
+        'The file has more than 50,000 rows (63,250). Split it into smaller files.',
+        'The file is larger than 10 MB (12.5 MB). Split it into smaller files.',
+        'The file unpacks to more than 200 MB and cannot be read.',
         'The file is empty.',
       ],
       de: [
-        'Die Datei hat 63.250 Zeilen; höchstens 50.000 können auf einmal importiert werden. Teilen Sie sie in kleinere Dateien auf.',
-        'Die Datei ist 12,5 MB groß; ein Import darf höchstens 10 MB haben. Teilen Sie sie in kleinere Dateien auf.',
-        'Die Datei wird entpackt größer als 200 MB und kann daher nicht gelesen werden. Speichern Sie sie in Ihrem Tabellenprogramm erneut oder als .csv.',
+        'Die Datei hat mehr als 50.000 Zeilen (63.250). Teilen Sie sie in kleinere Dateien auf.',
+        'Die Datei ist größer als 10 MB (12,5 MB). Teilen Sie sie in kleinere Dateien auf.',
+        'Die Datei wird entpackt größer als 200 MB und kann nicht gelesen werden.',
         'Die Datei ist leer.',
       ],
     });

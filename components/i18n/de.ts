@@ -5,6 +5,8 @@ type Params = { email?: string | undefined; seconds?: string | undefined; limit?
 
 const notAdmin = 'Nur Administratoren können Benutzer verwalten';
 const splitFile = 'Teilen Sie sie in kleinere Dateien auf.';
+const cap = (p: Params) => p.limit ?? '…';
+const figure = (p: Params) => (p.actual ? ` (${p.actual})` : '');
 const lastAdmin = (p: Params) => `${p.email ?? 'Dieser Benutzer'} ist der letzte Admin dieses Workspace`;
 
 export const de: Messages = {
@@ -141,21 +143,13 @@ export const de: Messages = {
     RATE_LIMITED: (p: Params) => `Zu viele Anfragen. Versuchen Sie es in ${p.seconds ?? 'einigen'} Sekunden erneut.`,
     DATABASE_UNAVAILABLE: () => 'Der Server kann Änderungen gerade nicht speichern. Es wurde nichts geändert; bitte versuchen Sie es später erneut.',
     INTERNAL: () => 'Auf dem Server ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.',
-    IMPORT_FILE_TOO_LARGE: (p: Params) =>
-      p.actual
-        ? `Die Datei ist ${p.actual} groß; ein Import darf höchstens ${p.limit ?? 'eine begrenzte Größe'} haben. ${splitFile}`
-        : `Die Datei ist größer als ${p.limit ?? 'erlaubt'}, die höchstens erlaubte Größe eines Imports. ${splitFile}`,
-    IMPORT_UNPACKS_TOO_LARGE: (p: Params) =>
-      `Die Datei wird entpackt größer als ${p.limit ?? 'erlaubt'} und kann daher nicht gelesen werden. Speichern Sie sie in Ihrem Tabellenprogramm erneut oder als .csv.`,
-    IMPORT_TOO_MANY_ROWS: (p: Params) =>
-      p.actual
-        ? `Die Datei hat ${p.actual} Zeilen; höchstens ${p.limit ?? 'die erlaubte Zahl'} können auf einmal importiert werden. ${splitFile}`
-        : `Die Datei hat mehr als ${p.limit ?? 'die erlaubten'} Zeilen, die höchstens auf einmal importiert werden können. ${splitFile}`,
+    IMPORT_FILE_TOO_LARGE: (p: Params) => `Die Datei ist größer als ${cap(p)}${figure(p)}. ${splitFile}`,
+    IMPORT_UNPACKS_TOO_LARGE: (p: Params) => `Die Datei wird entpackt größer als ${cap(p)} und kann nicht gelesen werden.`,
+    IMPORT_TOO_MANY_ROWS: (p: Params) => `Die Datei hat mehr als ${cap(p)} Zeilen${figure(p)}. ${splitFile}`,
     IMPORT_EMPTY_FILE: () => 'Die Datei ist leer.',
     IMPORT_NOT_A_SPREADSHEET: () => 'Dies ist keine Tabelle. Verwenden Sie eine .xlsx-, .xls-, .ods- oder .csv-Datei.',
     IMPORT_NO_EMAIL_COLUMN: () => 'Keine E-Mail-Spalte gefunden. Geben Sie einer Spalte die Überschrift „E-Mail“, wie in der Vorlage.',
     IMPORT_UNREADABLE: () => 'Die Datei konnte nicht gelesen werden. Speichern Sie sie in Ihrem Tabellenprogramm erneut und versuchen Sie es noch einmal.',
-    IMPORT_BUSY: (p: Params) => `Der Server liest gerade andere Tabellen. Versuchen Sie es in ${p.seconds ?? 'einigen'} Sekunden erneut.`,
     EXPORT_TOO_MANY_ROWS: () => 'Dieser Tab hat zu viele Benutzer für eine Excel-Datei. Exportieren Sie ihn als CSV.',
   },
 };

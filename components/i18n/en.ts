@@ -7,6 +7,9 @@ type Params = { email?: string | undefined; seconds?: string | undefined; limit?
 
 const notAdmin = 'Only administrators can manage users';
 const splitFile = 'Split it into smaller files.';
+/** An upload's cap, and its own figure in brackets when known. */
+const cap = (p: Params) => p.limit ?? '…';
+const figure = (p: Params) => (p.actual ? ` (${p.actual})` : '');
 const lastAdmin = (p: Params) => `${p.email ?? 'This user'} is the last admin of this workspace`;
 
 /** English, the reference catalog: every other language has exactly these keys. */
@@ -142,21 +145,13 @@ export const en = {
     RATE_LIMITED: (p: Params) => `Too many requests. Try again in ${p.seconds ?? 'a few'} seconds.`,
     DATABASE_UNAVAILABLE: () => 'The server cannot save changes right now. Nothing was changed; please try again later.',
     INTERNAL: () => 'Something went wrong on the server. Please try again.',
-    IMPORT_FILE_TOO_LARGE: (p: Params) =>
-      p.actual
-        ? `The file is ${p.actual}; an import may be at most ${p.limit ?? 'a limited size'}. ${splitFile}`
-        : `The file is larger than ${p.limit ?? 'allowed'}, the most an import may be. ${splitFile}`,
-    IMPORT_UNPACKS_TOO_LARGE: (p: Params) =>
-      `The file unpacks to more than ${p.limit ?? 'the allowed size'}, so it cannot be read. Save it again from your spreadsheet program, or as .csv.`,
-    IMPORT_TOO_MANY_ROWS: (p: Params) =>
-      p.actual
-        ? `The file has ${p.actual} rows; at most ${p.limit ?? 'a limited number'} can be imported at once. ${splitFile}`
-        : `The file has more than ${p.limit ?? 'the allowed number of'} rows, the most that can be imported at once. ${splitFile}`,
+    IMPORT_FILE_TOO_LARGE: (p: Params) => `The file is larger than ${cap(p)}${figure(p)}. ${splitFile}`,
+    IMPORT_UNPACKS_TOO_LARGE: (p: Params) => `The file unpacks to more than ${cap(p)} and cannot be read.`,
+    IMPORT_TOO_MANY_ROWS: (p: Params) => `The file has more than ${cap(p)} rows${figure(p)}. ${splitFile}`,
     IMPORT_EMPTY_FILE: () => 'The file is empty.',
     IMPORT_NOT_A_SPREADSHEET: () => 'This is not a spreadsheet. Use an .xlsx, .xls, .ods or .csv file.',
     IMPORT_NO_EMAIL_COLUMN: () => 'No email column found. Give one column the heading "Email", as in the template.',
     IMPORT_UNREADABLE: () => 'The file could not be read. Save it again from your spreadsheet program and retry.',
-    IMPORT_BUSY: (p: Params) => `The server is still reading other spreadsheets. Try again in ${p.seconds ?? 'a few'} seconds.`,
     EXPORT_TOO_MANY_ROWS: () => 'This tab has too many users for an Excel file. Export it as CSV.',
   } satisfies Record<ErrorReason | ImportErrorReason | ExportErrorReason, (p: Params) => string>,
 };

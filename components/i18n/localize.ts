@@ -9,9 +9,6 @@ export type Language = keyof typeof CATALOGS;
 export const SUPPORTED_LANGUAGES = Object.keys(CATALOGS);
 
 const DAY_MS = 86_400_000;
-const MEGABYTE = 1024 * 1024;
-/** Reasons whose `limit` and `actual` are bytes (the others' are rows). */
-const BYTE_FIGURES = new Set<string>(['IMPORT_FILE_TOO_LARGE', 'IMPORT_UNPACKS_TOO_LARGE']);
 
 /**
  * Intl formatters by locale and options, shared by every element on the page. Constructing one
@@ -83,10 +80,9 @@ export class LocalizeController implements ReactiveController {
     return formatter(Intl.DateTimeFormat, this.locale, { dateStyle: 'medium' }).format(new Date(iso));
   }
 
-  /** A file size as the server's caps are set: KB below a megabyte (1,024 × 1,024 bytes), else MB with one decimal at most. */
-  bytes(value: number): string {
-    const [unit, amount] = value < MEGABYTE ? ['kilobyte', Math.ceil(value / 1024)] : ['megabyte', value / MEGABYTE];
-    return this.number(amount, { style: 'unit', unit, maximumFractionDigits: 1 });
+  /** A file size in MB (1,024 × 1,024 bytes, as the server's caps are set), with one decimal at most. */
+  megabytes(bytes: number): string {
+    return this.number(bytes / 1024 / 1024, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 });
   }
 
   /** Whole days from now until `iso`, never negative. */
@@ -100,7 +96,8 @@ export class LocalizeController implements ReactiveController {
     const reason = data?.reason as keyof Messages['reasons'] | undefined;
     if (reason && reason in m.reasons) {
       const seconds = data?.retryAfterSeconds === undefined ? undefined : this.number(data.retryAfterSeconds);
-      const figure = (value: number | undefined) => (value === undefined ? undefined : BYTE_FIGURES.has(reason) ? this.bytes(value) : this.number(value));
+      // Bytes for the size caps (`…_TOO_LARGE`), rows otherwise.
+      const figure = (value: number | undefined) => (value === undefined ? undefined : reason.endsWith('LARGE') ? this.megabytes(value) : this.number(value));
       return m.reasons[reason]({ email: data?.email, seconds, limit: figure(data?.limit), actual: figure(data?.actual) });
     }
     if (!data) return fallback ?? m.networkError;

@@ -113,14 +113,17 @@ export async function readImportFile(deps: Deps, caller: Caller, bytes: Uint8Arr
   return { format: check.format, sheet: outcome, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** The parse, or IMPORT_BUSY at once when the admin, their workspace or the queue has no room. */
+/**
+ * The parse, or at once TOO_MANY_REQUESTS (`RATE_LIMITED`, with `retryAfterSeconds`) when the
+ * admin, their workspace or the parse queue has no room.
+ */
 async function parseOrRefuse(caller: Caller, bytes: Uint8Array, format: ImportFormat, limits: ImportLimits) {
   try {
     return await parseSpreadsheet({ adminId: caller.id, workspaceId: caller.workspaceId }, bytes, format, limits);
   } catch (error) {
     if (!(error instanceof ParseRefused)) throw error;
     const whose = { admin_busy: 'your previous file', workspace_busy: "your workspace's other files", queue_full: 'other files' }[error.why];
-    throw new DomainError('TOO_MANY_REQUESTS', 'IMPORT_BUSY', `The server is still reading ${whose}: try again in ${error.retryAfterSeconds} seconds`, {
+    throw new DomainError('TOO_MANY_REQUESTS', 'RATE_LIMITED', `The server is still reading ${whose}: try again in ${error.retryAfterSeconds} seconds`, {
       retryAfterSeconds: error.retryAfterSeconds,
     });
   }

@@ -17,10 +17,10 @@ async function timed(call: () => Promise<unknown>) {
   const started = performance.now();
   try {
     await call();
-    return { ms: performance.now() - started, data: undefined as PantaErrorData | undefined };
+    return { ms: performance.now() - started, data: undefined as PantaErrorData | undefined, message: '' };
   } catch (error) {
     assert.ok(error instanceof TRPCClientError, String(error));
-    return { ms: performance.now() - started, data: error.data as PantaErrorData };
+    return { ms: performance.now() - started, data: error.data as PantaErrorData, message: error.message };
   }
 }
 
@@ -49,7 +49,7 @@ describe('imports: one admin’s stalling files do not hold everyone else’s', 
     assert.ok(elapsed < 2000, `the other workspace's preview took ${Math.round(elapsed)} ms`);
 
     const outcomes = await Promise.all(flood);
-    const refused = outcomes.filter((outcome) => outcome.data?.reason === 'IMPORT_BUSY');
+    const refused = outcomes.filter((outcome) => outcome.data?.reason === 'RATE_LIMITED');
     const parsed = outcomes.filter((outcome) => outcome.data?.reason === 'IMPORT_UNREADABLE');
     // One parse per admin (their workspace may hold three, never the last free slot).
     assert.equal(parsed.length, 2, JSON.stringify(outcomes.map((outcome) => outcome.data?.reason)));
@@ -87,7 +87,8 @@ describe('imports: a full queue refuses at once', () => {
     const calls = admins.slice(0, 3).map((admin) => timed(() => admin.client.imports.preview.mutate(upload(stalling()))));
     await new Promise((resolve) => setTimeout(resolve, 300));
     const refused = await timed(() => admins[3]!.client.imports.preview.mutate(upload(workbook('xlsx', [['Email'], ['late@four.test']]))));
-    assert.equal(refused.data?.reason, 'IMPORT_BUSY');
+    assert.equal(refused.data?.reason, 'RATE_LIMITED');
+    assert.match(refused.message, /still reading other files/);
     assert.equal(refused.data?.code, 'TOO_MANY_REQUESTS');
     assert.ok(refused.ms < 1000, `refused after ${Math.round(refused.ms)} ms`);
     assert.ok(refused.data!.retryAfterSeconds! >= 1 && refused.data!.retryAfterSeconds! <= PARSE_TIMEOUT_MS / 1000);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ImportRowVerdict } from '../../shared/import.ts';
+import { IMPORT_ROLE_SYNONYMS, type ImportRowVerdict } from '../../shared/import.ts';
 import { rejectsWith } from '../testing/assertions.ts';
 import { seedWorkspace, startTestServer, type SeededPerson, type TestServer } from '../testing/harness.ts';
 import { csv, readBack, upload, workbook } from '../testing/spreadsheets.ts';
@@ -127,6 +127,12 @@ describe('imports: parsing rules', () => {
     ] as const) {
       const report = await admin.client.imports.errorReport.mutate(upload(workbook('xlsx', [['Email', 'Role'], ['boss@parsing.test', 'Chef']]), lang));
       assert.equal(readBack(report.base64).rows[1]!.at(-1)!.v, expected);
+      const listed = expected.split(': ').at(-1)!.split(/ \/ |, |; /);
+      assert.deepEqual(
+        listed.filter((value) => !/^(empty|leer) = /.test(value)).sort(),
+        Object.values(IMPORT_ROLE_SYNONYMS).flat().filter(Boolean).sort(),
+        'the message lists every value the import accepts',
+      );
     }
   });
 
