@@ -67,6 +67,7 @@ const envSchema = z.object({
   RATE_LIMIT_INVITES_PER_WORKSPACE: positiveInt(DEFAULT_RATE_LIMITS.invitesPerWorkspace),
   RATE_LIMIT_IMPORTS_PER_ADMIN: positiveInt(DEFAULT_RATE_LIMITS.importsPerAdmin),
   RATE_LIMIT_IMPORTS_PER_WORKSPACE: positiveInt(DEFAULT_RATE_LIMITS.importsPerWorkspace),
+  RATE_LIMIT_IMPORT_TIMEOUT_COST: positiveInt(DEFAULT_RATE_LIMITS.importTimeoutCost),
   RATE_LIMIT_TOKEN_FAILURES_PER_IP: positiveInt(DEFAULT_RATE_LIMITS.tokenFailuresPerIp),
   TRUST_PROXY: z.string().default(''),
   IMPORT_MAX_BYTES: positiveInt(DEFAULT_IMPORT_LIMITS.maxBytes),
@@ -173,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, args: readonly 
       invitesPerWorkspace: e.RATE_LIMIT_INVITES_PER_WORKSPACE,
       importsPerAdmin: e.RATE_LIMIT_IMPORTS_PER_ADMIN,
       importsPerWorkspace: e.RATE_LIMIT_IMPORTS_PER_WORKSPACE,
+      importTimeoutCost: e.RATE_LIMIT_IMPORT_TIMEOUT_COST,
       tokenFailuresPerIp: e.RATE_LIMIT_TOKEN_FAILURES_PER_IP,
     },
     imports: {

@@ -14,7 +14,7 @@ export type DomainErrorCode =
   | 'TOO_MANY_REQUESTS'
   | 'SERVICE_UNAVAILABLE';
 
-export type DomainErrorDetails = Pick<PantaErrorData, 'userId' | 'email' | 'retryAfterSeconds'>;
+export type DomainErrorDetails = Pick<PantaErrorData, 'userId' | 'email' | 'retryAfterSeconds' | 'limit' | 'actual'>;
 
 /**
  * A rule of the product said no. The message is written for an admin to read. The reasons of the
@@ -32,6 +32,12 @@ export class DomainError<Reason extends ErrorReason | ImportErrorReason | Export
     super(message);
   }
 }
+
+/**
+ * IMPORT_UNREADABLE because the parse ran into its time limit: it held one of the few parser
+ * children all that time, so the upload costs its admin more of their import budget.
+ */
+export class ImportParseTimedOut extends DomainError<'IMPORT_UNREADABLE'> {}
 
 export const notFound = (userId?: string) =>
   new DomainError('NOT_FOUND', 'USER_NOT_FOUND', 'No such user in this workspace', userId ? { userId } : {});

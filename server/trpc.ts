@@ -1,7 +1,7 @@
 import { TRPCError, initTRPC } from '@trpc/server';
 import type { PantaErrorData } from '../shared/errors.ts';
 import type { Context } from './context.ts';
-import { DomainError, databaseUnavailable, isDatabaseUnavailable, isUniqueViolation } from './errors.ts';
+import { DomainError, ImportParseTimedOut, databaseUnavailable, isDatabaseUnavailable, isUniqueViolation } from './errors.ts';
 import type { RateLimited } from './rate-limiter.ts';
 import { assertActiveAdmin, notSignedIn } from './services/actor.ts';
 
@@ -118,7 +118,14 @@ export const signedInProcedure = publicProcedure.use(requireCaller);
 export const adminProcedure = publicProcedure.use(requireAdmin);
 /** An admin sending invitations (invite, resend): rate-limited per admin and per workspace. */
 export const invitingProcedure = adminProcedure.use(rateLimitedAdmin('invite'));
-/** An admin uploading a spreadsheet: rate-limited per admin and per workspace. */
-export const importingProcedure = adminProcedure.use(rateLimitedAdmin('import'));
+/**
+ * An admin uploading a spreadsheet: rate-limited per admin and per workspace; an upload whose
+ * parse ran into its time limit counts more (`importTimeoutCost`).
+ */
+export const importingProcedure = adminProcedure.use(rateLimitedAdmin('import')).use(async ({ ctx, next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof ImportParseTimedOut) await ctx.rateLimiter?.importTimedOut(ctx.caller);
+  return result;
+});
 /** Anyone holding an invitation link: failed tries are limited per client address, so tokens cannot be guessed in bulk. */
 export const tokenProcedure = publicProcedure.use(rateLimitedTokenTries);

@@ -60,6 +60,10 @@ export interface PantaErrorData {
   email?: string;
   /** For TOO_MANY_REQUESTS: how long to wait. */
   retryAfterSeconds?: number;
+  /** For a cap an upload passed (`IMPORT_FILE_TOO_LARGE`, `IMPORT_UNPACKS_TOO_LARGE` in bytes, `IMPORT_TOO_MANY_ROWS` in rows): the cap. */
+  limit?: number;
+  /** With `limit`: the file's own figure, when the server knows it. */
+  actual?: number;
   /** For input errors: zod's issues, by field. */
   fieldErrors?: Record<string, string[]>;
   formErrors?: string[];
