@@ -206,6 +206,16 @@ describe('host pages embedding <panta-user-management>', () => {
     assert.deepEqual(pageErrors, []);
   });
 
+  it('the published module whose chunks cannot be loaded: Add user says the server is unreachable, nothing breaks', async () => {
+    await page.route(/\/published\/chunks\//, (route) => route.abort('connectionrefused'));
+    await page.goto(withSession(pages.origin, 'published/'));
+    await waitForText(page.locator('[part~="row-self"]'), admin.email);
+    await page.getByRole('button', { name: 'Add user', exact: true }).click();
+    await waitForText(page.locator('[part~="toast-error"]'), 'The server could not be reached');
+    assert.equal(await page.getByLabel('Email', { exact: true }).count(), 0, 'no dialog opened');
+    assert.deepEqual(pageErrors, []);
+  });
+
   it('server-rendered: Fastify writes the signed-in user and their token into the page, no inline script', async () => {
     const response = await page.goto(`${pages.origin}/hosts/ssr`);
     assert.equal(response?.status(), 200);
