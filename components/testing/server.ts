@@ -3,7 +3,7 @@
  * each test asks for a fresh workspace, so tests never see each other's users.
  */
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { Fixture, FixtureRequest } from '../../server/testing/browser-fixtures.ts';
+import type { AcceptRequest, Fixture, FixtureRequest } from '../../server/testing/browser-fixtures.ts';
 import type { Me } from '../../shared/schemas.ts';
 
 export type { Fixture, FixtureRequest };
@@ -19,6 +19,11 @@ export function sessionFor(token: string): Promise<{ me?: Me; error?: string }> 
 
 export function advanceServerClock(by: { seconds?: number; minutes?: number; days?: number }): Promise<{ now: string }> {
   return executeServerCommand('panta:advance-clock', by);
+}
+
+/** The invitee opens the link in their newest invitation email and completes onboarding. */
+export function acceptInvitation(request: AcceptRequest): Promise<{ userId: string }> {
+  return executeServerCommand('panta:accept', request);
 }
 
 /** A formula cell: the formula and the value its program cached. */
