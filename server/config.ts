@@ -5,6 +5,7 @@ import {
   DEFAULT_SESSION_TTL_HOURS,
 } from '../shared/constants.ts';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './imports/limits.ts';
+import { DEFAULT_LIVE_SETTINGS, type LiveSettings } from './live/change-feed.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limiter.ts';
 
 /** How long the server waits on a client and on itself. */
@@ -57,6 +58,10 @@ const envSchema = z.object({
   IMPORT_MAX_ROWS: positiveInt(DEFAULT_IMPORT_LIMITS.maxRows),
   IMPORT_PARSE_TIMEOUT_MS: positiveInt(DEFAULT_IMPORT_LIMITS.parseTimeoutMs),
   IMPORT_PARSE_HEAP_MB: positiveInt(DEFAULT_IMPORT_LIMITS.parseHeapMb),
+  LIVE_MAX_STREAMS_PER_SESSION: positiveInt(DEFAULT_LIVE_SETTINGS.maxStreamsPerSession),
+  LIVE_MAX_STREAMS_PER_SERVER: positiveInt(DEFAULT_LIVE_SETTINGS.maxStreamsPerServer),
+  LIVE_CHECK_INTERVAL_MS: positiveInt(DEFAULT_LIVE_SETTINGS.checkIntervalMs),
+  LIVE_MAX_STREAM_SECONDS: positiveInt(DEFAULT_LIVE_SETTINGS.maxStreamSeconds),
 });
 
 /** The settings the user-management services need, whatever the host. */
@@ -70,6 +75,8 @@ export interface PantaSettings {
   imports?: Partial<ImportLimits>;
   /** Calls per minute on invite, resend, import and the public token endpoints (see `DEFAULT_RATE_LIMITS`). */
   rateLimits?: Partial<RateLimits>;
+  /** Caps and intervals of the live change feed (see `DEFAULT_LIVE_SETTINGS`). */
+  live?: Partial<LiveSettings>;
 }
 
 export interface ServerConfig extends PantaSettings, Timeouts {
@@ -126,6 +133,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       maxRows: e.IMPORT_MAX_ROWS,
       parseTimeoutMs: e.IMPORT_PARSE_TIMEOUT_MS,
       parseHeapMb: e.IMPORT_PARSE_HEAP_MB,
+    },
+    live: {
+      maxStreamsPerSession: e.LIVE_MAX_STREAMS_PER_SESSION,
+      maxStreamsPerServer: e.LIVE_MAX_STREAMS_PER_SERVER,
+      checkIntervalMs: e.LIVE_CHECK_INTERVAL_MS,
+      maxStreamSeconds: e.LIVE_MAX_STREAM_SECONDS,
     },
   };
 }

@@ -10,6 +10,7 @@ import * as roleDescendingIndexes from './0006-role-descending-indexes.ts';
 import * as rateLimitWindows from './0007-rate-limit-windows.ts';
 import * as searchPartitions from './0008-search-partitions.ts';
 import * as onboardedOrderIndex from './0009-onboarded-order-index.ts';
+import * as workspaceRevision from './0010-workspace-revision.ts';
 
 /**
  * Registered statically, in order, so migrations survive bundling. One list for both dialects:
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0007-rate-limit-windows': rateLimitWindows,
   '0008-search-partitions': searchPartitions,
   '0009-onboarded-order-index': onboardedOrderIndex,
+  '0010-workspace-revision': workspaceRevision,
 };
 
 const provider: MigrationProvider = {
