@@ -5,7 +5,7 @@ import { loadConfig } from '../config.ts';
 import { createSession } from '../services/sessions.ts';
 import { createWorkspace } from '../services/workspaces.ts';
 import { ManualClock } from '../testing/clock.ts';
-import { type TestDatabase, createTestDatabase, testDialect } from '../testing/harness.ts';
+import { type TestDatabase, createTestDatabase, seedWorkspace, startTestServer, testDialect } from '../testing/harness.ts';
 import { watchChanges } from '../testing/live-feed.ts';
 import { SERVER_PROCESS_START, type ServerProcess, startServerProcess, stopServerProcess } from '../testing/server-processes.ts';
 
@@ -57,3 +57,30 @@ describe(`live change feed across two server processes on one ${testDialect === 
     }
   });
 });
+
+if (testDialect === 'postgres') {
+  describe('live change feed on PostgreSQL: NOTIFY, not the poll', () => {
+    it('wakes the other server at once though it would not poll for a minute', async () => {
+      const own = await createTestDatabase();
+      const a = await startTestServer({ databaseUrl: own.url, live: { checkIntervalMs: 60_000 } });
+      const b = await startTestServer({ databaseUrl: own.url, live: { checkIntervalMs: 60_000 } });
+      try {
+        const { admin } = await seedWorkspace(a, 'Notify');
+        const onB = watchChanges(b.client(admin.token));
+        try {
+          assert.equal((await onB.next()).kind, 'current');
+          // The LISTEN connection is opened with the first stream; give it a moment to listen.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await admin.client.users.invite.mutate({ email: 'woken@notify.test' });
+          assert.deepEqual((await onB.next(1500)).tabs, ['pending']);
+        } finally {
+          onB.close();
+        }
+      } finally {
+        await a.close();
+        await b.close();
+        await own.drop();
+      }
+    });
+  });
+}
