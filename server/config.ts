@@ -7,6 +7,7 @@ import {
 } from '../shared/constants.ts';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './imports/limits.ts';
 import { MIN_SECRET_LENGTH } from './invitation-keys.ts';
+import { DEFAULT_LIVE_SETTINGS, type LiveSettings } from './live/change-feed.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limiter.ts';
 
 /** How long the server waits on a client and on itself. */
@@ -76,6 +77,10 @@ const envSchema = z.object({
   IMPORT_PARSE_HEAP_MB: positiveInt(DEFAULT_IMPORT_LIMITS.parseHeapMb),
   DEMO: flag,
   DEMO_ALLOW_REMOTE: flag,
+  LIVE_MAX_STREAMS_PER_SESSION: positiveInt(DEFAULT_LIVE_SETTINGS.maxStreamsPerSession),
+  LIVE_MAX_STREAMS_PER_SERVER: positiveInt(DEFAULT_LIVE_SETTINGS.maxStreamsPerServer),
+  LIVE_CHECK_INTERVAL_MS: positiveInt(DEFAULT_LIVE_SETTINGS.checkIntervalMs),
+  LIVE_MAX_STREAM_SECONDS: positiveInt(DEFAULT_LIVE_SETTINGS.maxStreamSeconds),
 });
 
 /** What the command line may say: `--demo` is `DEMO=1`. */
@@ -92,6 +97,8 @@ export interface PantaSettings {
   imports?: Partial<ImportLimits>;
   /** Calls per minute on invite, resend, import and the public token endpoints (see `DEFAULT_RATE_LIMITS`). */
   rateLimits?: Partial<RateLimits>;
+  /** Caps and intervals of the live change feed (see `DEFAULT_LIVE_SETTINGS`). */
+  live?: Partial<LiveSettings>;
 }
 
 export interface ServerConfig extends PantaSettings, Timeouts {
@@ -182,6 +189,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, args: readonly 
       maxRows: e.IMPORT_MAX_ROWS,
       parseTimeoutMs: e.IMPORT_PARSE_TIMEOUT_MS,
       parseHeapMb: e.IMPORT_PARSE_HEAP_MB,
+    },
+    live: {
+      maxStreamsPerSession: e.LIVE_MAX_STREAMS_PER_SESSION,
+      maxStreamsPerServer: e.LIVE_MAX_STREAMS_PER_SERVER,
+      checkIntervalMs: e.LIVE_CHECK_INTERVAL_MS,
+      maxStreamSeconds: e.LIVE_MAX_STREAM_SECONDS,
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from './deps.ts';
+import type { ChangeFeed } from './live/change-feed.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { Caller } from './services/actor.ts';
 import { type Identity, identityFromSessionToken, loadCaller } from './services/sessions.ts';
@@ -26,6 +27,8 @@ export interface Context {
   rateLimiter: RateLimiter | null;
   /** The client's address as Fastify sees it (`trustProxy`), for per-address limits. */
   clientIp: string | null;
+  /** The live change feed `users.changes` streams from; none for callers outside HTTP. */
+  changeFeed: ChangeFeed | null;
 }
 
 export async function createContextInner(options: {
@@ -35,6 +38,7 @@ export async function createContextInner(options: {
   exposeErrors: boolean;
   rateLimiter?: RateLimiter | null;
   clientIp?: string | null;
+  changeFeed?: ChangeFeed | null;
 }): Promise<Context> {
   const caller = options.identity ? await loadCaller(options.deps, options.identity) : null;
   return {
@@ -44,5 +48,6 @@ export async function createContextInner(options: {
     exposeErrors: options.exposeErrors,
     rateLimiter: options.rateLimiter ?? null,
     clientIp: options.clientIp ?? null,
+    changeFeed: options.changeFeed ?? null,
   };
 }

@@ -1,6 +1,7 @@
 import type { ErrorReason, PantaErrorData } from '../shared/errors.ts';
 import type { ExportErrorReason } from '../shared/export.ts';
 import type { ImportErrorReason } from '../shared/import.ts';
+import type { LiveErrorReason } from '../shared/live.ts';
 
 /** The tRPC codes a domain error may carry. Services name them; they never import tRPC. */
 export type DomainErrorCode =
@@ -20,7 +21,9 @@ export type DomainErrorDetails = Pick<PantaErrorData, 'userId' | 'email' | 'retr
  * A rule of the product said no. The message is written for an admin to read. The reasons of the
  * tRPC procedures are the default; the export route, which is no procedure, has its own.
  */
-export class DomainError<Reason extends ErrorReason | ImportErrorReason | ExportErrorReason = ErrorReason | ImportErrorReason> extends Error {
+export class DomainError<
+  Reason extends ErrorReason | ImportErrorReason | ExportErrorReason | LiveErrorReason = ErrorReason | ImportErrorReason | LiveErrorReason,
+> extends Error {
   override readonly name = 'DomainError';
 
   constructor(

@@ -30,7 +30,19 @@ export interface ProcedureMeta {
   upload?: boolean;
 }
 
+/**
+ * Server-Sent Events of subscriptions (`users.changes`): a ping comment every 15 s keeps proxies
+ * and the server's own connection timeout from closing an idle stream, and tells tRPC's client to
+ * reconnect (resuming from its last event) when nothing, not even a ping, came for 40 s.
+ */
+export const SSE_PING_INTERVAL_MS = 15_000;
+const SSE_RECONNECT_AFTER_INACTIVITY_MS = 40_000;
+
 const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
+  sse: {
+    ping: { enabled: true, intervalMs: SSE_PING_INTERVAL_MS },
+    client: { reconnectAfterInactivityMs: SSE_RECONNECT_AFTER_INACTIVITY_MS },
+  },
   errorFormatter({ shape, error, ctx }) {
     const expose = ctx?.exposeErrors ?? false;
     const data: PantaErrorData = { code: shape.data.code, httpStatus: shape.data.httpStatus };
@@ -108,6 +120,19 @@ const rateLimitedTokenTries = t.middleware(async ({ ctx, next }) => {
   if (!result.ok) await limiter.tokenFailed(address);
   return result;
 });
+
+/**
+ * A subscription's stream ends with a domain error long after the middleware that maps them has
+ * returned (it saw only the call that opened the stream): map it here, so the client gets the
+ * same code and reason as from a call.
+ */
+export async function* withDomainErrors<T>(stream: AsyncIterable<T>): AsyncGenerator<T, void> {
+  try {
+    yield* stream;
+  } catch (error) {
+    throw error instanceof DomainError ? toTRPCError(error) : error;
+  }
+}
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

@@ -1,4 +1,5 @@
 import type { ImportErrorReason } from './import.ts';
+import type { LiveErrorReason } from './live.ts';
 
 /**
  * Machine-readable reasons the server gives with an error, beside the tRPC code.
@@ -54,7 +55,7 @@ export type ErrorReason = (typeof ERROR_REASONS)[number];
 export interface PantaErrorData {
   code: string;
   httpStatus: number;
-  reason?: ErrorReason | ImportErrorReason;
+  reason?: ErrorReason | ImportErrorReason | LiveErrorReason;
   /** The user a guard refused, for bulk actions. */
   userId?: string;
   email?: string;
