@@ -10,17 +10,17 @@ import { upload, workbook, xlsxWithComments } from '../testing/spreadsheets.ts';
 /** CVE-2024-22363: unclosed tags keep SheetJS's regular expressions busy until the parser is killed. */
 const STALLING_COMMENTS = `<?xml version="1.0"?><comments><authors><author>x</author></authors>${'<commentList>'.repeat(40_000)}</comments>`;
 const stalling = () => xlsxWithComments(workbook('xlsx', [['Email'], ['stall@fair.test']]), STALLING_COMMENTS);
-const PARSE_TIMEOUT_MS = 4000;
+const PARSE_TIMEOUT_MS = 6000;
 
-/** Each call's outcome and how long its answer took. */
+/** Each call's outcome, how long its answer took and when it came. */
 async function timed(call: () => Promise<unknown>) {
   const started = performance.now();
   try {
     await call();
-    return { ms: performance.now() - started, data: undefined as PantaErrorData | undefined, message: '' };
+    return { ms: performance.now() - started, at: performance.now(), data: undefined as PantaErrorData | undefined, message: '' };
   } catch (error) {
     assert.ok(error instanceof TRPCClientError, String(error));
-    return { ms: performance.now() - started, data: error.data as PantaErrorData, message: error.message };
+    return { ms: performance.now() - started, at: performance.now(), data: error.data as PantaErrorData, message: error.message };
   }
 }
 
@@ -37,18 +37,22 @@ describe('imports: one admin’s stalling files do not hold everyone else’s', 
   });
   after(() => server.close());
 
-  it('two admins flood stalling files: each has one parse, the rest is refused at once; another workspace’s small file answers within 2 s', async () => {
+  // Judged by order, not by a wall clock (a loaded machine stretches every parse): the small file
+  // and the refusals must be answered while the flood's own parses still stall, i.e. they never
+  // waited for a slot the flood held. Unloaded, the small preview takes about 150 ms.
+  it('two admins flood stalling files: each has one parse, the rest is refused at once; another workspace’s small file answers while they stall', async () => {
     const flood = [floodA, floodB].flatMap((admin) => Array.from({ length: 5 }, () => timed(() => admin.client.imports.preview.mutate(upload(stalling())))));
     // Let the flood arrive first.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const small = workbook('xlsx', [['Email', 'First name'], ...['a', 'b', 'c', 'd'].map((name) => [`${name}@elsewhere.test`, name])]);
     const started = performance.now();
     const preview = await other.client.imports.preview.mutate(upload(small));
-    const elapsed = performance.now() - started;
+    const answeredAt = performance.now();
     assert.equal(preview.totals.invite, 4);
-    assert.ok(elapsed < 2000, `the other workspace's preview took ${Math.round(elapsed)} ms`);
 
     const outcomes = await Promise.all(flood);
+    const stallsEnded = Math.min(...outcomes.filter((outcome) => outcome.data?.reason === 'IMPORT_UNREADABLE').map((outcome) => outcome.at));
+    assert.ok(answeredAt < stallsEnded, `the other workspace's preview took ${Math.round(answeredAt - started)} ms: it waited for the flood's parses to time out`);
     const refused = outcomes.filter((outcome) => outcome.data?.reason === 'RATE_LIMITED');
     const parsed = outcomes.filter((outcome) => outcome.data?.reason === 'IMPORT_UNREADABLE');
     // One parse per admin (their workspace may hold three, never the last free slot).
@@ -57,7 +61,7 @@ describe('imports: one admin’s stalling files do not hold everyone else’s', 
     for (const outcome of refused) {
       assert.equal(outcome.data?.code, 'TOO_MANY_REQUESTS');
       assert.ok(outcome.data!.retryAfterSeconds! >= 1 && outcome.data!.retryAfterSeconds! <= PARSE_TIMEOUT_MS / 1000, String(outcome.data?.retryAfterSeconds));
-      assert.ok(outcome.ms < 2000, `refused after ${Math.round(outcome.ms)} ms`);
+      assert.ok(outcome.at < stallsEnded, `refused after ${Math.round(outcome.ms)} ms: it waited for a parse to time out`);
     }
   });
 
