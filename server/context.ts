@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Language } from '../shared/constants.ts';
 import type { Deps } from './deps.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { Caller } from './services/actor.ts';
@@ -35,11 +36,13 @@ export async function createContextInner(options: {
   exposeErrors: boolean;
   rateLimiter?: RateLimiter | null;
   clientIp?: string | null;
+  /** The language the request asks for (see `Caller.language`). */
+  language?: Language;
 }): Promise<Context> {
   const caller = options.identity ? await loadCaller(options.deps, options.identity) : null;
   return {
     deps: options.deps,
-    caller,
+    caller: caller && options.language ? { ...caller, language: options.language } : caller,
     requestId: options.requestId,
     exposeErrors: options.exposeErrors,
     rateLimiter: options.rateLimiter ?? null,

@@ -11,6 +11,7 @@ import * as rateLimitWindows from './0007-rate-limit-windows.ts';
 import * as searchPartitions from './0008-search-partitions.ts';
 import * as onboardedOrderIndex from './0009-onboarded-order-index.ts';
 import * as emailAsciiDomains from './0012-email-ascii-domains.ts';
+import * as invitationLanguage from './0013-invitation-language.ts';
 
 /**
  * Registered statically, in order, so migrations survive bundling. One list for both dialects:
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0008-search-partitions': searchPartitions,
   '0009-onboarded-order-index': onboardedOrderIndex,
   '0012-email-ascii-domains': emailAsciiDomains,
+  '0013-invitation-language': invitationLanguage,
 };
 
 const provider: MigrationProvider = {
