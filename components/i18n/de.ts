@@ -110,6 +110,7 @@ export const de: Messages = {
   validationTooLong: (max: string) => `Höchstens ${max} Zeichen`,
   validationControlCharacters: 'Verwenden Sie einfachen Text ohne Steuer- oder unsichtbare Zeichen',
   nothingChanged: 'Keine Änderungen',
+  validationNameRequired: 'Geben Sie einen Namen ein',
   reasons: {
     EMAIL_TAKEN_ACTIVE: (p: Params) => `${p.email ?? 'Diese E-Mail-Adresse'} gehört bereits zu einem aktiven Benutzer`,
     EMAIL_TAKEN_PENDING: (p: Params) => `Für ${p.email ?? 'diese E-Mail-Adresse'} gibt es bereits eine offene Einladung`,

@@ -112,6 +112,7 @@ export const en = {
   validationTooLong: (max: string) => `At most ${max} characters`,
   validationControlCharacters: 'Use plain text without control or invisible characters',
   nothingChanged: 'Nothing to change',
+  validationNameRequired: 'Enter a name',
   reasons: {
     EMAIL_TAKEN_ACTIVE: (p: Params) => `${p.email ?? 'This email'} is already an active user`,
     EMAIL_TAKEN_PENDING: (p: Params) => `${p.email ?? 'This email'} already has a pending invitation`,

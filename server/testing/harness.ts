@@ -27,8 +27,8 @@ export interface TestServer {
   deps: Deps;
   clock: ManualClock;
   mailbox: DevMailbox;
-  /** A tRPC client that sends this bearer token (none: anonymous). */
-  client(token?: string): Client;
+  /** A tRPC client that sends this bearer token (none: anonymous), and this `Accept-Language` (an element's `lang`). */
+  client(token?: string, language?: string): Client;
   close(): Promise<void>;
 }
 
@@ -114,9 +114,14 @@ export async function startTestServer({ mailbox = new DevMailbox(), mailer, auth
     deps: app.management.deps,
     clock,
     mailbox,
-    client: (token) =>
+    client: (token, language) =>
       createTRPCClient<AppRouter>({
-        links: [httpLink({ url: apiUrl, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
+        links: [
+          httpLink({
+            url: apiUrl,
+            headers: () => ({ ...(token ? { authorization: `Bearer ${token}` } : {}), ...(language ? { 'accept-language': language } : {}) }),
+          }),
+        ],
       }),
     async close() {
       await app.close();
