@@ -116,7 +116,8 @@ const acceptElementBuild = {
  * Two builds (and the accept page's above):
  * - default: the demo host pages (and the element inside them) into dist/demo, which `npm start` serves;
  * - `--mode element`: the element as one ES module with Lit and the tRPC client bundled, dist/element,
- *   which is what hosts load with a single script tag.
+ *   which is what hosts load with a single script tag; the dialogs, views opened later, are chunks
+ *   it imports on demand from dist/element/chunks, relative to itself.
  */
 export default defineConfig(({ mode }) =>
   mode === 'accept'
@@ -131,9 +132,17 @@ export default defineConfig(({ mode }) =>
           // Lib builds keep whitespace in ES output by default; hosts load this file as it is.
           rollupOptions: {
             // Tree-shaking hints are spent once the bundle is built; licence comments stay.
-            output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false } },
+            output: {
+              minify: true,
+              comments: { legal: true, annotation: false, jsdoc: false },
+              chunkFileNames: 'chunks/[name]-[hash].js',
+            },
             // @trpc/client declares no `sideEffects`, so everything its index imports (wsLink, loggerLink,
             // the batch links) would stay; its modules only define things.
+            // The first module must load nothing before it runs. By default, what it shares with the
+            // dialogs becomes a common chunk that it imports; allowed to export more than the element's
+            // API, it keeps that code and the dialog chunks import it back from it.
+            preserveEntrySignatures: 'allow-extension',
             treeshake: { moduleSideEffects: (id: string) => !/node_modules\/@trpc\//.test(id) },
           },
           lib: {

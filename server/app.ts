@@ -86,6 +86,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     previousSecrets,
     clock: options.clock,
     mailer: options.mailer ?? (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : undefined),
+    listenConnection: database.listenConnection,
     onJobError: (job, error) => app.log.error({ err: error, job }, 'background job failed'),
   });
   app.decorate('management', management);

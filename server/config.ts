@@ -7,6 +7,7 @@ import {
 } from '../shared/constants.ts';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './imports/limits.ts';
 import { MIN_SECRET_LENGTH } from './invitation-keys.ts';
+import { DEFAULT_LIVE_SETTINGS, type LiveSettings } from './live/change-feed.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limiter.ts';
 
 /** How long the server waits on a client and on itself. */
@@ -68,6 +69,7 @@ const envSchema = z.object({
   RATE_LIMIT_INVITES_PER_WORKSPACE: positiveInt(DEFAULT_RATE_LIMITS.invitesPerWorkspace),
   RATE_LIMIT_IMPORTS_PER_ADMIN: positiveInt(DEFAULT_RATE_LIMITS.importsPerAdmin),
   RATE_LIMIT_IMPORTS_PER_WORKSPACE: positiveInt(DEFAULT_RATE_LIMITS.importsPerWorkspace),
+  RATE_LIMIT_IMPORT_TIMEOUT_COST: positiveInt(DEFAULT_RATE_LIMITS.importTimeoutCost),
   RATE_LIMIT_TOKEN_FAILURES_PER_IP: positiveInt(DEFAULT_RATE_LIMITS.tokenFailuresPerIp),
   TRUST_PROXY: z.string().default(''),
   IMPORT_MAX_BYTES: positiveInt(DEFAULT_IMPORT_LIMITS.maxBytes),
@@ -76,6 +78,10 @@ const envSchema = z.object({
   IMPORT_PARSE_HEAP_MB: positiveInt(DEFAULT_IMPORT_LIMITS.parseHeapMb),
   DEMO: flag,
   DEMO_ALLOW_REMOTE: flag,
+  LIVE_MAX_STREAMS_PER_SESSION: positiveInt(DEFAULT_LIVE_SETTINGS.maxStreamsPerSession),
+  LIVE_MAX_STREAMS_PER_SERVER: positiveInt(DEFAULT_LIVE_SETTINGS.maxStreamsPerServer),
+  LIVE_CHECK_INTERVAL_MS: positiveInt(DEFAULT_LIVE_SETTINGS.checkIntervalMs),
+  LIVE_MAX_STREAM_SECONDS: positiveInt(DEFAULT_LIVE_SETTINGS.maxStreamSeconds),
 });
 
 /** What the command line may say: `--demo` is `DEMO=1`. */
@@ -92,6 +98,8 @@ export interface PantaSettings {
   imports?: Partial<ImportLimits>;
   /** Calls per minute on invite, resend, import and the public token endpoints (see `DEFAULT_RATE_LIMITS`). */
   rateLimits?: Partial<RateLimits>;
+  /** Caps and intervals of the live change feed (see `DEFAULT_LIVE_SETTINGS`). */
+  live?: Partial<LiveSettings>;
 }
 
 export interface ServerConfig extends PantaSettings, Timeouts {
@@ -177,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, args: readonly 
       invitesPerWorkspace: e.RATE_LIMIT_INVITES_PER_WORKSPACE,
       importsPerAdmin: e.RATE_LIMIT_IMPORTS_PER_ADMIN,
       importsPerWorkspace: e.RATE_LIMIT_IMPORTS_PER_WORKSPACE,
+      importTimeoutCost: e.RATE_LIMIT_IMPORT_TIMEOUT_COST,
       tokenFailuresPerIp: e.RATE_LIMIT_TOKEN_FAILURES_PER_IP,
     },
     imports: {
@@ -184,6 +193,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, args: readonly 
       maxRows: e.IMPORT_MAX_ROWS,
       parseTimeoutMs: e.IMPORT_PARSE_TIMEOUT_MS,
       parseHeapMb: e.IMPORT_PARSE_HEAP_MB,
+    },
+    live: {
+      maxStreamsPerSession: e.LIVE_MAX_STREAMS_PER_SESSION,
+      maxStreamsPerServer: e.LIVE_MAX_STREAMS_PER_SERVER,
+      checkIntervalMs: e.LIVE_CHECK_INTERVAL_MS,
+      maxStreamSeconds: e.LIVE_MAX_STREAM_SECONDS,
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Language } from '../shared/constants.ts';
 import type { Deps } from './deps.ts';
+import type { ChangeFeed } from './live/change-feed.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { Caller } from './services/actor.ts';
 import { type Identity, identityFromSessionToken, loadCaller } from './services/sessions.ts';
@@ -27,6 +28,8 @@ export interface Context {
   rateLimiter: RateLimiter | null;
   /** The client's address as Fastify sees it (`trustProxy`), for per-address limits. */
   clientIp: string | null;
+  /** The live change feed `users.changes` streams from; none for callers outside HTTP. */
+  changeFeed: ChangeFeed | null;
 }
 
 export async function createContextInner(options: {
@@ -38,6 +41,7 @@ export async function createContextInner(options: {
   clientIp?: string | null;
   /** The language the request asks for (see `Caller.language`). */
   language?: Language;
+  changeFeed?: ChangeFeed | null;
 }): Promise<Context> {
   const caller = options.identity ? await loadCaller(options.deps, options.identity) : null;
   return {
@@ -47,5 +51,6 @@ export async function createContextInner(options: {
     exposeErrors: options.exposeErrors,
     rateLimiter: options.rateLimiter ?? null,
     clientIp: options.clientIp ?? null,
+    changeFeed: options.changeFeed ?? null,
   };
 }

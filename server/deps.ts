@@ -12,4 +12,9 @@ export interface Deps {
   invitationKeys: InvitationKeys;
   /** Called after a transaction that wrote to the outbox has committed. */
   notifyOutbox(): void;
+  /**
+   * Called after a transaction that changed a workspace's users has committed (never before: the
+   * live feed must not announce a write that rolls back). A hint only: the feed reads the revision.
+   */
+  notifyChanged(workspaceId: string): void;
 }

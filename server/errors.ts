@@ -1,6 +1,7 @@
 import type { ErrorReason, PantaErrorData } from '../shared/errors.ts';
 import type { ExportErrorReason } from '../shared/export.ts';
 import type { ImportErrorReason } from '../shared/import.ts';
+import type { LiveErrorReason } from '../shared/live.ts';
 
 /** The tRPC codes a domain error may carry. Services name them; they never import tRPC. */
 export type DomainErrorCode =
@@ -14,13 +15,15 @@ export type DomainErrorCode =
   | 'TOO_MANY_REQUESTS'
   | 'SERVICE_UNAVAILABLE';
 
-export type DomainErrorDetails = Pick<PantaErrorData, 'userId' | 'email' | 'retryAfterSeconds'>;
+export type DomainErrorDetails = Pick<PantaErrorData, 'userId' | 'email' | 'retryAfterSeconds' | 'limit' | 'actual'>;
 
 /**
  * A rule of the product said no. The message is written for an admin to read. The reasons of the
  * tRPC procedures are the default; the export route, which is no procedure, has its own.
  */
-export class DomainError<Reason extends ErrorReason | ImportErrorReason | ExportErrorReason = ErrorReason | ImportErrorReason> extends Error {
+export class DomainError<
+  Reason extends ErrorReason | ImportErrorReason | ExportErrorReason | LiveErrorReason = ErrorReason | ImportErrorReason | LiveErrorReason,
+> extends Error {
   override readonly name = 'DomainError';
 
   constructor(
@@ -32,6 +35,12 @@ export class DomainError<Reason extends ErrorReason | ImportErrorReason | Export
     super(message);
   }
 }
+
+/**
+ * IMPORT_UNREADABLE because the parse ran into its time limit: it held one of the few parser
+ * children all that time, so the upload costs its admin more of their import budget.
+ */
+export class ImportParseTimedOut extends DomainError<'IMPORT_UNREADABLE'> {}
 
 export const notFound = (userId?: string) =>
   new DomainError('NOT_FOUND', 'USER_NOT_FOUND', 'No such user in this workspace', userId ? { userId } : {});

@@ -1,4 +1,4 @@
-import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import { type FastifyHandlerOptions, fastifyRequestHandler, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { AnyProcedure } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -52,37 +52,48 @@ export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async
     reply.header('x-content-type-options', 'nosniff');
   });
 
-  await app.register(fastifyTRPCPlugin<AppRouter>, {
-    prefix: '',
-    trpcOptions: {
-      router: appRouter,
-      maxBatchSize: options.maxBatchSize ?? 20,
-      maxBodySize: options.maxUploadBytes ?? importLimitsOf(management.deps).maxBytes + MULTIPART_OVERHEAD_BYTES,
-      createContext: async ({ req }) =>
-        createContextInner({
-          deps: management.deps,
-          identity: await authenticate(req, management.deps),
-          requestId: String(req.id),
-          exposeErrors,
-          rateLimiter: management.rateLimiter,
-          clientIp: req.ip,
-          language: requestLanguage(req.headers['accept-language']),
-        }),
-      responseMeta: ({ errors }) => {
-        // tRPC answers with a Vary of its own (`trpc-accept, accept`) that replaces the one CORS
-        // set; Origin is appended, so that a shared cache never serves one origin's answer to another.
-        const headers: Record<string, string | string[]> = { vary: ['Origin'] };
-        // TOO_MANY_REQUESTS says when to come back in the standard header too.
-        const retryAfter = Math.max(0, ...errors.map((error) => (error.cause instanceof DomainError ? (error.cause.details.retryAfterSeconds ?? 0) : 0)));
-        if (retryAfter > 0) headers['retry-after'] = String(retryAfter);
-        return { headers };
-      },
-      onError: ({ error, path, req }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
-        logDatabaseUnavailable(req.log, error.cause, { path });
-      },
+  const trpcOptions: FastifyHandlerOptions<AppRouter, FastifyRequest, FastifyReply> = {
+    router: appRouter,
+    maxBatchSize: options.maxBatchSize ?? 20,
+    maxBodySize: options.maxUploadBytes ?? importLimitsOf(management.deps).maxBytes + MULTIPART_OVERHEAD_BYTES,
+    createContext: async ({ req }) =>
+      createContextInner({
+        deps: management.deps,
+        identity: await authenticate(req, management.deps),
+        requestId: String(req.id),
+        exposeErrors,
+        rateLimiter: management.rateLimiter,
+        clientIp: req.ip,
+        changeFeed: management.changeFeed,
+        language: requestLanguage(req.headers['accept-language']),
+      }),
+    responseMeta: ({ errors }) => {
+      // tRPC answers with a Vary of its own (`trpc-accept, accept`) that replaces the one CORS
+      // set; Origin is appended, so that a shared cache never serves one origin's answer to another.
+      const headers: Record<string, string | string[]> = { vary: ['Origin'] };
+      // TOO_MANY_REQUESTS says when to come back in the standard header too.
+      const retryAfter = Math.max(0, ...errors.map((error) => (error.cause instanceof DomainError ? (error.cause.details.retryAfterSeconds ?? 0) : 0)));
+      if (retryAfter > 0) headers['retry-after'] = String(retryAfter);
+      return { headers };
     },
-  });
+    onError: ({ error, path, req }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+      logDatabaseUnavailable(req.log, error.cause, { path });
+    },
+  };
+  await app.register(fastifyTRPCPlugin<AppRouter>, { prefix: '', trpcOptions });
+
+  // The live feed's stream (`GET {prefix}/users.changes`) outlives any request: it ends when the
+  // client leaves, after `live.maxStreamSeconds`, or at shutdown, not at the handler timeout.
+  const liveSettings = management.changeFeed.settings;
+  app.get(
+    '/users.changes',
+    { handlerTimeout: Math.min(liveSettings.maxStreamSeconds * 1000 + 60_000, MAX_TIMER_MS) },
+    (req, reply) => fastifyRequestHandler({ ...trpcOptions, req, res: reply, path: 'users.changes' }),
+  );
+  // Before the server stops taking connections and waits for the open ones: end every stream, so
+  // closing does not hang on them (their clients reconnect, to another server).
+  app.addHook('preClose', async () => management.changeFeed.close());
 
   // `GET {prefix}/export`: a tab as a CSV or .xlsx download, streamed.
   registerExportRoute(app, { management, authenticate, exposeErrors });
@@ -93,6 +104,9 @@ export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async
     app.addHook('onClose', async () => management.stopJobs());
   }
 };
+
+/** The longest delay a Node timer takes. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Every procedure by its dotted path (`users.invite`), as tRPC keeps them at run time. */
 const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>;

@@ -14,6 +14,11 @@ export interface RateLimits {
   importsPerAdmin: number;
   importsPerWorkspace: number;
   /**
+   * What an upload whose parse ran into its time limit counts against its admin's import budget,
+   * in uploads: it held one of the few parser children all that time.
+   */
+  importTimeoutCost: number;
+  /**
    * Failed `invitations.preview` and `invitations.accept` calls (an unknown, used or expired
    * token, a bad input) per client address: token guessing. Calls that succeed are not counted,
    * so a whole office behind one address can accept its invitations at once.
@@ -27,6 +32,7 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   invitesPerWorkspace: 300,
   importsPerAdmin: 20,
   importsPerWorkspace: 60,
+  importTimeoutCost: 10,
   tokenFailuresPerIp: 30,
   windowSeconds: 60,
 };
@@ -95,19 +101,32 @@ export class RateLimiter {
     return this.#wait([bucket], await this.#read(this.#db, [bucket.key]), now);
   }
 
-  /** Counts a failed try with a token from an address: one statement, safe against other servers counting at once. */
+  /** Counts a failed try with a token from an address. */
   async tokenFailed(clientIp: string): Promise<void> {
-    const { key } = this.#tokenBucket(clientIp);
+    await this.#add(this.#tokenBucket(clientIp).key, 1);
+  }
+
+  /**
+   * Counts an upload whose parse ran into its time limit as `importTimeoutCost` uploads of its
+   * admin (it was counted once already when it came in); their next uploads wait accordingly.
+   */
+  async importTimedOut(caller: { id: string }): Promise<void> {
+    await this.#add(`import:admin:${caller.id}`, this.limits.importTimeoutCost - 1);
+  }
+
+  /** Adds to a bucket's running window (or starts one): one statement, safe against other servers counting at once. */
+  async #add(key: string, amount: number): Promise<void> {
+    if (amount <= 0) return;
     const now = this.#clock.now().getTime();
     const nowIso = new Date(now).toISOString();
     const runningSince = new Date(now - this.#windowMs).toISOString();
     const running = sql<boolean>`${sql.ref('rate_limit_windows.window_start')} > ${runningSince}`;
     await this.#db
       .insertInto('rate_limit_windows')
-      .values({ key, window_start: nowIso, count: 1 })
+      .values({ key, window_start: nowIso, count: amount })
       .onConflict((conflict) =>
         conflict.column('key').doUpdateSet({
-          count: sql<number>`case when ${running} then ${sql.ref('rate_limit_windows.count')} + 1 else 1 end`,
+          count: sql<number>`case when ${running} then ${sql.ref('rate_limit_windows.count')} + ${amount} else ${amount} end`,
           window_start: sql<string>`case when ${running} then ${sql.ref('rate_limit_windows.window_start')} else ${nowIso} end`,
         }),
       )

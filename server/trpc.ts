@@ -1,7 +1,7 @@
 import { TRPCError, initTRPC } from '@trpc/server';
 import type { PantaErrorData } from '../shared/errors.ts';
 import type { Context } from './context.ts';
-import { DomainError, databaseUnavailable, isDatabaseUnavailable, isUniqueViolation } from './errors.ts';
+import { DomainError, ImportParseTimedOut, databaseUnavailable, isDatabaseUnavailable, isUniqueViolation } from './errors.ts';
 import type { RateLimited } from './rate-limiter.ts';
 import { assertActiveAdmin, notSignedIn } from './services/actor.ts';
 
@@ -30,7 +30,19 @@ export interface ProcedureMeta {
   upload?: boolean;
 }
 
+/**
+ * Server-Sent Events of subscriptions (`users.changes`): a ping comment every 15 s keeps proxies
+ * and the server's own connection timeout from closing an idle stream, and tells tRPC's client to
+ * reconnect (resuming from its last event) when nothing, not even a ping, came for 40 s.
+ */
+export const SSE_PING_INTERVAL_MS = 15_000;
+const SSE_RECONNECT_AFTER_INACTIVITY_MS = 40_000;
+
 const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
+  sse: {
+    ping: { enabled: true, intervalMs: SSE_PING_INTERVAL_MS },
+    client: { reconnectAfterInactivityMs: SSE_RECONNECT_AFTER_INACTIVITY_MS },
+  },
   errorFormatter({ shape, error, ctx }) {
     const expose = ctx?.exposeErrors ?? false;
     const data: PantaErrorData = { code: shape.data.code, httpStatus: shape.data.httpStatus };
@@ -109,6 +121,19 @@ const rateLimitedTokenTries = t.middleware(async ({ ctx, next }) => {
   return result;
 });
 
+/**
+ * A subscription's stream ends with a domain error long after the middleware that maps them has
+ * returned (it saw only the call that opened the stream): map it here, so the client gets the
+ * same code and reason as from a call.
+ */
+export async function* withDomainErrors<T>(stream: AsyncIterable<T>): AsyncGenerator<T, void> {
+  try {
+    yield* stream;
+  } catch (error) {
+    throw error instanceof DomainError ? toTRPCError(error) : error;
+  }
+}
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(mapDomainErrors);
@@ -118,7 +143,14 @@ export const signedInProcedure = publicProcedure.use(requireCaller);
 export const adminProcedure = publicProcedure.use(requireAdmin);
 /** An admin sending invitations (invite, resend): rate-limited per admin and per workspace. */
 export const invitingProcedure = adminProcedure.use(rateLimitedAdmin('invite'));
-/** An admin uploading a spreadsheet: rate-limited per admin and per workspace. */
-export const importingProcedure = adminProcedure.use(rateLimitedAdmin('import'));
+/**
+ * An admin uploading a spreadsheet: rate-limited per admin and per workspace; an upload whose
+ * parse ran into its time limit counts more (`importTimeoutCost`).
+ */
+export const importingProcedure = adminProcedure.use(rateLimitedAdmin('import')).use(async ({ ctx, next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof ImportParseTimedOut) await ctx.rateLimiter?.importTimedOut(ctx.caller);
+  return result;
+});
 /** Anyone holding an invitation link: failed tries are limited per client address, so tokens cannot be guessed in bulk. */
 export const tokenProcedure = publicProcedure.use(rateLimitedTokenTries);

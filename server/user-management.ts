@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { type Clock, systemClock } from './clock.ts';
 import type { PantaSettings } from './config.ts';
 import type { DB } from './db/database.ts';
@@ -6,6 +7,8 @@ import { type DeliveryReport, deliverOutbox } from './jobs/deliver-outbox.ts';
 import { purgeExpiredUsers } from './jobs/purge-expired.ts';
 import { invitationKeysFor } from './invitation-keys.ts';
 import { DevMailbox, type Mailer } from './mail/mailer.ts';
+import { ChangeFeed } from './live/change-feed.ts';
+import { postgresChangeHints } from './live/postgres-hints.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
 export interface UserManagementOptions {
@@ -26,8 +29,14 @@ export interface UserManagementOptions {
   clock?: Clock;
   /** Defaults to the in-memory development mailbox. */
   mailer?: Mailer;
-  /** Where delivery and purge failures go. */
-  onJobError?: (job: 'outbox' | 'purge' | 'rate-limit sweep', error: unknown) => void;
+  /**
+   * PostgreSQL: a connection of its own for the live feed's LISTEN (`OpenedDatabase.listenConnection`),
+   * so a change on another server reaches this one's streams at once. Without it the feed reads
+   * the revisions of subscribed workspaces once per `live.checkIntervalMs` instead.
+   */
+  listenConnection?: () => pg.Client;
+  /** Where delivery, purge and live-feed failures go. */
+  onJobError?: (job: 'outbox' | 'purge' | 'rate-limit sweep' | 'live feed', error: unknown) => void;
 }
 
 /** Runs outbox deliveries one after another; a notify during a run asks for one more run. */
@@ -74,6 +83,8 @@ export class UserManagement {
   readonly mailer: Mailer;
   /** Counts calls per admin, workspace and client address for every server this core is mounted on. */
   readonly rateLimiter: RateLimiter;
+  /** The live change feed of this process: `users.changes` streams. */
+  readonly changeFeed: ChangeFeed;
   readonly #outbox: OutboxDispatcher;
   readonly #onJobError: NonNullable<UserManagementOptions['onJobError']>;
   #timers: NodeJS.Timeout[] = [];
@@ -85,12 +96,22 @@ export class UserManagement {
       () => deliverOutbox(this.deps, this.mailer, (error) => this.#onJobError('outbox', error)),
       (error) => this.#onJobError('outbox', error),
     );
+    const clock = options.clock ?? systemClock;
+    const onFeedError = (error: unknown) => this.#onJobError('live feed', error);
+    this.changeFeed = new ChangeFeed({
+      db: options.db,
+      clock,
+      settings: options.settings.live,
+      hints: options.listenConnection ? postgresChangeHints(options.listenConnection, onFeedError) : null,
+      onError: onFeedError,
+    });
     this.deps = {
       db: options.db,
-      clock: options.clock ?? systemClock,
+      clock,
       settings: options.settings,
       invitationKeys: invitationKeysFor(options.secret, options.previousSecrets),
       notifyOutbox: () => this.#outbox.notify(),
+      notifyChanged: (workspaceId) => this.changeFeed.changed(workspaceId),
     };
     this.rateLimiter = new RateLimiter(this.deps.db, this.deps.clock, options.settings.rateLimits);
   }

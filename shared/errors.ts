@@ -1,4 +1,5 @@
 import type { ImportErrorReason } from './import.ts';
+import type { LiveErrorReason } from './live.ts';
 
 /**
  * Machine-readable reasons the server gives with an error, beside the tRPC code.
@@ -54,12 +55,16 @@ export type ErrorReason = (typeof ERROR_REASONS)[number];
 export interface PantaErrorData {
   code: string;
   httpStatus: number;
-  reason?: ErrorReason | ImportErrorReason;
+  reason?: ErrorReason | ImportErrorReason | LiveErrorReason;
   /** The user a guard refused, for bulk actions. */
   userId?: string;
   email?: string;
   /** For TOO_MANY_REQUESTS: how long to wait. */
   retryAfterSeconds?: number;
+  /** For a cap an upload passed (`IMPORT_FILE_TOO_LARGE`, `IMPORT_UNPACKS_TOO_LARGE` in bytes, `IMPORT_TOO_MANY_ROWS` in rows): the cap. */
+  limit?: number;
+  /** With `limit`: the file's own figure, when the server knows it. */
+  actual?: number;
   /** For input errors: zod's issues, by field. */
   fieldErrors?: Record<string, string[]>;
   formErrors?: string[];

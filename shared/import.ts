@@ -15,6 +15,11 @@ export type ImportLang = (typeof IMPORT_LANGS)[number];
 
 export const DEFAULT_IMPORT_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_IMPORT_MAX_ROWS = 50_000;
+/**
+ * Verdicts in one preview answer: the rows the element draws. A 50,000-row file's verdicts would
+ * be megabytes that nobody reads; the rest come a page at a time (`offset`) or as the error report.
+ */
+export const IMPORT_PREVIEW_PAGE_ROWS = 200;
 /** The header row may sit below at most this many title rows. */
 export const IMPORT_HEADER_SEARCH_ROWS = 20;
 
@@ -74,6 +79,7 @@ export const IMPORT_TEXT = {
   en: {
     columns: { email: 'Email', firstName: 'First name', lastName: 'Last name', role: 'Role' },
     roles: { admin: 'Admin', user: 'Standard user' },
+    fromFormula: 'from a formula',
     row: 'Row',
     verdict: 'Verdict',
     verdicts: {
@@ -86,13 +92,15 @@ export const IMPORT_TEXT = {
       already_active: 'Skipped: already active',
       already_pending: 'Skipped: already pending',
       deleted: 'Skipped: in Recently deleted (restore instead)',
-      unknown_role: 'Skipped: unknown role value',
+      // Every value of IMPORT_ROLE_SYNONYMS (a test holds them together), the language's own names first.
+      unknown_role: 'Skipped: unknown role value. Accepted: Admin / Administrator, Standard user / Standard / User / Benutzer / Standardbenutzer; empty = Standard user',
       invalid_name: 'Skipped: invalid name',
     },
   },
   de: {
     columns: { email: 'E-Mail', firstName: 'Vorname', lastName: 'Nachname', role: 'Rolle' },
     roles: { admin: 'Admin', user: 'Standardbenutzer' },
+    fromFormula: 'aus einer Formel',
     row: 'Zeile',
     verdict: 'Ergebnis',
     verdicts: {
@@ -105,21 +113,34 @@ export const IMPORT_TEXT = {
       already_active: 'Übersprungen: bereits aktiv',
       already_pending: 'Übersprungen: Einladung bereits offen',
       deleted: 'Übersprungen: in „Kürzlich gelöscht“ (stattdessen wiederherstellen)',
-      unknown_role: 'Übersprungen: unbekannte Rolle',
+      unknown_role: 'Übersprungen: unbekannte Rolle. Erlaubt: Admin / Administrator, Standardbenutzer / Standard user / Standard / User / Benutzer; leer = Standardbenutzer',
       invalid_name: 'Übersprungen: ungültiger Name',
     },
   },
 } as const satisfies Record<ImportLang, unknown>;
+
+/** A row's verdict as the preview and the error report say it, in `lang`. */
+export function verdictText(
+  lang: ImportLang,
+  row: { verdict: ImportVerdict; duplicateOfRow: number | null },
+  formatNumber: (value: number) => string = String,
+): string {
+  return IMPORT_TEXT[lang].verdicts[row.verdict].replace('{row}', formatNumber(row.duplicateOfRow ?? 0));
+}
 
 /**
  * Why an upload was refused as a whole, in `error.data.reason` beside the tRPC code. Kept apart
  * from `ERROR_REASONS`: only the import dialog needs messages for them.
  */
 export const IMPORT_ERROR_REASONS = [
-  /** PAYLOAD_TOO_LARGE: the file is larger than the size cap, or its zip inflates past the caps. */
+  /** PAYLOAD_TOO_LARGE: the file is larger than the size cap: `limit` bytes, `actual` the file's when known. */
   'IMPORT_FILE_TOO_LARGE',
-  /** PAYLOAD_TOO_LARGE: more data rows than the row cap. */
+  /** PAYLOAD_TOO_LARGE: the file (a zip: .xlsx, .ods) unpacks to more than `limit` bytes; it was not read. */
+  'IMPORT_UNPACKS_TOO_LARGE',
+  /** PAYLOAD_TOO_LARGE: more data rows than the row cap, `limit`; `actual` the file's count when known. */
   'IMPORT_TOO_MANY_ROWS',
+  /** BAD_REQUEST: the file has no bytes. */
+  'IMPORT_EMPTY_FILE',
   /** BAD_REQUEST: not an .xlsx, .xls, .ods or .csv file. */
   'IMPORT_NOT_A_SPREADSHEET',
   /** BAD_REQUEST: no sheet has an email column in its first rows. */
@@ -133,9 +154,10 @@ export type ImportErrorReason = (typeof IMPORT_ERROR_REASONS)[number];
 
 /**
  * `imports.preview`, `imports.commit` and `imports.errorReport` take multipart form data:
- * `file` (the spreadsheet) and, for the error report, `lang`. Build it with `importFormData`.
+ * `file` (the spreadsheet); for the error report, `lang`; for the preview, `offset`: where its
+ * page of verdicts starts (see `importPreviewSchema`). Build it with `importFormData`.
  */
-export const importUploadInput = formWithFields(['file', 'lang']);
+export const importUploadInput = formWithFields(['file', 'lang', 'offset']);
 
 /**
  * Form data with no field but these: an unknown field is refused, not ignored. A function the
@@ -152,6 +174,7 @@ function formWithFields(fields: readonly string[]) {
   );
 }
 
+/** The upload's form; a preview's later page: `form.append('offset', String(offset))`. */
 export function importFormData(file: Blob, options: { lang?: ImportLang } = {}): FormData {
   const form = new FormData();
   form.append('file', file);
@@ -180,6 +203,11 @@ export const importRowVerdictSchema = z.object({
   duplicateOfRow: z.nullable(z.number()),
   /** For already_active / already_pending / deleted: the existing user. */
   userId: z.nullable(z.string()),
+  /**
+   * The cells whose value a formula computed: the file holds the value its program last cached,
+   * which another program (or format) may have cached differently. Worth a look.
+   */
+  formulaColumns: z.array(z.enum(IMPORT_COLUMNS)),
 });
 export type ImportRowVerdict = z.infer<typeof importRowVerdictSchema>;
 
@@ -197,6 +225,13 @@ export const importPreviewSchema = z.object({
     skipped: z.number(),
     byVerdict: z.record(z.enum(IMPORT_VERDICTS), z.number()),
   }),
+  /**
+   * At most `IMPORT_PREVIEW_PAGE_ROWS` verdicts. A file of up to that many rows comes whole, in
+   * file order. A longer one comes from `offset` on in report order: the skipped rows first, then
+   * the rows to invite, each in file order; its next page is the same upload with `offset` + the
+   * page size (or all of it at once: the error report).
+   */
+  offset: z.number(),
   rows: z.array(importRowVerdictSchema),
 });
 export type ImportPreview = z.infer<typeof importPreviewSchema>;
@@ -208,7 +243,7 @@ export type ImportPreview = z.infer<typeof importPreviewSchema>;
  * that the element never reads. `z.extend` and `z.omit` rather than spreading `.shape`: a property
  * read at the top level keeps both schemas in the element's bundle, which never validates them.
  */
-export const importCommitResultSchema = z.extend(z.omit(importPreviewSchema, { rows: true }), {
+export const importCommitResultSchema = z.extend(z.omit(importPreviewSchema, { rows: true, offset: true }), {
   invited: z.number(),
   /** The rows not invited, in file order: their verdicts as judged at commit. */
   skippedRows: z.array(importRowVerdictSchema),

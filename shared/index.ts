@@ -2,3 +2,4 @@ export * from './constants.ts';
 export * from './errors.ts';
 export * from './schemas.ts';
 export type { AppRouter } from './router.ts';
+export * from './live.ts';

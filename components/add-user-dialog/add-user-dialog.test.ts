@@ -1,4 +1,3 @@
-import { expect } from '@open-wc/testing';
 import '../index.ts';
 import { addUserDialog, bulkImport } from '../testing/dialogs.ts';
 import { captureDownloads, isZip } from '../testing/downloads.ts';
@@ -7,6 +6,9 @@ import { mountLoaded, openTab, toastTexts } from '../testing/mount.ts';
 import { createFixture, xlsxFile } from '../testing/server.ts';
 import { PREVIEW_ROWS_SHOWN } from './add-user-dialog.ts';
 import type { PantaUserManagement } from '../user-management/user-management.ts';
+import { expect, fixture, html } from '@open-wc/testing';
+import { ApiError } from '../api/client.ts';
+import type { PantaAddUserDialog } from './add-user-dialog.ts';
 
 const csvFile = (name: string, lines: string[]) => new File([lines.join('\r\n')], name, { type: 'text/csv' });
 /** A PNG's signature under a spreadsheet's name. */
@@ -76,7 +78,7 @@ describe('<panta-add-user-dialog> bulk import', () => {
       '6 Skipped: already active',
       '7 Skipped: already pending',
       '8 Skipped: in Recently deleted (restore instead)',
-      '9 Skipped: unknown role value',
+      '9 Skipped: unknown role value. Accepted: Admin / Administrator, Standard user / Standard / User / Benutzer / Standardbenutzer; empty = Standard user',
       '10 Skipped: missing email',
     ]);
     expect(bulk.rows()[0]).to.include({ email: 'new.one@example.test', name: 'Nora One', role: 'Admin' });
@@ -181,5 +183,69 @@ describe('<panta-add-user-dialog> bulk import', () => {
     expect(dialog.formError()).to.equal('Dies ist keine Tabelle. Verwenden Sie eine .xlsx-, .xls-, .ods- oder .csv-Datei.');
     expect(events.of('panta-users-imported')).to.have.length(0);
     expect(tabCount(element, 'pending')).to.equal('0');
+  });
+
+  it('names the cause and the cap of a refused file, its figures formatted for the language', async () => {
+    const refusal = (data: Record<string, unknown>) => new ApiError('refused', { code: 'X', httpStatus: 413, ...data });
+    const refusals = [
+      refusal({ reason: 'IMPORT_TOO_MANY_ROWS', limit: 50_000, actual: 63_250 }),
+      refusal({ reason: 'IMPORT_FILE_TOO_LARGE', limit: 10 * 1024 * 1024, actual: 12.5 * 1024 * 1024 }),
+      refusal({ reason: 'IMPORT_UNPACKS_TOO_LARGE', limit: 200 * 1024 * 1024 }),
+      refusal({ reason: 'IMPORT_EMPTY_FILE' }),
+    ];
+    const messages: Record<string, string[]> = {};
+    for (const lang of ['en', 'de']) {
+      const dialog = await fixture<PantaAddUserDialog>(html`<panta-add-user-dialog lang=${lang}></panta-add-user-dialog>`);
+      let next = 0;
+      dialog.imports = {
+        template: () => Promise.reject(new Error('unused')),
+        preview: () => Promise.reject(refusals[next++]),
+        errorReport: () => Promise.reject(new Error('unused')),
+        commit: () => Promise.reject(new Error('unused')),
+      };
+      dialog.show();
+      dialog.shadowRoot!.querySelector<HTMLButtonElement>('#mode-bulk')!.click();
+      await dialog.updateComplete;
+      messages[lang] = [];
+      for (let index = 0; index < refusals.length; index += 1) {
+        const input = dialog.shadowRoot!.querySelector<HTMLInputElement>('input[type=file]')!;
+        const files = new DataTransfer();
+        files.items.add(new File(['x'], 'people.csv'));
+        input.files = files.files;
+        input.dispatchEvent(new Event('change'));
+        await until(() => next > index && text(dialog.shadowRoot!.querySelector('.form-error')) !== '' && !dialog.shadowRoot!.querySelector('progress'));
+        messages[lang]!.push(text(dialog.shadowRoot!.querySelector('.form-error')));
+      }
+    }
+    expect(messages).to.deep.equal({
+      en: [
+        'The file has more than 50,000 rows (63,250). Split it into smaller files.',
+        'The file is larger than 10 MB (12.5 MB). Split it into smaller files.',
+        'The file unpacks to more than 200 MB and cannot be read.',
+        'The file is empty.',
+      ],
+      de: [
+        'Die Datei hat mehr als 50.000 Zeilen (63.250). Teilen Sie sie in kleinere Dateien auf.',
+        'Die Datei ist größer als 10 MB (12,5 MB). Teilen Sie sie in kleinere Dateien auf.',
+        'Die Datei wird entpackt größer als 200 MB und kann nicht gelesen werden.',
+        'Die Datei ist leer.',
+      ],
+    });
+  });
+
+  it('marks a value that came from a formula', async () => {
+    const f = await createFixture();
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    const bulk = await openBulkImport(element);
+    bulk.drop(
+      await xlsxFile('formulas.xlsx', [
+        ['Email', 'First name'],
+        ['plain@example.test', 'Plain'],
+        ['formula@example.test', { f: 'PROPER("CALC")', v: 'Calc' }],
+      ]),
+    );
+    await until(() => bulk.rows().length === 2);
+    const marks = [...bulk.scope().querySelectorAll('[part~="import-preview"] tbody tr')].map((row) => text(row.querySelector('[data-formula]')));
+    expect(marks).to.deep.equal(['', '(from a formula)']);
   });
 });

@@ -2,12 +2,16 @@ import { LitElement, html, nothing } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
 import {
   type GeneratedFile,
+  type ImportColumn,
   IMPORT_ACCEPT,
+  IMPORT_PREVIEW_PAGE_ROWS,
   IMPORT_TEXT,
   type ImportCommitResult,
   type ImportLang,
   type ImportPreview,
+  type ImportRowVerdict,
   importFormData,
+  verdictText,
 } from '../../shared/import.ts';
 import { type InviteUserInput, inviteUserInput } from '../../shared/inputs.ts';
 import { errorDataOf } from '../api/client.ts';
@@ -25,10 +29,11 @@ import styles from './add-user-dialog.styles.ts';
 type Mode = 'single' | 'bulk';
 const MODES: Mode[] = ['single', 'bulk'];
 /**
- * Preview rows drawn at most: a department's 50,000 rows would be 250,000 table cells. A longer
- * file shows its skipped rows first, which are what needs a look; the error report lists every row.
+ * Preview rows drawn at most: a department's 50,000 rows would be 250,000 table cells. The server
+ * sends no more: of a longer file, its skipped rows first, which are what needs a look; the error
+ * report lists every row.
  */
-export const PREVIEW_ROWS_SHOWN = 200;
+export const PREVIEW_ROWS_SHOWN = IMPORT_PREVIEW_PAGE_ROWS;
 
 /** What the Bulk import tab asks of the element. Each call throws the client's error when the server refuses. */
 export interface ImportCalls {
@@ -201,9 +206,12 @@ export class PantaAddUserDialog extends LitElement {
     const n = (value: number) => this.#localize.number(value);
     const text = IMPORT_TEXT[language];
     const preview = this.preview;
-    const all = preview?.rows ?? [];
-    const invited = (invite: boolean) => all.filter((row) => (row.verdict === 'invite') === invite);
-    const rows = all.length > PREVIEW_ROWS_SHOWN ? invited(false).concat(invited(true)).slice(0, PREVIEW_ROWS_SHOWN) : all;
+    const rows = preview?.rows ?? [];
+    // A value a formula computed is what the file's program cached: worth a look.
+    const cell = (row: ImportRowVerdict, columns: ImportColumn[], value: string) =>
+      row.formulaColumns.some((column) => columns.includes(column))
+        ? html`${value} <span class="hint" data-formula>(${text.fromFormula})</span>`
+        : value;
     return html`
       <div class="bulk" part="bulk-import">
         <button type="button" class="button" data-import="template" @click=${() => this.#save((imports) => imports.template(language))}>
@@ -233,17 +241,19 @@ export class PantaAddUserDialog extends LitElement {
                       (row) => html`
                         <tr data-verdict=${row.verdict}>
                           <td>${n(row.row)}</td>
-                          <td>${row.email}</td>
-                          <td>${`${row.firstName} ${row.lastName}`.trim()}</td>
-                          <td>${row.role ? (row.role === 'admin' ? m.roleAdmin : m.roleUser) : row.roleText}</td>
-                          <td>${text.verdicts[row.verdict].replace('{row}', n(row.duplicateOfRow ?? 0))}</td>
+                          <td>${cell(row, ['email'], row.email)}</td>
+                          <td>${cell(row, ['firstName', 'lastName'], `${row.firstName} ${row.lastName}`.trim())}</td>
+                          <td>${cell(row, ['role'], row.role ? (row.role === 'admin' ? m.roleAdmin : m.roleUser) : row.roleText)}</td>
+                          <td>${verdictText(language, row, n)}</td>
                         </tr>
                       `,
                     )}
                   </tbody>
                 </table>
               </div>
-              ${rows.length < all.length ? html`<p class="hint" part="import-shown">${m.previewShown(n(rows.length), n(all.length))}</p>` : nothing}
+              ${rows.length < preview.totals.rows
+                ? html`<p class="hint" part="import-shown">${m.previewShown(n(rows.length), n(preview.totals.rows))}</p>`
+                : nothing}
               <button
                 type="button"
                 class="button"

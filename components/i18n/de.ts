@@ -1,9 +1,12 @@
 import type { Messages } from './en.ts';
 
-type Params = { email?: string | undefined; seconds?: string | undefined };
+/** `limit` and `actual`: an upload's cap and its own figure, already formatted (bytes as KB / MB, rows as numbers). */
+type Params = { email?: string | undefined; seconds?: string | undefined; limit?: string | undefined; actual?: string | undefined };
 
 const notAdmin = 'Nur Administratoren können Benutzer verwalten';
 const splitFile = 'Teilen Sie sie in kleinere Dateien auf.';
+const cap = (p: Params) => p.limit ?? '…';
+const figure = (p: Params) => (p.actual ? ` (${p.actual})` : '');
 const lastAdmin = (p: Params) => `${p.email ?? 'Dieser Benutzer'} ist der letzte Admin dieses Workspaces`;
 
 export const de: Messages = {
@@ -141,8 +144,10 @@ export const de: Messages = {
     RATE_LIMITED: (p: Params) => `Zu viele Anfragen. Versuchen Sie es in ${p.seconds ?? 'einigen'} Sekunden erneut.`,
     DATABASE_UNAVAILABLE: () => 'Der Server kann Änderungen gerade nicht speichern. Es wurde nichts geändert; bitte versuchen Sie es später erneut.',
     INTERNAL: () => 'Auf dem Server ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.',
-    IMPORT_FILE_TOO_LARGE: () => `Die Datei ist zu groß. ${splitFile}`,
-    IMPORT_TOO_MANY_ROWS: () => `Die Datei hat zu viele Zeilen. ${splitFile}`,
+    IMPORT_FILE_TOO_LARGE: (p: Params) => `Die Datei ist größer als ${cap(p)}${figure(p)}. ${splitFile}`,
+    IMPORT_UNPACKS_TOO_LARGE: (p: Params) => `Die Datei wird entpackt größer als ${cap(p)} und kann nicht gelesen werden.`,
+    IMPORT_TOO_MANY_ROWS: (p: Params) => `Die Datei hat mehr als ${cap(p)} Zeilen${figure(p)}. ${splitFile}`,
+    IMPORT_EMPTY_FILE: () => 'Die Datei ist leer.',
     IMPORT_NOT_A_SPREADSHEET: () => 'Dies ist keine Tabelle. Verwenden Sie eine .xlsx-, .xls-, .ods- oder .csv-Datei.',
     IMPORT_NO_EMAIL_COLUMN: () => 'Keine E-Mail-Spalte gefunden. Geben Sie einer Spalte die Überschrift „E-Mail“, wie in der Vorlage.',
     IMPORT_UNREADABLE: () => 'Die Datei konnte nicht gelesen werden. Speichern Sie sie in Ihrem Tabellenprogramm erneut und versuchen Sie es noch einmal.',

@@ -2,10 +2,14 @@ import type { ErrorReason } from '../../shared/errors.ts';
 import type { ExportErrorReason } from '../../shared/export.ts';
 import type { ImportErrorReason } from '../../shared/import.ts';
 
-type Params = { email?: string | undefined; seconds?: string | undefined };
+/** `limit` and `actual`: an upload's cap and its own figure, already formatted (bytes as KB / MB, rows as numbers). */
+type Params = { email?: string | undefined; seconds?: string | undefined; limit?: string | undefined; actual?: string | undefined };
 
 const notAdmin = 'Only administrators can manage users';
 const splitFile = 'Split it into smaller files.';
+/** An upload's cap, and its own figure in brackets when known. */
+const cap = (p: Params) => p.limit ?? '…';
+const figure = (p: Params) => (p.actual ? ` (${p.actual})` : '');
 const lastAdmin = (p: Params) => `${p.email ?? 'This user'} is the last admin of this workspace`;
 
 /** English, the reference catalog: every other language has exactly these keys. */
@@ -142,8 +146,10 @@ export const en = {
     RATE_LIMITED: (p: Params) => `Too many requests. Try again in ${p.seconds ?? 'a few'} seconds.`,
     DATABASE_UNAVAILABLE: () => 'The server cannot save changes right now. Nothing was changed; please try again later.',
     INTERNAL: () => 'Something went wrong on the server. Please try again.',
-    IMPORT_FILE_TOO_LARGE: () => `The file is too large. ${splitFile}`,
-    IMPORT_TOO_MANY_ROWS: () => `The file has too many rows. ${splitFile}`,
+    IMPORT_FILE_TOO_LARGE: (p: Params) => `The file is larger than ${cap(p)}${figure(p)}. ${splitFile}`,
+    IMPORT_UNPACKS_TOO_LARGE: (p: Params) => `The file unpacks to more than ${cap(p)} and cannot be read.`,
+    IMPORT_TOO_MANY_ROWS: (p: Params) => `The file has more than ${cap(p)} rows${figure(p)}. ${splitFile}`,
+    IMPORT_EMPTY_FILE: () => 'The file is empty.',
     IMPORT_NOT_A_SPREADSHEET: () => 'This is not a spreadsheet. Use an .xlsx, .xls, .ods or .csv file.',
     IMPORT_NO_EMAIL_COLUMN: () => 'No email column found. Give one column the heading "Email", as in the template.',
     IMPORT_UNREADABLE: () => 'The file could not be read. Save it again from your spreadsheet program and retry.',

@@ -84,6 +84,11 @@ export class LocalizeController implements ReactiveController {
     return formatter(Intl.DateTimeFormat, this.locale, { dateStyle: 'medium' }).format(new Date(iso));
   }
 
+  /** A file size in MB (1,024 × 1,024 bytes, as the server's caps are set), with one decimal at most. */
+  megabytes(bytes: number): string {
+    return this.number(bytes / 1024 / 1024, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 });
+  }
+
   /** Whole days from now until `iso`, never negative. */
   daysUntil(iso: string, now = Date.now()): number {
     return Math.max(0, Math.ceil((Date.parse(iso) - now) / DAY_MS));
@@ -95,7 +100,9 @@ export class LocalizeController implements ReactiveController {
     const reason = data?.reason as keyof Messages['reasons'] | undefined;
     if (reason && reason in m.reasons) {
       const seconds = data?.retryAfterSeconds === undefined ? undefined : this.number(data.retryAfterSeconds);
-      return m.reasons[reason]({ email: data?.email, seconds });
+      // Bytes for the size caps (`…_TOO_LARGE`), rows otherwise.
+      const figure = (value: number | undefined) => (value === undefined ? undefined : reason.endsWith('LARGE') ? this.megabytes(value) : this.number(value));
+      return m.reasons[reason]({ email: data?.email, seconds, limit: figure(data?.limit), actual: figure(data?.actual) });
     }
     if (!data) return fallback ?? m.networkError;
     return fallback ?? m.genericError;

@@ -1,17 +1,22 @@
 /** Harnesses for the element's dialogs, after material-web's dialog/harness.ts: tests speak in fields and buttons. */
+import type { DialogTag } from '../user-management/dialogs.ts';
 import type { PantaUserManagement } from '../user-management/user-management.ts';
 import { part, root, text, typeInto, until } from './element.ts';
 
-function dialogRoot(element: PantaUserManagement, tag: 'panta-add-user-dialog' | 'panta-edit-user-dialog' | 'panta-confirm-dialog') {
+function dialogRoot(element: PantaUserManagement, tag: DialogTag) {
   return root(element).querySelector(tag)!.shadowRoot!;
 }
 
-function harness(element: PantaUserManagement, tag: 'panta-add-user-dialog' | 'panta-edit-user-dialog' | 'panta-confirm-dialog') {
+function harness(element: PantaUserManagement, tag: DialogTag) {
   const scope = () => dialogRoot(element, tag);
   const panel = () => scope().querySelector('panta-dialog')!;
   return {
     scope,
-    isOpen: () => panel().open && panel().shadowRoot!.querySelector('dialog')!.open,
+    /** False too while the dialog's module has not loaded (its tag not yet defined, so no shadow root). */
+    isOpen: () => {
+      const dialog = root(element).querySelector(tag)?.shadowRoot?.querySelector('panta-dialog');
+      return Boolean(dialog?.open && dialog.shadowRoot?.querySelector('dialog')?.open);
+    },
     async opened() {
       await until(() => this.isOpen(), `${tag} did not open`);
     },

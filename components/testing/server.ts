@@ -3,7 +3,7 @@
  * each test asks for a fresh workspace, so tests never see each other's users.
  */
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { Fixture, FixtureRequest } from '../../server/testing/browser-fixtures.ts';
+import type { AcceptRequest, Fixture, FixtureRequest } from '../../server/testing/browser-fixtures.ts';
 import type { Me } from '../../shared/schemas.ts';
 
 export type { Fixture, FixtureRequest };
@@ -21,9 +21,17 @@ export function advanceServerClock(by: { seconds?: number; minutes?: number; day
   return executeServerCommand('panta:advance-clock', by);
 }
 
+/** The invitee opens the link in their newest invitation email and completes onboarding. */
+export function acceptInvitation(request: AcceptRequest): Promise<{ userId: string }> {
+  return executeServerCommand('panta:accept', request);
+}
+
+/** A formula cell: the formula and the value its program cached. */
+type FormulaCell = { f: string; v: string | number };
+
 /** An .xlsx with these rows, built by the server's test helpers. */
-export async function xlsxFile(name: string, rows: (string | number)[][]): Promise<File> {
-  const { base64 } = await executeServerCommand<{ base64: string }, { rows: (string | number)[][] }>('panta:xlsx', { rows });
+export async function xlsxFile(name: string, rows: (string | number | FormulaCell)[][]): Promise<File> {
+  const { base64 } = await executeServerCommand<{ base64: string }, { rows: (string | number | FormulaCell)[][] }>('panta:xlsx', { rows });
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   return new File([bytes], name, { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
 }

@@ -2,10 +2,10 @@ import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../index.ts';
 import { deepActiveElement } from '../internal/focus.ts';
-import { addUserDialog, bulkImport, confirmDialog } from '../testing/dialogs.ts';
-import { action, emails, part, root, rowFor, rows, tab, tabCount, text, until } from '../testing/element.ts';
+import { addUserDialog, bulkImport, confirmDialog, editUserDialog } from '../testing/dialogs.ts';
+import { action, emails, kpi, part, root, rowFor, rows, tab, tabCount, text, until } from '../testing/element.ts';
 import { mountLoaded, openTab } from '../testing/mount.ts';
-import { advanceServerClock, createFixture } from '../testing/server.ts';
+import { acceptInvitation, advanceServerClock, createFixture } from '../testing/server.ts';
 import type { PantaUserManagement } from './user-management.ts';
 
 /** Whether a node is inside the element, looking through shadow roots. */
@@ -33,6 +33,16 @@ async function focusKept(element: PantaUserManagement, after: string): Promise<H
 
 const press = (key: string) => sendKeys({ press: key });
 const selectAll = (element: PantaUserManagement) => root(element).querySelector<HTMLInputElement>('thead input[type="checkbox"]')!;
+/** Presses Tab (Shift+Tab going `back`) until `target` has the focus: how a keyboard reaches a control. */
+async function tabTo(target: () => Element | null | undefined, what: string, back = false) {
+  for (let presses = 0; presses < 60; presses += 1) {
+    const wanted = target();
+    if (wanted && deepActiveElement() === wanted) return;
+    await press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`Tab never reached ${what}; focus is on ${deepActiveElement()?.outerHTML.slice(0, 80) ?? 'nothing'}`);
+}
+
 /** The Confirm button of the confirm dialog, reached as a keyboard would: Cancel has the focus, Tab moves on. */
 async function confirmByKeyboard(element: PantaUserManagement) {
   const dialog = confirmDialog(element);
@@ -117,5 +127,91 @@ describe('<panta-user-management> keeps the focus', () => {
     bulk.pick(new File(['Email,First name,Last name,Role\r\nnew@example.test,New,Person,user'], 'people.csv', { type: 'text/csv' }));
     await until(() => bulk.totals() !== '');
     expect(await focusKept(element, 'choosing a file')).to.equal(bulk.scope().querySelector('#mode-bulk'));
+  });
+
+  it('through a whole lifecycle by keyboard alone: inside the element and visible after every step', async () => {
+    const f = await createFixture();
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    const email = 'walk.through@example.test';
+    const row = () => rowFor(element, email);
+    const selected = (name: 'active' | 'pending' | 'deleted') => tab(element, name).getAttribute('aria-selected') === 'true';
+    /** Waits for the step's outcome, then for the focus to be in the element, visible. */
+    const step = async (name: string, done: () => unknown) => {
+      await until(done, `${name} did not happen`);
+      return focusKept(element, name);
+    };
+
+    // Invite: from the top of the page, Tab reaches Add user first; the dialog's first field has the focus.
+    await press('Tab');
+    const addButton = part(root(element), 'add-button');
+    expect(deepActiveElement()).to.equal(addButton);
+    await press('Enter');
+    const add = addUserDialog(element);
+    expect(await step('opening Add user', () => add.isOpen())).to.equal(add.field('email'));
+    await sendKeys({ type: email });
+    await press('Enter');
+    expect(await step('the invitation', () => !add.isOpen() && kpi(element, 'pending') === '1')).to.equal(addButton);
+
+    // Pending: the arrow keys move between the tabs.
+    await tabTo(() => tab(element, 'active'), 'the Active users tab');
+    await press('ArrowRight');
+    await step('opening Pending invitations', () => selected('pending') && row());
+
+    // Resend, once the invitation is a minute old.
+    await advanceServerClock({ seconds: 61 });
+    await tabTo(() => action(row()!, 'resend'), 'Resend');
+    await press('Enter');
+    await step('Resend', () => events.of('panta-invitation-resent').length === 1);
+
+    // Accept: the invitee completes onboarding through their link; the admin looks at Active users.
+    await acceptInvitation({ email, firstName: 'Walker', lastName: 'Through' });
+    await tabTo(() => tab(element, 'pending'), 'the Pending invitations tab', true);
+    await press('ArrowLeft');
+    await step('opening Active users after the invitee accepted', () => selected('active') && row());
+
+    // Edit the role: ArrowUp picks Admin in the select, Enter on Save.
+    await tabTo(() => action(row()!, 'edit'), 'Edit');
+    await press('Enter');
+    const edit = editUserDialog(element);
+    expect(await step('opening Edit', () => edit.isOpen())).to.equal(edit.field('firstName'));
+    await tabTo(() => edit.field('role'), 'the role select');
+    await press('ArrowUp');
+    expect(edit.field<HTMLSelectElement>('role').value).to.equal('admin');
+    await tabTo(() => edit.submitButton(), 'Save');
+    await press('Enter');
+    expect(await step('saving the role', () => !edit.isOpen() && text(part(row()!, 'role-badge')) === 'Admin')).to.equal(action(row()!, 'edit'));
+
+    // Delete, confirmed.
+    await tabTo(() => action(row()!, 'delete'), 'Delete');
+    await press('Enter');
+    await confirmByKeyboard(element);
+    await step('Delete', () => !row() && tabCount(element, 'deleted') === '1');
+
+    // Restore from Recently deleted (End: the last tab).
+    await tabTo(() => tab(element, 'active'), 'the Active users tab', true);
+    await press('End');
+    await step('opening Recently deleted', () => selected('deleted') && row());
+    await tabTo(() => action(row()!, 'restore'), 'Restore');
+    await press('Enter');
+    await step('Restore', () => !row() && tabCount(element, 'deleted') === '0');
+
+    // Delete again (Home: the first tab).
+    await tabTo(() => tab(element, 'deleted'), 'the Recently deleted tab', true);
+    await press('Home');
+    await step('opening Active users again', () => selected('active') && row());
+    await tabTo(() => action(row()!, 'delete'), 'Delete');
+    await press('Enter');
+    await confirmByKeyboard(element);
+    await step('the second Delete', () => !row() && tabCount(element, 'deleted') === '1');
+
+    // Delete permanently.
+    await tabTo(() => tab(element, 'active'), 'the Active users tab', true);
+    await press('End');
+    await step('opening Recently deleted again', () => selected('deleted') && row());
+    await tabTo(() => action(row()!, 'purge'), 'Delete permanently');
+    await press('Enter');
+    await confirmByKeyboard(element);
+    await step('Delete permanently', () => !row() && tabCount(element, 'deleted') === '0' && events.of('panta-user-purged').length === 1);
+    expect(events.of('panta-error')).to.deep.equal([]);
   });
 });

@@ -5,15 +5,10 @@ import { PAGE_SIZE_DEFAULT, ROLE_FILTERS, TABS, type RoleFilter, type SortDirect
 import type { PantaErrorData } from '../../shared/errors.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportUsersUrl } from '../../shared/export.ts';
 import type { InviteUserInput, Summary, UpdateUserInput, User, UserList } from '../../shared/schemas.ts';
-import '../add-user-dialog/add-user-dialog.ts';
-import type { ImportCalls, PantaAddUserDialog } from '../add-user-dialog/add-user-dialog.ts';
+import type { ImportCalls } from '../add-user-dialog/add-user-dialog.ts';
 import { ApiError, type ApiClient, authorization, errorDataOf } from '../api/client.ts';
-import '../confirm-dialog/confirm-dialog.ts';
-import type { PantaConfirmDialog } from '../confirm-dialog/confirm-dialog.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
 import { ToastController } from '../controllers/toast-controller.ts';
-import '../edit-user-dialog/edit-user-dialog.ts';
-import type { PantaEditUserDialog } from '../edit-user-dialog/edit-user-dialog.ts';
 import { type PantaEventDetails, PantaEvent, type PantaEventName } from '../events/events.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
@@ -22,6 +17,7 @@ import { download } from '../internal/download.ts';
 import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import '../user-table/user-table.ts';
 import type { PantaUserTable, SelfLock, TableCalls } from '../user-table/user-table.ts';
+import { type DialogTag, loadDialog, prefetchDialogs } from './dialogs.ts';
 import { focusRule } from './focus-rule.ts';
 import { SelectionController } from './selection-controller.ts';
 import styles from './user-management.styles.ts';
@@ -116,9 +112,6 @@ export class PantaUserManagement extends LitElement {
   readonly #selection = new SelectionController(this, () => this.#data.query);
   readonly #focus = new FocusController(this, focusRule(this));
 
-  @query('panta-add-user-dialog') private addDialog!: PantaAddUserDialog;
-  @query('panta-edit-user-dialog') private editDialog!: PantaEditUserDialog;
-  @query('panta-confirm-dialog') private confirmDialog!: PantaConfirmDialog;
   @query('panta-user-table') private table: PantaUserTable | null | undefined;
   @queryAll('[part~="tab"]') private tabButtons!: NodeListOf<HTMLElement>;
 
@@ -155,6 +148,7 @@ export class PantaUserManagement extends LitElement {
     if (!this.#readyFired && summary && page) {
       this.#readyFired = true;
       this.#emit('panta-ready', { summary });
+      prefetchDialogs();
     }
   }
 
@@ -261,9 +255,26 @@ export class PantaUserManagement extends LitElement {
       }),
   };
 
-  #openEdit(user: User) {
+  /**
+   * A dialog, its module loaded on first use (see dialogs.ts). A module that cannot load is said
+   * like any unreachable server, and nothing opens.
+   */
+  async #dialog<T extends DialogTag>(tag: T): Promise<HTMLElementTagNameMap[T] | undefined> {
+    try {
+      return await loadDialog(this.renderRoot, tag);
+    } catch (error) {
+      this.#reportActionError(`open ${tag}`, error, true);
+      return undefined;
+    }
+  }
+
+  async #openAdd() {
+    (await this.#dialog('panta-add-user-dialog'))?.show();
+  }
+
+  async #openEdit(user: User) {
     const lock = this.#selfLock(user);
-    void this.editDialog.show(user, lock && user.role === 'admin' ? lock.demote : '');
+    await (await this.#dialog('panta-edit-user-dialog'))?.show(user, lock && user.role === 'admin' ? lock.demote : '');
   }
 
   /** Runs an action on some users: veto and confirmation first where it destroys, then one call. */
@@ -280,7 +291,9 @@ export class PantaUserManagement extends LitElement {
         const request = new PantaEvent(action === 'delete' ? 'panta-request-delete' : 'panta-request-purge', { ids, users }, { cancelable: true });
         if (!this.dispatchEvent(request)) return;
         const retentionDays = this.#data.summary?.retentionDays;
-        const confirmed = await this.confirmDialog.ask(
+        const confirmDialog = await this.#dialog('panta-confirm-dialog');
+        if (!confirmDialog) return;
+        const confirmed = await confirmDialog.ask(
           action === 'delete'
             ? {
                 heading: m.deleteTitle(who),
@@ -554,7 +567,7 @@ export class PantaUserManagement extends LitElement {
       content = html`
         <header part="header">
           <h2 part="title">${m.title}</h2>
-          <button type="button" class="button primary" part="add-button" @click=${() => this.addDialog.show()}>${m.addUser}</button>
+          <button type="button" class="button primary" part="add-button" @click=${this.#openAdd}>${m.addUser}</button>
         </header>
         ${this.#renderKpis(summary)} ${this.#renderTabs(summary)}
         <div role="tabpanel" id="panel" part="panel" aria-labelledby="tab-${this.#data.query.tab}">

@@ -15,8 +15,9 @@ import { type SeededPerson, type TestServer, seedWorkspace, startTestServer } fr
 import { type SsrHostOptions, ssrHost } from './ssr.ts';
 
 const BUILT_PAGES = resolve(import.meta.dirname, '../../dist/demo');
-/** The package's single file, as hosts load it, and a page beside it that needs no build. */
+/** The package's element module and the chunks it loads later, as hosts serve them, and a page beside them that needs no build. */
 const PUBLISHED_ELEMENT = resolve(import.meta.dirname, '../../dist/element/panta-user-management.js');
+const PUBLISHED_CHUNKS = resolve(import.meta.dirname, '../../dist/element/chunks');
 const PUBLISHED_PAGE = resolve(import.meta.dirname, 'published');
 const HOST_PAGES = ['hosts/plain.html', 'hosts/react.html', 'hosts/vue.html', '.vite/manifest.json'];
 
@@ -33,6 +34,7 @@ async function startPageServer(ssr?: SsrHostOptions): Promise<PageServer> {
   app.get('/published/panta-user-management.js', (_request, reply) =>
     reply.type('text/javascript').send(createReadStream(PUBLISHED_ELEMENT)),
   );
+  await app.register(fastifyStatic, { root: PUBLISHED_CHUNKS, prefix: '/published/chunks/', decorateReply: false });
   if (ssr) await app.register(ssrHost, ssr);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -151,19 +153,66 @@ describe('host pages embedding <panta-user-management>', () => {
     assert.deepEqual(pageErrors, []);
   });
 
-  it('the published single file on a page without a build step: rows, a search, an invitation', async () => {
-    const elementRequests: string[] = [];
-    page.on('request', (request) => {
-      if (request.url().endsWith('.js')) elementRequests.push(new URL(request.url()).pathname);
+  it('the published module on a page without a build step: rows and a search on its own, the dialog from a chunk beside it', async () => {
+    const scripts: { path: string; status: number }[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('.js')) scripts.push({ path: new URL(response.url()).pathname, status: response.status() });
     });
+    // The chunks are held back until the test lets them go: whatever the page shows before needs none.
+    let releaseChunks!: () => void;
+    const chunksReleased = new Promise<void>((resolve) => (releaseChunks = resolve));
+    await page.route(/\/published\/chunks\//, async (route) => {
+      await chunksReleased;
+      await route.continue();
+    });
+
     await page.goto(withSession(pages.origin, 'published/'));
     await waitForText(page.locator('[part~="row-self"]'), admin.email);
-    assert.deepEqual(elementRequests.sort(), ['/published/host.js', '/published/panta-user-management.js'], 'nothing but the one file and the page script');
     await page.getByRole('searchbox').fill('nobody-matches-this');
     await page.locator('[part~="empty"]').waitFor();
     await page.getByRole('searchbox').fill('');
-    await inviteThroughElement(page, 'published.file@example.test');
+    await waitForText(page.locator('[part~="row-self"]'), admin.email);
+    assert.deepEqual(
+      scripts.map(({ path }) => path).sort(),
+      ['/published/host.js', '/published/panta-user-management.js'],
+      'the element drew its rows and searched with nothing but its first module and the page script',
+    );
+
+    // Add user before the dialog's chunk is in: it opens once the chunk arrives, the focus in its first field.
+    await waitForText(pendingKpi(page), /^0$/);
+    await page.getByRole('button', { name: 'Add user', exact: true }).click();
+    assert.equal(await page.getByLabel('Email', { exact: true }).count(), 0, 'no dialog before its chunk');
+    releaseChunks();
+    const email = page.getByLabel('Email', { exact: true });
+    await email.waitFor();
+    await page.waitForFunction(() => {
+      let active = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      return active?.id === 'email';
+    });
+    await email.fill('published.file@example.test');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await waitForText(page.locator('#host-banner'), 'Invited published.file@example.test');
+    await waitForText(pendingKpi(page), /^1$/);
     await assertInvitedOnServer('published.file@example.test');
+
+    const chunks = scripts.filter(({ path }) => path.startsWith('/published/chunks/'));
+    assert.ok(chunks.length > 0, 'the dialog came from the chunks beside the module');
+    assert.deepEqual(
+      scripts.filter(({ status }) => status !== 200),
+      [],
+      'every chunk is served where the module looks for it',
+    );
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('the published module whose chunks cannot be loaded: Add user says the server is unreachable, nothing breaks', async () => {
+    await page.route(/\/published\/chunks\//, (route) => route.abort('connectionrefused'));
+    await page.goto(withSession(pages.origin, 'published/'));
+    await waitForText(page.locator('[part~="row-self"]'), admin.email);
+    await page.getByRole('button', { name: 'Add user', exact: true }).click();
+    await waitForText(page.locator('[part~="toast-error"]'), 'The server could not be reached');
+    assert.equal(await page.getByLabel('Email', { exact: true }).count(), 0, 'no dialog opened');
     assert.deepEqual(pageErrors, []);
   });
 

@@ -30,6 +30,8 @@ export interface OpenedDatabase {
   dialect: Dialect;
   /** Where the data lives, for logs. */
   location: string;
+  /** PostgreSQL: opens a connection of its own, outside the pool, for the live feed's LISTEN. */
+  listenConnection?: () => pg.Client;
   close(): Promise<void>;
 }
 
@@ -79,8 +81,15 @@ async function openPostgres(url: string): Promise<OpenedDatabase> {
     await db.destroy();
     throw error;
   }
+  const connectionString = parsed.toString();
   if (parsed.password) parsed.password = '***';
-  return { db, dialect: 'postgres', location: parsed.toString(), close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    location: parsed.toString(),
+    listenConnection: () => new pg.Client({ connectionString }),
+    close: () => db.destroy(),
+  };
 }
 
 /** The SQLite file (or `:memory:`) a DATABASE_URL names; also used by `npm run backup` and `restore`. */

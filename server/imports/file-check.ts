@@ -7,7 +7,7 @@ import type { ImportLimits } from './limits.ts';
  */
 export type FileCheck =
   | { ok: true; format: ImportFormat }
-  | { ok: false; problem: 'not_a_spreadsheet' | 'too_large' | 'inflates_too_far' | 'too_many_entries'; detail?: string };
+  | { ok: false; problem: 'empty' | 'not_a_spreadsheet' | 'too_large' | 'inflates_too_far' | 'too_many_entries'; detail?: string };
 
 const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 const ZIP_LOCAL_HEADER = 0x04034b50;
@@ -18,7 +18,7 @@ const startsWith = (bytes: Uint8Array, magic: readonly number[]) => magic.every(
 
 export function checkUpload(bytes: Uint8Array, limits: ImportLimits): FileCheck {
   if (bytes.byteLength > limits.maxBytes) return { ok: false, problem: 'too_large' };
-  if (bytes.byteLength === 0) return { ok: false, problem: 'not_a_spreadsheet', detail: 'the file is empty' };
+  if (bytes.byteLength === 0) return { ok: false, problem: 'empty' };
   if (startsWith(bytes, CFB_MAGIC)) return { ok: true, format: 'xls' };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength >= 4 && view.getUint32(0, true) === ZIP_LOCAL_HEADER) return checkZip(bytes, view, limits);

@@ -14,8 +14,12 @@ export interface ImportLimits {
   parseTimeoutMs: number;
   /** The parser child's heap (`--max-old-space-size`, `IMPORT_PARSE_HEAP_MB`). */
   parseHeapMb: number;
-  /** Parser children running at once; further uploads wait their turn. */
+  /** Parser children running at once; further uploads wait their turn (one workspace never takes the last free one). */
   maxConcurrentParses: number;
+  /** Parses of one workspace running or waiting at once; one more is refused at once (each admin has one). */
+  maxParsesPerWorkspace: number;
+  /** Parses waiting for a free child, all workspaces together; one more is refused at once. */
+  maxWaitingParses: number;
 }
 
 export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
@@ -26,6 +30,8 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   parseTimeoutMs: 30_000,
   parseHeapMb: 1024,
   maxConcurrentParses: 2,
+  maxParsesPerWorkspace: 3,
+  maxWaitingParses: 8,
 };
 
 export function resolveImportLimits(overrides: Partial<ImportLimits> | undefined): ImportLimits {

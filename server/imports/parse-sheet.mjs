@@ -5,8 +5,10 @@
 // crafted file may have polluted its prototypes.
 //
 // in:  { format, bytes: Uint8Array, maxRows, headerSearchRows, headerSynonyms: { email: string[], … } }
-// out: { ok: true, sheetName, headerRow, rowNumbers: number[], cells: string[], tooManyRows }
-//      (compact: `cells` holds the email, first name, last name and role of each row in turn)
+// out: { ok: true, sheetName, headerRow, rowNumbers: number[], cells: string[], formulaCells: number[], tooManyRows, rowCount }
+//      (compact: `cells` holds the email, first name, last name and role of each row in turn;
+//      `formulaCells` the indexes into `cells` of values a formula computed; `rowCount` the file's
+//      data rows when it has too many and they could be counted, else null)
 //    | { ok: false, error: 'no_email_column' | 'not_a_spreadsheet' | 'unreadable', message }
 import { createRequire } from 'node:module';
 
@@ -65,6 +67,7 @@ function normalizeHeader(text) {
 function dataRows(rows, headerIndex, columns, maxRows, sheetRows) {
   const rowNumbers = [];
   const cells = [];
+  const formulaCells = [];
   // Only the mapped columns are read: a forged dimension of a whole sheet costs nothing here.
   for (let r = headerIndex + 1; r < rows.length; r += 1) {
     const row = rows[r];
@@ -74,12 +77,34 @@ function dataRows(rows, headerIndex, columns, maxRows, sheetRows) {
     const lastName = cellText(row, columns.lastName);
     const role = cellText(row, columns.role);
     if (!email && !firstName && !lastName && !role) continue;
-    if (rowNumbers.length === maxRows || r >= sheetRows - 1) return { rowNumbers: [], cells: [], tooManyRows: true };
+    if (rowNumbers.length === maxRows || r >= sheetRows - 1) {
+      return { rowNumbers: [], cells: [], formulaCells: [], tooManyRows: true, rowCount: countRows(rows, r, columns, rowNumbers.length) };
+    }
     // Strings in a flat list, whatever the file holds: cheap to send and to check.
     rowNumbers.push(r + 1);
+    for (const column of COLUMNS) if (isFormula(row, columns[column])) formulaCells.push(cells.length + COLUMNS.indexOf(column));
     cells.push(email, firstName, lastName, role);
   }
-  return { rowNumbers, cells, tooManyRows: false };
+  return { rowNumbers, cells, formulaCells, tooManyRows: false, rowCount: null };
+}
+
+/**
+ * The file's data rows, for the message that names them: those read so far, the rest of the rows
+ * read, and what the CSV reader counted past them (a workbook stops at `sheetRows`: unknown).
+ */
+function countRows(rows, from, columns, counted) {
+  if (rows.uncountedRows == null) return null;
+  let count = counted;
+  for (let r = from; r < rows.length; r += 1) {
+    if (rows[r] && COLUMNS.some((column) => cellText(rows[r], columns[column]))) count += 1;
+  }
+  return count + rows.uncountedRows;
+}
+
+/** A cell whose value a formula computed: what the file saved is the value its program last cached. */
+function isFormula(row, column) {
+  const cell = column === -1 ? null : row[column];
+  return cell != null && typeof cell === 'object' && typeof cell.f === 'string' && cell.f !== '';
 }
 
 function cellText(row, column) {
@@ -103,7 +128,8 @@ function readWorkbook(bytes, sheetRows) {
     type: 'buffer',
     dense: true,
     sheetRows,
-    cellFormula: false,
+    // Only to know which cells a formula computed (they are marked in the preview); never evaluated.
+    cellFormula: true,
     cellHTML: false,
     cellStyles: false,
     cellNF: false,
@@ -179,14 +205,32 @@ function parseCsv(bytes, sheetRows) {
       field = '';
       rows.push(row);
       row = [];
-      if (rows.length >= sheetRows) return rows;
+      if (rows.length >= sheetRows) return Object.assign(rows, { uncountedRows: countRecords(text, i + 1, separator) });
     } else field += char;
   }
   if (field !== '' || row.length > 0) {
     row.push(field);
     rows.push(row);
   }
-  return rows;
+  return Object.assign(rows, { uncountedRows: 0 });
+}
+
+/** Records from `start` on that hold anything but separators and spaces, without building them. */
+function countRecords(text, start, separator) {
+  let count = 0;
+  let filled = false;
+  let quoted = false;
+  for (let i = start; i < text.length; i += 1) {
+    const char = text[i];
+    if (char === '"') {
+      quoted = !quoted;
+      filled = true;
+    } else if (!quoted && (char === '\n' || char === '\r')) {
+      if (filled) count += 1;
+      filled = false;
+    } else if (char !== separator && char !== ' ' && char !== '\t') filled = true;
+  }
+  return filled ? count + 1 : count;
 }
 
 /** The separator that occurs most often outside quotes in the first lines; comma on a tie. */

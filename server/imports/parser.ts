@@ -10,6 +10,8 @@ import {
   normalizeHeader,
 } from '../../shared/import.ts';
 import type { ImportLimits } from './limits.ts';
+import { type ParseOwner, ParseScheduler } from './scheduler.ts';
+import { restoreDefused } from './workbook.ts';
 
 /** Plain JavaScript, so production runs it without tsx. */
 export const PARSER_SCRIPT = join(import.meta.dirname, 'parse-sheet.mjs');
@@ -20,6 +22,8 @@ const CELL_TEXT_MAX = 1000;
 /** The flat lists of the reply, checked element by element without a schema object per row. */
 const isRowNumbers = (value: unknown): value is number[] =>
   Array.isArray(value) && value.every((row, index) => Number.isInteger(row) && row >= 1 && (index === 0 || row > value[index - 1]));
+const isCellIndexes = (value: unknown): value is number[] =>
+  Array.isArray(value) && value.every((index, at) => Number.isInteger(index) && index >= 0 && (at === 0 || index > value[at - 1]));
 const isCells = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((cell) => typeof cell === 'string' && cell.length <= CELL_TEXT_MAX);
 
@@ -31,7 +35,9 @@ const parserReply = z.union([
     headerRow: z.int().check(z.minimum(1)),
     rowNumbers: z.custom<number[]>(isRowNumbers),
     cells: z.custom<string[]>(isCells),
+    formulaCells: z.custom<number[]>(isCellIndexes),
     tooManyRows: z.boolean(),
+    rowCount: z.nullable(z.int().check(z.minimum(0))),
   }),
   z.strictObject({
     ok: z.literal(false),
@@ -47,6 +53,8 @@ export interface ParsedRow {
   firstName: string;
   lastName: string;
   role: string;
+  /** The columns whose value a formula computed (the value its program cached). */
+  formulaColumns: ImportColumn[];
 }
 
 export interface ParsedSheet {
@@ -55,6 +63,8 @@ export interface ParsedSheet {
   headerRow: number;
   rows: ParsedRow[];
   tooManyRows: boolean;
+  /** With `tooManyRows`: the file's data rows, when they could be counted. */
+  rowCount: number | null;
 }
 
 export type ParseOutcome =
@@ -67,47 +77,43 @@ function outcomeOf(message: unknown): ParseOutcome {
   if (!parsed.success) return { ok: false, error: 'crashed', message: 'the parser answered nonsense' };
   const reply = parsed.data;
   if (!reply.ok) return reply;
-  const { rowNumbers, cells } = reply;
-  if (cells.length !== rowNumbers.length * 4) return { ok: false, error: 'crashed', message: 'the parser answered nonsense' };
-  const rows = rowNumbers.map((row, index) => ({
+  const { rowNumbers, cells, formulaCells } = reply;
+  if (cells.length !== rowNumbers.length * 4 || (formulaCells.at(-1) ?? -1) >= cells.length) {
+    return { ok: false, error: 'crashed', message: 'the parser answered nonsense' };
+  }
+  const rows: ParsedRow[] = rowNumbers.map((row, index) => ({
     row,
-    email: cells[4 * index]!,
-    firstName: cells[4 * index + 1]!,
-    lastName: cells[4 * index + 2]!,
-    role: cells[4 * index + 3]!,
+    email: restoreDefused(cells[4 * index]!),
+    firstName: restoreDefused(cells[4 * index + 1]!),
+    lastName: restoreDefused(cells[4 * index + 2]!),
+    role: restoreDefused(cells[4 * index + 3]!),
+    formulaColumns: [],
   }));
-  return { ok: true, sheetName: reply.sheetName, headerRow: reply.headerRow, rows, tooManyRows: reply.tooManyRows };
+  for (const index of formulaCells) rows[Math.floor(index / 4)]!.formulaColumns.push(IMPORT_COLUMNS[index % 4]!);
+  return { ok: true, sheetName: reply.sheetName, headerRow: reply.headerRow, rows, tooManyRows: reply.tooManyRows, rowCount: reply.rowCount };
 }
 
 const headerSynonyms = Object.fromEntries(
   IMPORT_COLUMNS.map((column) => [column, IMPORT_HEADER_SYNONYMS[column].map(normalizeHeader)]),
 ) as Record<ImportColumn, string[]>;
 
-/** A few parser children at a time; the rest wait. */
-class Gate {
-  #running = 0;
-  #waiting: (() => void)[] = [];
-
-  async run<T>(limit: number, work: () => Promise<T>): Promise<T> {
-    while (this.#running >= limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    this.#running += 1;
-    try {
-      return await work();
-    } finally {
-      this.#running -= 1;
-      this.#waiting.shift()?.();
-    }
-  }
-}
-
-const gate = new Gate();
+/** Process-wide, as the cores the children run on are. */
+const scheduler = new ParseScheduler();
 
 /**
  * Parses a spreadsheet in a child process with `--max-old-space-size` and a hard time limit; the
- * child is killed on either. The server process never runs the spreadsheet parser itself.
+ * child is killed on either. The server process never runs the spreadsheet parser itself. Throws
+ * `ParseRefused` at once when the owner, their workspace or the queue has no room (see
+ * `ParseScheduler`).
  */
-export function parseSpreadsheet(bytes: Uint8Array, format: ImportFormat, limits: ImportLimits): Promise<ParseOutcome> {
-  return gate.run(limits.maxConcurrentParses, () => runChild(bytes, format, limits));
+export function parseSpreadsheet(owner: ParseOwner, bytes: Uint8Array, format: ImportFormat, limits: ImportLimits): Promise<ParseOutcome> {
+  const shares = {
+    slots: limits.maxConcurrentParses,
+    perWorkspace: limits.maxParsesPerWorkspace,
+    waiting: limits.maxWaitingParses,
+    timeoutMs: limits.parseTimeoutMs,
+  };
+  return scheduler.run(owner, shares, () => runChild(bytes, format, limits));
 }
 
 function runChild(bytes: Uint8Array, format: ImportFormat, limits: ImportLimits): Promise<ParseOutcome> {

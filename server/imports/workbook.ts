@@ -24,12 +24,26 @@ interface BundledZip {
   generate(options: { type: 'nodebuffer'; compression: 'DEFLATE' }): Buffer;
 }
 
+/** The first characters that make a spreadsheet program run a cell's text as a formula (or a DDE command). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 /**
- * Text a spreadsheet program would run as a formula (or a DDE command) gets a leading quote: this
- * server never writes a live formula into a file it hands out, whatever a user typed as a name.
+ * In CSV, text a spreadsheet program would run as a formula gets a leading quote: this server
+ * never writes a live formula into a file it hands out, whatever a user typed as a name. (An
+ * .xlsx needs none: its text cells are text, never formulas.)
  */
 export function spreadsheetSafe(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/**
+ * The inverse on import: a cell that is a defused formula (`'` then `=`, `+`, `-`, `@`, a tab or a
+ * carriage return) is read without the quote, so that this server's own CSV files (and .xlsx files
+ * of earlier versions, which quoted too) import again as the values they were written from.
+ * Spreadsheet programs keep a typed leading `'` out of the value, so no one else's text loses one.
+ */
+export function restoreDefused(text: string): string {
+  return text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text;
 }
 
 export type CellValue = string | number;
@@ -54,7 +68,7 @@ const HEADER_STYLE = {
 
 function cell(value: CellValue, style?: object): XLSX.CellObject {
   const object: XLSX.CellObject & { s?: object } =
-    typeof value === 'number' ? { t: 'n', v: value } : { t: 's', v: spreadsheetSafe(value) };
+    typeof value === 'number' ? { t: 'n', v: value } : { t: 's', v: value };
   if (style) object.s = style;
   return object;
 }

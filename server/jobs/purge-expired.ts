@@ -9,14 +9,16 @@ import { auditEntry } from '../services/audit.ts';
  * Idempotent, and safe from two servers at once: the DELETE … RETURNING decides who removed whom,
  * so each purge is recorded exactly once.
  */
-export async function purgeExpiredUsers(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
+export async function purgeExpiredUsers(deps: Pick<Deps, 'db' | 'clock' | 'notifyChanged'>): Promise<number> {
   const nowIso = deps.clock.now().toISOString();
-  return inTransaction(deps.db, async (trx) => {
-    const purged = await deleteUsersPastRetention(trx, nowIso);
+  const purged = await inTransaction(deps.db, async (trx) => {
+    const rows = await deleteUsersPastRetention(trx, nowIso);
     await insertAuditEntries(
       trx,
-      purged.map((user) => auditEntry(user.workspace_id, null, 'user.purged_by_retention', user, nowIso)),
+      rows.map((user) => auditEntry(user.workspace_id, null, 'user.purged_by_retention', user, nowIso)),
     );
-    return purged.length;
+    return rows;
   });
+  for (const workspaceId of new Set(purged.map((user) => user.workspace_id))) deps.notifyChanged(workspaceId);
+  return purged.length;
 }

@@ -8,8 +8,7 @@ import {
   type ImportLang,
 } from '../../shared/import.ts';
 import { DomainError } from '../errors.ts';
-import { formatBytes } from '../imports/limits.ts';
-import { commitImport, importErrorReport, importLimitsOf, importTemplate, previewImport } from '../services/imports.ts';
+import { commitImport, importErrorReport, importFileTooLarge, importTemplate, previewImport } from '../services/imports.ts';
 import { adminProcedure, importingProcedure, router } from '../trpc.ts';
 
 /**
@@ -21,7 +20,7 @@ import { adminProcedure, importingProcedure, router } from '../trpc.ts';
 const uploadProcedure = importingProcedure.meta({ upload: true }).use(async ({ ctx, next }) => {
   const result = await next();
   if (!result.ok && result.error.code === 'PAYLOAD_TOO_LARGE' && !(result.error.cause instanceof DomainError)) {
-    throw new DomainError('PAYLOAD_TOO_LARGE', 'IMPORT_FILE_TOO_LARGE', `The file is larger than ${formatBytes(importLimitsOf(ctx.deps).maxBytes)}`);
+    throw importFileTooLarge(ctx.deps);
   }
   return result;
 });
@@ -34,17 +33,27 @@ async function fileOf(form: FormData): Promise<Uint8Array> {
   return new Uint8Array(await file.arrayBuffer());
 }
 
+/** The preview's `offset` field: a whole number of rows, 0 when absent. */
+function offsetOf(form: FormData): number {
+  const field = form.get('offset');
+  if (field === null) return 0;
+  if (typeof field !== 'string' || !/^\d{1,9}$/.test(field)) {
+    throw new DomainError('BAD_REQUEST', 'IMPORT_NOT_A_SPREADSHEET', 'The form field `offset` must be a whole number of rows');
+  }
+  return Number(field);
+}
+
 const langOf = (form: FormData): ImportLang => {
   const lang = form.get('lang');
   return IMPORT_LANGS.find((known) => known === lang) ?? 'en';
 };
 
 export const importsRouter = router({
-  /** Parses the file and gives a verdict per row, with totals. Writes nothing. */
+  /** Parses the file and judges every row: the totals and a page of verdicts (`offset` form field). Writes nothing. */
   preview: uploadProcedure
     .input(importUploadInput)
     .output(importPreviewSchema)
-    .mutation(async ({ ctx, input }) => previewImport(ctx.deps, ctx.caller, await fileOf(input))),
+    .mutation(async ({ ctx, input }) => previewImport(ctx.deps, ctx.caller, await fileOf(input), offsetOf(input))),
 
   /** Invites every row that is (still) valid, in one transaction; the same file again invites nobody twice. */
   commit: uploadProcedure

@@ -10,6 +10,8 @@ import {
   userListSchema,
   userSchema,
 } from '../../shared/schemas.ts';
+import { changesInput } from '../../shared/live.ts';
+import { openChangeStream } from '../live/stream.ts';
 import {
   deleteUsersSoftly,
   getSummary,
@@ -21,7 +23,8 @@ import {
   restoreUsers,
   updateUser,
 } from '../services/users.ts';
-import { adminProcedure, invitingProcedure, router } from '../trpc.ts';
+import { DomainError } from '../errors.ts';
+import { adminProcedure, invitingProcedure, router, withDomainErrors } from '../trpc.ts';
 
 export const usersRouter = router({
   /** One page of a tab, with the total for the same filter. */
@@ -64,6 +67,16 @@ export const usersRouter = router({
     .input(userIdsInput)
     .output(bulkResultSchema)
     .mutation(({ ctx, input }) => restoreUsers(ctx.deps, ctx.caller, input.ids)),
+
+  /**
+   * The workspace's change feed over Server-Sent Events: an event (`LiveEvent`, tracked by the
+   * revision) whenever anything an admin sees changes. No `.output()`: tRPC would validate the
+   * stream object, not its events; their type is the generator's.
+   */
+  changes: adminProcedure.input(changesInput).subscription(({ ctx, input, signal }) => {
+    if (!ctx.changeFeed) throw new DomainError('SERVICE_UNAVAILABLE', 'INTERNAL', 'The live feed is served over HTTP only');
+    return withDomainErrors(openChangeStream(ctx.changeFeed, ctx.caller, input?.lastEventId, signal));
+  }),
 
   /** Deletes users in Recently deleted for good. Cannot be undone. */
   purge: adminProcedure

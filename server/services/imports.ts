@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  IMPORT_PREVIEW_PAGE_ROWS,
   IMPORT_TEXT,
   IMPORT_VERDICTS,
   type GeneratedFile,
@@ -10,6 +11,7 @@ import {
   type ImportRowVerdict,
   type ImportVerdict,
   roleFromCell,
+  verdictText,
 } from '../../shared/import.ts';
 import { nameSchema } from '../../shared/schemas.ts';
 import { commitWithCheckpointApart } from '../db/bulk-insert.ts';
@@ -21,10 +23,11 @@ import { findUsersByEmails, insertUsers } from '../db/repositories/users.ts';
 import { findWorkspaceById } from '../db/repositories/workspaces.ts';
 import type { NewAuditRow, UserRow } from '../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, ImportParseTimedOut } from '../errors.ts';
 import { checkUpload } from '../imports/file-check.ts';
 import { type ImportLimits, formatBytes, resolveImportLimits } from '../imports/limits.ts';
 import { type ParsedRow, type ParsedSheet, parseSpreadsheet } from '../imports/parser.ts';
+import { ParseRefused } from '../imports/scheduler.ts';
 import { type SheetSpec, writeXlsx } from '../imports/workbook.ts';
 import { newSortableIds } from '../tokens.ts';
 import type { Caller } from './actor.ts';
@@ -44,30 +47,42 @@ interface ReadFile {
   sha256: string;
 }
 
+const tooLarge = (limits: ImportLimits, actual?: number) =>
+  new DomainError('PAYLOAD_TOO_LARGE', 'IMPORT_FILE_TOO_LARGE', `The file is larger than ${formatBytes(limits.maxBytes)}`, {
+    limit: limits.maxBytes,
+    ...(actual === undefined ? {} : { actual }),
+  });
+
+/** The refusal of an upload larger than the cap; `actual` when the server saw the whole file. */
+export const importFileTooLarge = (deps: Deps, actual?: number) => tooLarge(importLimitsOf(deps), actual);
+
 /**
  * Checks an uploaded file's size and bytes, then has a child process parse it. Refuses the whole
  * file with a domain error; the rows themselves are judged by `judgeImport`.
  */
-export async function readImportFile(deps: Deps, bytes: Uint8Array): Promise<ReadFile> {
+export async function readImportFile(deps: Deps, caller: Caller, bytes: Uint8Array): Promise<ReadFile> {
   const limits = importLimitsOf(deps);
   const check = checkUpload(bytes, limits);
   if (!check.ok) {
     switch (check.problem) {
       case 'too_large':
-        throw new DomainError('PAYLOAD_TOO_LARGE', 'IMPORT_FILE_TOO_LARGE', `The file is larger than ${formatBytes(limits.maxBytes)}`);
+        throw tooLarge(limits, bytes.byteLength);
+      case 'empty':
+        throw new DomainError('BAD_REQUEST', 'IMPORT_EMPTY_FILE', 'The file is empty');
       case 'inflates_too_far':
         throw new DomainError(
           'PAYLOAD_TOO_LARGE',
-          'IMPORT_FILE_TOO_LARGE',
+          'IMPORT_UNPACKS_TOO_LARGE',
           `The file unpacks to more than ${formatBytes(limits.maxUncompressedBytes)}: it was not read`,
+          { limit: limits.maxUncompressedBytes },
         );
       case 'too_many_entries':
-        throw new DomainError('PAYLOAD_TOO_LARGE', 'IMPORT_FILE_TOO_LARGE', `The file holds more than ${limits.maxZipEntries} parts: it was not read`);
+        throw new DomainError('BAD_REQUEST', 'IMPORT_UNREADABLE', `The file holds more than ${limits.maxZipEntries} parts: it was not read`);
       case 'not_a_spreadsheet':
         throw new DomainError('BAD_REQUEST', 'IMPORT_NOT_A_SPREADSHEET', `This is not a spreadsheet: upload ${ACCEPTED}`);
     }
   }
-  const outcome = await parseSpreadsheet(bytes, check.format, limits);
+  const outcome = await parseOrRefuse(caller, bytes, check.format, limits);
   if (!outcome.ok) {
     switch (outcome.error) {
       case 'no_email_column':
@@ -79,7 +94,7 @@ export async function readImportFile(deps: Deps, bytes: Uint8Array): Promise<Rea
       case 'not_a_spreadsheet':
         throw new DomainError('BAD_REQUEST', 'IMPORT_NOT_A_SPREADSHEET', `This is not a spreadsheet: upload ${ACCEPTED}`);
       default:
-        throw new DomainError(
+        throw new (outcome.error === 'timeout' ? ImportParseTimedOut : DomainError)(
           'BAD_REQUEST',
           'IMPORT_UNREADABLE',
           'The file could not be read: it is damaged or too complex. Save it again as .xlsx or .csv and retry',
@@ -87,13 +102,31 @@ export async function readImportFile(deps: Deps, bytes: Uint8Array): Promise<Rea
     }
   }
   if (outcome.tooManyRows) {
+    const count = outcome.rowCount === null ? 'more than' : `${outcome.rowCount.toLocaleString('en')} rows, more than`;
     throw new DomainError(
       'PAYLOAD_TOO_LARGE',
       'IMPORT_TOO_MANY_ROWS',
-      `The file has more than ${limits.maxRows.toLocaleString('en')} rows: split it into smaller files`,
+      `The file has ${count} ${limits.maxRows.toLocaleString('en')} rows: split it into smaller files`,
+      { limit: limits.maxRows, ...(outcome.rowCount === null ? {} : { actual: outcome.rowCount }) },
     );
   }
   return { format: check.format, sheet: outcome, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/**
+ * The parse, or at once TOO_MANY_REQUESTS (`RATE_LIMITED`, with `retryAfterSeconds`) when the
+ * admin, their workspace or the parse queue has no room.
+ */
+async function parseOrRefuse(caller: Caller, bytes: Uint8Array, format: ImportFormat, limits: ImportLimits) {
+  try {
+    return await parseSpreadsheet({ adminId: caller.id, workspaceId: caller.workspaceId }, bytes, format, limits);
+  } catch (error) {
+    if (!(error instanceof ParseRefused)) throw error;
+    const whose = { admin_busy: 'your previous file', workspace_busy: "your workspace's other files", queue_full: 'other files' }[error.why];
+    throw new DomainError('TOO_MANY_REQUESTS', 'RATE_LIMITED', `The server is still reading ${whose}: try again in ${error.retryAfterSeconds} seconds`, {
+      retryAfterSeconds: error.retryAfterSeconds,
+    });
+  }
 }
 
 type ExistingUser = Pick<UserRow, 'id' | 'email_normalized' | 'status' | 'deleted_at'>;
@@ -131,6 +164,7 @@ function judgeRows(rows: readonly ParsedRow[], emails: readonly (EmailCheck | nu
       verdict: 'invite',
       duplicateOfRow: null,
       userId: null,
+      formulaColumns: row.formulaColumns,
     };
     const email = emails[index];
     if (!email) return { ...verdict, verdict: 'missing_email' };
@@ -153,7 +187,7 @@ function judgeRows(rows: readonly ParsedRow[], emails: readonly (EmailCheck | nu
 }
 
 /** Everything a preview says but the rows themselves. */
-function summarize(file: ReadFile, rows: readonly ImportRowVerdict[]): Omit<ImportPreview, 'rows'> {
+function summarize(file: ReadFile, rows: readonly ImportRowVerdict[]): Omit<ImportPreview, 'rows' | 'offset'> {
   const byVerdict = Object.fromEntries(IMPORT_VERDICTS.map((verdict) => [verdict, 0])) as Record<ImportVerdict, number>;
   for (const row of rows) byVerdict[row.verdict] += 1;
   return {
@@ -165,11 +199,26 @@ function summarize(file: ReadFile, rows: readonly ImportRowVerdict[]): Omit<Impo
   };
 }
 
-/** What importing this file would do; writes nothing. */
-export async function previewImport(deps: Deps, caller: Caller, bytes: Uint8Array): Promise<ImportPreview> {
-  const file = await readImportFile(deps, bytes);
+/** Skipped rows first, then the rows to invite, each in file order: what needs a look comes first. */
+const reportOrder = (rows: readonly ImportRowVerdict[]) =>
+  [...rows].sort((a, b) => Number(a.verdict === 'invite') - Number(b.verdict === 'invite') || a.row - b.row);
+
+/** The file's verdicts, all of them, with the summary. */
+async function judgeFile(deps: Deps, caller: Caller, bytes: Uint8Array) {
+  const file = await readImportFile(deps, caller, bytes);
   const rows = await judgeImport(deps.db, caller, file.sheet.rows);
-  return { ...summarize(file, rows), rows };
+  return { summary: summarize(file, rows), rows };
+}
+
+/**
+ * What importing this file would do, writing nothing: every row is judged for the totals, one page
+ * of verdicts is sent. A file that fits on the page comes whole in file order; a longer one from
+ * `offset` in report order, so that its first page shows what needs a look.
+ */
+export async function previewImport(deps: Deps, caller: Caller, bytes: Uint8Array, offset = 0): Promise<ImportPreview> {
+  const { summary, rows } = await judgeFile(deps, caller, bytes);
+  const ordered = rows.length > IMPORT_PREVIEW_PAGE_ROWS ? reportOrder(rows) : rows;
+  return { ...summary, offset, rows: ordered.slice(offset, offset + IMPORT_PREVIEW_PAGE_ROWS) };
 }
 
 /**
@@ -179,7 +228,7 @@ export async function previewImport(deps: Deps, caller: Caller, bytes: Uint8Arra
  * same file again invites nobody twice: its rows are pending by then.
  */
 export async function commitImport(deps: Deps, caller: Caller, bytes: Uint8Array): Promise<ImportCommitResult> {
-  const file = await readImportFile(deps, bytes);
+  const file = await readImportFile(deps, caller, bytes);
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   // Its commit leaves up to 100 MB in SQLite's WAL: copied to the database file on another thread.
@@ -306,15 +355,11 @@ export function importTemplate(deps: Deps, lang: ImportLang): GeneratedFile {
   return asFile(help.filename, writeXlsx([users, explanation]));
 }
 
-export function verdictText(lang: ImportLang, row: Pick<ImportRowVerdict, 'verdict' | 'duplicateOfRow'>): string {
-  return IMPORT_TEXT[lang].verdicts[row.verdict].replace('{row}', String(row.duplicateOfRow ?? ''));
-}
-
 /** The verdicts of a file as an .xlsx, skipped rows first. */
 export async function importErrorReport(deps: Deps, caller: Caller, bytes: Uint8Array, lang: ImportLang): Promise<GeneratedFile> {
-  const preview = await previewImport(deps, caller, bytes);
+  const { rows } = await judgeFile(deps, caller, bytes);
   const text = IMPORT_TEXT[lang];
-  const ordered = [...preview.rows].sort((a, b) => Number(a.verdict === 'invite') - Number(b.verdict === 'invite') || a.row - b.row);
+  const ordered = reportOrder(rows);
   const report: SheetSpec = {
     name: TEMPLATE_TEXT[lang].reportSheet,
     header: [text.row, text.columns.email, text.columns.firstName, text.columns.lastName, text.columns.role, text.verdict],

@@ -76,6 +76,7 @@ export async function acceptInvitation(
     const session = await createSession(trx, deps, user);
     return { session, userId: user.id, workspaceId: user.workspace_id };
   });
+  deps.notifyChanged(workspaceId);
   const row = await findUserViewById(deps.db, workspaceId, userId);
   if (!row) throw new DomainError('NOT_FOUND', 'USER_NOT_FOUND', 'No such user');
   return { session, user: toApiUser(row) };

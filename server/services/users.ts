@@ -19,6 +19,7 @@ import {
   readUserCounts,
   recordInvitationSent,
   updateUsers,
+  type TabCounts,
 } from '../db/repositories/users.ts';
 import type { UserRow, UserUpdate } from '../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
@@ -59,16 +60,19 @@ export async function getUser(deps: Deps, caller: Caller, id: string): Promise<U
   return toApiUser(row);
 }
 
-/** The onboarding KPIs and the tab counts, which always reconcile. */
-export async function getSummary(deps: Deps, caller: Caller): Promise<Summary> {
-  const { activeAdmins, ...all } = await readUserCounts(deps.db, caller.workspaceId);
+/** The onboarding KPIs and the tab counts of a workspace's counters, which always reconcile. */
+export function summaryFigures(all: TabCounts): Pick<Summary, 'kpis' | 'counts'> {
   const counts = { active: all.active, pending: all.pending, deleted: all.deleted };
   const invited = counts.active + counts.pending;
   const completionRate = invited === 0 ? 0 : Math.round((counts.active / invited) * 1000) / 10;
+  return { kpis: { invited, completed: counts.active, pending: counts.pending, completionRate }, counts };
+}
+
+export async function getSummary(deps: Deps, caller: Caller): Promise<Summary> {
+  const counts = await readUserCounts(deps.db, caller.workspaceId);
   return {
-    kpis: { invited, completed: counts.active, pending: counts.pending, completionRate },
-    counts,
-    activeAdmins,
+    ...summaryFigures(counts),
+    activeAdmins: counts.activeAdmins,
     serverTime: deps.clock.now().toISOString(),
     retentionDays: deps.settings.retentionDays,
     invitationTtlDays: deps.settings.inviteTtlDays,
@@ -330,5 +334,6 @@ export async function write<T>(deps: Deps, caller: Caller, work: (trx: DB) => Pr
     return work(trx);
   });
   deps.notifyOutbox();
+  deps.notifyChanged(caller.workspaceId);
   return result;
 }

@@ -2,7 +2,7 @@
  * Fixtures for the element's browser tests: the test runner starts one real server and the tests
  * ask it, through `executeServerCommand`, for a fresh workspace each, so that tests never share data.
  * Only functions present in harness.ts are used; nothing here reaches around the API except the
- * clock and the outbox, which tests drive by hand.
+ * clock and the outbox (where an invitee's link is read), which tests drive by hand.
  */
 import type { Role } from '../../shared/constants.ts';
 import { addActiveUser, invitationTokenFor, seedWorkspace, startTestServer, type TestServer } from './harness.ts';
@@ -52,11 +52,20 @@ export interface Fixture {
   deleted: Required<FixturePerson>[];
 }
 
+/** An invitee completing onboarding through the link in their newest invitation email. */
+export interface AcceptRequest {
+  email: string;
+  firstName: string;
+  lastName: string;
+}
+
 /** Names for the test runner's server commands. */
 export const FIXTURE_COMMANDS = {
   create: 'panta:fixture',
   me: 'panta:me',
   advanceClock: 'panta:advance-clock',
+  /** The invitee accepts, as the accept page would; answers their new session's user id. */
+  accept: 'panta:accept',
   /** An .xlsx with these rows, as base64: the browser has no spreadsheet writer of its own. */
   xlsx: 'panta:xlsx',
 } as const;
@@ -128,6 +137,12 @@ export function fixtureCommandsPlugin(getServer: () => TestServer) {
         case FIXTURE_COMMANDS.advanceClock: {
           server.clock.advance(payload as { seconds?: number; minutes?: number });
           return { now: server.clock.now().toISOString() };
+        }
+        case FIXTURE_COMMANDS.accept: {
+          const { email, firstName, lastName } = payload as AcceptRequest;
+          const token = await invitationTokenFor(server, email);
+          const accepted = await server.client().invitations.accept.mutate({ token, firstName, lastName });
+          return { userId: accepted.user.id };
         }
         case FIXTURE_COMMANDS.xlsx:
           return { base64: workbook('xlsx', (payload as { rows: Cell[][] }).rows).toString('base64') };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTRPCClient, httpLink } from '@trpc/client';
+import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type { AppRouter } from '../../shared/router.ts';
@@ -15,8 +15,32 @@ import { DevMailbox, type Mailer } from '../mail/mailer.ts';
 import { createSession } from '../services/sessions.ts';
 import { createWorkspace } from '../services/workspaces.ts';
 import { ManualClock } from './clock.ts';
+import { FetchEventSource } from './fetch-event-source.ts';
 
 export type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
+
+/**
+ * The real tRPC client with these headers on every call: one request per query or mutation
+ * (httpLink), and subscriptions over Server-Sent Events (httpSubscriptionLink) through a fetch-based
+ * EventSource, so the headers (the bearer token) go there too and never into a URL.
+ */
+export function createTestClient(apiUrl: string, headers: Record<string, string> = {}): Client {
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url: apiUrl,
+          EventSource: FetchEventSource,
+          eventSourceOptions: {
+            fetch: (input: string | URL | Request, init?: RequestInit) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...headers } }),
+          },
+        }),
+        false: httpLink({ url: apiUrl, headers }),
+      }),
+    ],
+  });
+}
 
 export interface TestServer {
   app: FastifyInstance;
@@ -114,15 +138,7 @@ export async function startTestServer({ mailbox = new DevMailbox(), mailer, auth
     deps: app.management.deps,
     clock,
     mailbox,
-    client: (token, language) =>
-      createTRPCClient<AppRouter>({
-        links: [
-          httpLink({
-            url: apiUrl,
-            headers: () => ({ ...(token ? { authorization: `Bearer ${token}` } : {}), ...(language ? { 'accept-language': language } : {}) }),
-          }),
-        ],
-      }),
+    client: (token, language) => createTestClient(apiUrl, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(language ? { 'accept-language': language } : {}) }),
     async close() {
       await app.close();
       await database.close();

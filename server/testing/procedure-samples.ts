@@ -72,6 +72,12 @@ export const SAMPLES: Record<string, Sample> = {
   'users.delete': { access: 'admin', input: (f) => ({ ids: [f.target.id] }), foreignAdmin: 'NOT_FOUND' },
   'users.restore': { access: 'admin', input: (f) => ({ ids: [f.binned.id] }), foreignAdmin: 'NOT_FOUND' },
   'users.purge': { access: 'admin', input: (f) => ({ ids: [f.binned.id] }), foreignAdmin: 'NOT_FOUND' },
+  'users.changes': {
+    access: 'admin',
+    foreignAdmin: 'own',
+    // The figures of the caller's own workspace: one admin, nobody else.
+    checkOwn: (result) => assert.deepEqual((result as { counts: unknown }).counts, { active: 1, pending: 0, deleted: 0 }),
+  },
   'audit.list': {
     access: 'admin',
     input: (f) => ({ targetId: f.target.id }),
@@ -86,10 +92,26 @@ export const SAMPLES: Record<string, Sample> = {
 
 export const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' | 'subscription' } }>;
 
-/** Calls a procedure by its path through the real client: a query as GET, a mutation as POST (JSON or multipart). */
+/**
+ * Calls a procedure by its path through the real client: a query as GET, a mutation as POST (JSON
+ * or multipart), a subscription as a GET event stream, whose first event (or error) is the answer.
+ */
 export function call(client: Client, path: string, input: unknown): Promise<unknown> {
   const procedure = path.split('.').reduce<any>((node, segment) => node[segment], client);
-  return procedures[path]!._def.type === 'query' ? procedure.query(input) : procedure.mutate(input);
+  const type = procedures[path]!._def.type;
+  if (type === 'subscription') {
+    return new Promise((resolve, reject) => {
+      const subscription = procedure.subscribe(input, {
+        onData: ({ data }: { data: unknown }) => {
+          resolve(data);
+          subscription.unsubscribe();
+        },
+        onError: reject,
+        onComplete: () => reject(new Error(`${path} completed without an event`)),
+      });
+    });
+  }
+  return type === 'query' ? procedure.query(input) : procedure.mutate(input);
 }
 
 let fixtures = 0;

@@ -3,9 +3,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createTRPCClient, httpLink } from '@trpc/client';
+import type { createTRPCClient } from '@trpc/client';
 import type { AppRouter } from '../../shared/router.ts';
 import type { FileMailboxEntry } from './file-mailbox.ts';
+import { createTestClient } from './harness.ts';
 
 /**
  * The secret every server process is started with, as servers of one deployment share theirs:
@@ -70,10 +71,7 @@ export async function startServerProcess(databaseUrl: string, options: ServerPro
   return {
     url,
     child,
-    client: (token) =>
-      createTRPCClient<AppRouter>({
-        links: [httpLink({ url: `${url}/api/users`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
-      }),
+    client: (token) => createTestClient(`${url}/api/users`, token ? { authorization: `Bearer ${token}` } : {}),
     setClock: async (now) => void (await post('/test/clock', { now })),
     purge: async () => (await post('/test/purge')).purged as number,
     invitationToken: async (email) => {

@@ -17,7 +17,12 @@ export async function assertCountsReconcile(db: DB, step: string): Promise<void>
       count(case when u.deleted_at is not null and u.role = 'admin' then 1 end) as deleted_admins
     from workspaces w left join users u on u.workspace_id = w.id
     group by w.id order by w.id`.execute(db);
-  const kept = await db.selectFrom('workspace_user_counts').selectAll().orderBy('workspace_id').execute();
+  // The counts only: the revisions beside them (migration 0010) have no count to compare with.
+  const kept = await db
+    .selectFrom('workspace_user_counts')
+    .select(['workspace_id', 'active', 'pending', 'deleted', 'active_admins', 'pending_admins', 'deleted_admins'])
+    .orderBy('workspace_id')
+    .execute();
   const numbers = (row: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(row).map(([key, value]) => [key, key === 'workspace_id' ? value : Number(value)]));
   assert.deepEqual(kept.map(numbers), counted.map(numbers), `counters after ${step}`);

@@ -249,14 +249,16 @@ describe('GET /api/users/export', () => {
       ]);
     });
 
-    it('never writes a cell a spreadsheet would run as a formula', async () => {
+    it('never writes a cell a spreadsheet would run as a formula: CSV defuses, .xlsx text is text', async () => {
       const names = ['=HYPERLINK("http://x","y")', '+1', '-1', '@SUM(A1)'];
       const defused = names.map((name) => `'${name}`);
       const csv = await csvOf(admin, { tab: 'pending', sort: 'email' });
       assert.deepEqual(csv.rows.slice(1).map((row) => row[1]), defused);
       assert.match(csv.bytes.toString('utf8'), /^formula0@columns\.test,"'=HYPERLINK\(""http:\/\/x"",""y""\)",Formula,/m);
+      // An .xlsx text cell is text, never a formula: written as it is, so the file imports again unchanged.
       const xlsx = await xlsxOf(admin, { tab: 'pending', sort: 'email' });
-      assert.deepEqual(xlsx.cells.slice(1).map((row) => [row[1]!.t, row[1]!.v, row[1]!.f]), defused.map((text) => ['s', text, undefined]));
+      assert.deepEqual(xlsx.cells.slice(1).map((row) => [row[1]!.t, row[1]!.v, row[1]!.f]), names.map((text) => ['s', text, undefined]));
+      assert.ok(xlsxParts(xlsx.bytes).every((part) => !/<f[ >]/.test(part.data.toString())), 'no formula element anywhere in the file');
     });
 
     it("shows only the caller's workspace", async () => {

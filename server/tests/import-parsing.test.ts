@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ImportRowVerdict } from '../../shared/import.ts';
+import { IMPORT_ROLE_SYNONYMS, type ImportRowVerdict } from '../../shared/import.ts';
 import { rejectsWith } from '../testing/assertions.ts';
 import { seedWorkspace, startTestServer, type SeededPerson, type TestServer } from '../testing/harness.ts';
-import { csv, upload, workbook } from '../testing/spreadsheets.ts';
+import { csv, readBack, upload, workbook } from '../testing/spreadsheets.ts';
 
 const fields = (row: ImportRowVerdict) => [row.row, row.email, row.firstName, row.lastName, row.role, row.verdict];
 
@@ -91,6 +91,49 @@ describe('imports: parsing rules', () => {
       [3, 'formula@parsing.test', '2', 'Calc', 'user', 'invite'],
       [4, 'numbers@parsing.test', '1984', '3.5', 'user', 'invite'],
     ]);
+  });
+
+  // (sheetjs-style writes no formulas into .xls, so no .xls of this kind can be built here.)
+  for (const format of ['xlsx', 'ods'] as const) {
+    it(`marks the cells a formula computed (${format}): their cached value may differ between programs`, async () => {
+      const preview = await admin.client.imports.preview.mutate(
+        upload(
+          workbook(format, [
+            ['Email', 'First name', 'Last name', 'Role'],
+            [{ f: 'LOWER("MARKED@PARSING.TEST")', v: 'marked@parsing.test' }, 'Plain', { f: 'UPPER("x")', v: 'X' }, 'Admin'],
+            ['plain@parsing.test', 'Plain', 'Text', { f: '"Admin"', v: 'Admin' }],
+            ['none@parsing.test', 'No', 'Formula', ''],
+          ]),
+        ),
+      );
+      assert.deepEqual(
+        preview.rows.map((row) => [row.email, row.lastName, row.formulaColumns]),
+        [
+          ['marked@parsing.test', 'X', ['email', 'lastName']],
+          ['plain@parsing.test', 'Text', ['role']],
+          ['none@parsing.test', 'Formula', []],
+        ],
+      );
+    });
+  }
+
+  it('says which role values it accepts, in the admin’s language', async () => {
+    const file = upload(workbook('xlsx', [['Email', 'Role'], ['boss@parsing.test', 'Chef']]));
+    const preview = await admin.client.imports.preview.mutate(file);
+    assert.equal(preview.rows[0]!.verdict, 'unknown_role');
+    for (const [lang, expected] of [
+      ['en', 'Skipped: unknown role value. Accepted: Admin / Administrator, Standard user / Standard / User / Benutzer / Standardbenutzer; empty = Standard user'],
+      ['de', 'Übersprungen: unbekannte Rolle. Erlaubt: Admin / Administrator, Standardbenutzer / Standard user / Standard / User / Benutzer; leer = Standardbenutzer'],
+    ] as const) {
+      const report = await admin.client.imports.errorReport.mutate(upload(workbook('xlsx', [['Email', 'Role'], ['boss@parsing.test', 'Chef']]), lang));
+      assert.equal(readBack(report.base64).rows[1]!.at(-1)!.v, expected);
+      const listed = expected.split(': ').at(-1)!.split(/ \/ |, |; /);
+      assert.deepEqual(
+        listed.filter((value) => !/^(empty|leer) = /.test(value)).sort(),
+        Object.values(IMPORT_ROLE_SYNONYMS).flat().filter(Boolean).sort(),
+        'the message lists every value the import accepts',
+      );
+    }
   });
 
   it('turns a date in a name column into its text', async () => {

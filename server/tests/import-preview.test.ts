@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ImportPreview, ImportRowVerdict } from '../../shared/import.ts';
-import { snapshotDatabase } from '../testing/assertions.ts';
+import { IMPORT_PREVIEW_PAGE_ROWS, type ImportPreview, type ImportRowVerdict } from '../../shared/import.ts';
+import { rejectsWith, snapshotDatabase } from '../testing/assertions.ts';
 import { addActiveUser, addPendingUser, seedWorkspace, startTestServer, type TestServer } from '../testing/harness.ts';
 import { type BookFormat, csv, upload, workbook } from '../testing/spreadsheets.ts';
 
@@ -107,5 +107,36 @@ describe('imports.preview', () => {
         invalid_name: 0,
       },
     });
+  });
+
+  it('sends one page of verdicts: the totals of every row, the skipped rows first; the next pages by offset', async () => {
+    const { admin } = await seedWorkspace(server, 'Pages');
+    const count = 450;
+    // Every 50th address is broken: the skipped rows sit deep in the file.
+    const rows = Array.from({ length: count }, (_, index) => [index % 50 === 49 ? `broken-${index}` : `person${index}@pages.test`, 'Person']);
+    const file = csv([['Email', 'First name'], ...rows]);
+    const pages = [];
+    for (const offset of [0, IMPORT_PREVIEW_PAGE_ROWS, 2 * IMPORT_PREVIEW_PAGE_ROWS]) {
+      const form = upload(file);
+      if (offset) form.append('offset', String(offset));
+      pages.push(await admin.client.imports.preview.mutate(form));
+    }
+    assert.deepEqual(pages.map((page) => [page.offset, page.rows.length, page.totals.rows, page.totals.skipped]), [
+      [0, 200, count, 9],
+      [200, 200, count, 9],
+      [400, 50, count, 9],
+    ]);
+    const all = pages.flatMap((page) => page.rows);
+    assert.deepEqual(all.slice(0, 9).map((row) => row.row), [51, 101, 151, 201, 251, 301, 351, 401, 451]);
+    assert.ok(all.slice(0, 9).every((row) => row.verdict === 'invalid_email'));
+    assert.deepEqual(all.slice(9).map((row) => row.row), rows.flatMap((_, index) => (index % 50 === 49 ? [] : [index + 2])));
+    // The same page each time: the file decides, not the call.
+    assert.deepEqual((await admin.client.imports.preview.mutate(upload(file))).rows, pages[0]!.rows);
+
+    const small = await admin.client.imports.preview.mutate(upload(csv([['Email'], ['b@pages.test'], ['broken'], ['a@pages.test']])));
+    assert.deepEqual(small.rows.map((row) => row.row), [2, 3, 4], 'a file that fits on a page comes in file order');
+    const form = upload(file);
+    form.append('offset', '-1');
+    await rejectsWith(admin.client.imports.preview.mutate(form), { code: 'BAD_REQUEST' });
   });
 });

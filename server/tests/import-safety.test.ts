@@ -32,7 +32,7 @@ describe('imports: a file from anyone', () => {
 
   it('refuses what is not a spreadsheet, naming the accepted formats', async () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
-    const notSpreadsheets = [png, Buffer.alloc(0), zip([{ name: 'word/document.xml', data: '<w:document/>' }]), Buffer.from('PK\x03\x04broken')];
+    const notSpreadsheets = [png, zip([{ name: 'word/document.xml', data: '<w:document/>' }]), Buffer.from('PK\x03\x04broken')];
     for (const bytes of notSpreadsheets) {
       await rejectsWithoutChange(server, () => admin.client.imports.preview.mutate(upload(bytes)), {
         code: 'BAD_REQUEST',
@@ -42,12 +42,22 @@ describe('imports: a file from anyone', () => {
     }
   });
 
+  it('says an empty file is empty', async () => {
+    await rejectsWithoutChange(server, () => admin.client.imports.preview.mutate(upload(Buffer.alloc(0))), {
+      code: 'BAD_REQUEST',
+      reason: 'IMPORT_EMPTY_FILE',
+      message: 'The file is empty',
+    });
+  });
+
   it('refuses a file over the size cap, whether the adapter or the service notices', async () => {
     const justOver = csv([['Email'], ['a@safety.test'], ['x'.repeat(200 * 1024)]]);
     await rejectsWith(admin.client.imports.preview.mutate(upload(justOver)), {
       code: 'PAYLOAD_TOO_LARGE',
       reason: 'IMPORT_FILE_TOO_LARGE',
       message: 'The file is larger than 200 KB',
+      limit: 200 * 1024,
+      actual: justOver.length,
     });
     // Past tRPC's maxBodySize (the cap plus multipart framing): the stream is cut off unread.
     const farOver = Buffer.alloc(2 * 1024 * 1024, 0x41);
@@ -55,15 +65,32 @@ describe('imports: a file from anyone', () => {
       code: 'PAYLOAD_TOO_LARGE',
       reason: 'IMPORT_FILE_TOO_LARGE',
       message: 'The file is larger than 200 KB',
+      limit: 200 * 1024,
+      actual: undefined,
     });
   });
 
   it('refuses more data rows than the row cap, in every format; the cap itself is fine', async () => {
-    for (const bytes of [workbook('xlsx', usersSheet(6)), workbook('xls', usersSheet(6)), workbook('ods', usersSheet(6)), csv(usersSheet(6))]) {
+    for (const bytes of [workbook('xlsx', usersSheet(6)), workbook('xls', usersSheet(6)), workbook('ods', usersSheet(6))]) {
       await rejectsWith(admin.client.imports.preview.mutate(upload(bytes)), {
         code: 'PAYLOAD_TOO_LARGE',
         reason: 'IMPORT_TOO_MANY_ROWS',
         message: /more than 5 rows/,
+        limit: 5,
+      });
+    }
+    // A CSV is counted to its end, blank lines aside, also far past where the reader stops.
+    for (const [bytes, count] of [
+      [csv(usersSheet(6)), 6],
+      [csv([...usersSheet(40), [''], ...usersSheet(10).slice(1)]), 50],
+      [csv([['Email', 'Note'], ...Array.from({ length: 30 }, (_, index) => [`q${index}@safety.test`, 'a "quoted",\nline'])]), 30],
+    ] as const) {
+      await rejectsWith(admin.client.imports.preview.mutate(upload(bytes)), {
+        code: 'PAYLOAD_TOO_LARGE',
+        reason: 'IMPORT_TOO_MANY_ROWS',
+        message: `The file has ${count} rows, more than 5 rows: split it into smaller files`,
+        limit: 5,
+        actual: count,
       });
     }
     const atCap = workbook('xlsx', [['Title'], [], ...usersSheet(5).slice(0, 3), [], [], ...usersSheet(5).slice(3)]);
@@ -81,12 +108,17 @@ describe('imports: a file from anyone', () => {
     for (const bytes of [declared, real]) {
       await rejectsWithoutChange(server, () => admin.client.imports.preview.mutate(upload(bytes)), {
         code: 'PAYLOAD_TOO_LARGE',
-        reason: 'IMPORT_FILE_TOO_LARGE',
+        reason: 'IMPORT_UNPACKS_TOO_LARGE',
         message: /unpacks to more than 2 MB/,
+        limit: 2 * 1024 * 1024,
       });
     }
     const crowded = zip([...base, ...Array.from({ length: 60 }, (_, index) => ({ name: `x/${index}`, data: '' }))]);
-    await rejectsWith(admin.client.imports.preview.mutate(upload(crowded)), { code: 'PAYLOAD_TOO_LARGE', reason: 'IMPORT_FILE_TOO_LARGE' });
+    await rejectsWith(admin.client.imports.preview.mutate(upload(crowded)), {
+      code: 'BAD_REQUEST',
+      reason: 'IMPORT_UNREADABLE',
+      message: /holds more than 50 parts/,
+    });
   });
 
   it('a comment on `__proto__` (CVE-2023-30533) and `__proto__` headers touch nothing in the server process', async () => {
@@ -105,7 +137,18 @@ describe('imports: a file from anyone', () => {
     const preview = await admin.client.imports.preview.mutate(upload(crafted));
     assert.deepEqual(preview.rows.map((row) => [row.email, row.verdict]), [['proto@safety.test', 'invite']]);
     const fromCsv = await admin.client.imports.preview.mutate(upload(csv([['__proto__', 'Email', 'polluted'], ['{"polluted":1}', 'csv@safety.test', 'yes']])));
-    assert.deepEqual(Object.keys(fromCsv.rows[0]!).sort(), ['duplicateOfRow', 'email', 'firstName', 'lastName', 'role', 'roleText', 'row', 'userId', 'verdict']);
+    assert.deepEqual(Object.keys(fromCsv.rows[0]!).sort(), [
+      'duplicateOfRow',
+      'email',
+      'firstName',
+      'formulaColumns',
+      'lastName',
+      'role',
+      'roleText',
+      'row',
+      'userId',
+      'verdict',
+    ]);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(({} as Record<string, unknown>).c, undefined);
     assert.deepEqual(Object.getOwnPropertyNames(Object.prototype), prototypeBefore);

@@ -4,7 +4,7 @@ import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { RoleFilter, SortDirection, SortField, Tab } from '../../shared/constants.ts';
-import { openDatabase } from '../db/database.ts';
+import { openDatabase, sqliteLocation } from '../db/database.ts';
 import { insertUsers, listUsers, readUserCounts } from '../db/repositories/users.ts';
 import type { Database, UserRow } from '../db/schema/index.ts';
 import { pendingUserRow } from '../services/users.ts';
@@ -263,7 +263,7 @@ describe(`query plans of the list, its search and its counts (${testDialect})`, 
     db =
       testDialect === 'postgres'
         ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }), log })
-        : new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(database.url) }), log });
+        : new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(sqliteLocation(database.url)) }), log });
     if (testDialect === 'postgres') await db.executeQuery(CompiledQuery.raw('analyze'));
   });
   after(async () => {

@@ -5,11 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
-import type { AppRouter } from '../../shared/router.ts';
+import { TRPCClientError } from '@trpc/client';
 import { bearerSessionAuthenticate } from '../context.ts';
 import { rejectsWithoutChange } from '../testing/assertions.ts';
-import { type Client, startTestServer, type TestServer } from '../testing/harness.ts';
+import { type Client, createTestClient, startTestServer, type TestServer } from '../testing/harness.ts';
 import { call, procedures, SAMPLES, PUBLIC_PROCEDURES, setUpFixture } from '../testing/procedure-samples.ts';
 
 /** A host's own sign-in names people without a session of ours: `x-test-identity: workspace/user`. */
@@ -30,8 +29,7 @@ describe('authorization matrix', () => {
   });
   after(() => server.close());
 
-  const clientAs = (headers: Record<string, string>): Client =>
-    createTRPCClient<AppRouter>({ links: [httpLink({ url: server.apiUrl, headers })] });
+  const clientAs = (headers: Record<string, string>): Client => createTestClient(server.apiUrl, headers);
 
   it('lists exactly the procedures of the router, and names the public ones', () => {
     const inRouter = Object.keys(procedures).sort();

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import type { AppRouter } from '../../shared/router.ts';
 import { backupSqliteFile } from '../db/backup.ts';
-import { type OpenedDatabase, openDatabase } from '../db/database.ts';
+import { type OpenedDatabase, openDatabase, sqliteLocation } from '../db/database.ts';
 import { DevMailbox } from '../mail/mailer.ts';
 import {
   type TestDatabase,
@@ -115,15 +115,16 @@ describe('a stolen copy of the database (security)', () => {
     const tried = new Set<string>();
     if (testDialect === 'sqlite') {
       const raw = join(directory, 'raw.db');
-      copyFileSync(original.url, raw);
+      const file = sqliteLocation(original.url);
+      copyFileSync(file, raw);
       const files = [raw];
-      if (existsSync(`${original.url}-wal`)) {
-        copyFileSync(`${original.url}-wal`, `${raw}-wal`);
+      if (existsSync(`${file}-wal`)) {
+        copyFileSync(`${file}-wal`, `${raw}-wal`);
         files.push(`${raw}-wal`);
       }
       copies.push({ name: 'file copy', url: raw, files });
       const backup = join(directory, 'backup.db');
-      await backupSqliteFile(original.url, backup);
+      await backupSqliteFile(file, backup);
       copies.push({ name: 'backup', url: backup, files: [backup] });
     } else {
       await stop(server);

@@ -155,6 +155,7 @@ describe('rate limits', () => {
       invitesPerWorkspace: 300,
       importsPerAdmin: 20,
       importsPerWorkspace: 60,
+      importTimeoutCost: 10,
       tokenFailuresPerIp: 30,
       windowSeconds: 60,
     });
@@ -163,10 +164,11 @@ describe('rate limits', () => {
       RATE_LIMIT_INVITES_PER_WORKSPACE: '20',
       RATE_LIMIT_IMPORTS_PER_ADMIN: '3',
       RATE_LIMIT_IMPORTS_PER_WORKSPACE: '4',
+      RATE_LIMIT_IMPORT_TIMEOUT_COST: '6',
       RATE_LIMIT_TOKEN_FAILURES_PER_IP: '5',
       TRUST_PROXY: '10.0.0.1, 10.1.0.0/16',
     });
-    assert.deepEqual(rateLimits, { invitesPerAdmin: 10, invitesPerWorkspace: 20, importsPerAdmin: 3, importsPerWorkspace: 4, tokenFailuresPerIp: 5 });
+    assert.deepEqual(rateLimits, { invitesPerAdmin: 10, invitesPerWorkspace: 20, importsPerAdmin: 3, importsPerWorkspace: 4, importTimeoutCost: 6, tokenFailuresPerIp: 5 });
     assert.deepEqual(trustProxy, ['10.0.0.1', '10.1.0.0/16']);
     assert.equal(loadConfig({}).trustProxy, false);
     assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);

@@ -1,4 +1,4 @@
-// Loads the published element file and hands it the API address and the session token.
+// Loads the published element module (its chunks/ lie beside it) and hands it the API address and the session token.
 // `?api=…&token=…` come from the browser test; a real portal takes them from its own sign-in.
 import './panta-user-management.js';
 

@@ -10,6 +10,7 @@ import * as roleDescendingIndexes from './0006-role-descending-indexes.ts';
 import * as rateLimitWindows from './0007-rate-limit-windows.ts';
 import * as searchPartitions from './0008-search-partitions.ts';
 import * as onboardedOrderIndex from './0009-onboarded-order-index.ts';
+import * as workspaceRevision from './0010-workspace-revision.ts';
 import * as emailAsciiDomains from './0012-email-ascii-domains.ts';
 import * as invitationLanguage from './0013-invitation-language.ts';
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0007-rate-limit-windows': rateLimitWindows,
   '0008-search-partitions': searchPartitions,
   '0009-onboarded-order-index': onboardedOrderIndex,
+  '0010-workspace-revision': workspaceRevision,
   '0012-email-ascii-domains': emailAsciiDomains,
   '0013-invitation-language': invitationLanguage,
 };

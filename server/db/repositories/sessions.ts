@@ -58,3 +58,16 @@ export async function revokeSessionsOfUsers(db: Db, workspaceId: string, userIds
 export async function revokeSession(db: Db, id: string, nowIso: string): Promise<void> {
   await db.updateTable('sessions').set({ revoked_at: nowIso }).where('id', '=', id).where('revoked_at', 'is', null).execute();
 }
+
+/** Which of these sessions are still live (not revoked, not expired). */
+export async function findLiveSessionIds(db: Db, sessionIds: readonly string[], nowIso: string): Promise<Set<string>> {
+  if (sessionIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('sessions')
+    .select('id')
+    .where('id', 'in', sessionIds)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', nowIso)
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}

@@ -453,3 +453,9 @@ export async function findUsersByEmails(db: Db, workspaceId: string, emailsNorma
   }
   return found;
 }
+
+/** Where these users stand now (role, status, deleted), for re-checking callers in bulk. */
+export async function findUserStandings(db: Db, userIds: readonly string[]) {
+  if (userIds.length === 0) return [];
+  return db.selectFrom('users').select(['id', 'workspace_id', 'role', 'status', 'deleted_at']).where('id', 'in', userIds).execute();
+}

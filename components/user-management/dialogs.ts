@@ -1,0 +1,29 @@
+/**
+ * The dialogs are views opened later, so the element's first module does not carry them: each is a
+ * module of its own (a chunk beside the single-file build) that loads the first time it is needed,
+ * or earlier when the browser is idle. Until then its tag stays an undefined element in the
+ * element's shadow root; defining it upgrades that node, properties set before included.
+ */
+const modules = {
+  'panta-add-user-dialog': () => import('../add-user-dialog/add-user-dialog.ts'),
+  'panta-edit-user-dialog': () => import('../edit-user-dialog/edit-user-dialog.ts'),
+  'panta-confirm-dialog': () => import('../confirm-dialog/confirm-dialog.ts'),
+};
+
+export type DialogTag = keyof typeof modules;
+
+/** The dialog of that tag in `root`, defined and drawn, ready for `show()`. Rejects when its module cannot load. */
+export async function loadDialog<T extends DialogTag>(root: ParentNode, tag: T): Promise<HTMLElementTagNameMap[T]> {
+  // The browser fetches a module once; a second call awaits the same load.
+  await modules[tag]();
+  const dialog = root.querySelector(tag);
+  if (!dialog) throw new Error(`panta-user-management: no <${tag}> to open`);
+  await dialog.updateComplete;
+  return dialog;
+}
+
+/** Fetches every dialog's module once the browser is idle, so that opening one is instant. A failure waits for the open. */
+export function prefetchDialogs(): void {
+  const idle = globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200));
+  idle(() => Object.values(modules).forEach((load) => load().catch(() => undefined)));
+}
