@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { iconStyles } from '../internal/icons.ts';
 import { controlStyles, tabStyles, themeTokens } from '../styles/tokens.ts';
 import tableStyles from '../user-table/user-table.styles.ts';
 
@@ -6,6 +7,7 @@ export default [
   themeTokens,
   controlStyles,
   tabStyles,
+  iconStyles,
   tableStyles,
   css`
     :host {

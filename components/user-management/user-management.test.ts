@@ -627,7 +627,7 @@ describe('<panta-user-management>', () => {
     await dialog.closed();
     await until(() => emails(element).at(-1) === 'ana@example.test');
     await until(() => deepActiveElement() === action(rowFor(element, 'ana@example.test')!, 'edit'), 'focus is not on the edited user');
-    expect(deepActiveElement()!.getAttribute('aria-label')).to.equal('Edit: Zora Alpha');
+    expect(deepActiveElement()!.getAttribute('aria-label')).to.equal('Edit Zora Alpha');
   });
 
   it('sends an action once when its button is clicked twice in a row', async () => {

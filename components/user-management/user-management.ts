@@ -73,8 +73,9 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart you-badge - The "You" marker.
  * @csspart state - The state column's content.
  * @csspart actions - A row's actions.
- * @csspart action - A row action button.
- * @csspart reason - Why an action is unavailable.
+ * @csspart action - A row action: an icon button named for its user.
+ * @csspart reason - Why an action is unavailable: its button's description, also shown in the tooltip.
+ * @csspart tooltip - The tooltip of the row actions, on hover and focus.
  * @csspart empty - The empty, loading or error message.
  * @csspart pagination - Paging controls and "x–y of n".
  * @csspart access-denied - The panel standard users and visitors without a session see.

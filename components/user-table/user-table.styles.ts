@@ -41,6 +41,28 @@ export default css`
     color: var(--_danger);
   }
 
+  [part~='actions'] {
+    flex-wrap: nowrap;
+  }
+
+  .icon-button {
+    padding: calc(var(--_space) * 0.5);
+  }
+
+  .tooltip {
+    position: fixed;
+    inset: auto;
+    margin: 0;
+    padding: calc(var(--_space) / 2) var(--_space);
+    max-width: 16rem;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_text);
+    color: var(--_bg);
+    font-size: 0.85em;
+    pointer-events: none;
+  }
+
   .pagination {
     display: flex;
     align-items: center;
