@@ -35,6 +35,7 @@ export default [
     h2 {
       margin: 0;
       font-size: 1.15em;
+      overflow-wrap: anywhere;
     }
 
     .body {

@@ -116,6 +116,14 @@ export const controlStyles = css`
     gap: calc(var(--_space) / 2);
   }
 
+  /* As wide as their field, never wider: a dialog 320 px wide keeps every field inside its edges. */
+  .field input,
+  .field select {
+    box-sizing: border-box;
+    width: 100%;
+    min-width: 0;
+  }
+
   .field input,
   .field select,
   input[type='search'],
