@@ -23,7 +23,7 @@ export default [
       background: rgb(0 0 0 / 0.4);
     }
 
-    header {
+    .header {
       display: flex;
       align-items: center;
       justify-content: space-between;

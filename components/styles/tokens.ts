@@ -187,4 +187,15 @@ export const tabStyles = css`
     border-bottom-color: var(--_primary);
     font-weight: 600;
   }
+
+  /* Forced colours paint every border alike: the selected tab keeps a thicker underline in the system's highlight. */
+  @media (forced-colors: active) {
+    [role='tab'] {
+      border-bottom-color: Canvas;
+    }
+
+    [role='tab'][aria-selected='true'] {
+      border-bottom: 4px solid Highlight;
+    }
+  }
 `;

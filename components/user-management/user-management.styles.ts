@@ -33,7 +33,7 @@ export default [
       padding: calc(var(--_space) * 2);
     }
 
-    header {
+    .header {
       display: flex;
       flex-wrap: wrap;
       align-items: center;
@@ -46,7 +46,7 @@ export default [
       font-size: 1.3em;
     }
 
-    header .button {
+    .header .button {
       white-space: nowrap;
     }
 

@@ -528,7 +528,7 @@ export class PantaUserManagement extends LitElement {
   #renderToasts() {
     const m = this.#localize.messages;
     return html`
-      <div class="toasts" part="toasts" aria-label=${m.notifications}>
+      <div class="toasts" part="toasts" role="region" aria-label=${m.notifications}>
         ${this.#toasts.toasts.map(
           (toast) => html`
             <div class="toast ${toast.variant}" part="toast toast-${toast.variant}" role=${toast.variant === 'error' ? 'alert' : 'status'}>
@@ -566,10 +566,10 @@ export class PantaUserManagement extends LitElement {
     } else {
       const { summary, page } = this.#data;
       content = html`
-        <header part="header">
+        <div class="header" part="header">
           <h2 part="title">${m.title}</h2>
           <button type="button" class="button primary" part="add-button" @click=${this.#openAdd}>${m.addUser}</button>
-        </header>
+        </div>
         ${this.#renderKpis(summary)} ${this.#renderTabs(summary)}
         <div role="tabpanel" id="panel" part="panel" aria-labelledby="tab-${this.#data.query.tab}">
           ${this.#renderToolbar()} ${this.#renderBulkActions(page?.items ?? [])} ${this.#renderTable()}
