@@ -153,4 +153,8 @@ export const de: Messages = {
     IMPORT_UNREADABLE: () => 'Die Datei konnte nicht gelesen werden. Speichern Sie sie in Ihrem Tabellenprogramm erneut und versuchen Sie es noch einmal.',
     EXPORT_TOO_MANY_ROWS: () => 'Diese Liste enthält zu viele Benutzer für eine Excel-Datei. Exportieren Sie sie als CSV-Datei.',
   },
+  // Layout, icons and accessibility (UX issue #13)
+  revokeInvitation: 'Einladung zurückziehen',
+  noNameYet: 'Noch kein Name',
+  importPreviewLabel: 'Vorschau der Zeilen',
 };
