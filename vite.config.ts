@@ -92,14 +92,37 @@ function minifyTemplates(here: string): Plugin {
 }
 
 /**
- * Two builds:
+ * `--mode accept`: <panta-accept-invitation>, the page invitation links open, as one ES module of
+ * its own beside the element (dist/element/panta-accept-invitation.js): the invitee never loads the
+ * admin element, and the element's modules never carry the accept page.
+ */
+const acceptElementBuild = {
+  plugins: [minifyTemplates(here)],
+  build: {
+    outDir: resolve(here, 'dist/element'),
+    // Built after the element, into the same folder.
+    emptyOutDir: false,
+    target: 'es2022',
+    rollupOptions: { output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false } } },
+    lib: {
+      entry: resolve(here, 'components/accept-invitation/index.ts'),
+      formats: ['es' as const],
+      fileName: () => 'panta-accept-invitation.js',
+    },
+  },
+};
+
+/**
+ * Two builds (and the accept page's above):
  * - default: the demo host pages (and the element inside them) into dist/demo, which `npm start` serves;
  * - `--mode element`: the element as one ES module with Lit and the tRPC client bundled, dist/element,
  *   which is what hosts load with a single script tag; the dialogs, views opened later, are chunks
  *   it imports on demand from dist/element/chunks, relative to itself.
  */
 export default defineConfig(({ mode }) =>
-  mode === 'element'
+  mode === 'accept'
+    ? acceptElementBuild
+    : mode === 'element'
     ? {
         plugins: [minifyTemplates(here), nativeSpreadHelpers()],
         build: {
@@ -142,7 +165,6 @@ export default defineConfig(({ mode }) =>
           rollupOptions: {
             input: {
               index: resolve(here, 'demo/index.html'),
-              accept: resolve(here, 'demo/accept.html'),
               'hosts-plain': resolve(here, 'demo/hosts/plain.html'),
               'hosts-react': resolve(here, 'demo/hosts/react.html'),
               'hosts-vue': resolve(here, 'demo/hosts/vue.html'),

@@ -39,7 +39,8 @@ async function demoAddresses(db: DB): Promise<Set<string>> {
 }
 
 /**
- * The demo host: its pages, the accept page invitation links open, a sign-in as any persona of the
+ * The demo host: its pages (the accept page invitation links open is the server's own, see
+ * server/accept-page.ts), a sign-in as any persona of the
  * seeded demo workspace, that workspace's mail, and its reset. Registered only in demo mode by
  * server/main.ts (`--demo`, `DEMO=1`), never by the library's plugin. Whatever else the database
  * holds, these routes see and touch the demo workspace (`DEMO_WORKSPACE_ID`) alone, and answer the
@@ -51,7 +52,6 @@ export const demoRoutes: FastifyPluginAsync<DemoRoutesOptions> = async (app, opt
   const built = existsSync(resolve(root, 'index.html'));
   if (built) {
     await app.register(fastifyStatic, { root, index: 'index.html' });
-    app.get('/accept', (_request, reply) => reply.header('referrer-policy', 'no-referrer').sendFile('accept.html'));
   } else {
     app.log.warn(`No demo build in ${root}: run \`npm run build\` to serve the demo page`);
   }

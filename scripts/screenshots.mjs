@@ -25,11 +25,17 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 try {
-  for (const colorScheme of ['light', 'dark']) {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme });
+  // The desktop page, and a phone's 375 px where the element stacks its rows (the first screenful).
+  const shots = [
+    ['', { width: 1360, height: 900 }],
+    ['-375', { width: 375, height: 812 }],
+  ];
+  for (const [suffix, viewport] of shots) for (const colorScheme of ['light', 'dark']) {
+    const page = await browser.newPage({ viewport, colorScheme });
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.locator('panta-user-management [part~="row"]').first().waitFor();
-    const path = new URL(`../demo/screenshots/demo-${colorScheme}.png`, import.meta.url).pathname;
+    const path = new URL(`../demo/screenshots/demo-${colorScheme}${suffix}.png`, import.meta.url).pathname;
+    if (suffix) await page.locator('panta-user-management').evaluate((element) => element.scrollIntoView());
     await page.screenshot({ path });
     console.log(`wrote ${path}`);
     await page.close();

@@ -10,6 +10,7 @@ import { MISSING_SECRET } from './invitation-keys.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { createSmtpMailer } from './mail/mailer.ts';
 import { pageSecurityHeaders } from './page-headers.ts';
+import { pantaAcceptPage } from './accept-page.ts';
 import { pantaUserManagement } from './plugin.ts';
 import { notFoundWithoutQuery, urlErrorsWithoutQuery, withRedactedRequests } from './redaction.ts';
 import { UserManagement } from './user-management.ts';
@@ -26,6 +27,11 @@ export interface BuildServerOptions {
   /** Start background jobs with the server (default true). */
   jobs?: boolean;
   logger?: FastifyServerOptions['logger'];
+  /**
+   * The page invitation links open, at `/accept` (`pantaAcceptPage`), with "Continue to sign in"
+   * leading to `config.signInUrl`; false for a host that serves its own.
+   */
+  acceptPage?: boolean;
 }
 
 declare module 'fastify' {
@@ -94,7 +100,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       origin: config.corsOrigins,
       credentials: false,
       methods: ['GET', 'POST'],
-      allowedHeaders: ['authorization', 'content-type', 'trpc-accept'],
+      allowedHeaders: ['authorization', 'content-type', 'trpc-accept', 'accept-language'],
       maxAge: 600,
     });
   }
@@ -104,8 +110,10 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     return { ok: true };
   });
 
+  const prefix = options.prefix ?? DEFAULT_API_PREFIX;
+  if (options.acceptPage !== false) await app.register(pantaAcceptPage, { apiUrl: prefix, signInUrl: config.signInUrl });
   await app.register(pantaUserManagement, {
-    prefix: options.prefix ?? DEFAULT_API_PREFIX,
+    prefix,
     management,
     authenticate: options.authenticate,
     exposeErrors: !config.production,

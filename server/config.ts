@@ -47,6 +47,7 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: positiveInt(DEFAULT_SESSION_TTL_HOURS),
   PURGE_INTERVAL_MINUTES: positiveInt(60),
   PUBLIC_URL: z.url().optional(),
+  SIGN_IN_URL: z.url().optional(),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('PANTA <no-reply@localhost>'),
   PANTA_SECRET: z.string().min(MIN_SECRET_LENGTH, SECRET_TOO_SHORT).optional(),
@@ -117,6 +118,8 @@ export interface ServerConfig extends PantaSettings, Timeouts {
   purgeIntervalMinutes: number;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Where the accept page's "Continue to sign in" leads (`SIGN_IN_URL`, default `PUBLIC_URL`). */
+  signInUrl: string;
   /**
    * The server secret (`PANTA_SECRET`, or the first line of the file `PANTA_SECRET_FILE` names);
    * required in production, see `UserManagementOptions.secret`.
@@ -167,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, args: readonly 
     sessionTtlHours: e.SESSION_TTL_HOURS,
     purgeIntervalMinutes: e.PURGE_INTERVAL_MINUTES,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    signInUrl: e.SIGN_IN_URL ?? (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM,
     secret,

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Language } from '../shared/constants.ts';
 import type { Deps } from './deps.ts';
 import type { ChangeFeed } from './live/change-feed.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -38,12 +39,14 @@ export async function createContextInner(options: {
   exposeErrors: boolean;
   rateLimiter?: RateLimiter | null;
   clientIp?: string | null;
+  /** The language the request asks for (see `Caller.language`). */
+  language?: Language;
   changeFeed?: ChangeFeed | null;
 }): Promise<Context> {
   const caller = options.identity ? await loadCaller(options.deps, options.identity) : null;
   return {
     deps: options.deps,
-    caller,
+    caller: caller && options.language ? { ...caller, language: options.language } : caller,
     requestId: options.requestId,
     exposeErrors: options.exposeErrors,
     rateLimiter: options.rateLimiter ?? null,

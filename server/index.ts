@@ -2,6 +2,7 @@
  * The server entry of the package (`panta-user-management/server`): mount user management on a
  * Fastify app of your own, or start a complete server.
  */
+export { pantaAcceptPage, type AcceptPageOptions } from './accept-page.ts';
 export { buildServer, DEFAULT_API_PREFIX, type BuildServerOptions } from './app.ts';
 export { loadConfig, type PantaSettings, type ServerConfig } from './config.ts';
 export { bearerSessionAuthenticate, type Authenticate } from './context.ts';

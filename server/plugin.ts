@@ -7,6 +7,7 @@ import { registerExportRoute } from './export-route.ts';
 import { DomainError, logDatabaseUnavailable } from './errors.ts';
 import { MULTIPART_OVERHEAD_BYTES } from './imports/limits.ts';
 import { type AppRouter, appRouter } from './routers/app.ts';
+import { requestLanguage } from './request-language.ts';
 import type { ProcedureMeta } from './trpc.ts';
 import { importLimitsOf } from './services/imports.ts';
 import type { UserManagement } from './user-management.ts';
@@ -64,6 +65,7 @@ export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async
         rateLimiter: management.rateLimiter,
         clientIp: req.ip,
         changeFeed: management.changeFeed,
+        language: requestLanguage(req.headers['accept-language']),
       }),
     responseMeta: ({ errors }) => {
       // tRPC answers with a Vary of its own (`trpc-accept, accept`) that replaces the one CORS

@@ -49,3 +49,7 @@ export const AUDIT_ACTIONS = [
   'users.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The languages the element and the invitation emails speak; an invitation keeps its admin's. */
+export const LANGUAGES = ['en', 'de'] as const;
+export type Language = (typeof LANGUAGES)[number];

@@ -3,7 +3,7 @@
  * from ./inputs.ts. The server validates both; the element imports ./inputs.ts only.
  */
 import * as z from 'zod/mini';
-import { AUDIT_ACTIONS, STATUSES } from './constants.ts';
+import { AUDIT_ACTIONS, LANGUAGES, STATUSES } from './constants.ts';
 import { roleSchema, tabSchema } from './inputs.ts';
 
 export * from './inputs.ts';
@@ -97,6 +97,8 @@ export const invitationPreviewSchema = z.object({
   lastName: z.string(),
   workspaceName: z.string(),
   expiresAt: z.string(),
+  /** The inviting admin's language, which the email spoke: the accept page speaks it too. */
+  language: z.enum(LANGUAGES),
 });
 export type InvitationPreview = z.infer<typeof invitationPreviewSchema>;
 

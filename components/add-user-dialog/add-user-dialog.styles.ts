@@ -18,13 +18,19 @@ export default [
 
     form {
       display: grid;
+      grid-template-columns: minmax(0, 1fr);
       gap: calc(var(--_space) * 1.5);
     }
 
+    /* Side by side where both fit, one above the other in a narrow dialog. */
     .names {
       display: grid;
-      grid-template-columns: 1fr 1fr;
+      grid-template-columns: repeat(auto-fit, minmax(min(100%, 10rem), 1fr));
       gap: var(--_space);
+    }
+
+    .hint {
+      overflow-wrap: anywhere;
     }
 
     panta-dialog.wide {

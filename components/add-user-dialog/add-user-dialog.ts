@@ -212,6 +212,7 @@ export class PantaAddUserDialog extends LitElement {
       row.formulaColumns.some((column) => columns.includes(column))
         ? html`${value} <span class="hint" data-formula>(${text.fromFormula})</span>`
         : value;
+    // The preview's frame scrolls and holds nothing to focus: it takes the focus itself, so that a keyboard can scroll it.
     return html`
       <div class="bulk" part="bulk-import">
         <button type="button" class="button" data-import="template" @click=${() => this.#save((imports) => imports.template(language))}>
@@ -229,7 +230,7 @@ export class PantaAddUserDialog extends LitElement {
               <p part="import-totals" role="status">
                 ${m.importTotals(n(preview.totals.rows), n(preview.totals.invite), n(preview.totals.skipped))}
               </p>
-              <div class="table-wrap">
+              <div class="table-wrap" role="region" tabindex="0" aria-label=${m.importPreviewLabel}>
                 <table part="import-preview">
                   <thead>
                     <tr>

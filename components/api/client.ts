@@ -30,13 +30,15 @@ type Envelope = { result?: { data: unknown }; error?: { message: string; data?: 
  * or `{ error }`. Written out here because @trpc/client's links, observables and proxies cost
  * about 4 KB of the element's 30 KB gzip budget; the types are still tRPC's. The token is read on
  * every request, so a host that replaces it is heard at once; without one, same-origin cookies
- * still go along.
+ * still go along. `getLanguage` names the element's language in `Accept-Language`, read on every
+ * request too: the invitations an admin sends keep it (their email and accept page speak it).
  */
-export function createApiClient(url: string, getToken: () => string | undefined): ApiClient {
+export function createApiClient(url: string, getToken: () => string | undefined, getLanguage?: () => string): ApiClient {
   const call = async (path: string, type: string, input: unknown, { signal, context }: CallOptions = {}) => {
     const query = type === 'query';
     const form = input instanceof FormData;
     const headers = authorization(getToken());
+    if (getLanguage) headers['accept-language'] = getLanguage();
     if (!query && !form) headers['content-type'] = 'application/json';
     const body = query || input === undefined ? undefined : form ? input : JSON.stringify(input);
     const address = `${url.replace(/\/$/, '')}/${path}${query && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ''}`;

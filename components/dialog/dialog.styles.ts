@@ -23,7 +23,7 @@ export default [
       background: rgb(0 0 0 / 0.4);
     }
 
-    header {
+    .header {
       display: flex;
       align-items: center;
       justify-content: space-between;
@@ -35,6 +35,7 @@ export default [
     h2 {
       margin: 0;
       font-size: 1.15em;
+      overflow-wrap: anywhere;
     }
 
     .body {

@@ -99,12 +99,12 @@ export class PantaDialog extends LitElement {
   override render() {
     return html`
       <dialog part="dialog" aria-labelledby="title" @keydown=${this.#onKeydown} @cancel=${this.#onCancel} @close=${this.#onNativeClose}>
-        <header part="header">
+        <div class="header" part="header">
           <h2 id="title">${this.label}</h2>
           <button type="button" class="close" part="close-button" aria-label=${this.#localize.messages.close} @click=${() => this.hide()}>
             ×
           </button>
-        </header>
+        </div>
         <div class="body" part="body"><slot></slot></div>
         <footer part="footer"><slot name="footer"></slot></footer>
       </dialog>

@@ -21,6 +21,8 @@ export interface PantaEventDetails {
   'panta-request-delete': { ids: string[]; users: User[] };
   /** Cancelable: call `preventDefault()` to veto the permanent delete. */
   'panta-request-purge': { ids: string[]; users: User[] };
+  /** <panta-accept-invitation>: onboarding is complete, and the invitee has a session. */
+  'panta-invitation-accepted': { user: User; session: { token: string; expiresAt: string } };
 }
 
 export type PantaEventName = keyof PantaEventDetails;
@@ -46,5 +48,6 @@ declare global {
     'panta-error': PantaEvent<'panta-error'>;
     'panta-request-delete': PantaEvent<'panta-request-delete'>;
     'panta-request-purge': PantaEvent<'panta-request-purge'>;
+    'panta-invitation-accepted': PantaEvent<'panta-invitation-accepted'>;
   }
 }

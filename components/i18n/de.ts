@@ -7,7 +7,7 @@ const notAdmin = 'Nur Administratoren können Benutzer verwalten';
 const splitFile = 'Teilen Sie sie in kleinere Dateien auf.';
 const cap = (p: Params) => p.limit ?? '…';
 const figure = (p: Params) => (p.actual ? ` (${p.actual})` : '');
-const lastAdmin = (p: Params) => `${p.email ?? 'Dieser Benutzer'} ist der letzte Admin dieses Workspace`;
+const lastAdmin = (p: Params) => `${p.email ?? 'Dieser Benutzer'} ist der letzte Admin dieses Workspaces`;
 
 export const de: Messages = {
   title: 'Benutzerverwaltung',
@@ -63,13 +63,13 @@ export const de: Messages = {
   selectedCount: (formatted: string) => `${formatted} ausgewählt`,
   bulkResend: 'Einladungen erneut senden',
   clearSelection: 'Auswahl aufheben',
-  lastAdminReason: 'Sie sind der einzige Admin dieses Workspace',
+  lastAdminReason: 'Sie sind der einzige Admin dieses Workspaces',
   close: 'Schließen',
   cancel: 'Abbrechen',
   save: 'Änderungen speichern',
   sendInvitation: 'Einladung senden',
   importMode: 'Art des Hinzufügens',
-  singleImport: 'Einzelimport',
+  singleImport: 'Einzeln hinzufügen',
   bulkImport: 'Massenimport',
   downloadTemplate: 'Vorlage herunterladen',
   chooseFile: 'Tabelle hier ablegen oder Datei auswählen',
@@ -104,7 +104,7 @@ export const de: Messages = {
   notifications: 'Benachrichtigungen',
   resultsAnnounced: (formatted: string) => `Gefundene Benutzer: ${formatted}`,
   notAdminTitle: notAdmin,
-  notAdminBody: 'Wenden Sie sich an einen Administrator Ihres Workspace, wenn Sie Zugriff benötigen.',
+  notAdminBody: 'Wenden Sie sich an einen Administrator Ihres Workspaces, wenn Sie Zugriff benötigen.',
   signedOutBody: 'Melden Sie sich mit einem Administratorkonto an, um Benutzer zu verwalten.',
   genericError: 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',
   networkError: 'Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
@@ -113,6 +113,7 @@ export const de: Messages = {
   validationTooLong: (max: string) => `Höchstens ${max} Zeichen`,
   validationControlCharacters: 'Verwenden Sie einfachen Text ohne Steuer- oder unsichtbare Zeichen',
   nothingChanged: 'Keine Änderungen',
+  validationNameRequired: 'Geben Sie einen Namen ein',
   reasons: {
     EMAIL_TAKEN_ACTIVE: (p: Params) => `${p.email ?? 'Diese E-Mail-Adresse'} gehört bereits zu einem aktiven Benutzer`,
     EMAIL_TAKEN_PENDING: (p: Params) => `Für ${p.email ?? 'diese E-Mail-Adresse'} gibt es bereits eine offene Einladung`,
@@ -121,12 +122,12 @@ export const de: Messages = {
     EMAIL_INVALID: () => 'Geben Sie eine gültige E-Mail-Adresse ein',
     EMAIL_MIXED_SCRIPTS: () => 'Diese Adresse mischt Alphabete, etwa lateinische und kyrillische Buchstaben',
     EMAIL_CONFUSABLE: (p: Params) => `Diese Adresse sieht aus wie ${p.email ?? 'eine andere Adresse'}, ist aber mit anderen Zeichen geschrieben`,
-    UNIQUE_VIOLATION: () => 'Jemand hat gerade dieselbe Änderung vorgenommen. Laden Sie neu und versuchen Sie es erneut.',
+    UNIQUE_VIOLATION: () => 'Jemand hat gerade dieselbe Änderung vorgenommen. Laden Sie die Seite neu und versuchen Sie es erneut.',
     SELF_DELETE: () => 'Sie können sich nicht selbst löschen',
     SELF_DEMOTE: () => 'Sie können sich die Admin-Rolle nicht selbst entziehen',
     LAST_ADMIN_DELETE: lastAdmin,
     LAST_ADMIN_DEMOTE: lastAdmin,
-    NAME_REQUIRED: () => 'Wer das Onboarding abgeschlossen hat, braucht Vor- und Nachnamen',
+    NAME_REQUIRED: () => 'Wer das Onboarding abgeschlossen hat, braucht einen Vor- und einen Nachnamen',
     NOT_PENDING: (p: Params) => `${p.email ?? 'Dieser Benutzer'} hat das Onboarding bereits abgeschlossen`,
     NOT_DELETED: (p: Params) => `${p.email ?? 'Dieser Benutzer'} ist nicht unter „Kürzlich gelöscht“`,
     USER_DELETED: (p: Params) => `${p.email ?? 'Dieser Benutzer'} ist unter „Kürzlich gelöscht“`,
@@ -150,6 +151,10 @@ export const de: Messages = {
     IMPORT_NOT_A_SPREADSHEET: () => 'Dies ist keine Tabelle. Verwenden Sie eine .xlsx-, .xls-, .ods- oder .csv-Datei.',
     IMPORT_NO_EMAIL_COLUMN: () => 'Keine E-Mail-Spalte gefunden. Geben Sie einer Spalte die Überschrift „E-Mail“, wie in der Vorlage.',
     IMPORT_UNREADABLE: () => 'Die Datei konnte nicht gelesen werden. Speichern Sie sie in Ihrem Tabellenprogramm erneut und versuchen Sie es noch einmal.',
-    EXPORT_TOO_MANY_ROWS: () => 'Dieser Tab hat zu viele Benutzer für eine Excel-Datei. Exportieren Sie ihn als CSV.',
+    EXPORT_TOO_MANY_ROWS: () => 'Diese Liste enthält zu viele Benutzer für eine Excel-Datei. Exportieren Sie sie als CSV-Datei.',
   },
+  // Layout, icons and accessibility (UX issue #13)
+  revokeInvitation: 'Einladung zurückziehen',
+  noNameYet: 'Noch kein Name',
+  importPreviewLabel: 'Vorschau der Zeilen',
 };

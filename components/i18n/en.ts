@@ -62,7 +62,7 @@ export const en = {
   delete: 'Delete',
   restore: 'Restore',
   purge: 'Delete permanently',
-  actionFor: (action: string, name: string) => `${action}: ${name}`,
+  actionFor: (action: string, name: string) => `${action} ${name}`,
   selectedCount: (formatted: string) => `${formatted} selected`,
   bulkResend: 'Resend invitations',
   clearSelection: 'Clear selection',
@@ -116,6 +116,7 @@ export const en = {
   validationTooLong: (max: string) => `At most ${max} characters`,
   validationControlCharacters: 'Use plain text without control or invisible characters',
   nothingChanged: 'Nothing to change',
+  validationNameRequired: 'Enter a name',
   reasons: {
     EMAIL_TAKEN_ACTIVE: (p: Params) => `${p.email ?? 'This email'} is already an active user`,
     EMAIL_TAKEN_PENDING: (p: Params) => `${p.email ?? 'This email'} already has a pending invitation`,
@@ -154,6 +155,10 @@ export const en = {
     IMPORT_UNREADABLE: () => 'The file could not be read. Save it again from your spreadsheet program and retry.',
     EXPORT_TOO_MANY_ROWS: () => 'This tab has too many users for an Excel file. Export it as CSV.',
   } satisfies Record<ErrorReason | ImportErrorReason | ExportErrorReason, (p: Params) => string>,
+  // Layout, icons and accessibility (UX issue #13)
+  revokeInvitation: 'Revoke invitation',
+  noNameYet: 'No name yet',
+  importPreviewLabel: 'Preview of the rows',
 };
 
 export type Messages = typeof en;

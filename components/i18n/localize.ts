@@ -35,11 +35,15 @@ function observeDocumentLang() {
 }
 
 /**
- * Picks the language for an element (its own `lang`, else the page's `<html lang>`, else English)
- * and formats with Intl for it. No UI string lives outside the catalogs.
+ * Picks the language for an element (its own `lang`, else what `preferred` says, else the page's
+ * `<html lang>`, else English) and formats with Intl for it. No UI string lives outside the catalogs.
  */
 export class LocalizeController implements ReactiveController {
-  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+  /** `preferred`: a language the element knows better than the page, such as an invitation's. */
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly preferred?: () => string | undefined,
+  ) {
     host.addController(this);
   }
 
@@ -54,7 +58,7 @@ export class LocalizeController implements ReactiveController {
 
   /** The BCP 47 tag in use, e.g. `de-CH`; its language picks the catalog. */
   get locale(): string {
-    const tag = this.host.lang || document.documentElement.lang || 'en';
+    const tag = this.host.lang || this.preferred?.() || document.documentElement.lang || 'en';
     return Object.hasOwn(CATALOGS, baseLanguage(tag)) ? tag : 'en';
   }
 

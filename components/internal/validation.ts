@@ -32,6 +32,7 @@ function messageFor(issue: z.core.$ZodIssue, field: string, localize: LocalizeCo
     return issue.code === 'invalid_format' && issue.pattern === String(PLAIN_EMAIL) ? m.validationControlCharacters : m.validationEmailInvalid;
   }
   if (issue.code === 'invalid_format') return m.validationControlCharacters;
+  if (issue.code === 'too_small') return m.validationNameRequired;
   if (issue.code === 'custom' && field === 'form') return m.nothingChanged;
   return issue.message;
 }

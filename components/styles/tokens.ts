@@ -116,6 +116,14 @@ export const controlStyles = css`
     gap: calc(var(--_space) / 2);
   }
 
+  /* As wide as their field, never wider: a dialog 320 px wide keeps every field inside its edges. */
+  .field input,
+  .field select {
+    box-sizing: border-box;
+    width: 100%;
+    min-width: 0;
+  }
+
   .field input,
   .field select,
   input[type='search'],
@@ -178,5 +186,16 @@ export const tabStyles = css`
   [role='tab'][aria-selected='true'] {
     border-bottom-color: var(--_primary);
     font-weight: 600;
+  }
+
+  /* Forced colours paint every border alike: the selected tab keeps a thicker underline in the system's highlight. */
+  @media (forced-colors: active) {
+    [role='tab'] {
+      border-bottom-color: Canvas;
+    }
+
+    [role='tab'][aria-selected='true'] {
+      border-bottom: 4px solid Highlight;
+    }
   }
 `;

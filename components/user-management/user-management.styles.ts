@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { iconStyles } from '../internal/icons.ts';
 import { controlStyles, tabStyles, themeTokens } from '../styles/tokens.ts';
 import tableStyles from '../user-table/user-table.styles.ts';
 
@@ -6,10 +7,13 @@ export default [
   themeTokens,
   controlStyles,
   tabStyles,
+  iconStyles,
   tableStyles,
   css`
+    /* The host decides how wide we are: the layout follows the element's width, not the viewport's. */
     :host {
       display: block;
+      container-type: inline-size;
       position: relative;
       font-family: var(--_font);
       font-size: var(--_font-size);
@@ -29,8 +33,9 @@ export default [
       padding: calc(var(--_space) * 2);
     }
 
-    header {
+    .header {
       display: flex;
+      flex-wrap: wrap;
       align-items: center;
       justify-content: space-between;
       gap: var(--_space);
@@ -41,10 +46,20 @@ export default [
       font-size: 1.3em;
     }
 
+    .header .button {
+      white-space: nowrap;
+    }
+
     .kpis {
       display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(8rem, 1fr));
+      grid-template-columns: repeat(4, minmax(0, 1fr));
       gap: var(--_space);
+    }
+
+    @container (width < 640px) {
+      .kpis {
+        grid-template-columns: repeat(2, minmax(0, 1fr));
+      }
     }
 
     .kpi {
@@ -65,14 +80,17 @@ export default [
       font-weight: 600;
     }
 
+    /* Tabs that do not fit scroll sideways rather than stack. */
     [role='tablist'] {
       display: flex;
-      flex-wrap: wrap;
       gap: var(--_space);
+      overflow-x: auto;
       border-bottom: 1px solid var(--_border);
     }
 
     [role='tab'] {
+      flex: none;
+      white-space: nowrap;
       display: inline-flex;
       align-items: center;
       gap: calc(var(--_space) / 2);

@@ -565,7 +565,7 @@ describe('<panta-user-management>', () => {
     expect(getComputedStyle(element).backgroundColor).to.equal('rgb(1, 2, 3)');
   });
 
-  it('fits a phone screen: the page never scrolls sideways, the table scrolls inside its frame', async () => {
+  it('fits a phone screen: the page never scrolls sideways, nor the user list, whose rows stack', async () => {
     const f = await createFixture({ active: [{ email: 'a.rather.long.address.for.a.narrow.screen@example.test', firstName: 'Maximiliane', lastName: 'Schwarzenberg-Hohenlohe' }] });
     const { element } = await mountLoaded(f.apiUrl, f.admin.token);
     element.parentElement!.style.width = '375px';
@@ -574,8 +574,8 @@ describe('<panta-user-management>', () => {
     expect(base.scrollWidth).to.be.at.most(base.clientWidth);
     expect(element.getBoundingClientRect().width).to.be.at.most(375);
     const frame = root(element).querySelector<HTMLElement>('.table-wrap')!;
-    expect(frame.scrollWidth).to.be.greaterThan(frame.clientWidth);
-    for (const name of ['add-button', 'kpi-completion-rate', 'role-filter']) {
+    expect(frame.scrollWidth).to.be.at.most(frame.clientWidth);
+    for (const name of ['add-button', 'kpi-completion-rate', 'role-filter', 'actions']) {
       expect(part(root(element), name)!.getBoundingClientRect().right, name).to.be.at.most(element.getBoundingClientRect().right);
     }
   });
@@ -627,7 +627,7 @@ describe('<panta-user-management>', () => {
     await dialog.closed();
     await until(() => emails(element).at(-1) === 'ana@example.test');
     await until(() => deepActiveElement() === action(rowFor(element, 'ana@example.test')!, 'edit'), 'focus is not on the edited user');
-    expect(deepActiveElement()!.getAttribute('aria-label')).to.equal('Edit: Zora Alpha');
+    expect(deepActiveElement()!.getAttribute('aria-label')).to.equal('Edit Zora Alpha');
   });
 
   it('sends an action once when its button is clicked twice in a row', async () => {

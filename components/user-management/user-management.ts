@@ -73,8 +73,9 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart you-badge - The "You" marker.
  * @csspart state - The state column's content.
  * @csspart actions - A row's actions.
- * @csspart action - A row action button.
- * @csspart reason - Why an action is unavailable.
+ * @csspart action - A row action: an icon button named for its user.
+ * @csspart reason - Why an action is unavailable: its button's description, also shown in the tooltip.
+ * @csspart tooltip - The tooltip of the row actions, on hover and focus.
  * @csspart empty - The empty, loading or error message.
  * @csspart pagination - Paging controls and "x–y of n".
  * @csspart access-denied - The panel standard users and visitors without a session see.
@@ -527,7 +528,7 @@ export class PantaUserManagement extends LitElement {
   #renderToasts() {
     const m = this.#localize.messages;
     return html`
-      <div class="toasts" part="toasts" aria-label=${m.notifications}>
+      <div class="toasts" part="toasts" role="region" aria-label=${m.notifications}>
         ${this.#toasts.toasts.map(
           (toast) => html`
             <div class="toast ${toast.variant}" part="toast toast-${toast.variant}" role=${toast.variant === 'error' ? 'alert' : 'status'}>
@@ -565,10 +566,10 @@ export class PantaUserManagement extends LitElement {
     } else {
       const { summary, page } = this.#data;
       content = html`
-        <header part="header">
+        <div class="header" part="header">
           <h2 part="title">${m.title}</h2>
           <button type="button" class="button primary" part="add-button" @click=${this.#openAdd}>${m.addUser}</button>
-        </header>
+        </div>
         ${this.#renderKpis(summary)} ${this.#renderTabs(summary)}
         <div role="tabpanel" id="panel" part="panel" aria-labelledby="tab-${this.#data.query.tab}">
           ${this.#renderToolbar()} ${this.#renderBulkActions(page?.items ?? [])} ${this.#renderTable()}

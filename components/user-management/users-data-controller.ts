@@ -22,6 +22,8 @@ export interface UsersDataHost extends ReactiveControllerHost {
   /** Read on every request: a token the host replaces is heard at once. */
   readonly token: string | undefined;
   readonly pageSize: number;
+  /** The element's own `lang` (HTMLElement's), sent with each call: invitations keep it. */
+  readonly lang: string;
 }
 
 /** What the controller tells its element. */
@@ -150,7 +152,7 @@ export class UsersDataController implements ReactiveController {
     const { apiUrl } = this.host;
     if (apiUrl !== this.#apiUrl) {
       this.#apiUrl = apiUrl;
-      this.client = apiUrl ? createApiClient(apiUrl, () => this.host.token) : undefined;
+      this.client = apiUrl ? createApiClient(apiUrl, () => this.host.token, () => this.host.lang || document.documentElement.lang || 'en') : undefined;
     }
   }
 

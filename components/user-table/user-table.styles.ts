@@ -41,10 +41,87 @@ export default css`
     color: var(--_danger);
   }
 
+  [part~='actions'] {
+    flex-wrap: nowrap;
+  }
+
+  .icon-button {
+    padding: calc(var(--_space) * 0.5);
+  }
+
+  .tooltip {
+    position: fixed;
+    inset: auto;
+    margin: 0;
+    padding: calc(var(--_space) / 2) var(--_space);
+    max-width: 16rem;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_text);
+    color: var(--_bg);
+    font-size: 0.85em;
+    pointer-events: none;
+  }
+
   .pagination {
     display: flex;
     align-items: center;
     justify-content: flex-end;
     gap: var(--_space);
+  }
+
+  /*
+   * In a narrow element each user is a stack (name, email, role, state, actions) beside their
+   * checkbox, so that every action is in reach without sideways scrolling; the header row keeps the
+   * select-all box and the sort buttons.
+   */
+  @container (width < 640px) {
+    table,
+    thead,
+    tbody,
+    td {
+      display: block;
+    }
+
+    thead tr {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      column-gap: calc(var(--_space) * 2);
+      border-bottom: 1px solid var(--_border);
+    }
+
+    thead th {
+      padding-inline: 0;
+      border: 0;
+    }
+
+    thead th:last-child {
+      display: none;
+    }
+
+    tbody tr {
+      display: grid;
+      grid-template-columns: auto minmax(0, 1fr);
+      column-gap: var(--_space);
+      padding-block: var(--_space);
+      border-bottom: 1px solid var(--_border);
+    }
+
+    tbody td {
+      grid-column: 2;
+      padding: 0 0 calc(var(--_space) / 2);
+      border: 0;
+      overflow-wrap: anywhere;
+    }
+
+    tbody td:first-child {
+      grid-column: 1;
+      grid-row: span 5;
+    }
+
+    tbody td[colspan] {
+      grid-column: 1 / -1;
+    }
   }
 `;

@@ -6,7 +6,9 @@ import type { Me, Summary, User } from '../../shared/schemas.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
 import { displayName } from '../internal/display-name.ts';
+import { type IconName, icon } from '../internal/icons.ts';
 import type { TabPage } from '../user-management/users-data-controller.ts';
+import { ActionTooltip } from './tooltip.ts';
 
 /** What a row's buttons do. */
 export type RowAction = 'edit' | 'resend' | 'delete' | 'restore' | 'purge';
@@ -42,6 +44,7 @@ export interface TableCalls {
  */
 export class PantaUserTable extends LitElement {
   readonly #localize = new LocalizeController(this);
+  readonly #tooltip = new ActionTooltip(() => this.querySelector('.tooltip'));
 
   @property() override lang!: string;
   /** The tab shown, which the page may not be of yet. */
@@ -111,30 +114,36 @@ export class PantaUserTable extends LitElement {
     const m = this.#localize.messages;
     const name = displayName(user);
     const lock = this.calls.lock(user);
-    const button = (action: RowAction, label: string, reason?: string) => html`
+    // An icon button named for its user ("Delete Ana Martínez"); its tooltip shows the action, or why it is unavailable.
+    const button = (action: RowAction, glyph: IconName, label: string, reason?: string) => html`
       <button
         type="button"
-        class="button"
+        class="button icon-button"
         part="action"
         data-action=${action}
+        data-tip=${reason ?? label}
         aria-label=${m.actionFor(label, name)}
         aria-disabled=${reason ? 'true' : 'false'}
         aria-describedby=${reason ? `reason-${user.id}` : nothing}
-        title=${reason ?? nothing}
         @click=${() => {
           if (!reason) this.calls.act(action, user);
         }}
       >
-        ${label}
+        ${icon(glyph)}
       </button>
     `;
     const buttons =
       tab === 'deleted'
-        ? [button('restore', m.restore), button('purge', m.purge)]
-        : [button('edit', m.edit), tab === 'pending' ? button('resend', m.resend) : nothing, button('delete', m.delete, lock?.delete)];
+        ? [button('restore', 'rotate-ccw', m.restore), button('purge', 'trash-2', m.purge)]
+        : [
+            button('edit', 'pencil', m.edit),
+            tab === 'pending' ? button('resend', 'mail', m.resend) : nothing,
+            // A pending user has no account yet: deleting them takes back the invitation.
+            button('delete', 'trash', tab === 'pending' ? m.revokeInvitation : m.delete, lock?.delete),
+          ];
     return html`
       <div class="actions" part="actions">
-        ${buttons} ${lock ? html`<span class="reason" part="reason" id="reason-${user.id}">${lock.delete}</span>` : nothing}
+        ${buttons} ${lock ? html`<span class="visually-hidden" part="reason" id="reason-${user.id}">${lock.delete}</span>` : nothing}
       </div>
     `;
   }
@@ -143,6 +152,8 @@ export class PantaUserTable extends LitElement {
     const m = this.#localize.messages;
     const self = user.id === this.me?.user.id;
     const name = displayName(user);
+    // An invitee who has not onboarded may have no name yet: a dash, not an empty cell.
+    const fullName = `${user.firstName} ${user.lastName}`.trim();
     return html`
       <tr part="row${self ? ' row-self' : ''}" data-user-id=${user.id}>
         <td>
@@ -155,7 +166,9 @@ export class PantaUserTable extends LitElement {
           />
         </td>
         <td>
-          <span part="name">${`${user.firstName} ${user.lastName}`.trim()}</span>
+          ${fullName
+            ? html`<span part="name">${fullName}</span>`
+            : html`<span part="name"><span aria-hidden="true">—</span><span class="visually-hidden">${m.noNameYet}</span></span>`}
           ${self ? html` <span class="badge" part="you-badge">${m.you}</span>` : nothing}
         </td>
         <td part="email">${user.email}</td>
@@ -245,7 +258,14 @@ export class PantaUserTable extends LitElement {
     // Headed for the rows shown: a header that changed before its rows arrive would lay out the whole table once more, in the frame the answer waits behind.
     const [stateSort, stateLabel] = stateColumn[this.page?.tab ?? this.tab];
     return html`
-      <div class="table-wrap">
+      <div
+        class="table-wrap"
+        @pointerover=${this.#tooltip.show}
+        @pointerout=${this.#tooltip.hide}
+        @focusin=${this.#tooltip.show}
+        @focusout=${this.#tooltip.hide}
+        @keydown=${this.#tooltip.onKeydown}
+      >
         <table part="table" aria-labelledby="tab-${this.tab}" aria-busy=${this.status === TaskStatus.PENDING ? 'true' : 'false'}>
           <thead>
             <tr>
@@ -269,6 +289,7 @@ export class PantaUserTable extends LitElement {
         </table>
       </div>
       ${this.#renderPagination()}
+      <div class="tooltip" part="tooltip" popover="manual" aria-hidden="true"></div>
     `;
   }
 }

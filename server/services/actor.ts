@@ -1,4 +1,4 @@
-import type { Role, Status } from '../../shared/constants.ts';
+import type { Language, Role, Status } from '../../shared/constants.ts';
 import { DomainError } from '../errors.ts';
 
 /** Who is calling, as read from the database on this request. */
@@ -12,6 +12,11 @@ export interface Caller {
   status: Status;
   /** Set when the caller signed in with one of our sessions. */
   sessionId: string | null;
+  /**
+   * The language the caller's element speaks on this request (`Accept-Language`), which the
+   * invitations they send keep; English when not said.
+   */
+  language?: Language;
 }
 
 export const isActiveAdmin = (caller: Pick<Caller, 'role' | 'status'>) =>

@@ -12,14 +12,14 @@ import { displayName } from './text.ts';
 
 /**
  * Creates a fresh one-time link for a pending user and queues its email, inside the caller's
- * transaction. The token is written nowhere: the invitation keeps its hash, the outbox the nonce
+ * transaction, in the inviter's language. The token is written nowhere: the invitation keeps its hash, the outbox the nonce
  * it is derived from under the server secret (server/invitation-keys.ts).
  */
 export async function issueInvitation(
   trx: DB,
   deps: Deps,
   user: Pick<UserRow, 'id' | 'workspace_id' | 'email' | 'first_name'>,
-  inviter: Pick<Caller, 'email' | 'firstName' | 'lastName'>,
+  inviter: Pick<Caller, 'email' | 'firstName' | 'lastName' | 'language'>,
   now: Date,
 ): Promise<void> {
   const workspace = await findWorkspaceById(trx, user.workspace_id);
@@ -36,7 +36,7 @@ export async function issueInvitation(
 export function invitationRows(
   deps: Deps,
   users: readonly Pick<UserRow, 'id' | 'workspace_id' | 'email' | 'first_name'>[],
-  inviter: Pick<Caller, 'email' | 'firstName' | 'lastName'>,
+  inviter: Pick<Caller, 'email' | 'firstName' | 'lastName' | 'language'>,
   now: Date,
   workspaceName: string,
 ): { invitations: NewInvitationRow[]; messages: NewOutboxRow[] } {
@@ -44,6 +44,7 @@ export function invitationRows(
   const ids = newSortableIds(users.length * 2);
   const nowIso = now.toISOString();
   const expiresAt = addMs(now, deps.settings.inviteTtlDays * DAY_MS).toISOString();
+  const language = inviter.language ?? 'en';
   const inviterName = displayName({ first_name: inviter.firstName, last_name: inviter.lastName, email: inviter.email });
   const invitations = new Array<NewInvitationRow>(users.length);
   const messages = new Array<NewOutboxRow>(users.length);
@@ -60,8 +61,9 @@ export function invitationRows(
       used_at: null,
       revoked_at: null,
       revoked_reason: null,
+      language,
     };
-    const payload: QueuedInvitation = { keyId, nonce, index, workspaceName, inviterName, firstName: user.first_name, expiresAt };
+    const payload: QueuedInvitation = { keyId, nonce, index, workspaceName, inviterName, firstName: user.first_name, expiresAt, language };
     messages[index] = {
       id: ids[2 * index + 1]!,
       workspace_id: user.workspace_id,

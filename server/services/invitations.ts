@@ -47,6 +47,7 @@ export async function previewInvitation(deps: Deps, token: string): Promise<Invi
     lastName: user.last_name,
     workspaceName: workspace?.name ?? '',
     expiresAt: invitation.expires_at,
+    language: invitation.language,
   };
 }
 

@@ -13,6 +13,8 @@ export interface PersonSpec {
   firstName?: string;
   lastName?: string;
   role?: Role;
+  /** The language of the admin's element that invites them (pending only). */
+  language?: 'en' | 'de';
 }
 
 export interface FixtureRequest {
@@ -34,6 +36,11 @@ export interface FixturePerson {
   token?: string;
 }
 
+export interface PendingPerson extends FixturePerson {
+  /** The token of their invitation link, from their email. */
+  invitationToken: string;
+}
+
 export interface Fixture {
   apiUrl: string;
   workspaceId: string;
@@ -41,7 +48,7 @@ export interface Fixture {
   secondAdmin?: Required<FixturePerson>;
   user?: Required<FixturePerson>;
   active: Required<FixturePerson>[];
-  pending: FixturePerson[];
+  pending: PendingPerson[];
   deleted: Required<FixturePerson>[];
 }
 
@@ -91,20 +98,22 @@ export async function createFixture(server: TestServer, request: FixtureRequest 
     fixture.user = await activate({ email: 'standard.user@example.test', firstName: 'Uma', lastName: 'User', role: 'user' });
   }
   for (const spec of request.active ?? []) fixture.active.push(await activate(spec));
+  const invitees: FixturePerson[] = [];
   for (const spec of request.pending ?? []) {
-    const invited = await admin.client.users.invite.mutate({
+    const invited = await server.client(admin.token, spec.language).users.invite.mutate({
       email: spec.email,
       firstName: spec.firstName ?? '',
       lastName: spec.lastName ?? '',
       role: spec.role ?? 'user',
     });
-    fixture.pending.push({ id: invited.id, email: invited.email });
+    invitees.push({ id: invited.id, email: invited.email });
   }
   const toDelete = [];
   for (const spec of request.deleted ?? []) toDelete.push(await activate(spec));
   if (toDelete.length > 0) await admin.client.users.delete.mutate({ ids: toDelete.map((p) => p.id) });
   fixture.deleted = toDelete;
   await server.app.management.flushOutbox();
+  for (const invitee of invitees) fixture.pending.push({ ...invitee, invitationToken: await invitationTokenFor(server, invitee.email) });
   return fixture;
 }
 

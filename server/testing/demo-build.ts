@@ -11,9 +11,8 @@ export function tinyDemoBuild(): string {
   const page = (title: string, script: string) =>
     `<!doctype html><html><head><title>${title}</title></head><body><script type="module" src="/assets/${script}"></script></body></html>`;
   writeFileSync(join(root, 'index.html'), page('Demo', 'index.js'));
-  writeFileSync(join(root, 'accept.html'), page('Accept', 'accept.js'));
   mkdirSync(join(root, 'assets'));
-  for (const script of ['index.js', 'accept.js', 'ssr.js']) writeFileSync(join(root, 'assets', script), 'export {};');
+  for (const script of ['index.js', 'ssr.js']) writeFileSync(join(root, 'assets', script), 'export {};');
   mkdirSync(join(root, '.vite'));
   writeFileSync(join(root, '.vite/manifest.json'), JSON.stringify({ 'hosts/ssr-client.ts': { file: 'assets/ssr.js' } }));
   return root;

@@ -51,8 +51,8 @@ export interface TestServer {
   deps: Deps;
   clock: ManualClock;
   mailbox: DevMailbox;
-  /** A tRPC client that sends this bearer token (none: anonymous). */
-  client(token?: string): Client;
+  /** A tRPC client that sends this bearer token (none: anonymous), and this `Accept-Language` (an element's `lang`). */
+  client(token?: string, language?: string): Client;
   close(): Promise<void>;
 }
 
@@ -138,7 +138,7 @@ export async function startTestServer({ mailbox = new DevMailbox(), mailer, auth
     deps: app.management.deps,
     clock,
     mailbox,
-    client: (token) => createTestClient(apiUrl, token ? { authorization: `Bearer ${token}` } : {}),
+    client: (token, language) => createTestClient(apiUrl, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(language ? { 'accept-language': language } : {}) }),
     async close() {
       await app.close();
       await database.close();

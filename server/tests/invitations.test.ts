@@ -24,6 +24,7 @@ describe('invitations.preview and invitations.accept', () => {
       lastName: '',
       workspaceName: 'Preview',
       expiresAt: new Date(server.clock.now().getTime() + 7 * 86_400_000).toISOString(),
+      language: 'en',
     });
     assert.deepEqual(await snapshotDatabase(server), before);
   });

@@ -12,6 +12,7 @@ import * as searchPartitions from './0008-search-partitions.ts';
 import * as onboardedOrderIndex from './0009-onboarded-order-index.ts';
 import * as workspaceRevision from './0010-workspace-revision.ts';
 import * as emailAsciiDomains from './0012-email-ascii-domains.ts';
+import * as invitationLanguage from './0013-invitation-language.ts';
 
 /**
  * Registered statically, in order, so migrations survive bundling. One list for both dialects:
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0009-onboarded-order-index': onboardedOrderIndex,
   '0010-workspace-revision': workspaceRevision,
   '0012-email-ascii-domains': emailAsciiDomains,
+  '0013-invitation-language': invitationLanguage,
 };
 
 const provider: MigrationProvider = {

@@ -1,4 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
+import type { Language } from '../../../shared/constants.ts';
 
 export const INVITATION_REVOKE_REASONS = ['rotated', 'deleted'] as const;
 export type InvitationRevokeReason = (typeof INVITATION_REVOKE_REASONS)[number];
@@ -14,6 +15,8 @@ export interface InvitationsTable {
   used_at: string | null;
   revoked_at: string | null;
   revoked_reason: InvitationRevokeReason | null;
+  /** The inviting admin's language: the email's and the accept page's. */
+  language: Language;
 }
 
 export type InvitationRow = Selectable<InvitationsTable>;

@@ -1,0 +1,102 @@
+import { expect } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
+import '../index.ts';
+import { addUserDialog, bulkImport, editUserDialog } from '../testing/dialogs.ts';
+import { action, part, parts, root, rowFor, rows, tab, until } from '../testing/element.ts';
+import { mountLoaded } from '../testing/mount.ts';
+import { createFixture, xlsxFile } from '../testing/server.ts';
+import type { PantaUserManagement } from './user-management.ts';
+
+const PEOPLE = [
+  { email: 'ana.martinez-hernandez@example.test', firstName: 'Ana', lastName: 'Martínez Hernández' },
+  { email: 'jurgen@example.test', firstName: 'Jürgen', lastName: 'Müller' },
+];
+
+/** The element in a host column of `width` px (the viewport stays as it is). */
+async function inColumn(width: number, lang = 'de') {
+  const f = await createFixture({ active: PEOPLE, pending: [{ email: 'pia@example.test' }], deleted: [{ email: 'dora@example.test', firstName: 'Dora', lastName: 'D' }] });
+  const mounted = await mountLoaded(f.apiUrl, f.admin.token, { lang });
+  mounted.element.parentElement!.style.width = `${width}px`;
+  await mounted.element.updateComplete;
+  return { f, ...mounted };
+}
+
+/** Everything of `element` lies within `frame`, horizontally (to the half pixel). */
+function inside(element: Element, frame: DOMRect): boolean {
+  const box = element.getBoundingClientRect();
+  return box.left >= frame.left - 0.5 && box.right <= frame.right + 0.5;
+}
+
+const outside = (scope: ParentNode, selector: string, frame: DOMRect) =>
+  [...scope.querySelectorAll(selector)].filter((node) => node.getClientRects().length > 0 && !inside(node, frame)).map((node) => node.outerHTML.slice(0, 80));
+
+describe('<panta-user-management> layout by its own width', () => {
+  afterEach(() => setViewport({ width: 800, height: 600 }));
+
+  it('stacks each user in a 480 px host column, even in a wide viewport: every action in reach, KPIs two by two, tabs on one line', async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const { element } = await inColumn(480);
+    const frame = element.getBoundingClientRect();
+    expect(frame.width).to.equal(480);
+    const wrap = root(element).querySelector('.table-wrap')!;
+    expect(wrap.scrollWidth, 'the user list scrolls sideways').to.be.at.most(wrap.clientWidth);
+    for (const row of rows(element)) {
+      expect(outside(row, 'button, input', frame), 'controls past the element\'s edge').to.deep.equal([]);
+      // Stacked: the email under the name, not beside it.
+      expect(part(row, 'email')!.getBoundingClientRect().top).to.be.above(part(row, 'name')!.getBoundingClientRect().bottom - 1);
+    }
+    const [first, second, third, fourth] = parts(root(element), 'kpi').map((kpi) => kpi.getBoundingClientRect());
+    expect(first!.top).to.equal(second!.top);
+    expect(third!.top).to.be.above(first!.bottom);
+    expect([third!.left, third!.top]).to.deep.equal([first!.left, fourth!.top]);
+    const tabs = (['active', 'pending', 'deleted'] as const).map((name) => tab(element, name).getBoundingClientRect().top);
+    expect(new Set(tabs).size, 'the tabs wrap onto a second line').to.equal(1);
+  });
+
+  it('keeps the table in a wide host column, even in a narrow viewport', async () => {
+    await setViewport({ width: 700, height: 800 });
+    const { element } = await inColumn(680, 'en');
+    const row = rowFor(element, 'jurgen@example.test')!;
+    expect(part(row, 'email')!.getBoundingClientRect().top).to.equal(part(row, 'name')!.closest('td')!.getBoundingClientRect().top);
+    expect(parts(root(element), 'kpi').map((kpi) => kpi.getBoundingClientRect().top)).to.satisfy((tops: number[]) => new Set(tops).size === 1);
+  });
+
+  it('needs no sideways scrolling at 320 px: the page, the tabs\' labels and every dialog field fit', async () => {
+    await setViewport({ width: 320, height: 640 });
+    const { element } = await inColumn(320);
+    element.parentElement!.style.width = '';
+    await element.updateComplete;
+    expect(document.documentElement.scrollWidth, 'the page scrolls sideways').to.be.at.most(320);
+    const frame = element.getBoundingClientRect();
+    for (const row of rows(element)) expect(outside(row, 'button, input', frame)).to.deep.equal([]);
+    // The tab list scrolls within itself; the page does not.
+    expect(inside(part(root(element), 'tabs')!, frame)).to.equal(true);
+
+    part<HTMLButtonElement>(root(element), 'add-button')!.click();
+    const add = addUserDialog(element);
+    await add.opened();
+    const addFrame = dialogFrame(element, 'panta-add-user-dialog');
+    expect(addFrame.right).to.be.at.most(320);
+    expect(outside(add.scope(), 'input:not([type="file"]), select, button, label', addFrame), 'Add user fields past the dialog edge').to.deep.equal([]);
+
+    const bulk = bulkImport(element);
+    bulk.open();
+    bulk.pick(await xlsxFile('people.xlsx', [['Email', 'First name', 'Last name', 'Role'], ['new.person.with.a.long.address@example.test', 'Nina', 'New', 'user']]));
+    await until(() => bulk.totals() !== '');
+    // The preview table may scroll within its own frame; the frame itself stays inside the dialog.
+    expect(outside(add.scope(), 'button, .table-wrap, [part~="import-totals"]', dialogFrame(element, 'panta-add-user-dialog'))).to.deep.equal([]);
+    add.cancel();
+    await add.closed();
+
+    action(rowFor(element, 'ana.martinez-hernandez@example.test')!, 'edit').click();
+    const edit = editUserDialog(element);
+    await edit.opened();
+    expect(outside(edit.scope(), 'input, select, button, .hint', dialogFrame(element, 'panta-edit-user-dialog')), 'Edit fields past the dialog edge').to.deep.equal([]);
+  });
+});
+
+/** The open `<dialog>`'s box (inside the dialog element's `<panta-dialog>`). */
+function dialogFrame(element: PantaUserManagement, tag: 'panta-add-user-dialog' | 'panta-edit-user-dialog'): DOMRect {
+  return root(element).querySelector(tag)!.shadowRoot!.querySelector('panta-dialog')!.shadowRoot!.querySelector('dialog')!.getBoundingClientRect();
+}
+
