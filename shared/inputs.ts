@@ -17,6 +17,10 @@ import {
   SORT_FIELDS,
   TABS,
 } from './constants.ts';
+import { decodeListCursor } from './list-cursor.ts';
+
+/** Far more than a cursor's key of a name and an email needs. */
+const CURSOR_MAX_LENGTH = 2000;
 
 /**
  * Text that shows what it says: no controls (C0, C1, DEL), no format characters (bidi overrides and
@@ -142,20 +146,42 @@ export const searchSchema = z._default(
 );
 export const roleFilterSchema = z._default(z.enum(ROLE_FILTERS), 'all');
 
-export const listUsersInput = z.strictObject({
-  tab: tabSchema,
-  search: searchSchema,
-  role: roleFilterSchema,
-  sort: z._default(
-    z.strictObject({
-      by: z.enum(SORT_FIELDS),
-      direction: z._default(z.enum(SORT_DIRECTIONS), 'asc'),
-    }),
-    { by: 'name', direction: 'asc' },
+/** A page cursor from a previous answer (`nextCursor`, `prevCursor`): see ./list-cursor.ts. */
+const cursorSchema = checked(
+  z.string(),
+  z.maxLength(CURSOR_MAX_LENGTH, { error: 'This is not a page cursor of the list', abort: true }),
+  z.refine((text) => decodeListCursor(text) !== undefined, { error: 'This is not a page cursor of the list' }),
+);
+
+/**
+ * With a `cursor`, the page is the rows after (or before) it, and `offset` only says where that
+ * page starts for showing "51-75 of 650,001": it is answered back as it came. Without one, the
+ * page starts at `offset` (a jump).
+ */
+export const listUsersInput = checked(
+  z.strictObject({
+    tab: tabSchema,
+    search: searchSchema,
+    role: roleFilterSchema,
+    sort: z._default(
+      z.strictObject({
+        by: z.enum(SORT_FIELDS),
+        direction: z._default(z.enum(SORT_DIRECTIONS), 'asc'),
+      }),
+      { by: 'name', direction: 'asc' },
+    ),
+    offset: z._default(checked(z.int(), z.minimum(0), z.maximum(10_000_000)), 0),
+    limit: z._default(checked(z.int(), z.minimum(1), z.maximum(PAGE_SIZE_MAX)), PAGE_SIZE_DEFAULT),
+    cursor: z.optional(cursorSchema),
+  }),
+  z.refine(
+    (input) => {
+      const cursor = input.cursor === undefined ? undefined : decodeListCursor(input.cursor);
+      return !cursor || (cursor.tab === input.tab && cursor.sortBy === input.sort.by && cursor.direction === input.sort.direction);
+    },
+    { error: 'This page cursor belongs to another tab or sort: ask for the first page', path: ['cursor'], when: (payload) => payload.issues.length === 0 },
   ),
-  offset: z._default(checked(z.int(), z.minimum(0), z.maximum(10_000_000)), 0),
-  limit: z._default(checked(z.int(), z.minimum(1), z.maximum(PAGE_SIZE_MAX)), PAGE_SIZE_DEFAULT),
-});
+);
 export type ListUsersInput = z.input<typeof listUsersInput>;
 
 export const acceptInvitationInput = z.strictObject({

@@ -44,6 +44,10 @@ export const userListSchema = z.object({
   total: z.number(),
   offset: z.number(),
   limit: z.number(),
+  /** The page after this one, to send back as `cursor`; null on the last page. */
+  nextCursor: z.nullable(z.string()),
+  /** The page before this one; null on the first page. */
+  prevCursor: z.nullable(z.string()),
 });
 export type UserList = z.infer<typeof userListSchema>;
 

@@ -1,5 +1,6 @@
 import { RESEND_COOLDOWN_SECONDS } from '../../shared/constants.ts';
 import type { BulkResult, Summary, User, UserList } from '../../shared/schemas.ts';
+import { decodeListCursor, encodeListCursor } from '../../shared/list-cursor.ts';
 import type { Role, RoleFilter, SortDirection, SortField, Tab } from '../../shared/constants.ts';
 import { DAY_MS, addMs } from '../clock.ts';
 import type { DB } from '../db/database.ts';
@@ -18,6 +19,7 @@ import {
   listUsers as listUserRows,
   readUserCounts,
   recordInvitationSent,
+  SORT_KEY_COLUMNS,
   updateUsers,
   type TabCounts,
 } from '../db/repositories/users.ts';
@@ -39,19 +41,43 @@ export interface ListUsersQuery {
   sort: { by: SortField; direction: SortDirection };
   offset: number;
   limit: number;
+  /** A page cursor of an earlier answer, already checked to belong to this tab and sort (shared/inputs.ts). */
+  cursor?: string;
 }
 
+/**
+ * A page of the list, with the cursors of the pages beside it. A page found by offset has a
+ * previous page unless it is the first, and a next one while rows follow it; a page found by a
+ * cursor knows, from one row read beyond it, whether more lie the way it was read, and that the
+ * other way lies at least the cursor's own row. An empty page (past the end, or its rows were
+ * deleted meanwhile) has no cursors: the client goes back by offset.
+ */
 export async function listUsers(deps: Deps, caller: Caller, query: ListUsersQuery): Promise<UserList> {
-  const { rows, total } = await listUserRows(deps.db, caller.workspaceId, {
+  const cursor = query.cursor === undefined ? undefined : decodeListCursor(query.cursor);
+  const { rows, total, more } = await listUserRows(deps.db, caller.workspaceId, {
     tab: query.tab,
     searchWords: searchWords(query.search),
     role: query.role,
     sortBy: query.sort.by,
     direction: query.sort.direction,
+    offset: cursor ? 0 : query.offset,
+    limit: query.limit,
+    cursor: cursor && { way: cursor.way, key: cursor.key },
+  });
+  const order = { tab: query.tab, sortBy: query.sort.by, direction: query.sort.direction };
+  const keyOf = (row: UserRow) => SORT_KEY_COLUMNS[query.sort.by].map((column) => row[column]);
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const hasNext = cursor ? cursor.way === 'before' || more : query.offset + rows.length < total;
+  const hasPrev = cursor ? cursor.way === 'after' || more : query.offset > 0;
+  return {
+    items: rows.map(toApiUser),
+    total,
     offset: query.offset,
     limit: query.limit,
-  });
-  return { items: rows.map(toApiUser), total, offset: query.offset, limit: query.limit };
+    nextCursor: hasNext && last ? encodeListCursor({ ...order, way: 'after', key: keyOf(last) }) : null,
+    prevCursor: hasPrev && first ? encodeListCursor({ ...order, way: 'before', key: keyOf(first) }) : null,
+  };
 }
 
 export async function getUser(deps: Deps, caller: Caller, id: string): Promise<User> {

@@ -242,6 +242,95 @@ describe('users.list and users.summary', () => {
       assert.equal(beyond.total, 5);
     });
 
+    it('a page found by offset has cursors to the pages beside it, none past either end', async () => {
+      const first = await admin.client.users.list.query({ tab: 'active', limit: 2 });
+      assert.equal(first.prevCursor, null);
+      assert.ok(first.nextCursor);
+      const last = await admin.client.users.list.query({ tab: 'active', offset: 4, limit: 2 });
+      assert.equal(last.items.length, 1);
+      assert.equal(last.nextCursor, null);
+      assert.ok(last.prevCursor);
+      const beyond = await admin.client.users.list.query({ tab: 'active', offset: 10 });
+      assert.deepEqual([beyond.nextCursor, beyond.prevCursor], [null, null]);
+    });
+
+    describe('by cursor (keyset)', () => {
+      let keyset: SeededPerson;
+      before(async () => {
+        // Ties in every sort: five people of one name, invited in the same minute, admins and
+        // users; onboarded and never onboarded ones among the deleted.
+        ({ admin: keyset } = await seedWorkspace(server, 'Keyset', 'owner@keyset.test'));
+        const deleted: string[] = [];
+        for (const [index, local] of ['kim.e', 'kim.a', 'kim.d', 'kim.b', 'kim.c'].entries()) {
+          const person = await addActiveUser(server, keyset, `${local}@keyset.test`, index % 2 ? 'admin' : 'user', { firstName: 'Kim', lastName: 'Lee' });
+          if (index === 3) deleted.push(person.id);
+        }
+        server.clock.advance({ minutes: 1 });
+        for (const local of ['ann', 'bob', 'cy']) await addActiveUser(server, keyset, `${local}@keyset.test`, 'user', { firstName: local, lastName: 'Lee' });
+        for (const local of ['pia', 'quinn', 'ray', 'sam']) {
+          const invited = await addPendingUser(server, keyset, `${local}@keyset.test`, { firstName: local === 'ray' ? '' : 'Pat', lastName: local === 'ray' ? '' : 'Lee' });
+          if (local !== 'sam') deleted.push(invited.id);
+        }
+        server.clock.advance({ minutes: 1 });
+        await keyset.client.users.delete.mutate({ ids: deleted });
+      });
+
+      const SORTS = ['name', 'email', 'role', 'invitedAt', 'onboardedAt', 'deletedAt'] as const;
+      const cases = (['active', 'pending', 'deleted'] as const).flatMap((tab) =>
+        SORTS.flatMap((by) => (['asc', 'desc'] as const).flatMap((direction) => ['', 'lee', 'ki'].map((search) => ({ tab, search, sort: { by, direction } })))),
+      );
+
+      it('Next from the first page and Previous from the last give every row once, in list order, for every tab, sort and search', async () => {
+        for (const input of cases) {
+          const all = (await keyset.client.users.list.query({ ...input, limit: 100 })).items.map((item) => item.email);
+          const label = JSON.stringify(input);
+          let page = await keyset.client.users.list.query({ ...input, limit: 2 });
+          const forward = page.items.map((item) => item.email);
+          let offset = 0;
+          while (page.nextCursor) {
+            offset += 2;
+            page = await keyset.client.users.list.query({ ...input, limit: 2, offset, cursor: page.nextCursor });
+            assert.equal(page.offset, offset, `${label}: the offset is answered as it came`);
+            assert.equal(page.total, all.length, `${label}: the total of every page`);
+            forward.push(...page.items.map((item) => item.email));
+          }
+          assert.deepEqual(forward, all, `${label}: forward`);
+          const backward = page.items.map((item) => item.email);
+          while (page.prevCursor) {
+            page = await keyset.client.users.list.query({ ...input, limit: 2, cursor: page.prevCursor });
+            assert.ok(page.items.length === 2 || !page.prevCursor, `${label}: a full page before the cursor`);
+            backward.unshift(...page.items.map((item) => item.email));
+          }
+          assert.deepEqual(backward, all, `${label}: backward`);
+        }
+      });
+
+      it('a page after a cursor starts after its row even when rows were added before it', async () => {
+        const input = { tab: 'active', sort: { by: 'email', direction: 'asc' }, limit: 3 } as const;
+        const first = await keyset.client.users.list.query(input);
+        assert.deepEqual(first.items.map((item) => item.email), ['ann@keyset.test', 'bob@keyset.test', 'cy@keyset.test']);
+        await addActiveUser(server, keyset, 'abe@keyset.test');
+        const next = await keyset.client.users.list.query({ ...input, cursor: first.nextCursor! });
+        assert.deepEqual(next.items.map((item) => item.email), ['kim.a@keyset.test', 'kim.c@keyset.test', 'kim.d@keyset.test']);
+      });
+
+      it('refuses a cursor of another tab or sort, or one it did not make', async () => {
+        const { nextCursor } = await keyset.client.users.list.query({ tab: 'active', limit: 1 });
+        for (const input of [
+          { tab: 'pending', cursor: nextCursor! },
+          { tab: 'active', sort: { by: 'email' }, cursor: nextCursor! },
+          { tab: 'active', sort: { by: 'name', direction: 'desc' }, cursor: nextCursor! },
+          { tab: 'active', cursor: 'not-a-cursor' },
+          { tab: 'active', cursor: Buffer.from(JSON.stringify(['active', 'name', 'asc', 'after', ['x']])).toString('base64url') },
+          { tab: 'active', cursor: Buffer.from(JSON.stringify(['active', 'name', 'asc', 'after', ['x', null]])).toString('base64url') },
+          { tab: 'active', cursor: 'a'.repeat(5000) },
+        ] as const) {
+          const error = await rejectsWith(keyset.client.users.list.query(input as ListUsersInput), { code: 'BAD_REQUEST' });
+          assert.ok(error.data.fieldErrors?.cursor, `no field error for the cursor of ${JSON.stringify(input).slice(0, 200)}`);
+        }
+      });
+    });
+
     it('defaults to 25 a page and accepts up to 100', async () => {
       assert.equal((await admin.client.users.list.query({ tab: 'active' })).limit, 25);
       assert.equal((await admin.client.users.list.query({ tab: 'active', limit: 100 })).limit, 100);

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Role, RoleFilter, SortDirection, SortField, Tab } from '../../../shared/constants.ts';
 import { insertMany } from '../bulk-insert.ts';
 import { dialectOf } from '../dialect.ts';
@@ -145,6 +145,12 @@ export interface UserListFilter {
   direction: SortDirection;
   offset: number;
   limit: number;
+  /**
+   * Keyset paging: the page right after (or before) the row with this sort key, found in the
+   * order's index without counting the rows before it; `offset` is then not used. The key holds
+   * the values of `SORT_KEY_COLUMNS[sortBy]`.
+   */
+  cursor?: { way: 'after' | 'before'; key: readonly (string | null)[] };
 }
 
 /** Which users a list shows, before sorting and paging. */
@@ -224,9 +230,21 @@ function countedInTab(counts: UserCounts, { tab, role }: Pick<UserListFilter, 't
   return { all: counts[tab], admin: admins, user: counts[tab] - admins }[role];
 }
 
-export async function listUsers(db: Db, workspaceId: string, filter: UserListFilter): Promise<{ rows: UserViewRow[]; total: number }> {
+/**
+ * A page and the total. With a cursor, `more` says whether rows lie beyond the page in the way it
+ * was read (after it reading on, before it reading back): one row more than the page is read.
+ */
+export async function listUsers(
+  db: Db,
+  workspaceId: string,
+  filter: UserListFilter,
+): Promise<{ rows: UserViewRow[]; total: number; more: boolean }> {
   const total = await countListedUsers(db, workspaceId, filter);
-  return { rows: await listUserViews(db, workspaceId, filter, total), total };
+  if (!filter.cursor) return { rows: await listUserViews(db, workspaceId, filter, total), total, more: false };
+  const rows = await listUserViews(db, workspaceId, { ...filter, limit: filter.limit + 1 }, total);
+  const more = rows.length > filter.limit;
+  if (!more) return { rows, total, more };
+  return { rows: filter.cursor.way === 'after' ? rows.slice(0, filter.limit) : rows.slice(1), total, more };
 }
 
 /**
@@ -297,7 +315,8 @@ function pageCosts(filter: UserListFilter, counts: UserCounts, matches: number) 
 /**
  * One page of `listUsers` without the total: an export walks every page with it. The page's ids
  * come first from the tab's index in list order (skipping `offset` index entries, not joined
- * rows); only those rows are then read with the people beside them.
+ * rows; with a cursor, starting right after it: see `keysetIds`); only those rows are then read
+ * with the people beside them.
  *
  * A search with words SQLite's index can find reads its page one of two ways, by `matches` (the
  * total, when known; see `pageCosts`): walking the tab in list order until the page is full,
@@ -305,17 +324,21 @@ function pageCosts(filter: UserListFilter, counts: UserCounts, matches: number) 
  * the matches are spread evenly; reading every match through the index and sorting them costs
  * about `matches`. The walk is taken when it should cost at most half as much, and stopped where
  * it would cost more than reading every match (matches gather: "zoe" sorted by name lies at the
- * very end of the tab); then the matches are read after all.
+ * very end of the tab); then the matches are read after all. A cursor counts as offset 0: both
+ * ways start right after it.
  */
 export async function listUserViews(db: Db, workspaceId: string, filter: UserListFilter, matches?: number): Promise<UserViewRow[]> {
+  const reading = readingOrder(filter);
   if (!usesSearchIndex(db, filter.searchWords)) {
+    if (filter.cursor) return selectPage(db, workspaceId, filter, 'u.id', keysetIds(db, workspaceId, filter, filter.cursor.key));
     const ids = whereListed(db.selectFrom('users as u').select('u.id'), workspaceId, filter);
-    return selectPage(db, workspaceId, filter, 'u.id', inListOrder(ids, filter).offset(filter.offset).limit(filter.limit));
+    return selectPage(db, workspaceId, filter, 'u.id', inOrder(ids, reading).offset(filter.offset).limit(filter.limit));
   }
-  if (matches !== undefined && filter.offset >= matches) return [];
+  const offset = filter.cursor ? 0 : filter.offset;
+  if (matches !== undefined && offset >= matches) return [];
   if (matches !== undefined) {
     const { read, walk } = pageCosts(filter, await readUserCounts(db, workspaceId), matches);
-    const walked = ((filter.offset + filter.limit) * walk.walked) / matches;
+    const walked = ((offset + filter.limit) * walk.walked) / matches;
     const walkLimit = Math.ceil(read / walk.perWalked);
     if (2 * walked <= walkLimit) {
       const page = await selectPage(db, workspaceId, filter, 'u.rowid', walkedPage(db, workspaceId, filter, walkLimit, walk.roleAfterWalk));
@@ -323,15 +346,15 @@ export async function listUserViews(db: Db, workspaceId: string, filter: UserLis
     }
   }
   const named = searchedFirst(db.selectFrom('users as u').select(sql<number>`${sql.ref('u.rowid')}`.as('user_rowid')), workspaceId, filter);
-  return selectPage(db, workspaceId, filter, 'u.rowid', inListOrder(named, filter).offset(filter.offset).limit(filter.limit));
+  return selectPage(db, workspaceId, filter, 'u.rowid', inOrder(pastCursor(named, filter), reading).offset(offset).limit(filter.limit));
 }
 
 /**
- * The rowids of a search's page among the first `walkLimit` users of the tab in list order; fewer
- * than a page when the page lies further on. SQLite reads the inner query in the order of the
- * tab's index and stops once the outer one has its page; it leaves out the inner columns the
- * outer query does not use, so a walked user's row is read only when the index lacks a column
- * the order or the search needs.
+ * The rowids of a search's page among the first `walkLimit` users of the tab in list order (after
+ * the cursor, if any); fewer than a page when the page lies further on. SQLite reads the inner
+ * query in the order of the tab's index and stops once the outer one has its page; it leaves out
+ * the inner columns the outer query does not use, so a walked user's row is read only when the
+ * index lacks a column the order or the search needs.
  */
 function walkedPage(db: Db, workspaceId: string, filter: UserListFilter, walkLimit: number, roleAfterWalk: boolean) {
   const inTab = db
@@ -346,14 +369,15 @@ function walkedPage(db: Db, workspaceId: string, filter: UserListFilter, walkLim
       'u.onboarded_at',
       'u.deleted_at',
     ]);
+  const reading = readingOrder(filter);
   const walkedScope: UserListScope = { tab: filter.tab, searchWords: [], role: roleAfterWalk ? 'all' : filter.role };
-  const firstOfTab = inListOrder(whereListed(inTab, workspaceId, walkedScope), filter).limit(walkLimit);
+  const firstOfTab = inOrder(pastCursor(whereListed(inTab, workspaceId, walkedScope), filter), reading).limit(walkLimit);
   // The outer query sees the columns it orders and searches by under the names of `users as u`.
   const walked = db.selectFrom(firstOfTab.as('u')).select('u.user_rowid') as unknown as UserQuery<{ user_rowid: number }>;
   let found = whereWordsOccur(walked, filter.searchWords);
   // SQLite tries a correlated subquery after the other terms: only matches have their row read.
   if (roleAfterWalk) found = found.where(sql<boolean>`(select r.role from users r where r.rowid = ${sql.ref('u.user_rowid')}) = ${filter.role}`);
-  return inListOrder(found, filter).offset(filter.offset).limit(filter.limit);
+  return inOrder(found, reading).offset(filter.cursor ? 0 : filter.offset).limit(filter.limit);
 }
 
 /**
@@ -374,24 +398,46 @@ function selectPage(
     dialectOf(db) === 'sqlite'
       ? found.where(sql<boolean>`+${sql.ref('u.workspace_id')} = ${workspaceId}`)
       : found.where('u.workspace_id', '=', workspaceId);
-  return inListOrder(inWorkspace as UserQuery<UserViewRow>, filter).execute();
+  return inOrder(inWorkspace as UserQuery<UserViewRow>, listOrder(filter)).execute();
 }
+
+/** The columns the list is sorted by. */
+type SortColumn = 'sort_name' | 'email_normalized' | 'role' | 'invited_at' | 'onboarded_at' | 'deleted_at';
+
+/** One column of an order. A nullable one counts NULL as earlier than any value: first ascending, last descending. */
+interface OrderKey {
+  column: SortColumn;
+  direction: SortDirection;
+  nullable: boolean;
+}
+
+/** The values a page cursor's key holds, by sort (shared/list-cursor.ts): a row's sort columns, the email last. */
+export const SORT_KEY_COLUMNS: Record<SortField, readonly SortColumn[]> = {
+  name: ['sort_name', 'email_normalized'],
+  email: ['email_normalized'],
+  role: ['role', 'sort_name', 'email_normalized'],
+  invitedAt: ['invited_at', 'email_normalized'],
+  onboardedAt: ['onboarded_at', 'email_normalized'],
+  deletedAt: ['deleted_at', 'email_normalized'],
+};
 
 /**
  * The list's order. The email is unique in a workspace, so it breaks every tie and pages are
  * stable; the sort indexes (migrations 0005, 0006 and 0009) end with it.
  */
-function inListOrder<O>(query: UserQuery<O>, filter: Pick<UserListFilter, 'tab' | 'sortBy' | 'direction'>): UserQuery<O> {
+function listOrder(filter: Pick<UserListFilter, 'tab' | 'sortBy' | 'direction'>): OrderKey[] {
+  const key = (column: SortColumn, direction: SortDirection = 'asc', nullable = false): OrderKey => ({ column, direction, nullable });
   const dir = filter.direction;
+  const email = key('email_normalized');
   switch (filter.sortBy) {
     case 'name':
-      return query.orderBy('u.sort_name', dir).orderBy('u.email_normalized', 'asc');
+      return [key('sort_name', dir), email];
     case 'email':
-      return query.orderBy('u.email_normalized', dir);
+      return [key('email_normalized', dir)];
     case 'role':
-      return query.orderBy('u.role', dir).orderBy('u.sort_name', 'asc').orderBy('u.email_normalized', 'asc');
+      return [key('role', dir), key('sort_name'), email];
     case 'invitedAt':
-      return query.orderBy('u.invited_at', dir).orderBy('u.email_normalized', 'asc');
+      return [key('invited_at', dir), email];
     case 'onboardedAt':
       // Only active users have completed onboarding. Anyone who has not (every pending invitee,
       // and the deleted ones who were pending) has no date, which counts as earlier than any
@@ -400,16 +446,91 @@ function inListOrder<O>(query: UserQuery<O>, filter: Pick<UserListFilter, 'tab' 
       // (migration 0009) keep NULLs first too. The pending tab is then all one tie, in email
       // order both ways; asked for as that, its email index serves it instead of the tab being
       // sorted as one tie.
-      if (filter.tab === 'pending') return query.orderBy('u.email_normalized', 'asc');
-      return query
-        .orderBy('u.onboarded_at', (order) => (dir === 'asc' ? order.asc().nullsFirst() : order.desc().nullsLast()))
-        .orderBy('u.email_normalized', 'asc');
+      if (filter.tab === 'pending') return [email];
+      return [key('onboarded_at', dir, true), email];
     case 'deletedAt':
       // Nobody in a live tab is deleted: all one tie, in email order, read from the email index
       // (PostgreSQL sorted the whole tab by a column that is null throughout).
-      if (filter.tab !== 'deleted') return query.orderBy('u.email_normalized', 'asc');
-      return query.orderBy('u.deleted_at', dir).orderBy('u.email_normalized', 'asc');
+      if (filter.tab !== 'deleted') return [email];
+      return [key('deleted_at', dir), email];
   }
+}
+
+/** The order a page is read in: the list's, or backwards for the page before a cursor. */
+function readingOrder(filter: UserListFilter): OrderKey[] {
+  const keys = listOrder(filter);
+  if (filter.cursor?.way !== 'before') return keys;
+  return keys.map((key) => ({ ...key, direction: key.direction === 'asc' ? 'desc' : 'asc' }));
+}
+
+function inOrder<O>(query: UserQuery<O>, keys: readonly OrderKey[]): UserQuery<O> {
+  return keys.reduce((ordered, { column, direction, nullable }) => {
+    const ref = `u.${column}` as const;
+    if (!nullable) return ordered.orderBy(ref, direction);
+    return ordered.orderBy(ref, (order) => (direction === 'asc' ? order.asc().nullsFirst() : order.desc().nullsLast()));
+  }, query);
+}
+
+/**
+ * The rows past a cursor's key in the order `keys`, as alternatives, each a conjunction of
+ * conditions an index range serves: equal to the key on the columns before one column, past it
+ * on that column. For (name, email) after ("berg anna", "anna.berg.7@…"): the same name and a
+ * later email, or a later name. A nullable column descending has two ranges past a value: the
+ * smaller values, and then NULL.
+ */
+function pastKey(keys: readonly OrderKey[], valueOf: (column: SortColumn) => string | null): RawBuilder<boolean>[][] {
+  const equal = ({ column }: OrderKey) => {
+    const value = valueOf(column);
+    return value === null ? sql<boolean>`${sql.ref(`u.${column}`)} is null` : sql<boolean>`${sql.ref(`u.${column}`)} = ${value}`;
+  };
+  const past = ({ column, direction, nullable }: OrderKey): RawBuilder<boolean>[] => {
+    const value = valueOf(column);
+    const ref = sql.ref(`u.${column}`);
+    if (value === null) return direction === 'asc' && nullable ? [sql<boolean>`${ref} is not null`] : [];
+    const beyond = direction === 'asc' ? sql<boolean>`${ref} > ${value}` : sql<boolean>`${ref} < ${value}`;
+    return direction === 'desc' && nullable ? [beyond, sql<boolean>`${ref} is null`] : [beyond];
+  };
+  return keys.flatMap((key, index) => past(key).map((range) => [...keys.slice(0, index).map(equal), range]));
+}
+
+const cursorValues = (filter: UserListFilter, key: readonly (string | null)[]) => (column: SortColumn) =>
+  key[SORT_KEY_COLUMNS[filter.sortBy].indexOf(column)] ?? null;
+
+/**
+ * The ids of the page after (or before) a cursor: each alternative of `pastKey` is a range of the
+ * order's index, read in order up to a page, and the first page of their union is the page. Each
+ * range starts at the key, so the page costs what the first does at any depth; one condition with
+ * ORs instead would be a filter on a walk from the tab's start (by role, that is half the tab).
+ */
+function keysetIds(db: Db, workspaceId: string, filter: UserListFilter, key: readonly (string | null)[]) {
+  const reading = readingOrder(filter);
+  const columns = reading.map(({ column }) => `u.${column}` as const);
+  const ranges = pastKey(reading, cursorValues(filter, key)).map((conditions, index) => {
+    const listed = whereListed(db.selectFrom('users as u').select(['u.id', ...columns]), workspaceId, filter);
+    const range = conditions.reduce((narrowed, condition) => narrowed.where(condition), listed);
+    return db.selectFrom(inOrder(range, reading).limit(filter.limit).as(`range${index}`)).selectAll();
+  });
+  const union = ranges.reduce((all, range) => all.unionAll(range));
+  const ids = db.selectFrom(union.as('u')).select('u.id') as unknown as UserQuery<{ id: string }>;
+  return inOrder(ids, reading).limit(filter.limit);
+}
+
+/**
+ * A listed query narrowed to the rows past the filter's cursor, as one condition: the
+ * alternatives of `pastKey` joined by OR, and the first column's range beside them, which an
+ * index can seek to. For SQLite's search, whose walk or read of the matches tries the condition
+ * on each row it has anyway.
+ */
+function pastCursor<O>(query: UserQuery<O>, filter: UserListFilter): UserQuery<O> {
+  if (!filter.cursor) return query;
+  const reading = readingOrder(filter);
+  const valueOf = cursorValues(filter, filter.cursor.key);
+  const alternatives = pastKey(reading, valueOf).map((conditions) => sql<boolean>`(${sql.join(conditions, sql` and `)})`);
+  const narrowed = query.where(sql<boolean>`(${sql.join(alternatives, sql` or `)})`);
+  const [first] = reading;
+  const start = first && !first.nullable ? valueOf(first.column) : null;
+  if (!first || start === null) return narrowed;
+  return narrowed.where(`u.${first.column}`, first.direction === 'asc' ? '>=' : '<=', start);
 }
 
 /** Removes every deleted user whose retention has run out; returns who was removed. */
