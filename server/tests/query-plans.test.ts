@@ -5,7 +5,7 @@ import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { RoleFilter, SortDirection, SortField, Tab } from '../../shared/constants.ts';
 import { openDatabase, sqliteLocation } from '../db/database.ts';
-import { insertUsers, listUsers, readUserCounts } from '../db/repositories/users.ts';
+import { insertUsers, listUsers, readUserCounts, SORT_KEY_COLUMNS, type UserListFilter } from '../db/repositories/users.ts';
 import type { Database, UserRow } from '../db/schema/index.ts';
 import { pendingUserRow } from '../services/users.ts';
 import { searchWords } from '../services/text.ts';
@@ -39,6 +39,8 @@ interface Shape {
   role?: RoleFilter;
   sortBy?: SortField;
   direction?: SortDirection;
+  /** Keyset paging: the page after (or before) the row at offset 5,000. */
+  cursor?: 'after' | 'before';
   /** What the total reads (no entry: the counters row answers it). Each entry is one access; `a|b` accepts either. */
   count?: { sqlite: Access[]; postgres: Access[] };
   page: { sqlite: Access[]; postgres: Access[] };
@@ -173,7 +175,57 @@ const SHAPES: Shape[] = [
     count: { sqlite: ['users_search'], postgres: ['users_search_trigram'] },
     page: both(['users_live_by_name']),
   },
+  ...keysetShapes(),
 ];
+
+/** Deep enough that a page found by skipping rows would show in the plan's cost, within every tab shape below. */
+const CURSOR_OFFSET = 1000;
+
+/**
+ * Keyset pages: each range past the cursor (same name and a later email, a later name; …) reads
+ * the order's own index from the cursor on, as the first page does; their union of a few pages
+ * is sorted (SQLite shows that sort, of at most three pages of ids). The email alone is one range.
+ */
+function keysetShapes(): Shape[] {
+  const union = (index: Access) => ({ sqlite: [index, 'sort'], postgres: [index] });
+  return [
+    ...(['after', 'before'] as const).flatMap((cursor): Shape[] => [
+      { name: `active, by name, ${cursor} a cursor`, tab: 'active', cursor, page: union('users_live_by_name') },
+      { name: `active, by name descending, ${cursor} a cursor`, tab: 'active', sortBy: 'name', direction: 'desc', cursor, page: union('users_live_by_name') },
+      { name: `active, by email descending, ${cursor} a cursor`, tab: 'active', sortBy: 'email', direction: 'desc', cursor, page: both(['users_live_by_email']) },
+      {
+        name: `active, by role descending, ${cursor} a cursor`,
+        tab: 'active',
+        sortBy: 'role',
+        direction: 'desc',
+        cursor,
+        // PostgreSQL finds the range of the cursor's own name (same role, same name, a later email)
+        // in the index by name: as few entries, in the same order.
+        page: { sqlite: ['users_live_by_role_desc', 'sort'], postgres: cursor === 'after' ? ['users_live_by_role_desc', 'users_live_by_name'] : ['users_live_by_role_desc'] },
+      },
+      { name: `active, by invited date, ${cursor} a cursor`, tab: 'active', sortBy: 'invitedAt', direction: 'desc', cursor, page: union('users_live_by_invited') },
+      { name: `active, by onboarding date descending, ${cursor} a cursor`, tab: 'active', sortBy: 'onboardedAt', direction: 'desc', cursor, page: union('users_live_by_onboarded') },
+      { name: `deleted, by onboarding date, ${cursor} a cursor`, tab: 'deleted', sortBy: 'onboardedAt', direction: 'asc', cursor, page: union('users_deleted_by_onboarded') },
+      { name: `pending, by name, ${cursor} a cursor`, tab: 'pending', cursor, page: union('users_live_by_name') },
+    ]),
+    {
+      name: 'active, "k", after a cursor',
+      tab: 'active',
+      search: 'k',
+      cursor: 'after',
+      count: { sqlite: ['users_live_by_name'], postgres: ['users full scan'] },
+      page: union('users_live_by_name'),
+    },
+    {
+      name: 'active, "mar", after a cursor',
+      tab: 'active',
+      search: 'mar',
+      cursor: 'after',
+      count: { sqlite: ['users_search'], postgres: ['users full scan'] },
+      page: { sqlite: ['users_live_by_name'], postgres: ['users_live_by_name'] },
+    },
+  ];
+}
 
 const FIRST = ['Anna', 'Lena', 'Jonas', 'Marie', 'Karl', 'Zoë', 'Jürgen', 'Mario', 'Katharina', 'Ida', 'Paul', 'Émilie', 'Tobias', 'Sabine'];
 const LAST = ['Müller', 'Berg', 'Marek', 'Schmidt', 'Keller', 'Nowak', 'Lindqvist', 'Bauer', 'Dubois', 'Fuchs', 'Wagner'];
@@ -293,6 +345,13 @@ describe(`query plans of the list, its search and its counts (${testDialect})`, 
     return plans;
   }
 
+  /** The sort key of the row at `offset` of a list, as a page cursor holds it. */
+  async function keyAt(filter: UserListFilter, offset: number) {
+    const { rows } = await listUsers(db, workspaceId, { ...filter, offset, limit: 1 });
+    assert.ok(rows[0], `the list has a row at ${offset}`);
+    return SORT_KEY_COLUMNS[filter.sortBy].map((column) => rows[0]![column]);
+  }
+
   /** The counters row by its key; PostgreSQL reads a table of two rows whole. */
   const COUNTERS = testDialect === 'postgres' ? ['workspace_user_counts pk|workspace_user_counts full scan'] : ['workspace_user_counts pk'];
 
@@ -315,8 +374,9 @@ describe(`query plans of the list, its search and its counts (${testDialect})`, 
         offset: 0,
         limit: 25,
       } as const;
+      const cursor = shape.cursor && { way: shape.cursor, key: await keyAt(filter, CURSOR_OFFSET) };
       statements.splice(0);
-      const { rows, total } = await listUsers(db, workspaceId, filter);
+      const { rows, total } = await listUsers(db, workspaceId, { ...filter, cursor });
       assert.ok(rows.length > 0 && total >= rows.length, `${shape.name}: the shape finds somebody`);
       const plans = await plansOfLastStatements();
       for (const counters of plans.counters) assert.ok(matches(counters, COUNTERS), `${shape.name}: the counters read ${JSON.stringify(counters)}`);
