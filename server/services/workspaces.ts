@@ -39,25 +39,33 @@ const newWorkspaceSchema = z.object({
 });
 
 /**
- * Creates a workspace with its first active admin, in one transaction; for provisioning (the
- * `panta-user-management create-workspace` command), the demo and tests. A bad name or address
- * is BAD_REQUEST (`NAME_REQUIRED`, `EMAIL_…`), and nothing is written.
+ * The new workspace as it will be stored, or BAD_REQUEST naming what is wrong (`NAME_REQUIRED`,
+ * `EMAIL_…`); reads nothing, so a command can check its input before it opens a database.
  */
-export async function createWorkspace(deps: Pick<Deps, 'db' | 'clock'>, input: NewWorkspace): Promise<{ workspaceId: string; owner: UserRow }> {
+export function validNewWorkspace(input: NewWorkspace): { name: string; owner: { email: string; normalized: string; firstName: string; lastName: string } } {
   const parsed = newWorkspaceSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new DomainError('BAD_REQUEST', 'NAME_REQUIRED', `${issue.path.join('.')}: ${issue.message}`);
   }
-  const { name, owner: ownerInput } = parsed.data;
+  const { name, owner } = parsed.data;
+  return { name, owner: { ...owner, ...allowedEmail(owner.email) } };
+}
+
+/**
+ * Creates a workspace with its first active admin, in one transaction; for provisioning (the
+ * `panta-user-management create-workspace` command), the demo and tests. Bad input is refused as
+ * `validNewWorkspace` says, and nothing is written.
+ */
+export async function createWorkspace(deps: Pick<Deps, 'db' | 'clock'>, input: NewWorkspace): Promise<{ workspaceId: string; owner: UserRow }> {
+  const { name, owner: ownerInput } = validNewWorkspace(input);
   const nowIso = deps.clock.now().toISOString();
   const workspaceId = input.id ?? newId();
-  const { email, normalized } = allowedEmail(ownerInput.email);
   const owner: UserRow = {
     id: newId(),
     workspace_id: workspaceId,
-    email,
-    email_normalized: normalized,
+    email: ownerInput.email,
+    email_normalized: ownerInput.normalized,
     first_name: ownerInput.firstName,
     last_name: ownerInput.lastName,
     search_text: '',

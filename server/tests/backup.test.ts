@@ -12,9 +12,9 @@ import { seedWorkspace, startTestServer, testDialect } from '../testing/harness.
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Runs `npm run backup` / `npm run restore` as an operator would: a process of its own on DATABASE_URL. */
+/** Runs `npm run backup` / `npm run restore` (`panta-user-management backup|restore`) as an operator would: a process of its own on DATABASE_URL. */
 async function runCommand(command: 'backup' | 'restore', databaseUrl: string, file: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', `server/cli/${command}.ts`, file], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/panta-user-management.ts', command, file], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
