@@ -138,8 +138,11 @@ describe('a host mounting the plugin on its own Fastify app', () => {
         });
         let stderr = '';
         child.stderr.on('data', (chunk) => (stderr += chunk));
+        // A server that starts anyway would listen for ever: stopped, it fails the test.
+        const stop = setTimeout(() => child.kill(), 20_000);
         const [code] = (await once(child, 'close')) as [number];
-        assert.equal(code, 1);
+        clearTimeout(stop);
+        assert.equal(code, 1, stderr);
         assert.match(stderr, /^SMTP_URL is required in production: set it to your SMTP server/);
         assert.doesNotMatch(stderr, /\n\s+at /, 'a message, not a stack trace');
         assert.equal(existsSync(databaseFile), false, 'no database was created');
