@@ -14,7 +14,7 @@ export interface UserManagementOptions {
   /**
    * The server secret (`PANTA_SECRET`), at least 32 random characters (`openssl rand -base64 32`).
    * Invitation links are derived from it, so the database alone opens nothing: keep it out of the
-   * database and its backups. Required when NODE_ENV=production; elsewhere a random one is made
+   * database and its backups. Required in production (`production`); elsewhere a random one is made
    * for the process, and emails still queued when it ends are given up.
    */
   secret?: string;

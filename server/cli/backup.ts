@@ -1,7 +1,6 @@
-import { loadConfig } from '../config.ts';
 import { backupSqliteFile } from '../db/backup.ts';
-import { isPostgresUrl, sqliteLocation } from '../db/database.ts';
-import { type Command, parseCommandLine, positionalsAtMost, UsageError } from './command.ts';
+import { type Command, fileArgument } from './command.ts';
+import { sqliteFileFrom } from './database.ts';
 
 /**
  * An online backup of the SQLite database DATABASE_URL names through SQLite's backup API, while
@@ -17,14 +16,8 @@ DATABASE_URL then). The copy is integrity-checked before it gets its name. Print
 {"ok":true,"source":…,"target":…,"pages":…}.
 A PostgreSQL database is backed up with pg_dump instead (README, "Backups").`,
   async run(args, env) {
-    const { positionals } = parseCommandLine(args, {});
-    positionalsAtMost(positionals, 1);
-    const [target] = positionals;
-    if (!target) throw new UsageError('name the backup file, such as backups/panta-2026-01-05.db');
-    const { databaseUrl } = loadConfig(env);
-    if (isPostgresUrl(databaseUrl)) throw new Error('DATABASE_URL is PostgreSQL: back it up with pg_dump (see the README, "Running in production")');
-    const source = sqliteLocation(databaseUrl);
-    if (source === ':memory:') throw new Error('DATABASE_URL is an in-memory database: there is no file to back up');
+    const target = fileArgument(args);
+    const source = sqliteFileFrom(env, 'pg_dump to back it up');
     return { ok: true, source, ...(await backupSqliteFile(source, target)) };
   },
 };

@@ -46,3 +46,11 @@ export function required(values: Record<string, string | undefined>, name: strin
 export function positionalsAtMost(positionals: string[], expected: number): void {
   if (positionals.length > expected) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[expected])}`);
 }
+
+/** The one file a command works on, its only argument. */
+export function fileArgument(args: string[]): string {
+  const { positionals } = parseCommandLine(args, {});
+  positionalsAtMost(positionals, 1);
+  if (!positionals[0]) throw new UsageError('name the backup file, such as backups/panta-2026-01-05.db');
+  return positionals[0];
+}

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config.ts';
-import { type OpenedDatabase, openDatabase } from '../db/database.ts';
+import { isPostgresUrl, type OpenedDatabase, openDatabase, sqliteLocation } from '../db/database.ts';
 
 /**
  * Opens the database DATABASE_URL names, as the server does (the same default, `./data/panta.db`,
@@ -12,4 +12,16 @@ export async function withDatabase<T>(env: NodeJS.ProcessEnv, work: (database: O
   } finally {
     await database.close();
   }
+}
+
+/**
+ * The SQLite file DATABASE_URL names, for `backup` and `restore`, which work on the file itself:
+ * PostgreSQL has its own tools (`postgresTool`), and an in-memory database has no file.
+ */
+export function sqliteFileFrom(env: NodeJS.ProcessEnv, postgresTool: string): string {
+  const { databaseUrl } = loadConfig(env);
+  if (isPostgresUrl(databaseUrl)) throw new Error(`DATABASE_URL is PostgreSQL: use ${postgresTool} (see the README, "Running in production")`);
+  const file = sqliteLocation(databaseUrl);
+  if (file === ':memory:') throw new Error('DATABASE_URL is an in-memory database: there is no file');
+  return file;
 }

@@ -1,7 +1,6 @@
-import { loadConfig } from '../config.ts';
 import { restoreSqliteFile } from '../db/backup.ts';
-import { isPostgresUrl, sqliteLocation } from '../db/database.ts';
-import { type Command, parseCommandLine, positionalsAtMost, UsageError } from './command.ts';
+import { type Command, fileArgument } from './command.ts';
+import { sqliteFileFrom } from './database.ts';
 
 /** Restores a backup made by `backup` into the SQLite database DATABASE_URL names (see server/db/backup.ts). */
 export const restoreCommand: Command = {
@@ -14,14 +13,8 @@ database open (stop every server first), and keeps what the database held before
 <database>.before-restore-<time>. Prints {"ok":true,"backup":…,"target":…,"previous":…,"pages":…}.
 A PostgreSQL database is restored with pg_restore instead (README, "Backups").`,
   async run(args, env) {
-    const { positionals } = parseCommandLine(args, {});
-    positionalsAtMost(positionals, 1);
-    const [backup] = positionals;
-    if (!backup) throw new UsageError('name the backup file, such as backups/panta-2026-01-05.db');
-    const { databaseUrl } = loadConfig(env);
-    if (isPostgresUrl(databaseUrl)) throw new Error('DATABASE_URL is PostgreSQL: restore it with pg_restore (see the README, "Running in production")');
-    const target = sqliteLocation(databaseUrl);
-    if (target === ':memory:') throw new Error('DATABASE_URL is an in-memory database: there is no file to restore into');
+    const backup = fileArgument(args);
+    const target = sqliteFileFrom(env, 'pg_restore to restore it');
     return { ok: true, backup, ...(await restoreSqliteFile(backup, target)) };
   },
 };

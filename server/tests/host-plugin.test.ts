@@ -15,6 +15,7 @@ import { DevMailbox } from '../mail/mailer.ts';
 import { pantaUserManagement } from '../plugin.ts';
 import { createWorkspace, findWorkspace, findWorkspaces } from '../services/workspaces.ts';
 import { ManualClock } from '../testing/clock.ts';
+import { runCommandLine } from '../testing/command-line.ts';
 import { createTestDatabase, type TestDatabase, testDialect } from '../testing/harness.ts';
 import { UserManagement, type UserManagementOptions } from '../user-management.ts';
 
@@ -33,21 +34,6 @@ function logSink() {
     },
   });
   return { lines, logger: { level: 'info', stream } };
-}
-
-/** `panta-user-management <args>` as an operator runs it: a process of its own. */
-async function runCli(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/panta-user-management.ts', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const [code] = (await once(child, 'close')) as [number];
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> };
 }
 
 describe('a host mounting the plugin on its own Fastify app', () => {
@@ -238,31 +224,31 @@ describe('the panta-user-management command', () => {
   });
 
   it('create-workspace, then find-workspace by id and by name', async () => {
-    const created = await runCli(['create-workspace', '--name', 'Command Co', '--owner', 'cleo@command.test', '--first-name', 'Cleo', '--last-name', 'Command'], env);
+    const created = await runCommandLine(['create-workspace', '--name', 'Command Co', '--owner', 'cleo@command.test', '--first-name', 'Cleo', '--last-name', 'Command'], env);
     assert.equal(created.code, 0, created.stderr);
     const { ok, workspaceId, ownerId, ownerEmail } = created.json();
     assert.deepEqual([ok, ownerEmail], [true, 'cleo@command.test']);
     assert.equal(typeof ownerId, 'string');
 
-    const byId = await runCli(['find-workspace', '--id', String(workspaceId)], env);
+    const byId = await runCommandLine(['find-workspace', '--id', String(workspaceId)], env);
     assert.equal(byId.code, 0, byId.stderr);
     const [found] = byId.json().workspaces as { id: string; name: string; activeAdmins: string[] }[];
     assert.deepEqual([found?.id, found?.name, found?.activeAdmins], [workspaceId, 'Command Co', ['cleo@command.test']]);
 
-    const again = await runCli(['create-workspace', '--name', 'Command Co', '--owner', 'cleo@command.test', '--first-name', 'Cleo', '--last-name', 'Command'], env);
+    const again = await runCommandLine(['create-workspace', '--name', 'Command Co', '--owner', 'cleo@command.test', '--first-name', 'Cleo', '--last-name', 'Command'], env);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, new RegExp(`1 other workspace\\(s\\) named "Command Co" exist already: ${String(workspaceId)}`));
-    const byName = await runCli(['find-workspace', '--name', 'Command Co'], env);
+    const byName = await runCommandLine(['find-workspace', '--name', 'Command Co'], env);
     assert.deepEqual(
       (byName.json().workspaces as { id: string }[]).map((workspace) => workspace.id),
       [workspaceId, again.json().workspaceId],
     );
-    assert.deepEqual((await runCli(['find-workspace', '--name', 'Nobody'], env)).json(), { ok: true, workspaces: [] });
+    assert.deepEqual((await runCommandLine(['find-workspace', '--name', 'Nobody'], env)).json(), { ok: true, workspaces: [] });
   });
 
   it('refuses an address the server would refuse, with exit code 1 and no database touched', async () => {
     const fresh = join(directory, 'untouched.db');
-    const refused = await runCli(['create-workspace', '--name', 'X', '--owner', 'аdmin@example.com', '--first-name', 'A', '--last-name', 'B'], { DATABASE_URL: fresh });
+    const refused = await runCommandLine(['create-workspace', '--name', 'X', '--owner', 'аdmin@example.com', '--first-name', 'A', '--last-name', 'B'], { DATABASE_URL: fresh });
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /^panta-user-management create-workspace failed: This address looks like admin@example\.com/);
     assert.equal(refused.stdout, '');
@@ -280,18 +266,18 @@ describe('the panta-user-management command', () => {
       [[], /Usage: panta-user-management <command>/],
     ];
     for (const [args, message] of cases) {
-      const result = await runCli(args, { DATABASE_URL: join(directory, 'never.db') });
+      const result = await runCommandLine(args, { DATABASE_URL: join(directory, 'never.db') });
       assert.equal(result.code, 2, args.join(' '));
       assert.match(result.stderr, message, args.join(' '));
       assert.match(result.stderr, /Usage: panta-user-management/, `${args.join(' ')}: the usage follows`);
     }
     assert.equal(existsSync(join(directory, 'never.db')), false);
     for (const command of ['create-workspace', 'find-workspace', 'backup', 'restore']) {
-      const help = await runCli([command, '--help'], {});
+      const help = await runCommandLine([command, '--help'], {});
       assert.equal(help.code, 0, command);
       assert.match(help.stdout, new RegExp(`^Usage: panta-user-management ${command}`), command);
     }
-    const overview = await runCli(['--help'], {});
+    const overview = await runCommandLine(['--help'], {});
     assert.equal(overview.code, 0);
     assert.match(overview.stdout, /create-workspace.*\n.*find-workspace.*\n.*backup.*\n.*restore/);
   });
@@ -299,27 +285,27 @@ describe('the panta-user-management command', () => {
   // SQLite's backup API; PostgreSQL is backed up with pg_dump, which the command refuses to stand in for.
   it('backup and restore: a workspace created after the backup is gone after the restore', async () => {
     if (testDialect === 'postgres') {
-      const refused = await runCli(['backup', join(directory, 'pg.db')], env);
+      const refused = await runCommandLine(['backup', join(directory, 'pg.db')], env);
       assert.equal(refused.code, 1);
-      assert.match(refused.stderr, /DATABASE_URL is PostgreSQL: back it up with pg_dump/);
+      assert.match(refused.stderr, /DATABASE_URL is PostgreSQL: use pg_dump to back it up/);
       return;
     }
     const file = { DATABASE_URL: join(directory, 'cycle.db') };
-    const kept = (await runCli(['create-workspace', '--name', 'Kept', '--owner', 'k@cycle.test', '--first-name', 'K', '--last-name', 'Kept'], file)).json();
+    const kept = (await runCommandLine(['create-workspace', '--name', 'Kept', '--owner', 'k@cycle.test', '--first-name', 'K', '--last-name', 'Kept'], file)).json();
     const backupFile = join(directory, 'cycle-backup.db');
-    const backup = await runCli(['backup', backupFile], file);
+    const backup = await runCommandLine(['backup', backupFile], file);
     assert.equal(backup.code, 0, backup.stderr);
     assert.equal(backup.json().target, backupFile);
-    const again = await runCli(['backup', backupFile], file);
+    const again = await runCommandLine(['backup', backupFile], file);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /exists already/);
 
-    await runCli(['create-workspace', '--name', 'Later', '--owner', 'l@cycle.test', '--first-name', 'L', '--last-name', 'Later'], file);
-    assert.equal(((await runCli(['find-workspace', '--name', 'Later'], file)).json().workspaces as unknown[]).length, 1);
-    const restore = await runCli(['restore', backupFile], file);
+    await runCommandLine(['create-workspace', '--name', 'Later', '--owner', 'l@cycle.test', '--first-name', 'L', '--last-name', 'Later'], file);
+    assert.equal(((await runCommandLine(['find-workspace', '--name', 'Later'], file)).json().workspaces as unknown[]).length, 1);
+    const restore = await runCommandLine(['restore', backupFile], file);
     assert.equal(restore.code, 0, restore.stderr);
     assert.match(String(restore.json().previous), /cycle\.db\.before-restore-/);
-    assert.deepEqual((await runCli(['find-workspace', '--name', 'Later'], file)).json().workspaces, []);
-    assert.equal(((await runCli(['find-workspace', '--id', String(kept.workspaceId)], file)).json().workspaces as unknown[]).length, 1);
+    assert.deepEqual((await runCommandLine(['find-workspace', '--name', 'Later'], file)).json().workspaces, []);
+    assert.equal(((await runCommandLine(['find-workspace', '--id', String(kept.workspaceId)], file)).json().workspaces as unknown[]).length, 1);
   });
 });
