@@ -69,9 +69,10 @@ describe('the npm package', () => {
   it('ships every file the exports map names, and no tests or demo data', () => {
     const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }));
     const files = new Set(pack.files.map((file) => file.path));
-    const targets = Object.values(packageJson.exports).flatMap((entry) =>
-      typeof entry === 'string' ? [entry] : Object.values(entry),
-    );
+    const targets = [
+      ...Object.values(packageJson.exports).flatMap((entry) => (typeof entry === 'string' ? [entry] : Object.values(entry))),
+      ...Object.values(packageJson.bin),
+    ];
     for (const target of targets) {
       const path = target.replace(/^\.\//, '');
       assert.ok(files.has(path), `${path} is packed`);
@@ -83,5 +84,12 @@ describe('the npm package', () => {
     for (const file of files) {
       assert.doesNotMatch(file, /(\.test\.|\/testing\/|\/tests\/|^demo\/|^data\/|\.db$|^scripts\/|^\.ci\/)/, `${file} must not be packed`);
     }
+  });
+
+  it('installs the panta-user-management command as a script plain node runs', () => {
+    const command = packageJson.bin['panta-user-management'];
+    assert.match(readFileSync(new URL(command, root), 'utf8'), /^#!\/usr\/bin\/env node\n/);
+    const help = execFileSync(process.execPath, [command, '--help'], { cwd: root, encoding: 'utf8' });
+    for (const name of ['create-workspace', 'find-workspace', 'backup', 'restore']) assert.match(help, new RegExp(`^  ${name} `, 'm'));
   });
 });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import type { Clock } from './clock.ts';
@@ -7,8 +6,7 @@ import type { ServerConfig } from './config.ts';
 import type { Authenticate } from './context.ts';
 import { type OpenedDatabase, openDatabase } from './db/database.ts';
 import { MISSING_SECRET } from './invitation-keys.ts';
-import type { Mailer } from './mail/mailer.ts';
-import { createSmtpMailer } from './mail/mailer.ts';
+import { createSmtpMailer, MISSING_SMTP_URL, type Mailer } from './mail/mailer.ts';
 import { pageSecurityHeaders } from './page-headers.ts';
 import { pantaAcceptPage } from './accept-page.ts';
 import { pantaUserManagement } from './plugin.ts';
@@ -49,6 +47,8 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const { config } = options;
   if (config.production && config.secret === undefined) throw new Error(MISSING_SECRET);
+  const mailer = options.mailer ?? (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : undefined);
+  if (config.production && !mailer) throw new Error(MISSING_SMTP_URL);
   const database = options.database ?? (await openDatabase(config.databaseUrl));
   const app = Fastify({
     logger: withRedactedRequests(options.logger ?? false),
@@ -85,7 +85,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     secret,
     previousSecrets,
     clock: options.clock,
-    mailer: options.mailer ?? (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : undefined),
+    mailer,
+    production: config.production,
     listenConnection: database.listenConnection,
     onJobError: (job, error) => app.log.error({ err: error, job }, 'background job failed'),
   });
@@ -93,17 +94,6 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   // Pages the host process serves (the demo, the accept page) get their security headers here.
   app.addHook('onSend', pageSecurityHeaders);
   if (!options.database) app.addHook('onClose', () => database.close());
-
-  if (config.corsOrigins.length > 0) {
-    await app.register(cors, {
-      // Exactly the listed origins (config refuses `*`); never credentials: the API takes a bearer token, not cookies.
-      origin: config.corsOrigins,
-      credentials: false,
-      methods: ['GET', 'POST'],
-      allowedHeaders: ['authorization', 'content-type', 'trpc-accept', 'accept-language'],
-      maxAge: 600,
-    });
-  }
 
   app.get('/healthz', async () => {
     await sql`select 1`.execute(database.db);
@@ -116,6 +106,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     prefix,
     management,
     authenticate: options.authenticate,
+    corsOrigins: config.corsOrigins,
     exposeErrors: !config.production,
     jobs: options.jobs === false ? false : { purgeIntervalMs: config.purgeIntervalMinutes * 60_000 },
   });

@@ -8,6 +8,7 @@ import {
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './imports/limits.ts';
 import { MIN_SECRET_LENGTH } from './invitation-keys.ts';
 import { DEFAULT_LIVE_SETTINGS, type LiveSettings } from './live/change-feed.ts';
+import { CORS_ORIGINS_RULE, invalidOrigins } from './origins.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limiter.ts';
 
 /** How long the server waits on a client and on itself. */
@@ -23,8 +24,6 @@ export interface Timeouts {
 /** Long enough for a 10 MB upload at about 1.5 Mbit/s, and for an import of 50,000 rows. */
 export const DEFAULT_TIMEOUTS: Timeouts = { requestTimeoutMs: 60_000, handlerTimeoutMs: 120_000, connectionTimeoutMs: 130_000 };
 
-/** `scheme://host[:port]`, nothing more: a wildcard or a path is a mistake. */
-const ORIGIN = /^https?:\/\/[^/\s*]+$/;
 const splitList = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -59,9 +58,7 @@ const envSchema = z.object({
   CORS_ORIGINS: z
     .string()
     .default('')
-    .refine((value) => splitList(value).every((origin) => ORIGIN.test(origin)), {
-      error: 'list origins such as https://portal.example, comma-separated; never `*`',
-    }),
+    .refine((value) => invalidOrigins(splitList(value)).length === 0, { error: `${CORS_ORIGINS_RULE}, comma-separated` }),
   REQUEST_TIMEOUT_MS: positiveInt(DEFAULT_TIMEOUTS.requestTimeoutMs),
   HANDLER_TIMEOUT_MS: positiveInt(DEFAULT_TIMEOUTS.handlerTimeoutMs),
   CONNECTION_TIMEOUT_MS: positiveInt(DEFAULT_TIMEOUTS.connectionTimeoutMs),

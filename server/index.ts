@@ -13,5 +13,5 @@ export { DevMailbox, createSmtpMailer, type Mailer, type MailMessage } from './m
 export { pantaUserManagement, type PantaPluginOptions } from './plugin.ts';
 export type { AppRouter } from './routers/app.ts';
 export { createSession, identityFromEmail, type Identity } from './services/sessions.ts';
-export { createWorkspace, type NewWorkspace } from './services/workspaces.ts';
+export { createWorkspace, findWorkspace, findWorkspaces, type NewWorkspace, type WorkspaceInfo } from './services/workspaces.ts';
 export { UserManagement, type UserManagementOptions } from './user-management.ts';

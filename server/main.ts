@@ -4,7 +4,7 @@ import { loadConfig, type ServerConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { developmentSecret } from './development-secret.ts';
 import { MISSING_SECRET } from './invitation-keys.ts';
-import { DevMailbox } from './mail/mailer.ts';
+import { DevMailbox, MISSING_SMTP_URL } from './mail/mailer.ts';
 import { seedDemoWorkspace } from './seed.ts';
 
 let config: ServerConfig;
@@ -12,6 +12,7 @@ try {
   config = loadConfig(process.env, process.argv.slice(2));
   // Checked before the database is touched. In development the secret is made once into the data folder.
   if (config.production && config.secret === undefined) throw new Error(MISSING_SECRET);
+  if (config.production && config.smtpUrl === undefined) throw new Error(MISSING_SMTP_URL);
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(1);
@@ -19,7 +20,8 @@ try {
 const generated = config.secret === undefined ? developmentSecret(config.databaseUrl) : undefined;
 if (generated) config.secret = generated.secret;
 const database = await openDatabase(config.databaseUrl);
-const mailbox = config.smtpUrl ? undefined : new DevMailbox();
+// The demo shows its mailbox; without the demo and SMTP_URL the server warns that mail reaches nobody.
+const mailbox = config.demo && !config.smtpUrl ? new DevMailbox() : undefined;
 const app = await buildServer({
   config,
   database,

@@ -3,6 +3,7 @@ import type { AnyProcedure } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { type Authenticate, bearerSessionAuthenticate, createContextInner } from './context.ts';
+import { allowOrigins } from './cors.ts';
 import { registerExportRoute } from './export-route.ts';
 import { DomainError, logDatabaseUnavailable } from './errors.ts';
 import { MULTIPART_OVERHEAD_BYTES } from './imports/limits.ts';
@@ -28,6 +29,12 @@ export interface PantaPluginOptions {
    */
   maxUploadBytes?: number;
   /**
+   * Origins whose pages may call the API from a browser (CORS), such as
+   * `['https://portal.example']`: needed only when the element's page is on another origin than
+   * the API. Exact origins only; `*` or a path is refused at registration.
+   */
+  corsOrigins?: string[];
+  /**
    * For a host that signs people in with cookies: the origins its pages are served from. A POST
    * whose `Origin` is another one is refused. Without cookies the bearer token already keeps other
    * sites out, and this is not needed.
@@ -45,6 +52,9 @@ export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async
   const { management } = options;
   const authenticate = options.authenticate ?? bearerSessionAuthenticate;
   const exposeErrors = options.exposeErrors ?? false;
+
+  await allowOrigins(app, options.corsOrigins ?? []);
+  app.addHook('onReady', async () => management.warnAtStart(app.log));
 
   app.addHook('onRequest', refuseCrossSiteRequests(options.trustedOrigins));
   // API answers are JSON or nothing; a browser must never guess them into something it runs.

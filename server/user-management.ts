@@ -6,9 +6,9 @@ import type { Deps } from './deps.ts';
 import { type DeliveryReport, deliverOutbox } from './jobs/deliver-outbox.ts';
 import { purgeExpiredUsers } from './jobs/purge-expired.ts';
 import { invitationKeysFor } from './invitation-keys.ts';
-import { DevMailbox, type Mailer } from './mail/mailer.ts';
 import { ChangeFeed } from './live/change-feed.ts';
 import { postgresChangeHints } from './live/postgres-hints.ts';
+import { DEVELOPMENT_MAILBOX_WARNING, DevMailbox, MISSING_MAILER, type Mailer } from './mail/mailer.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
 export interface UserManagementOptions {
@@ -17,7 +17,7 @@ export interface UserManagementOptions {
   /**
    * The server secret (`PANTA_SECRET`), at least 32 random characters (`openssl rand -base64 32`).
    * Invitation links are derived from it, so the database alone opens nothing: keep it out of the
-   * database and its backups. Required when NODE_ENV=production; elsewhere a random one is made
+   * database and its backups. Required in production (`production`); elsewhere a random one is made
    * for the process, and emails still queued when it ends are given up.
    */
   secret?: string;
@@ -27,7 +27,11 @@ export interface UserManagementOptions {
    */
   previousSecrets?: readonly string[];
   clock?: Clock;
-  /** Defaults to the in-memory development mailbox. */
+  /**
+   * Where invitation emails go: `createSmtpMailer(smtpUrl, from)`, or a `Mailer` of your own over
+   * your provider. Required in production; elsewhere the in-memory development mailbox, which
+   * reaches nobody, and the first server started says so in its log.
+   */
   mailer?: Mailer;
   /**
    * PostgreSQL: a connection of its own for the live feed's LISTEN (`OpenedDatabase.listenConnection`),
@@ -35,6 +39,11 @@ export interface UserManagementOptions {
    * the revisions of subscribed workspaces once per `live.checkIntervalMs` instead.
    */
   listenConnection?: () => pg.Client;
+  /**
+   * Production requires `secret` and `mailer` rather than stand-ins that work in development
+   * only. Defaults to NODE_ENV=production.
+   */
+  production?: boolean;
   /** Where delivery, purge and live-feed failures go. */
   onJobError?: (job: 'outbox' | 'purge' | 'rate-limit sweep' | 'live feed', error: unknown) => void;
 }
@@ -88,9 +97,16 @@ export class UserManagement {
   readonly #outbox: OutboxDispatcher;
   readonly #onJobError: NonNullable<UserManagementOptions['onJobError']>;
   #timers: NodeJS.Timeout[] = [];
+  /** What the first server started should log: said once, however many servers this core is mounted on. */
+  #startWarnings: string[];
 
   constructor(options: UserManagementOptions) {
+    const production = options.production ?? process.env.NODE_ENV === 'production';
+    // What production needs, the secret first, checked before anything is set up.
+    const invitationKeys = invitationKeysFor(options.secret, options.previousSecrets, production);
+    if (!options.mailer && production) throw new Error(MISSING_MAILER);
     this.mailer = options.mailer ?? new DevMailbox();
+    this.#startWarnings = options.mailer ? [] : [DEVELOPMENT_MAILBOX_WARNING];
     this.#onJobError = options.onJobError ?? ((job, error) => console.error(`panta ${job} job failed`, error));
     this.#outbox = new OutboxDispatcher(
       () => deliverOutbox(this.deps, this.mailer, (error) => this.#onJobError('outbox', error)),
@@ -109,11 +125,16 @@ export class UserManagement {
       db: options.db,
       clock,
       settings: options.settings,
-      invitationKeys: invitationKeysFor(options.secret, options.previousSecrets),
+      invitationKeys,
       notifyOutbox: () => this.#outbox.notify(),
       notifyChanged: (workspaceId) => this.changeFeed.changed(workspaceId),
     };
     this.rateLimiter = new RateLimiter(this.deps.db, this.deps.clock, options.settings.rateLimits);
+  }
+
+  /** Logs what a host should hear at start-up (no mailer), once: the plugin calls it when its server is ready. */
+  warnAtStart(log: { warn(message: string): void }): void {
+    for (const warning of this.#startWarnings.splice(0)) log.warn(warning);
   }
 
   /** Runs the retention purge now; returns how many users it removed. */

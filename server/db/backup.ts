@@ -6,7 +6,7 @@ import { heldElsewhere } from './database.ts';
 /**
  * Online backup and restore of a SQLite database file through SQLite's backup API, never a file
  * copy: a copy taken while a server writes may be torn, and recent commits sit in the `-wal` file
- * beside it. `npm run backup` and `npm run restore` (server/cli/) are thin shells around these.
+ * beside it. `panta-user-management backup` and `restore` (server/cli/; `npm run backup` and `restore` here) are thin shells around these.
  */
 
 /** All remaining pages in one step of the backup API: one read transaction, one snapshot. */

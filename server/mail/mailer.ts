@@ -12,10 +12,27 @@ export interface MailMessage {
   messageId?: string;
 }
 
-/** Sends one message; throws when it could not be handed over (the outbox retries). */
+/**
+ * Sends one message; throws when it could not be handed over (the outbox retries). A host may
+ * implement it over its own provider's API; `createSmtpMailer` is the SMTP one.
+ */
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
+
+/** Without a mailer invitations would reach nobody, unnoticed: production refuses that. */
+export const MISSING_MAILER =
+  'A mailer is required in production: pass `mailer` to UserManagement (createSmtpMailer(smtpUrl, from), or a Mailer of your own); ' +
+  'without one, invitation emails would go to an in-memory development mailbox and reach nobody';
+
+/** The same for the standalone server, which makes its mailer from SMTP_URL. */
+export const MISSING_SMTP_URL =
+  'SMTP_URL is required in production: set it to your SMTP server (such as smtps://user:pass@smtp.example.com), and MAIL_FROM to the sender; ' +
+  'without it, invitation emails would go to an in-memory development mailbox and reach nobody';
+
+export const DEVELOPMENT_MAILBOX_WARNING =
+  'No mailer: invitation emails go to an in-memory development mailbox and reach nobody. ' +
+  'Pass `mailer` to UserManagement (createSmtpMailer(smtpUrl, from), or a Mailer of your own); production (NODE_ENV=production) requires one';
 
 export interface DeliveredMessage extends MailMessage {
   id: number;
@@ -24,7 +41,7 @@ export interface DeliveredMessage extends MailMessage {
 
 /**
  * The development mailbox: keeps the latest messages in memory so the demo can show them and
- * tests can follow the links. Used when no SMTP_URL is set.
+ * tests can follow the links. Used when no mailer is given (no SMTP_URL), outside production.
  */
 export class DevMailbox implements Mailer {
   readonly messages: DeliveredMessage[] = [];
@@ -57,6 +74,10 @@ export class DevMailbox implements Mailer {
  */
 export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as const;
 
+/**
+ * Sends through SMTP with nodemailer: `smtpUrl` such as `smtps://user:pass@smtp.example.com:465`
+ * (nodemailer's URL options, `?pool=true` among them), `from` the sender (`PANTA <no-reply@portal.example>`).
+ */
 export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
   const transport = nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS });
   return {

@@ -1,31 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { DB } from '../db/database.ts';
+import { runCommandLine } from '../testing/command-line.ts';
 import { seedWorkspace, startTestServer, testDialect } from '../testing/harness.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Runs `npm run backup` / `npm run restore` as an operator would: a process of its own on DATABASE_URL. */
-async function runCommand(command: 'backup' | 'restore', databaseUrl: string, file: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', `server/cli/${command}.ts`, file], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const [code] = (await once(child, 'close')) as [number];
-  return { code, stdout, stderr };
-}
+/** `npm run backup` / `npm run restore` as an operator runs them, on DATABASE_URL. */
+const runCommand = async (command: 'backup' | 'restore', databaseUrl: string, file: string) => runCommandLine([command, file], { DATABASE_URL: databaseUrl });
 
 const integrityCheck = async (db: DB) => (await sql<{ integrity_check: string }>`pragma integrity_check`.execute(db)).rows.map((row) => row.integrity_check);
 

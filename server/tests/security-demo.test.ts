@@ -111,7 +111,8 @@ describe('demo mode is explicit (server/main.ts)', () => {
 
   for (const [name, env] of [
     ['a bare `node server/main.ts`', {}],
-    ['NODE_ENV=production', { NODE_ENV: 'production', PANTA_SECRET: 'a-test-secret-of-at-least-32-characters' }],
+    // Production requires a mailer too; nothing here sends mail, so SMTP_URL names a port nobody listens on.
+    ['NODE_ENV=production', { NODE_ENV: 'production', PANTA_SECRET: 'a-test-secret-of-at-least-32-characters', SMTP_URL: 'smtp://127.0.0.1:9' }],
     ['DEMO=0', { DEMO: '0' }],
   ] as const) {
     it(`${name} serves no demo route, no demo page and seeds nothing`, async () => {

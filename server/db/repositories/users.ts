@@ -121,6 +121,23 @@ export interface UserCounts extends TabCounts {
 }
 
 /** Active admins who are not deleted, leaving out `excludingIds`. */
+/** The active admins' addresses of these workspaces, by workspace; for provisioning, not for lists. */
+export async function activeAdminEmails(db: Db, workspaceIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byWorkspace = new Map<string, string[]>(workspaceIds.map((id) => [id, []]));
+  if (workspaceIds.length === 0) return byWorkspace;
+  const rows = await db
+    .selectFrom('users')
+    .select(['workspace_id', 'email'])
+    .where('workspace_id', 'in', workspaceIds)
+    .where('deleted_at', 'is', null)
+    .where('status', '=', 'active')
+    .where('role', '=', 'admin')
+    .orderBy('email_normalized')
+    .execute();
+  for (const row of rows) byWorkspace.get(row.workspace_id)?.push(row.email);
+  return byWorkspace;
+}
+
 export async function countActiveAdmins(db: Db, workspaceId: string, excludingIds: readonly string[] = []): Promise<number> {
   const { activeAdmins } = await readUserCounts(db, workspaceId);
   if (excludingIds.length === 0) return activeAdmins;
