@@ -206,7 +206,12 @@ export class PantaUserManagement extends LitElement {
     goTo: (offset) => this.#showQuery({ offset }),
     toggleRow: (id, checked) => this.#selection.toggle(id, checked),
     togglePage: (users, checked) => this.#selection.set(checked ? users.filter((user) => !this.#selfLock(user)).map((user) => user.id) : []),
-    act: (action, user) => (action === 'edit' ? this.#openEdit(user) : this.#runAction(action, [user])),
+    act: (action, user) => {
+      // Rows of a view being left are inert; this holds for a click already on its way too.
+      if (this.#data.pageIsStale) return;
+      if (action === 'edit') void this.#openEdit(user);
+      else void this.#runAction(action, [user]);
+    },
     retry: () => this.#data.reloadPage(),
     lock: (user) => this.#selfLock(user),
     serverNow: () => this.#data.serverNow(),
@@ -514,6 +519,7 @@ export class PantaUserManagement extends LitElement {
         tab=${tab}
         .page=${data.page}
         .status=${data.listTask.status}
+        .stale=${data.pageIsStale}
         .filtered=${search !== '' || role !== 'all'}
         .sort=${sort}
         .selected=${this.#selection.ids}

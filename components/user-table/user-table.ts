@@ -50,6 +50,8 @@ export class PantaUserTable extends LitElement {
   @property({ attribute: false }) page: TabPage | undefined;
   /** How the page's loading stands. */
   @property({ attribute: false }) status: TaskStatus = TaskStatus.INITIAL;
+  /** The page shown is of another view than the one loading: its rows are dimmed and inert. */
+  @property({ type: Boolean }) stale = false;
   /** A search or role filter is set: an empty page says "no matches". */
   @property({ type: Boolean }) filtered = false;
   @property({ attribute: false }) sort: { by: SortField; direction: SortDirection } = { by: 'name', direction: 'asc' };
@@ -244,8 +246,11 @@ export class PantaUserTable extends LitElement {
     };
     // Headed for the rows shown: a header that changed before its rows arrive would lay out the whole table once more, in the frame the answer waits behind.
     const [stateSort, stateLabel] = stateColumn[this.page?.tab ?? this.tab];
+    // After the first page: a bar over the kept rows rather than a "Loading…" that would collapse the table.
+    const reloading = this.status === TaskStatus.PENDING && this.page !== undefined;
     return html`
-      <div class="table-wrap">
+      <div class="table-wrap ${reloading ? 'reloading' : ''} ${this.stale ? 'stale' : ''}">
+        <div class="progress" part="progress" ?hidden=${!reloading}></div>
         <table part="table" aria-labelledby="tab-${this.tab}" aria-busy=${this.status === TaskStatus.PENDING ? 'true' : 'false'}>
           <thead>
             <tr>
@@ -254,7 +259,7 @@ export class PantaUserTable extends LitElement {
                   type="checkbox"
                   aria-label=${m.selectPage}
                   .checked=${allSelected}
-                  ?disabled=${selectable.length === 0}
+                  ?disabled=${selectable.length === 0 || this.stale}
                   @change=${(event: Event) => this.calls.togglePage(users, (event.target as HTMLInputElement).checked)}
                 />
               </th>
@@ -263,7 +268,7 @@ export class PantaUserTable extends LitElement {
               <th scope="col">${m.colActions}</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody ?inert=${this.stale}>
             ${this.#renderBody()}
           </tbody>
         </table>
