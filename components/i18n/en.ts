@@ -154,6 +154,17 @@ export const en = {
     IMPORT_UNREADABLE: () => 'The file could not be read. Save it again from your spreadsheet program and retry.',
     EXPORT_TOO_MANY_ROWS: () => 'This tab has too many users for an Excel file. Export it as CSV.',
   } satisfies Record<ErrorReason | ImportErrorReason | ExportErrorReason, (p: Params) => string>,
+  // Loading, messages and resend (issue #13).
+  notAdminNotSaved: `${notAdmin}. Your change was not saved.`,
+  summaryFailed: 'The figures could not be loaded.',
+  countUnavailable: 'count unavailable',
+  resendWait: (sent: string, wait: string) => `${sent} · resend in ${wait}`,
+  sentJustNow: 'Sent just now',
+  resendNotYet: (wait: string) => `Can be resent in ${wait}`,
+  toastResentSome: (resent: string, skipped: number, skippedFormatted: string) =>
+    `Resent ${resent}, ${skippedFormatted} sent less than a minute ago`,
+  andMore: (formatted: string) => `and ${formatted} more`,
+  restoreInstead: 'Restore instead',
 };
 
 export type Messages = typeof en;

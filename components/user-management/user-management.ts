@@ -8,7 +8,7 @@ import type { InviteUserInput, Summary, UpdateUserInput, User, UserList } from '
 import type { ImportCalls } from '../add-user-dialog/add-user-dialog.ts';
 import { ApiError, type ApiClient, authorization, errorDataOf } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
-import { ToastController } from '../controllers/toast-controller.ts';
+import { type Toast, ToastController } from '../controllers/toast-controller.ts';
 import { type PantaEventDetails, PantaEvent, type PantaEventName } from '../events/events.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
@@ -103,10 +103,16 @@ export class PantaUserManagement extends LitElement {
   readonly #localize = new LocalizeController(this);
   readonly #toasts = new ToastController(this);
   readonly #data = new UsersDataController(this, {
-    failed: (operation, error) => this.#errorEvent(operation, error),
+    failed: (operation, error) => {
+      this.#errorEvent(operation, error);
+      if (operation === 'users.summary') this.#announce('assertive', this.#localize.messages.summaryFailed);
+    },
     signedOut: () => this.#emit('panta-unauthorized', { reason: 'NOT_SIGNED_IN' }),
-    listed: (list: UserList, { search, role }: ListQuery) => {
-      if (search || role !== 'all') this.#announce(this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
+    listed: (list: UserList, query: ListQuery) => {
+      // Only for a search or filter just made: a reload after an action announces that action instead.
+      const fresh = query !== this.#lastListed;
+      this.#lastListed = query;
+      if (fresh && (query.search || query.role !== 'all')) this.#announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
     },
   });
   readonly #selection = new SelectionController(this, () => this.#data.query);
@@ -127,10 +133,13 @@ export class PantaUserManagement extends LitElement {
   @property({ attribute: 'page-size', type: Number }) pageSize = PAGE_SIZE_DEFAULT;
 
   @state() private searchInput = '';
-  @state() private announcement = '';
+  /** What the two live regions, made with the element, say: successes politely, errors assertively. */
+  @state() private announcements = { polite: '', assertive: '' };
 
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
   #readyFired = false;
+  /** The query of the page listed last: a page of the same query is a reload, not a new search. */
+  #lastListed: ListQuery | undefined;
   /** An action under way: a second click (a double click) waits for it instead of sending it again. */
   #acting = false;
   /** After an edit: the user whose Edit button gets the focus once the list has loaded again (their row may have moved). */
@@ -230,7 +239,7 @@ export class PantaUserManagement extends LitElement {
   readonly #inviteUser = (input: InviteUserInput) =>
     this.#dialogCall('users.invite', async (client) => {
       const user = await client.users.invite.mutate(input);
-      this.#toasts.show('success', this.#localize.messages.toastInvited(user.email));
+      this.#notify('success', this.#localize.messages.toastInvited(user.email));
       this.#emit('panta-user-invited', { user });
       this.#data.refresh();
     });
@@ -238,7 +247,7 @@ export class PantaUserManagement extends LitElement {
   readonly #updateUser = (input: UpdateUserInput) =>
     this.#dialogCall('users.update', async (client) => {
       const user = await client.users.update.mutate(input);
-      this.#toasts.show('success', this.#localize.messages.toastUpdated(displayName(user)));
+      this.#notify('success', this.#localize.messages.toastUpdated(displayName(user)));
       this.#emit('panta-user-updated', { user });
       this.#refocus = { id: user.id, page: this.#data.page };
       this.#data.refresh();
@@ -253,7 +262,7 @@ export class PantaUserManagement extends LitElement {
       this.#dialogCall('imports.commit', async (client) => {
         const result = await client.imports.commit.mutate(form);
         const { invited } = result;
-        this.#toasts.show('success', this.#localize.messages.toastImported(invited, this.#localize.number(invited)));
+        this.#notify('success', this.#localize.messages.toastImported(invited, this.#localize.number(invited)));
         this.#emit('panta-users-imported', { invited, skipped: result.totals.skipped });
         this.#data.refresh();
         return result;
@@ -323,7 +332,9 @@ export class PantaUserManagement extends LitElement {
       try {
         const { results } = await client.users[procedure].mutate({ ids });
         this.#selection.clear();
-        this.#toasts.show('success', toast(who));
+        const skipped = results.filter((result) => result.outcome === 'skipped_recently_sent').length;
+        const number = (n: number) => this.#localize.number(n);
+        this.#notify('success', skipped > 0 ? m.toastResentSome(number(results.length - skipped), skipped, number(skipped)) : toast(who));
         this.#emit(eventName, { ids, results });
         this.#data.refresh();
       } catch (error) {
@@ -359,10 +370,16 @@ export class PantaUserManagement extends LitElement {
     return client;
   }
 
-  #announce(message: string) {
+  #announce(politeness: 'polite' | 'assertive', message: string) {
     // Clearing first makes a repeated message be read again.
-    this.announcement = '';
-    requestAnimationFrame(() => (this.announcement = message));
+    this.announcements = { ...this.announcements, [politeness]: '' };
+    requestAnimationFrame(() => (this.announcements = { ...this.announcements, [politeness]: message }));
+  }
+
+  /** An action's outcome: shown in a toast and said by the live region (toasts carry no live role of their own). */
+  #notify(variant: 'success' | 'error', message: string, countdown?: Toast['countdown']) {
+    this.#toasts.show(variant, message, countdown);
+    this.#announce(variant === 'success' ? 'polite' : 'assertive', message);
   }
 
   #emit<K extends PantaEventName>(name: K, detail: PantaEventDetails[K]) {
@@ -385,8 +402,17 @@ export class PantaUserManagement extends LitElement {
    */
   #reportActionError(operation: string, error: unknown, toast: boolean) {
     const data = this.#errorEvent(operation, error);
-    if (toast) this.#toasts.show('error', this.#localize.errorMessage(data));
-    if (data?.code === 'NOT_FOUND' || data?.code === 'CONFLICT') this.#data.refresh();
+    const m = this.#localize.messages;
+    // Demoted meanwhile: the panel that replaces the view (and any open dialog) says why, the toast that nothing was saved.
+    const demoted = data?.reason === 'NOT_ADMIN';
+    if (toast || demoted) {
+      const message = (retryAfterSeconds?: number) =>
+        demoted ? m.notAdminNotSaved : this.#localize.errorMessage(retryAfterSeconds === undefined ? data : { ...data!, retryAfterSeconds });
+      const wait = data?.retryAfterSeconds;
+      this.#notify('error', message(), wait ? { until: Date.now() + wait * 1000, message } : undefined);
+    }
+    // Also after a resend refused as too soon (another admin sent it meanwhile): the row then counts down to when it can.
+    if (data?.code === 'NOT_FOUND' || data?.code === 'CONFLICT' || data?.reason === 'RESEND_TOO_SOON') this.#data.refresh();
   }
 
   /** Why the signed-in admin may not delete or demote this user, if that is the case. */
@@ -409,6 +435,16 @@ export class PantaUserManagement extends LitElement {
       ['pending', m.kpiPending, value(summary?.kpis.pending)],
       ['completion-rate', m.kpiCompletionRate, summary ? this.#localize.percent(summary.kpis.completionRate) : '–'],
     ] as const;
+    if (this.#data.summaryFailed) {
+      return html`
+        <section class="kpis" part="kpis" aria-label=${m.kpis}>
+          <div class="kpi kpi-failed" part="kpi-error">
+            <span>${m.summaryFailed}</span>
+            <button type="button" class="button" data-retry="summary" @click=${() => this.#data.reloadSummary()}>${m.retry}</button>
+          </div>
+        </section>
+      `;
+    }
     return html`
       <section class="kpis" part="kpis" aria-label=${m.kpis}>
         ${kpis.map(
@@ -444,7 +480,13 @@ export class PantaUserManagement extends LitElement {
               @click=${() => this.#selectTab(tab)}
             >
               <span>${labels[tab]}</span>
-              <span class="count" part="tab-count">${count === undefined ? '' : this.#localize.number(count)}</span>
+              <span class="count" part="tab-count">
+                ${count !== undefined
+                  ? this.#localize.number(count)
+                  : this.#data.summaryFailed
+                    ? html`<span aria-hidden="true">?</span><span class="visually-hidden">${m.countUnavailable}</span>`
+                    : ''}
+              </span>
             </button>
           `;
         })}
@@ -533,11 +575,20 @@ export class PantaUserManagement extends LitElement {
   #renderToasts() {
     const m = this.#localize.messages;
     return html`
-      <div class="toasts" part="toasts" aria-label=${m.notifications}>
+      <div
+        class="toasts"
+        part="toasts"
+        aria-label=${m.notifications}
+        ?hidden=${this.#toasts.toasts.length === 0}
+        @mouseenter=${this.#toasts.pause}
+        @mouseleave=${this.#toasts.resume}
+        @focusin=${this.#toasts.pause}
+        @focusout=${this.#toasts.resume}
+      >
         ${this.#toasts.toasts.map(
           (toast) => html`
-            <div class="toast ${toast.variant}" part="toast toast-${toast.variant}" role=${toast.variant === 'error' ? 'alert' : 'status'}>
-              <span>${toast.message}</span>
+            <div class="toast ${toast.variant}" part="toast toast-${toast.variant}">
+              <span>${toast.countdown ? toast.countdown.message(this.#toasts.secondsLeft(toast)) : toast.message}</span>
               <button type="button" aria-label=${m.dismiss} @click=${() => this.#toasts.dismiss(toast.id)}>×</button>
             </div>
           `,
@@ -590,8 +641,9 @@ export class PantaUserManagement extends LitElement {
     }
     return html`
       <div class="base" part="base" lang=${this.#localize.locale}>
-        ${content} ${this.#renderToasts()}
-        <div class="visually-hidden" part="live-region" role="status" aria-live="polite">${this.announcement}</div>
+        ${this.#renderToasts()} ${content}
+        <div class="visually-hidden" part="live-region live-region-polite" role="status" aria-live="polite" aria-atomic="true">${this.announcements.polite}</div>
+        <div class="visually-hidden" part="live-region live-region-assertive" role="alert" aria-live="assertive" aria-atomic="true">${this.announcements.assertive}</div>
       </div>
     `;
   }

@@ -114,7 +114,7 @@ export class UsersDataController implements ReactiveController {
           if (list.items.length === 0 && list.total > 0 && offset > 0) {
             this.query = { ...this.query, offset: Math.max(0, Math.floor((list.total - 1) / limit) * limit) };
           }
-          this.listener.listed(list, { tab, search, role, sort, offset });
+          this.listener.listed(list, query);
           return { ...list, tab, query };
         } catch (error) {
           this.#failed('users.list', error);
@@ -168,6 +168,16 @@ export class UsersDataController implements ReactiveController {
   refresh(): void {
     this.#revision += 1;
     this.host.requestUpdate();
+  }
+
+  /** The summary could not be loaded: the KPIs and tab counts say so. */
+  get summaryFailed(): boolean {
+    return this.#summaryTask.status === TaskStatus.ERROR;
+  }
+
+  /** The summary again, after it failed to load. */
+  reloadSummary(): void {
+    void this.#summaryTask.run();
   }
 
   /** The visible page again, as it is now; the summary stays. */

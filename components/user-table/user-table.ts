@@ -60,11 +60,41 @@ export class PantaUserTable extends LitElement {
   @property({ attribute: false }) summary: Summary | undefined;
   @property({ attribute: false }) calls!: TableCalls;
 
+  /** Bumped each second while an invitation on the page waits out its resend cooldown, to count it down. */
+  #tick = 0;
+  #tickTimer: ReturnType<typeof setTimeout> | undefined;
+
   /** The rows last drawn and what they were drawn from, for renders that change nothing in them (loading, a tab's heading). */
   #drawnRows: { from: unknown[]; rows: unknown[] } | undefined;
 
   protected override createRenderRoot() {
     return this;
+  }
+
+  protected override updated(): void {
+    clearTimeout(this.#tickTimer);
+    if (this.page?.items.some((user) => this.#resendWait(user) > 0)) {
+      this.#tickTimer = setTimeout(() => {
+        this.#tick += 1;
+        this.requestUpdate();
+      }, 1000);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#tickTimer);
+  }
+
+  /** Whole seconds until this invitation may be sent again; 0 when it may. */
+  #resendWait(user: User): number {
+    const due = user.resendAvailableAt ? Date.parse(user.resendAvailableAt) - this.calls.serverNow() : 0;
+    return Math.max(0, Math.ceil(due / 1000));
+  }
+
+  /** A wait as m:ss. */
+  #clock(seconds: number): string {
+    return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
   }
 
   #renderSortHeader(by: SortField, label: string) {
@@ -92,7 +122,11 @@ export class PantaUserTable extends LitElement {
       return html`
         <div class="state" part="state">
           <span>${m.stateInvited(date(user.invitedAt))}</span>
-          ${user.lastInvitationSentAt ? html`<span>${m.stateLastSent(date(user.lastInvitationSentAt))}</span>` : nothing}
+          ${this.#resendWait(user) > 0
+            ? html`<span>${m.resendWait(m.sentJustNow, this.#clock(this.#resendWait(user)))}</span>`
+            : user.lastInvitationSentAt
+              ? html`<span>${m.stateLastSent(date(user.lastInvitationSentAt))}</span>`
+              : nothing}
           ${problem ? html`<span class="expired">${problem}</span>` : html`<span>${m.stateExpires(date(expires!))}</span>`}
         </div>
       `;
@@ -113,6 +147,7 @@ export class PantaUserTable extends LitElement {
     const m = this.#localize.messages;
     const name = displayName(user);
     const lock = this.calls.lock(user);
+    const wait = tab === 'pending' ? this.#resendWait(user) : 0;
     const button = (action: RowAction, label: string, reason?: string) => html`
       <button
         type="button"
@@ -121,7 +156,7 @@ export class PantaUserTable extends LitElement {
         data-action=${action}
         aria-label=${m.actionFor(label, name)}
         aria-disabled=${reason ? 'true' : 'false'}
-        aria-describedby=${reason ? `reason-${user.id}` : nothing}
+        aria-describedby=${reason && action === 'delete' ? `reason-${user.id}` : nothing}
         title=${reason ?? nothing}
         @click=${() => {
           if (!reason) this.calls.act(action, user);
@@ -133,7 +168,7 @@ export class PantaUserTable extends LitElement {
     const buttons =
       tab === 'deleted'
         ? [button('restore', m.restore), button('purge', m.purge)]
-        : [button('edit', m.edit), tab === 'pending' ? button('resend', m.resend) : nothing, button('delete', m.delete, lock?.delete)];
+        : [button('edit', m.edit), tab === 'pending' ? button('resend', m.resend, wait > 0 ? m.resendNotYet(this.#clock(wait)) : undefined) : nothing, button('delete', m.delete, lock?.delete)];
     return html`
       <div class="actions" part="actions">
         ${buttons} ${lock ? html`<span class="reason" part="reason" id="reason-${user.id}">${lock.delete}</span>` : nothing}
@@ -177,7 +212,7 @@ export class PantaUserTable extends LitElement {
    * changed: a hundred rows cost more than the rest of the table together.
    */
   #renderRows(page: TabPage) {
-    const from = [page, this.selected, this.me, this.summary, this.#localize.locale];
+    const from = [page, this.selected, this.me, this.summary, this.#localize.locale, this.#tick];
     if (!this.#drawnRows || from.some((input, index) => input !== this.#drawnRows!.from[index])) {
       this.#drawnRows = { from, rows: page.items.map((user) => this.#renderRow(user, page.tab)) };
     }
