@@ -57,6 +57,7 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart kpi - One KPI card (also `kpi-invited`, `kpi-completed`, `kpi-pending`, `kpi-completion-rate`).
  * @csspart kpi-label - A KPI's label.
  * @csspart kpi-value - A KPI's value.
+ * @csspart kpi-error - In place of the KPIs when the summary could not be loaded, with Try again.
  * @csspart tabs - The tab list.
  * @csspart tab - A tab (the selected one also has `tab-selected`).
  * @csspart tab-count - The count next to a tab's label.
@@ -68,6 +69,7 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart export-button - Downloads the visible tab (search, role filter and sort applied) as CSV or Excel.
  * @csspart bulk-actions - The bar of actions on selected rows.
  * @csspart table - The user table.
+ * @csspart progress - The bar over the table while a page after the first loads.
  * @csspart row - A user's row (the signed-in admin's also has `row-self`).
  * @csspart role-badge - A role badge.
  * @csspart you-badge - The "You" marker.
@@ -80,7 +82,7 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart access-denied - The panel standard users and visitors without a session see.
  * @csspart toasts - The toast stack.
  * @csspart toast - A toast (also `toast-success` or `toast-error`).
- * @csspart live-region - The screen-reader announcements.
+ * @csspart live-region - The screen-reader announcements: `live-region-polite` for outcomes, `live-region-assertive` for errors.
  *
  * @cssproperty --panta-font-family - Font family.
  * @cssproperty --panta-font-size - Base font size.
