@@ -181,4 +181,20 @@ describe('<panta-user-management> messages', () => {
     const outcomes = events.of('panta-invitation-resent')[0]!.detail.results.map((r) => r.outcome).sort();
     expect(outcomes).to.deep.equal(['resent', 'resent', 'skipped_recently_sent']);
   });
+
+  it('lists whom a bulk delete concerns: the first 10 names, then "and N more"', async () => {
+    const people = Array.from({ length: 12 }, (_, index) => ({ email: `p${String(index).padStart(2, '0')}@example.test`, firstName: `P${String(index).padStart(2, '0')}`, lastName: 'Bulk' }));
+    const f = await createFixture({ active: people });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    root(element).querySelector<HTMLInputElement>('thead input[type="checkbox"]')!.click();
+    await until(() => part(root(element), 'bulk-actions'));
+    root(element).querySelector<HTMLButtonElement>('[data-bulk="delete"]')!.click();
+    const dialog = confirmDialog(element);
+    await dialog.opened();
+    expect(dialog.heading()).to.equal('Delete 12 users?');
+    const items = [...part(dialog.scope(), 'names')!.querySelectorAll('li')].map((li) => text(li));
+    expect(items).to.deep.equal([...people.slice(0, 10).map((p) => `${p.firstName} Bulk`), 'and 2 more']);
+    dialog.cancel();
+    await dialog.closed();
+  });
 });

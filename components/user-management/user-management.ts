@@ -316,8 +316,9 @@ export class PantaUserManagement extends LitElement {
                 message: m.deleteBody(who, retentionDays === undefined ? '…' : this.#localize.number(retentionDays)),
                 confirmLabel: m.delete,
                 danger: true,
+                names: users.map(displayName),
               }
-            : { heading: m.purgeTitle(who), message: m.purgeBody(who), confirmLabel: m.purge, danger: true },
+            : { heading: m.purgeTitle(who), message: m.purgeBody(who), confirmLabel: m.purge, danger: true, names: users.map(displayName) },
         );
         if (!confirmed) return;
       }
