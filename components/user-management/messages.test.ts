@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { sendMouse, setViewport } from '@web/test-runner-commands';
 import '../index.ts';
-import { confirmDialog } from '../testing/dialogs.ts';
+import { addUserDialog, confirmDialog } from '../testing/dialogs.ts';
 import { action, kpi, part, parts, root, rowFor, rows, tabCount, text, typeInto, until } from '../testing/element.ts';
 import { mount, mountLoaded, openTab, toastTexts } from '../testing/mount.ts';
 import { advanceServerClock, createFixture, mutateAs } from '../testing/server.ts';
@@ -196,5 +196,24 @@ describe('<panta-user-management> messages', () => {
     expect(items).to.deep.equal([...people.slice(0, 10).map((p) => `${p.firstName} Bulk`), 'and 2 more']);
     dialog.cancel();
     await dialog.closed();
+  });
+
+  it('offers "Restore instead" when the email to invite is in Recently deleted, and restores that user', async () => {
+    const f = await createFixture({ deleted: [{ email: 'dora@example.test', firstName: 'Dora', lastName: 'Deleted', role: 'admin' }] });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    part<HTMLButtonElement>(root(element), 'add-button')!.click();
+    const dialog = addUserDialog(element);
+    await dialog.opened();
+    dialog.fill({ email: 'dora@example.test' });
+    dialog.submit();
+    const restore = () => dialog.scope().querySelector<HTMLButtonElement>('[data-restore-instead]');
+    await until(() => restore());
+    expect(text(restore())).to.equal('Restore instead');
+    restore()!.click();
+    await dialog.closed();
+    await until(() => tabCount(element, 'deleted') === '0' && tabCount(element, 'active') === '2');
+    expect(events.of('panta-user-restored')[0]!.detail.ids).to.deep.equal([f.deleted[0]!.id]);
+    expect(toastTexts(element)[0]).to.contain('dora@example.test restored');
+    expect(text(rowFor(element, 'dora@example.test')!.querySelector('[part~="role-badge"]'))).to.equal('Admin');
   });
 });

@@ -255,6 +255,14 @@ export class PantaUserManagement extends LitElement {
       this.#data.refresh();
     });
 
+  readonly #restoreInstead = (id: string) =>
+    this.#dialogCall('users.restore', async (client) => {
+      const { results } = await client.users.restore.mutate({ ids: [id] });
+      this.#notify('success', this.#localize.messages.toastRestored(results[0]?.email ?? ''));
+      this.#emit('panta-user-restored', { ids: [id], results });
+      this.#data.refresh();
+    });
+
   readonly #importCalls: ImportCalls = {
     template: (lang) => this.#dialogCall('imports.template', (client) => client.imports.template.query({ lang })),
     preview: (form, onProgress) =>
@@ -637,6 +645,7 @@ export class PantaUserManagement extends LitElement {
           lang=${this.#localize.locale}
           .invite=${this.#inviteUser}
           .imports=${this.#importCalls}
+          .restore=${this.#restoreInstead}
         ></panta-add-user-dialog>
         <panta-edit-user-dialog lang=${this.#localize.locale} .save=${this.#updateUser}></panta-edit-user-dialog>
         <panta-confirm-dialog lang=${this.#localize.locale}></panta-confirm-dialog>
