@@ -29,6 +29,8 @@ export const userSchema = z.object({
   invitedBy: personRefSchema,
   lastInvitationSentAt: z.nullable(z.string()),
   invitationSendCount: z.number(),
+  /** A pending invitee's: when a resend is allowed (one per minute; a past time once it is). Null for everyone else. */
+  resendAvailableAt: z.nullable(z.string()),
   /** When the open invitation link expires; null when there is none. */
   invitationExpiresAt: z.nullable(z.string()),
   onboardedAt: z.nullable(z.string()),
@@ -72,10 +74,17 @@ export const summarySchema = z.object({
 });
 export type Summary = z.infer<typeof summarySchema>;
 
-export const ACTION_OUTCOMES = ['resent', 'deleted', 'restored', 'purged'] as const;
+/** `skipped_recently_sent`: a bulk resend left this user out, the previous send being too recent. */
+export const ACTION_OUTCOMES = ['resent', 'deleted', 'restored', 'purged', 'skipped_recently_sent'] as const;
 export const bulkResultSchema = z.object({
   results: z.array(
-    z.object({ id: z.string(), email: z.string(), outcome: z.enum(ACTION_OUTCOMES) }),
+    z.object({
+      id: z.string(),
+      email: z.string(),
+      outcome: z.enum(ACTION_OUTCOMES),
+      /** With `skipped_recently_sent`: when this user's resend is allowed. */
+      resendAvailableAt: z.optional(z.string()),
+    }),
   ),
 });
 export type BulkResult = z.infer<typeof bulkResultSchema>;

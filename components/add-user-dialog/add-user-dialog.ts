@@ -79,11 +79,15 @@ export class PantaAddUserDialog extends LitElement {
   /** Sends the invitation; throws the client's error when the server refuses. */
   @property({ attribute: false }) invite: ((input: InviteUserInput) => Promise<void>) | undefined;
   @property({ attribute: false }) imports: ImportCalls | undefined;
+  /** Restores a user from Recently deleted, offered when the email to invite is theirs; throws when refused. */
+  @property({ attribute: false }) restore: ((id: string) => Promise<void>) | undefined;
 
   @state() private mode: Mode = 'single';
   @state() private errors: FieldErrors = {};
   @state() private formError = '';
   @state() private busy = false;
+  /** The user in Recently deleted whose email was entered: restoring them is offered instead. */
+  @state() private restorable: string | undefined;
   /** The spreadsheet being imported, and what the server said it would do with it. */
   @state() private file: File | undefined;
   @state() private preview: ImportPreview | undefined;
@@ -163,6 +167,7 @@ export class PantaAddUserDialog extends LitElement {
       return;
     }
     this.errors = {};
+    this.restorable = undefined;
     this.busy = true;
     try {
       await this.invite?.(checked.data);
@@ -171,6 +176,7 @@ export class PantaAddUserDialog extends LitElement {
       const data = errorDataOf(error);
       if (data?.reason?.startsWith('EMAIL_') || data?.reason === 'UNIQUE_VIOLATION') {
         this.errors = { email: this.#localize.errorMessage(data) };
+        this.restorable = data.reason === 'EMAIL_TAKEN_DELETED' ? data.userId : undefined;
       } else if (data?.fieldErrors && Object.keys(data.fieldErrors).length > 0) {
         this.errors = serverFieldErrors(data);
       } else {
@@ -183,9 +189,25 @@ export class PantaAddUserDialog extends LitElement {
     }
   }
 
+  async #restoreInstead() {
+    const id = this.restorable;
+    if (!id || this.busy) return;
+    this.busy = true;
+    try {
+      await this.restore?.(id);
+      this.hide();
+    } catch (error) {
+      this.formError = this.#localize.errorMessage(errorDataOf(error));
+    } finally {
+      this.busy = false;
+      this.restorable = undefined;
+    }
+  }
+
   show(): void {
     this.#setMode('single');
     this.errors = {};
+    this.restorable = undefined;
     this.file = this.preview = undefined;
     this.form?.reset();
     this.dialog.show();
@@ -295,6 +317,9 @@ export class PantaAddUserDialog extends LitElement {
         <div role="tabpanel" id="mode-panel" aria-labelledby="mode-${this.mode}">
           <form id="invite-form" part="form" novalidate @submit=${this.#onSubmit} ?hidden=${!single}>
             ${this.#field('email', m.email)}
+            ${this.restorable
+              ? html`<button type="button" class="button" data-restore-instead @click=${this.#restoreInstead}>${m.restoreInstead}</button>`
+              : nothing}
             <div class="names">${this.#field('firstName', m.firstName)} ${this.#field('lastName', m.lastName)}</div>
             ${roleField(m, 'user')}
           </form>

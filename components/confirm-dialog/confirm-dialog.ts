@@ -12,7 +12,12 @@ export interface ConfirmOptions {
   confirmLabel: string;
   /** Draws the confirm button as destructive. */
   danger?: boolean;
+  /** Whom the action concerns, when more than one: the first few are listed, then "and N more". */
+  names?: string[];
 }
+
+/** How many names a confirmation lists before "and N more". */
+const NAMES_LISTED = 10;
 
 /**
  * Asks a yes/no question before a destructive action: `await confirmDialog.ask({...})` resolves
@@ -21,6 +26,7 @@ export interface ConfirmOptions {
  * @summary Confirmation before delete and permanent delete.
  * @tagname panta-confirm-dialog
  * @csspart confirm-button - The button that confirms.
+ * @csspart names - The list of whom a bulk action concerns.
  */
 export class PantaConfirmDialog extends LitElement {
   static override styles = [
@@ -29,8 +35,13 @@ export class PantaConfirmDialog extends LitElement {
       :host {
         display: contents;
       }
-      p {
+      p,
+      ul {
         margin: 0;
+      }
+      ul {
+        margin-block-start: var(--_space);
+        padding-inline-start: 1.25em;
       }
     `,
   ];
@@ -62,12 +73,22 @@ export class PantaConfirmDialog extends LitElement {
     });
   }
 
+  #renderNames(names: string[]) {
+    if (names.length < 2) return '';
+    const rest = names.length - NAMES_LISTED;
+    return html`<ul part="names">
+      ${names.slice(0, NAMES_LISTED).map((name) => html`<li>${name}</li>`)}
+      ${rest > 0 ? html`<li>${this.#localize.messages.andMore(this.#localize.number(rest))}</li>` : ''}
+    </ul>`;
+  }
+
   override render() {
     const m = this.#localize.messages;
     const options = this.options;
     return html`
       <panta-dialog lang=${this.#localize.locale} label=${options?.heading ?? ''} @dialog-close=${() => this.#settle(false)}>
         <p part="message">${options?.message ?? ''}</p>
+        ${this.#renderNames(options?.names ?? [])}
         <button slot="footer" type="button" class="button" autofocus @click=${() => this.#settle(false)}>${m.cancel}</button>
         <button
           slot="footer"

@@ -6,31 +6,72 @@ export interface Toast {
   id: number;
   variant: ToastVariant;
   message: string;
+  /** A wait the message counts down ("Try again in 58 seconds"): its text for the seconds left, and when it ends (ms). */
+  countdown?: { until: number; message: (seconds: number) => string };
 }
 
-/** Keeps the toasts of a host: successes close by themselves, errors stay until dismissed. */
+/** At most this many toasts show; a newer one pushes out the oldest (a success before an error). */
+const MAX_TOASTS = 3;
+
+/**
+ * Keeps the toasts of a host. A success closes by itself after `autoCloseMs`, though not while the
+ * pointer or the focus is on the stack (the time left resumes after); an error stays until dismissed, or
+ * until the wait it counts down is over, when what it refused is possible again.
+ */
 export class ToastController implements ReactiveController {
   toasts: Toast[] = [];
   #nextId = 1;
-  #timers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** Successes: the timer that closes each, and the time it has left while paused. */
+  #timers = new Map<number, { timer?: ReturnType<typeof setTimeout>; endsAt: number; left: number }>();
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  #paused = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly autoCloseMs = 5000,
+    private readonly autoCloseMs = 6000,
   ) {
     host.addController(this);
   }
 
-  show(variant: ToastVariant, message: string): void {
+  show(variant: ToastVariant, message: string, countdown?: Toast['countdown']): void {
     const id = this.#nextId++;
-    this.toasts = [...this.toasts, { id, variant, message }];
-    if (variant === 'success') this.#timers.set(id, setTimeout(() => this.dismiss(id), this.autoCloseMs));
+    const next = [...this.toasts, { id, variant, message, ...(countdown ? { countdown } : {}) }];
+    while (next.length > MAX_TOASTS) {
+      const oldest = next.findIndex((toast) => toast.variant === 'success');
+      this.#clearTimer(next.splice(oldest === -1 ? 0 : oldest, 1)[0]!.id);
+    }
+    this.toasts = next;
+    if (variant === 'success') {
+      this.#timers.set(id, { endsAt: 0, left: this.autoCloseMs });
+      this.#start(id);
+    }
+    if (countdown && !this.#ticker) this.#ticker = setInterval(this.#tick, 1000);
     this.host.requestUpdate();
   }
 
+  /** Seconds left of a toast's countdown, never below 0. */
+  secondsLeft(toast: Toast): number {
+    return toast.countdown ? Math.max(0, Math.ceil((toast.countdown.until - Date.now()) / 1000)) : 0;
+  }
+
+  /** Holds the successes open while the pointer or the focus is on the stack (a hovered toast could move under the pointer as others close). */
+  pause = (): void => {
+    this.#paused = true;
+    for (const entry of this.#timers.values()) {
+      clearTimeout(entry.timer);
+      entry.timer = undefined;
+      entry.left = Math.max(0, entry.endsAt - Date.now());
+    }
+  };
+
+  /** Their time runs on from where it stopped. */
+  resume = (): void => {
+    this.#paused = false;
+    for (const id of this.#timers.keys()) this.#start(id);
+  };
+
   dismiss(id: number): void {
-    clearTimeout(this.#timers.get(id));
-    this.#timers.delete(id);
+    this.#clearTimer(id);
     this.toasts = this.toasts.filter((toast) => toast.id !== id);
     this.host.requestUpdate();
   }
@@ -38,8 +79,32 @@ export class ToastController implements ReactiveController {
   hostConnected(): void {}
 
   hostDisconnected(): void {
-    this.#timers.forEach((timer) => clearTimeout(timer));
+    this.#timers.forEach((entry) => clearTimeout(entry.timer));
     this.#timers.clear();
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
     this.toasts = [];
   }
+
+  #start(id: number) {
+    const entry = this.#timers.get(id);
+    if (!entry || entry.timer || this.#paused) return;
+    entry.endsAt = Date.now() + entry.left;
+    entry.timer = setTimeout(() => this.dismiss(id), entry.left);
+  }
+
+  #clearTimer(id: number) {
+    clearTimeout(this.#timers.get(id)?.timer);
+    this.#timers.delete(id);
+  }
+
+  /** Each second while a countdown runs: its text changes, and at 0 it closes. */
+  #tick = () => {
+    for (const toast of this.toasts) if (toast.countdown && this.secondsLeft(toast) === 0) this.dismiss(toast.id);
+    if (!this.toasts.some((toast) => toast.countdown)) {
+      clearInterval(this.#ticker);
+      this.#ticker = undefined;
+    }
+    this.host.requestUpdate();
+  };
 }

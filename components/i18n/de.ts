@@ -157,4 +157,15 @@ export const de: Messages = {
   revokeInvitation: 'Einladung zurückziehen',
   noNameYet: 'Noch kein Name',
   importPreviewLabel: 'Vorschau der Zeilen',
+  // Loading, messages and resend (issue #13).
+  notAdminNotSaved: `${notAdmin}. Ihre Änderung wurde nicht gespeichert.`,
+  summaryFailed: 'Die Kennzahlen konnten nicht geladen werden.',
+  countUnavailable: 'Anzahl nicht verfügbar',
+  resendWait: (sent: string, wait: string) => `${sent} · erneut senden in ${wait}`,
+  sentJustNow: 'Gerade gesendet',
+  resendNotYet: (wait: string) => `Erneut senden möglich in ${wait}`,
+  toastResentSome: (resent: string, skipped: number, skippedFormatted: string) =>
+    `${resent} erneut gesendet, ${skipped === 1 ? 'eine' : skippedFormatted} vor weniger als einer Minute gesendet`,
+  andMore: (formatted: string) => `und ${formatted} weitere`,
+  restoreInstead: 'Stattdessen wiederherstellen',
 };

@@ -159,6 +159,17 @@ export const en = {
   revokeInvitation: 'Revoke invitation',
   noNameYet: 'No name yet',
   importPreviewLabel: 'Preview of the rows',
+  // Loading, messages and resend (issue #13).
+  notAdminNotSaved: `${notAdmin}. Your change was not saved.`,
+  summaryFailed: 'The figures could not be loaded.',
+  countUnavailable: 'count unavailable',
+  resendWait: (sent: string, wait: string) => `${sent} · resend in ${wait}`,
+  sentJustNow: 'Sent just now',
+  resendNotYet: (wait: string) => `Can be resent in ${wait}`,
+  toastResentSome: (resent: string, skipped: number, skippedFormatted: string) =>
+    `Resent ${resent}, ${skippedFormatted} sent less than a minute ago`,
+  andMore: (formatted: string) => `and ${formatted} more`,
+  restoreInstead: 'Restore instead',
 };
 
 export type Messages = typeof en;

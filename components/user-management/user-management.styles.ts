@@ -71,6 +71,15 @@ export default [
       background: var(--_surface);
     }
 
+    .kpi-failed {
+      grid-column: 1 / -1;
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      justify-content: space-between;
+      gap: var(--_space);
+    }
+
     .kpi-label {
       color: var(--_muted);
     }
@@ -151,13 +160,21 @@ export default [
       background: var(--_surface);
     }
 
+    /*
+     * In the flow above the header, so that a toast never lies over the table, its controls or the
+     * pagination; sticky, so that it stays in sight while the page is scrolled.
+     */
     .toasts {
-      position: fixed;
-      inset-block-end: calc(var(--_space) * 2);
-      inset-inline-end: calc(var(--_space) * 2);
+      position: sticky;
+      inset-block-start: var(--_space);
       display: grid;
+      justify-items: end;
       gap: var(--_space);
       z-index: 10;
+    }
+
+    .toasts[hidden] {
+      display: none;
     }
 
     .toast {

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../index.ts';
 import { addUserDialog, confirmDialog, editUserDialog } from '../testing/dialogs.ts';
 import { action, emails, kpi, loaded, part, parts, root, rowFor, rows, tab, tabCount, text, typeInto, until } from '../testing/element.ts';
@@ -253,7 +253,7 @@ describe('<panta-user-management>', () => {
     }
   });
 
-  it('keeps the rows it shows, with their own column heading and actions, while the next tab loads', async () => {
+  it('keeps the rows it shows, with their own column heading, dimmed and inert under a progress bar, while the next tab loads', async () => {
     const f = await createFixture({
       active: [{ email: 'ann@example.test', firstName: 'Ann', lastName: 'Active' }],
       pending: [{ email: 'pia@example.test', firstName: 'Pia', lastName: 'Pending' }],
@@ -278,6 +278,17 @@ describe('<panta-user-management>', () => {
       expect(stateHeading()).to.equal('Onboarding completed');
       expect(actionsOf('ann@example.test')).to.deep.equal(['edit', 'delete']);
       expect(text(part(rowFor(element, 'ann@example.test')!, 'state'))).to.contain('Completed');
+      // Loading shows: a bar over the table, the kept rows dimmed, the table as high as before.
+      const progress = part(root(element), 'progress')!;
+      expect(progress.getBoundingClientRect().height).to.be.greaterThan(0);
+      expect(Number(getComputedStyle(root(element).querySelector('tbody')!).opacity)).to.be.lessThan(1);
+      // No action can be started on the stale rows, by mouse or keyboard.
+      const edit = action(rowFor(element, 'ann@example.test')!, 'edit');
+      expect(edit.closest('[inert]')).to.not.equal(null);
+      const box = edit.getBoundingClientRect();
+      await sendMouse({ type: 'click', position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)] });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(editUserDialog(element).isOpen()).to.equal(false);
       release();
       await until(() => emails(element).join() === 'pia@example.test');
       expect(stateHeading()).to.equal('Invitation');
@@ -287,6 +298,21 @@ describe('<panta-user-management>', () => {
       window.fetch = realFetch;
       release();
     }
+  });
+
+  it('keeps its column widths when the page is empty or another tab is shown', async () => {
+    const f = await createFixture({
+      active: [{ email: 'a.very.long.address.for.width@example.test', firstName: 'Bartholomew-Maximilian', lastName: 'Featherstonehaugh' }],
+    });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    const widths = () => [...root(element).querySelectorAll('thead th')].map((th) => Math.round(th.getBoundingClientRect().width));
+    const populated = widths();
+    typeInto(part<HTMLInputElement>(root(element), 'search')!, 'nobody matches this');
+    await until(() => text(part(root(element), 'empty')) === 'No users match your search');
+    expect(widths()).to.deep.equal(populated);
+    await openTab(element, 'deleted');
+    await until(() => text(part(root(element), 'empty')) !== '');
+    expect(widths()).to.deep.equal(populated);
   });
 
   it('filters by role', async () => {

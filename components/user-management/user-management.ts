@@ -8,7 +8,7 @@ import type { InviteUserInput, Summary, UpdateUserInput, User, UserList } from '
 import type { ImportCalls } from '../add-user-dialog/add-user-dialog.ts';
 import { ApiError, type ApiClient, authorization, errorDataOf } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
-import { ToastController } from '../controllers/toast-controller.ts';
+import { type Toast, ToastController } from '../controllers/toast-controller.ts';
 import { type PantaEventDetails, PantaEvent, type PantaEventName } from '../events/events.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
@@ -57,6 +57,7 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart kpi - One KPI card (also `kpi-invited`, `kpi-completed`, `kpi-pending`, `kpi-completion-rate`).
  * @csspart kpi-label - A KPI's label.
  * @csspart kpi-value - A KPI's value.
+ * @csspart kpi-error - In place of the KPIs when the summary could not be loaded, with Try again.
  * @csspart tabs - The tab list.
  * @csspart tab - A tab (the selected one also has `tab-selected`).
  * @csspart tab-count - The count next to a tab's label.
@@ -68,6 +69,7 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart export-button - Downloads the visible tab (search, role filter and sort applied) as CSV or Excel.
  * @csspart bulk-actions - The bar of actions on selected rows.
  * @csspart table - The user table.
+ * @csspart progress - The bar over the table while a page after the first loads.
  * @csspart row - A user's row (the signed-in admin's also has `row-self`).
  * @csspart role-badge - A role badge.
  * @csspart you-badge - The "You" marker.
@@ -81,7 +83,7 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart access-denied - The panel standard users and visitors without a session see.
  * @csspart toasts - The toast stack.
  * @csspart toast - A toast (also `toast-success` or `toast-error`).
- * @csspart live-region - The screen-reader announcements.
+ * @csspart live-region - The screen-reader announcements: `live-region-polite` for outcomes, `live-region-assertive` for errors.
  *
  * @cssproperty --panta-font-family - Font family.
  * @cssproperty --panta-font-size - Base font size.
@@ -104,10 +106,16 @@ export class PantaUserManagement extends LitElement {
   readonly #localize = new LocalizeController(this);
   readonly #toasts = new ToastController(this);
   readonly #data = new UsersDataController(this, {
-    failed: (operation, error) => this.#errorEvent(operation, error),
+    failed: (operation, error) => {
+      this.#errorEvent(operation, error);
+      if (operation === 'users.summary') this.#announce('assertive', this.#localize.messages.summaryFailed);
+    },
     signedOut: () => this.#emit('panta-unauthorized', { reason: 'NOT_SIGNED_IN' }),
-    listed: (list: UserList, { search, role }: ListQuery) => {
-      if (search || role !== 'all') this.#announce(this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
+    listed: (list: UserList, query: ListQuery) => {
+      // Only for a search or filter just made: a reload after an action announces that action instead.
+      const fresh = query !== this.#lastListed;
+      this.#lastListed = query;
+      if (fresh && (query.search || query.role !== 'all')) this.#announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
     },
   });
   readonly #selection = new SelectionController(this, () => this.#data.query);
@@ -128,10 +136,13 @@ export class PantaUserManagement extends LitElement {
   @property({ attribute: 'page-size', type: Number }) pageSize = PAGE_SIZE_DEFAULT;
 
   @state() private searchInput = '';
-  @state() private announcement = '';
+  /** What the two live regions, made with the element, say: successes politely, errors assertively. */
+  @state() private announcements = { polite: '', assertive: '' };
 
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
   #readyFired = false;
+  /** The query of the page listed last: a page of the same query is a reload, not a new search. */
+  #lastListed: ListQuery | undefined;
   /** An action under way: a second click (a double click) waits for it instead of sending it again. */
   #acting = false;
   /** After an edit: the user whose Edit button gets the focus once the list has loaded again (their row may have moved). */
@@ -207,7 +218,12 @@ export class PantaUserManagement extends LitElement {
     goTo: (offset) => this.#showQuery({ offset }),
     toggleRow: (id, checked) => this.#selection.toggle(id, checked),
     togglePage: (users, checked) => this.#selection.set(checked ? users.filter((user) => !this.#selfLock(user)).map((user) => user.id) : []),
-    act: (action, user) => (action === 'edit' ? this.#openEdit(user) : this.#runAction(action, [user])),
+    act: (action, user) => {
+      // Rows of a view being left are inert; this holds for a click already on its way too.
+      if (this.#data.pageIsStale) return;
+      if (action === 'edit') void this.#openEdit(user);
+      else void this.#runAction(action, [user]);
+    },
     retry: () => this.#data.reloadPage(),
     lock: (user) => this.#selfLock(user),
     serverNow: () => this.#data.serverNow(),
@@ -226,7 +242,7 @@ export class PantaUserManagement extends LitElement {
   readonly #inviteUser = (input: InviteUserInput) =>
     this.#dialogCall('users.invite', async (client) => {
       const user = await client.users.invite.mutate(input);
-      this.#toasts.show('success', this.#localize.messages.toastInvited(user.email));
+      this.#notify('success', this.#localize.messages.toastInvited(user.email));
       this.#emit('panta-user-invited', { user });
       this.#data.refresh();
     });
@@ -234,9 +250,17 @@ export class PantaUserManagement extends LitElement {
   readonly #updateUser = (input: UpdateUserInput) =>
     this.#dialogCall('users.update', async (client) => {
       const user = await client.users.update.mutate(input);
-      this.#toasts.show('success', this.#localize.messages.toastUpdated(displayName(user)));
+      this.#notify('success', this.#localize.messages.toastUpdated(displayName(user)));
       this.#emit('panta-user-updated', { user });
       this.#refocus = { id: user.id, page: this.#data.page };
+      this.#data.refresh();
+    });
+
+  readonly #restoreInstead = (id: string) =>
+    this.#dialogCall('users.restore', async (client) => {
+      const { results } = await client.users.restore.mutate({ ids: [id] });
+      this.#notify('success', this.#localize.messages.toastRestored(results[0]?.email ?? ''));
+      this.#emit('panta-user-restored', { ids: [id], results });
       this.#data.refresh();
     });
 
@@ -249,7 +273,7 @@ export class PantaUserManagement extends LitElement {
       this.#dialogCall('imports.commit', async (client) => {
         const result = await client.imports.commit.mutate(form);
         const { invited } = result;
-        this.#toasts.show('success', this.#localize.messages.toastImported(invited, this.#localize.number(invited)));
+        this.#notify('success', this.#localize.messages.toastImported(invited, this.#localize.number(invited)));
         this.#emit('panta-users-imported', { invited, skipped: result.totals.skipped });
         this.#data.refresh();
         return result;
@@ -301,8 +325,9 @@ export class PantaUserManagement extends LitElement {
                 message: m.deleteBody(who, retentionDays === undefined ? '…' : this.#localize.number(retentionDays)),
                 confirmLabel: m.delete,
                 danger: true,
+                names: users.map(displayName),
               }
-            : { heading: m.purgeTitle(who), message: m.purgeBody(who), confirmLabel: m.purge, danger: true },
+            : { heading: m.purgeTitle(who), message: m.purgeBody(who), confirmLabel: m.purge, danger: true, names: users.map(displayName) },
         );
         if (!confirmed) return;
       }
@@ -319,7 +344,9 @@ export class PantaUserManagement extends LitElement {
       try {
         const { results } = await client.users[procedure].mutate({ ids });
         this.#selection.clear();
-        this.#toasts.show('success', toast(who));
+        const skipped = results.filter((result) => result.outcome === 'skipped_recently_sent').length;
+        const number = (n: number) => this.#localize.number(n);
+        this.#notify('success', skipped > 0 ? m.toastResentSome(number(results.length - skipped), skipped, number(skipped)) : toast(who));
         this.#emit(eventName, { ids, results });
         this.#data.refresh();
       } catch (error) {
@@ -355,10 +382,16 @@ export class PantaUserManagement extends LitElement {
     return client;
   }
 
-  #announce(message: string) {
+  #announce(politeness: 'polite' | 'assertive', message: string) {
     // Clearing first makes a repeated message be read again.
-    this.announcement = '';
-    requestAnimationFrame(() => (this.announcement = message));
+    this.announcements = { ...this.announcements, [politeness]: '' };
+    requestAnimationFrame(() => (this.announcements = { ...this.announcements, [politeness]: message }));
+  }
+
+  /** An action's outcome: shown in a toast and said by the live region (toasts carry no live role of their own). */
+  #notify(variant: 'success' | 'error', message: string, countdown?: Toast['countdown']) {
+    this.#toasts.show(variant, message, countdown);
+    this.#announce(variant === 'success' ? 'polite' : 'assertive', message);
   }
 
   #emit<K extends PantaEventName>(name: K, detail: PantaEventDetails[K]) {
@@ -381,8 +414,17 @@ export class PantaUserManagement extends LitElement {
    */
   #reportActionError(operation: string, error: unknown, toast: boolean) {
     const data = this.#errorEvent(operation, error);
-    if (toast) this.#toasts.show('error', this.#localize.errorMessage(data));
-    if (data?.code === 'NOT_FOUND' || data?.code === 'CONFLICT') this.#data.refresh();
+    const m = this.#localize.messages;
+    // Demoted meanwhile: the panel that replaces the view (and any open dialog) says why, the toast that nothing was saved.
+    const demoted = data?.reason === 'NOT_ADMIN';
+    if (toast || demoted) {
+      const message = (retryAfterSeconds?: number) =>
+        demoted ? m.notAdminNotSaved : this.#localize.errorMessage(retryAfterSeconds === undefined ? data : { ...data!, retryAfterSeconds });
+      const wait = data?.retryAfterSeconds;
+      this.#notify('error', message(), wait ? { until: Date.now() + wait * 1000, message } : undefined);
+    }
+    // Also after a resend refused as too soon (another admin sent it meanwhile): the row then counts down to when it can.
+    if (data?.code === 'NOT_FOUND' || data?.code === 'CONFLICT' || data?.reason === 'RESEND_TOO_SOON') this.#data.refresh();
   }
 
   /** Why the signed-in admin may not delete or demote this user, if that is the case. */
@@ -405,6 +447,16 @@ export class PantaUserManagement extends LitElement {
       ['pending', m.kpiPending, value(summary?.kpis.pending)],
       ['completion-rate', m.kpiCompletionRate, summary ? this.#localize.percent(summary.kpis.completionRate) : '–'],
     ] as const;
+    if (this.#data.summaryFailed) {
+      return html`
+        <section class="kpis" part="kpis" aria-label=${m.kpis}>
+          <div class="kpi kpi-failed" part="kpi-error">
+            <span>${m.summaryFailed}</span>
+            <button type="button" class="button" data-retry="summary" @click=${() => this.#data.reloadSummary()}>${m.retry}</button>
+          </div>
+        </section>
+      `;
+    }
     return html`
       <section class="kpis" part="kpis" aria-label=${m.kpis}>
         ${kpis.map(
@@ -440,7 +492,13 @@ export class PantaUserManagement extends LitElement {
               @click=${() => this.#selectTab(tab)}
             >
               <span>${labels[tab]}</span>
-              <span class="count" part="tab-count">${count === undefined ? '' : this.#localize.number(count)}</span>
+              <span class="count" part="tab-count">
+                ${count !== undefined
+                  ? this.#localize.number(count)
+                  : this.#data.summaryFailed
+                    ? html`<span aria-hidden="true">?</span><span class="visually-hidden">${m.countUnavailable}</span>`
+                    : ''}
+              </span>
             </button>
           `;
         })}
@@ -515,6 +573,7 @@ export class PantaUserManagement extends LitElement {
         tab=${tab}
         .page=${data.page}
         .status=${data.listTask.status}
+        .stale=${data.pageIsStale}
         .filtered=${search !== '' || role !== 'all'}
         .sort=${sort}
         .selected=${this.#selection.ids}
@@ -528,11 +587,21 @@ export class PantaUserManagement extends LitElement {
   #renderToasts() {
     const m = this.#localize.messages;
     return html`
-      <div class="toasts" part="toasts" role="region" aria-label=${m.notifications}>
+      <div
+        class="toasts"
+        part="toasts"
+        role="region"
+        aria-label=${m.notifications}
+        ?hidden=${this.#toasts.toasts.length === 0}
+        @mouseenter=${this.#toasts.pause}
+        @mouseleave=${this.#toasts.resume}
+        @focusin=${this.#toasts.pause}
+        @focusout=${this.#toasts.resume}
+      >
         ${this.#toasts.toasts.map(
           (toast) => html`
-            <div class="toast ${toast.variant}" part="toast toast-${toast.variant}" role=${toast.variant === 'error' ? 'alert' : 'status'}>
-              <span>${toast.message}</span>
+            <div class="toast ${toast.variant}" part="toast toast-${toast.variant}">
+              <span>${toast.countdown ? toast.countdown.message(this.#toasts.secondsLeft(toast)) : toast.message}</span>
               <button type="button" aria-label=${m.dismiss} @click=${() => this.#toasts.dismiss(toast.id)}>×</button>
             </div>
           `,
@@ -578,6 +647,7 @@ export class PantaUserManagement extends LitElement {
           lang=${this.#localize.locale}
           .invite=${this.#inviteUser}
           .imports=${this.#importCalls}
+          .restore=${this.#restoreInstead}
         ></panta-add-user-dialog>
         <panta-edit-user-dialog lang=${this.#localize.locale} .save=${this.#updateUser}></panta-edit-user-dialog>
         <panta-confirm-dialog lang=${this.#localize.locale}></panta-confirm-dialog>
@@ -585,8 +655,9 @@ export class PantaUserManagement extends LitElement {
     }
     return html`
       <div class="base" part="base" lang=${this.#localize.locale}>
-        ${content} ${this.#renderToasts()}
-        <div class="visually-hidden" part="live-region" role="status" aria-live="polite">${this.announcement}</div>
+        ${this.#renderToasts()} ${content}
+        <div class="visually-hidden" part="live-region live-region-polite" role="status" aria-live="polite" aria-atomic="true">${this.announcements.polite}</div>
+        <div class="visually-hidden" part="live-region live-region-assertive" role="alert" aria-live="assertive" aria-atomic="true">${this.announcements.assertive}</div>
       </div>
     `;
   }

@@ -1,4 +1,4 @@
-import { Task, initialState } from '@lit/task';
+import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { PAGE_SIZE_MAX, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
 import type { Me, Summary, UserList } from '../../shared/schemas.ts';
@@ -13,8 +13,8 @@ export interface ListQuery {
   offset: number;
 }
 
-/** A page of a tab, with the tab it is a page of: its rows are drawn for that tab until the next page arrives. */
-export type TabPage = UserList & { tab: Tab };
+/** A page of a tab, with the tab and query it is a page of: its rows are drawn for that tab until the next page arrives. */
+export type TabPage = UserList & { tab: Tab; query: ListQuery };
 
 /** What the controller reads from its element. */
 export interface UsersDataHost extends ReactiveControllerHost {
@@ -108,6 +108,7 @@ export class UsersDataController implements ReactiveController {
       },
       task: async ([client, , isAdmin, tab, search, role, sort, offset, pageSize], { signal }): Promise<TabPage | typeof initialState> => {
         if (!client || !isAdmin) return initialState;
+        const query = this.query;
         try {
           const limit = Math.min(Math.max(1, pageSize), PAGE_SIZE_MAX);
           const list = await client.users.list.query({ tab, search, role, sort, offset, limit }, { signal });
@@ -115,8 +116,8 @@ export class UsersDataController implements ReactiveController {
           if (list.items.length === 0 && list.total > 0 && offset > 0) {
             this.query = { ...this.query, offset: Math.max(0, Math.floor((list.total - 1) / limit) * limit) };
           }
-          this.listener.listed(list, { tab, search, role, sort, offset });
-          return { ...list, tab };
+          this.listener.listed(list, query);
+          return { ...list, tab, query };
         } catch (error) {
           this.#failed('users.list', error);
           throw error;
@@ -142,6 +143,15 @@ export class UsersDataController implements ReactiveController {
     return this.listTask.value;
   }
 
+  /**
+   * The page shown is of another tab, search, filter, sort or page than the one loading: its rows
+   * stay in place (the table keeps its size) but are not to be acted on. A reload of the same
+   * query after a change is not stale: its rows are what the admin is working on.
+   */
+  get pageIsStale(): boolean {
+    return this.listTask.status === TaskStatus.PENDING && this.page !== undefined && this.page.query !== this.query;
+  }
+
   /** Shows another page, tab, search, filter or sort; the list loads for it. */
   setQuery(change: Partial<ListQuery>): void {
     this.query = { ...this.query, ...change };
@@ -160,6 +170,16 @@ export class UsersDataController implements ReactiveController {
   refresh(): void {
     this.#revision += 1;
     this.host.requestUpdate();
+  }
+
+  /** The summary could not be loaded: the KPIs and tab counts say so. */
+  get summaryFailed(): boolean {
+    return this.#summaryTask.status === TaskStatus.ERROR;
+  }
+
+  /** The summary again, after it failed to load. */
+  reloadSummary(): void {
+    void this.#summaryTask.run();
   }
 
   /** The visible page again, as it is now; the summary stays. */

@@ -9,6 +9,85 @@ export default css`
     display: contents;
   }
 
+  /*
+   * Column widths fixed by the header, not by the rows: they do not jump when a page is empty, a
+   * tab shows other rows or a reason appears. Narrower hosts scroll the table inside its frame.
+   */
+  table {
+    table-layout: fixed;
+    min-width: 44rem;
+  }
+
+  th:nth-child(1) {
+    width: 2.5rem;
+  }
+
+  th:nth-child(2),
+  th:nth-child(5) {
+    width: 20%;
+  }
+
+  th:nth-child(3) {
+    width: 25%;
+  }
+
+  th:nth-child(4) {
+    width: 9rem;
+  }
+
+  td {
+    overflow-wrap: anywhere;
+  }
+
+  .table-wrap {
+    position: relative;
+  }
+
+  /* Reloading: a thin bar runs along the top of the kept rows. */
+  .progress {
+    position: sticky;
+    inset-inline-start: 0;
+    top: 0;
+    height: 3px;
+    margin-bottom: -3px;
+    overflow: hidden;
+    background: color-mix(in srgb, var(--_primary) 25%, transparent);
+  }
+
+  .progress::before {
+    content: '';
+    display: block;
+    height: 100%;
+    width: 30%;
+    background: var(--_primary);
+    animation: panta-progress 1.2s ease-in-out infinite;
+  }
+
+  .progress[hidden] {
+    display: none;
+  }
+
+  @keyframes panta-progress {
+    from {
+      transform: translateX(-100%);
+    }
+    to {
+      transform: translateX(340%);
+    }
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    .progress::before {
+      width: 100%;
+      animation: none;
+    }
+  }
+
+  .stale tbody {
+    opacity: 0.45;
+    transition: opacity 0.15s;
+  }
+
   th button {
     border: 0;
     background: none;

@@ -53,6 +53,8 @@ export class PantaUserTable extends LitElement {
   @property({ attribute: false }) page: TabPage | undefined;
   /** How the page's loading stands. */
   @property({ attribute: false }) status: TaskStatus = TaskStatus.INITIAL;
+  /** The page shown is of another view than the one loading: its rows are dimmed and inert. */
+  @property({ type: Boolean }) stale = false;
   /** A search or role filter is set: an empty page says "no matches". */
   @property({ type: Boolean }) filtered = false;
   @property({ attribute: false }) sort: { by: SortField; direction: SortDirection } = { by: 'name', direction: 'asc' };
@@ -61,11 +63,41 @@ export class PantaUserTable extends LitElement {
   @property({ attribute: false }) summary: Summary | undefined;
   @property({ attribute: false }) calls!: TableCalls;
 
+  /** Bumped each second while an invitation on the page waits out its resend cooldown, to count it down. */
+  #tick = 0;
+  #tickTimer: ReturnType<typeof setTimeout> | undefined;
+
   /** The rows last drawn and what they were drawn from, for renders that change nothing in them (loading, a tab's heading). */
   #drawnRows: { from: unknown[]; rows: unknown[] } | undefined;
 
   protected override createRenderRoot() {
     return this;
+  }
+
+  protected override updated(): void {
+    clearTimeout(this.#tickTimer);
+    if (this.page?.items.some((user) => this.#resendWait(user) > 0)) {
+      this.#tickTimer = setTimeout(() => {
+        this.#tick += 1;
+        this.requestUpdate();
+      }, 1000);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#tickTimer);
+  }
+
+  /** Whole seconds until this invitation may be sent again; 0 when it may. */
+  #resendWait(user: User): number {
+    const due = user.resendAvailableAt ? Date.parse(user.resendAvailableAt) - this.calls.serverNow() : 0;
+    return Math.max(0, Math.ceil(due / 1000));
+  }
+
+  /** A wait as m:ss. */
+  #clock(seconds: number): string {
+    return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
   }
 
   #renderSortHeader(by: SortField, label: string) {
@@ -93,7 +125,11 @@ export class PantaUserTable extends LitElement {
       return html`
         <div class="state" part="state">
           <span>${m.stateInvited(date(user.invitedAt))}</span>
-          ${user.lastInvitationSentAt ? html`<span>${m.stateLastSent(date(user.lastInvitationSentAt))}</span>` : nothing}
+          ${this.#resendWait(user) > 0
+            ? html`<span>${m.resendWait(m.sentJustNow, this.#clock(this.#resendWait(user)))}</span>`
+            : user.lastInvitationSentAt
+              ? html`<span>${m.stateLastSent(date(user.lastInvitationSentAt))}</span>`
+              : nothing}
           ${problem ? html`<span class="expired">${problem}</span>` : html`<span>${m.stateExpires(date(expires!))}</span>`}
         </div>
       `;
@@ -114,6 +150,7 @@ export class PantaUserTable extends LitElement {
     const m = this.#localize.messages;
     const name = displayName(user);
     const lock = this.calls.lock(user);
+    const wait = tab === 'pending' ? this.#resendWait(user) : 0;
     // An icon button named for its user ("Delete Ana Martínez"); its tooltip shows the action, or why it is unavailable.
     const button = (action: RowAction, glyph: IconName, label: string, reason?: string) => html`
       <button
@@ -124,7 +161,7 @@ export class PantaUserTable extends LitElement {
         data-tip=${reason ?? label}
         aria-label=${m.actionFor(label, name)}
         aria-disabled=${reason ? 'true' : 'false'}
-        aria-describedby=${reason ? `reason-${user.id}` : nothing}
+        aria-describedby=${reason && action === 'delete' ? `reason-${user.id}` : nothing}
         @click=${() => {
           if (!reason) this.calls.act(action, user);
         }}
@@ -137,7 +174,7 @@ export class PantaUserTable extends LitElement {
         ? [button('restore', 'rotate-ccw', m.restore), button('purge', 'trash-2', m.purge)]
         : [
             button('edit', 'pencil', m.edit),
-            tab === 'pending' ? button('resend', 'mail', m.resend) : nothing,
+            tab === 'pending' ? button('resend', 'mail', m.resend, wait > 0 ? m.resendNotYet(this.#clock(wait)) : undefined) : nothing,
             // A pending user has no account yet: deleting them takes back the invitation.
             button('delete', 'trash', tab === 'pending' ? m.revokeInvitation : m.delete, lock?.delete),
           ];
@@ -188,7 +225,7 @@ export class PantaUserTable extends LitElement {
    * changed: a hundred rows cost more than the rest of the table together.
    */
   #renderRows(page: TabPage) {
-    const from = [page, this.selected, this.me, this.summary, this.#localize.locale];
+    const from = [page, this.selected, this.me, this.summary, this.#localize.locale, this.#tick];
     if (!this.#drawnRows || from.some((input, index) => input !== this.#drawnRows!.from[index])) {
       this.#drawnRows = { from, rows: page.items.map((user) => this.#renderRow(user, page.tab)) };
     }
@@ -257,15 +294,18 @@ export class PantaUserTable extends LitElement {
     };
     // Headed for the rows shown: a header that changed before its rows arrive would lay out the whole table once more, in the frame the answer waits behind.
     const [stateSort, stateLabel] = stateColumn[this.page?.tab ?? this.tab];
+    // After the first page: a bar over the kept rows rather than a "Loading…" that would collapse the table.
+    const reloading = this.status === TaskStatus.PENDING && this.page !== undefined;
     return html`
       <div
-        class="table-wrap"
+        class="table-wrap ${reloading ? 'reloading' : ''} ${this.stale ? 'stale' : ''}"
         @pointerover=${this.#tooltip.show}
         @pointerout=${this.#tooltip.hide}
         @focusin=${this.#tooltip.show}
         @focusout=${this.#tooltip.hide}
         @keydown=${this.#tooltip.onKeydown}
       >
+        <div class="progress" part="progress" ?hidden=${!reloading}></div>
         <table part="table" aria-labelledby="tab-${this.tab}" aria-busy=${this.status === TaskStatus.PENDING ? 'true' : 'false'}>
           <thead>
             <tr>
@@ -274,7 +314,7 @@ export class PantaUserTable extends LitElement {
                   type="checkbox"
                   aria-label=${m.selectPage}
                   .checked=${allSelected}
-                  ?disabled=${selectable.length === 0}
+                  ?disabled=${selectable.length === 0 || this.stale}
                   @change=${(event: Event) => this.calls.togglePage(users, (event.target as HTMLInputElement).checked)}
                 />
               </th>
@@ -283,7 +323,7 @@ export class PantaUserTable extends LitElement {
               <th scope="col">${m.colActions}</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody ?inert=${this.stale}>
             ${this.#renderBody()}
           </tbody>
         </table>

@@ -1,9 +1,15 @@
+import { RESEND_COOLDOWN_SECONDS } from '../../shared/constants.ts';
 import type { AuditEntry, User } from '../../shared/schemas.ts';
 import type { UserViewRow } from '../db/repositories/users.ts';
 import type { AuditRow } from '../db/schema/index.ts';
 
 function personRef(id: string | null, email: string | null, firstName: string | null, lastName: string | null) {
   return id && email !== null ? { id, email, firstName: firstName ?? '', lastName: lastName ?? '' } : null;
+}
+
+/** When an invitation last sent at `lastSentAt` may be sent again; null when it never was. */
+export function resendAvailableAt(lastSentAt: string | null): string | null {
+  return lastSentAt ? new Date(Date.parse(lastSentAt) + RESEND_COOLDOWN_SECONDS * 1000).toISOString() : null;
 }
 
 export function toApiUser(row: UserViewRow): User {
@@ -19,6 +25,7 @@ export function toApiUser(row: UserViewRow): User {
     invitedBy: personRef(row.invited_by_id, row.inviter_email, row.inviter_first_name, row.inviter_last_name),
     lastInvitationSentAt: row.last_invitation_sent_at,
     invitationSendCount: Number(row.invitation_send_count),
+    resendAvailableAt: row.status === 'pending' && !row.deleted_at ? resendAvailableAt(row.last_invitation_sent_at) : null,
     invitationExpiresAt: row.invitation_expires_at,
     onboardedAt: row.onboarded_at,
     deletedAt: row.deleted_at,

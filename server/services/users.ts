@@ -1,4 +1,3 @@
-import { RESEND_COOLDOWN_SECONDS } from '../../shared/constants.ts';
 import type { BulkResult, Summary, User, UserList } from '../../shared/schemas.ts';
 import { decodeListCursor, encodeListCursor } from '../../shared/list-cursor.ts';
 import type { Role, RoleFilter, SortDirection, SortField, Tab } from '../../shared/constants.ts';
@@ -30,7 +29,7 @@ import { newId } from '../tokens.ts';
 import { type Caller, isActiveAdmin, notAdmin } from './actor.ts';
 import { auditEntry } from './audit.ts';
 import { issueInvitation } from './invitation-issuer.ts';
-import { toApiUser } from './mappers.ts';
+import { resendAvailableAt, toApiUser } from './mappers.ts';
 import { allowedEmail, normalizeEmail } from './email-rule.ts';
 import { searchTextFor, searchWords, sortNameFor } from './text.ts';
 
@@ -225,6 +224,12 @@ export async function updateUser(deps: Deps, caller: Caller, command: UpdateUser
 const camel = (column: string) => column.replace(/_(\w)/g, (_, char: string) => char.toUpperCase());
 const ref = (user: Pick<UserRow, 'id' | 'email'>) => ({ userId: user.id, email: user.email });
 
+/**
+ * Sends the invitations that are due again. Users whose previous send is less than the cooldown ago
+ * are left out and reported as `skipped_recently_sent` with the time they become due, so that one
+ * fresh invitation does not hold back a bulk resend to everyone else. Only when nobody is due does
+ * the call refuse (`RESEND_TOO_SOON`, with how long to wait for the first).
+ */
 export async function resendInvitations(deps: Deps, caller: Caller, ids: readonly string[]): Promise<BulkResult> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
@@ -237,27 +242,34 @@ export async function resendInvitations(deps: Deps, caller: Caller, ids: readonl
       if (user.status !== 'pending') {
         throw new DomainError('CONFLICT', 'NOT_PENDING', `${user.email} has already completed onboarding`, ref(user));
       }
-      const lastSent = user.last_invitation_sent_at ? Date.parse(user.last_invitation_sent_at) : 0;
-      const waitMs = lastSent + RESEND_COOLDOWN_SECONDS * 1000 - now.getTime();
-      if (waitMs > 0) {
-        const retryAfterSeconds = Math.ceil(waitMs / 1000);
-        throw new DomainError(
-          'TOO_MANY_REQUESTS',
-          'RESEND_TOO_SOON',
-          `The invitation to ${user.email} was just sent: try again in ${retryAfterSeconds} s`,
-          { ...ref(user), retryAfterSeconds },
-        );
-      }
     }
-    const userIds = users.map((user) => user.id);
+    const dueAt = (user: UserRow) => resendAvailableAt(user.last_invitation_sent_at);
+    const due = users.filter((user) => (dueAt(user) ?? '') <= nowIso);
+    if (due.length === 0) {
+      const first = users.reduce((soonest, user) => (dueAt(user)! < dueAt(soonest)! ? user : soonest));
+      const retryAfterSeconds = Math.ceil((Date.parse(dueAt(first)!) - now.getTime()) / 1000);
+      throw new DomainError(
+        'TOO_MANY_REQUESTS',
+        'RESEND_TOO_SOON',
+        `The invitation to ${first.email} was just sent: try again in ${retryAfterSeconds} s`,
+        { ...ref(first), retryAfterSeconds },
+      );
+    }
+    const userIds = due.map((user) => user.id);
     await revokeOpenInvitations(trx, caller.workspaceId, userIds, 'rotated', nowIso);
-    for (const user of users) await issueInvitation(trx, deps, user, caller, now);
+    for (const user of due) await issueInvitation(trx, deps, user, caller, now);
     await recordInvitationSent(trx, caller.workspaceId, userIds, nowIso);
     await insertAuditEntries(
       trx,
-      users.map((user) => auditEntry(caller.workspaceId, caller, 'user.invitation_resent', user, nowIso)),
+      due.map((user) => auditEntry(caller.workspaceId, caller, 'user.invitation_resent', user, nowIso)),
     );
-    return { results: users.map((user) => ({ id: user.id, email: user.email, outcome: 'resent' as const })) };
+    return {
+      results: users.map((user) =>
+        due.includes(user)
+          ? { id: user.id, email: user.email, outcome: 'resent' as const }
+          : { id: user.id, email: user.email, outcome: 'skipped_recently_sent' as const, resendAvailableAt: dueAt(user)! },
+      ),
+    };
   });
 }
 

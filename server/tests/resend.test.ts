@@ -111,17 +111,46 @@ describe('users.resendInvitations', () => {
     }
   });
 
-  it('a bulk resend is all or nothing: one user too soon refuses the whole call', async () => {
+  it('a bulk resend sends to those who are due and reports the others with when they are due, in one transaction', async () => {
     const ready = await addPendingUser(server, admin, 'bo@resend.test');
+    const alsoReady = await addPendingUser(server, admin, 'ed@resend.test');
     server.clock.advance({ minutes: 1 });
     const tooSoon = await addPendingUser(server, admin, 'cy@resend.test');
-    await rejectsWithoutChange(server, () => admin.client.users.resendInvitations.mutate({ ids: [ready.id, tooSoon.id] }), {
+    const sentAt = server.clock.now().getTime();
+    server.clock.advance({ seconds: 2 });
+    const result = await admin.client.users.resendInvitations.mutate({ ids: [ready.id, tooSoon.id, alsoReady.id] });
+    assert.deepEqual(result.results, [
+      { id: ready.id, email: ready.email, outcome: 'resent' },
+      { id: tooSoon.id, email: tooSoon.email, outcome: 'skipped_recently_sent', resendAvailableAt: new Date(sentAt + 60_000).toISOString() },
+      { id: alsoReady.id, email: alsoReady.email, outcome: 'resent' },
+    ]);
+    // The skipped user's link still works and was not counted; the others were rotated and audited.
+    assert.equal((await server.client().invitations.preview.query({ token: tooSoon.token })).email, tooSoon.email);
+    assert.equal((await admin.client.users.get.query({ id: tooSoon.id })).invitationSendCount, 1);
+    assert.equal((await admin.client.users.get.query({ id: ready.id })).invitationSendCount, 2);
+    assert.equal((await admin.client.audit.list.query({ targetId: tooSoon.id })).items[0]?.action, 'user.invited');
+  });
+
+  it('a bulk resend where nobody is due refuses and changes nothing', async () => {
+    const first = await addPendingUser(server, admin, 'fa@resend.test');
+    server.clock.advance({ seconds: 30 });
+    const second = await addPendingUser(server, admin, 'gu@resend.test');
+    await rejectsWithoutChange(server, () => admin.client.users.resendInvitations.mutate({ ids: [second.id, first.id] }), {
       code: 'TOO_MANY_REQUESTS',
-      userId: tooSoon.id,
-      email: tooSoon.email,
+      reason: 'RESEND_TOO_SOON',
+      userId: first.id,
+      retryAfterSeconds: 30,
     });
-    // The ready user's link was not rotated.
-    assert.equal((await server.client().invitations.preview.query({ token: ready.token })).email, ready.email);
+  });
+
+  it('lists when each pending invitee may be sent the invitation again', async () => {
+    const invitee = await addPendingUser(server, admin, 'hal@resend.test');
+    const active = await addActiveUser(server, admin, 'ida@resend.test');
+    const listed = async (tab: 'pending' | 'active', email: string) =>
+      (await admin.client.users.list.query({ tab, search: email, role: 'all', sort: { by: 'name', direction: 'asc' }, offset: 0, limit: 10 })).items[0]!;
+    const pending = await listed('pending', invitee.email);
+    assert.equal(pending.resendAvailableAt, new Date(Date.parse(pending.lastInvitationSentAt!) + 60_000).toISOString());
+    assert.equal((await listed('active', active.email)).resendAvailableAt, null);
   });
 
   it('a pending invitee restored from Recently deleted gets a fresh link by resend', async () => {
