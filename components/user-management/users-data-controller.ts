@@ -2,7 +2,7 @@ import { Task, initialState } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { PAGE_SIZE_MAX, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
 import type { Me, Summary, UserList } from '../../shared/schemas.ts';
-import { type ApiClient, createApiClient, isAbort } from '../api/client.ts';
+import { type ApiClient, createApiClient, errorDataOf, isAbort } from '../api/client.ts';
 
 /** Which page of which list is shown. */
 export interface ListQuery {
@@ -84,13 +84,14 @@ export class UsersDataController implements ReactiveController {
     });
 
     this.#summaryTask = new Task(host, {
-      args: () => [this.client, this.host.token, this.isAdmin, this.#revision] as const,
-      task: async ([client, , isAdmin], { signal }): Promise<Summary | typeof initialState> => {
-        if (!client || !isAdmin) return initialState;
+      args: () => [this.client, this.host.token, this.#mayBeAdmin, this.#revision] as const,
+      task: async ([client, token, mayBeAdmin], { signal }): Promise<Summary | typeof initialState> => {
+        if (!client || !mayBeAdmin) return initialState;
+        const speculative = this.#meToken !== token;
         try {
           return await client.users.summary.query(undefined, { signal });
         } catch (error) {
-          this.#failed('users.summary', error);
+          this.#failed('users.summary', error, speculative);
           throw error;
         }
       },
@@ -102,10 +103,11 @@ export class UsersDataController implements ReactiveController {
     this.listTask = new Task(host, {
       args: () => {
         const { tab, search, role, sort, offset } = this.query;
-        return [this.client, this.host.token, this.isAdmin, tab, search, role, sort, offset, this.host.pageSize, this.#revision] as const;
+        return [this.client, this.host.token, this.#mayBeAdmin, tab, search, role, sort, offset, this.host.pageSize, this.#revision] as const;
       },
-      task: async ([client, , isAdmin, tab, search, role, sort, offset, pageSize], { signal }): Promise<TabPage | typeof initialState> => {
-        if (!client || !isAdmin) return initialState;
+      task: async ([client, token, mayBeAdmin, tab, search, role, sort, offset, pageSize], { signal }): Promise<TabPage | typeof initialState> => {
+        if (!client || !mayBeAdmin) return initialState;
+        const speculative = this.#meToken !== token;
         try {
           const limit = Math.min(Math.max(1, pageSize), PAGE_SIZE_MAX);
           const list = await client.users.list.query({ tab, search, role, sort, offset, limit }, { signal });
@@ -116,7 +118,7 @@ export class UsersDataController implements ReactiveController {
           this.listener.listed(list, { tab, search, role, sort, offset });
           return { ...list, tab };
         } catch (error) {
-          this.#failed('users.list', error);
+          this.#failed('users.list', error, speculative);
           throw error;
         }
       },
@@ -129,6 +131,16 @@ export class UsersDataController implements ReactiveController {
 
   get isAdmin(): boolean {
     return this.#meToken === this.host.token && this.me?.isAdmin === true;
+  }
+
+  /**
+   * Until `session.me` has answered for this token, the summary and the first page are asked for
+   * with it, in the same tick, so that the three go out in one batched request: an admin's first
+   * view costs one round trip. A standard user's calls are refused (FORBIDDEN), which costs nothing
+   * more and is not reported: `session.me`'s answer decides what shows.
+   */
+  get #mayBeAdmin(): boolean {
+    return this.#meToken !== this.host.token || this.isAdmin;
   }
 
   get summary(): Summary | undefined {
@@ -182,7 +194,10 @@ export class UsersDataController implements ReactiveController {
     return Date.now() + this.#clockSkewMs;
   }
 
-  #failed(operation: string, error: unknown) {
-    if (!isAbort(error)) this.listener.failed(operation, error);
+  /** `speculative`: made before `session.me` answered; its refusal (not an admin, no session) is `session.me`'s to tell. */
+  #failed(operation: string, error: unknown, speculative = false) {
+    const code = errorDataOf(error)?.code;
+    if (isAbort(error) || (speculative && (code === 'FORBIDDEN' || code === 'UNAUTHORIZED'))) return;
+    this.listener.failed(operation, error);
   }
 }
