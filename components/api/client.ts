@@ -1,5 +1,6 @@
 import type { TRPCClient } from '@trpc/client';
 import type { PantaErrorData } from '../../shared/errors.ts';
+import type { FeedObserver } from './feed.ts';
 import type { AppRouter } from '../../shared/router.ts';
 
 /** Typed as tRPC's own client: `client.users.list.query(input, { signal })`. */
@@ -41,7 +42,8 @@ const MAX_BATCH = 10;
  * (`{url}/a,b?batch=1&input={"0":…,"1":…}`, answered by an array of envelopes): the element's first
  * `session.me`, `users.summary` and `users.list` cost one round trip. A mutation is one POST of
  * JSON, or of multipart form data when the input is FormData, as `httpLink` sends it. A call whose
- * signal aborts is rejected at once; its request is cancelled when no other call waits on it.
+ * signal aborts is rejected at once; its request is cancelled when no other call waits on it. A
+ * subscription (`users.changes`) is one Server-Sent Events stream (feed.ts).
  *
  * Written out here, not taken from @trpc/client, for the element's size budget: with
  * `httpBatchLink`, `httpLink` and `splitLink` the first module measured 32.7 KB gzip (budget 30),
@@ -102,8 +104,27 @@ export function createApiClient(url: string, getToken: () => string | undefined)
     return new Promise((resolve, reject) => settle(answer, resolve, reject));
   };
 
-  const call = (path: string, type: string, input: unknown, options: CallOptions = {}) =>
-    type === 'query' ? query(path, input, options.signal) : mutate(path, input, options);
+  /** The feed's module loads with the first subscription (see feed.ts). */
+  const subscribe = (path: string, input: unknown, observer: FeedObserver) => {
+    let close: (() => void) | undefined;
+    let closed = false;
+    const address = `${base}/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`;
+    import('./feed.ts').then(
+      ({ openFeed }) => {
+        if (!closed) close = openFeed(address, () => authorization(getToken()), observer);
+      },
+      (error) => observer.onError?.(error),
+    );
+    return {
+      unsubscribe: () => {
+        closed = true;
+        close?.();
+      },
+    };
+  };
+
+  const call = (path: string, type: string, input: unknown, options: CallOptions & FeedObserver = {}) =>
+    type === 'query' ? query(path, input, options.signal) : type === 'subscribe' ? subscribe(path, input, options) : mutate(path, input, options);
   const proxy = (path: string[]): unknown =>
     new Proxy(() => {}, {
       // Not a thenable: `await client` must not call the server.

@@ -151,5 +151,10 @@ export const de: Messages = {
     IMPORT_NO_EMAIL_COLUMN: () => 'Keine E-Mail-Spalte gefunden. Geben Sie einer Spalte die Überschrift „E-Mail“, wie in der Vorlage.',
     IMPORT_UNREADABLE: () => 'Die Datei konnte nicht gelesen werden. Speichern Sie sie in Ihrem Tabellenprogramm erneut und versuchen Sie es noch einmal.',
     EXPORT_TOO_MANY_ROWS: () => 'Dieser Tab hat zu viele Benutzer für eine Excel-Datei. Exportieren Sie ihn als CSV.',
+    TOO_MANY_STREAMS: () =>
+      'Live-Aktualisierungen pausieren: Zu viele Fenster dieser Seite sind offen. Schließen Sie eines oder verwenden Sie „Aktualisieren“.',
   },
+  // Live updates
+  refresh: 'Aktualisieren',
+  liveUpdated: 'Aktualisiert',
 };

@@ -3,6 +3,8 @@ export interface RecordedRequest {
   url: string;
   headers: Headers;
   signal: AbortSignal | undefined;
+  /** The response's headers have arrived (for a stream: it is open). */
+  answered: boolean;
 }
 
 export interface RequestRecorder {
@@ -20,8 +22,10 @@ export function recordRequests(delay: (url: string) => number = () => 0): Reques
   const requests: RecordedRequest[] = [];
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = input instanceof Request ? input.url : String(input);
-    requests.push({ url, headers: new Headers(init?.headers), signal: init?.signal ?? undefined });
+    const request: RecordedRequest = { url, headers: new Headers(init?.headers), signal: init?.signal ?? undefined, answered: false };
+    requests.push(request);
     const response = await original(input, init);
+    request.answered = true;
     const ms = delay(url);
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
     return response;

@@ -38,7 +38,7 @@ export interface UsersDataListener {
  * Loads what the element shows: who is signed in, the summary (KPIs, tab counts) and the visible
  * page of the list, each through a `Task` whose signal aborts a superseded request. Freshness is
  * here too: `refresh()` after a change loads both again, `reloadPage()` only the page, and
- * `applySummary()` takes a summary that arrived another way (a push from the server).
+ * `applySummary()` and `applyFigures()` take figures that arrived another way (the live feed).
  */
 export class UsersDataController implements ReactiveController {
   /** Made from the host's `apiUrl` before each update. */
@@ -172,9 +172,9 @@ export class UsersDataController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** The visible page again, as it is now; the summary stays. */
-  reloadPage(): void {
-    void this.listTask.run();
+  /** The visible page again, as it is now; the summary stays. Resolves once it has loaded (or failed). */
+  reloadPage(): Promise<void> {
+    return this.listTask.run();
   }
 
   /** Asks again who is signed in (after a refusal that may mean a demotion or a lost session). */
@@ -186,6 +186,13 @@ export class UsersDataController implements ReactiveController {
   applySummary(summary: Summary): void {
     this.#summary = summary;
     this.#clockSkewMs = Date.parse(summary.serverTime) - Date.now();
+    this.host.requestUpdate();
+  }
+
+  /** The figures of a live event: shown at once, the rest of the summary (dates, settings) kept. */
+  applyFigures({ kpis, counts, activeAdmins }: Pick<Summary, 'kpis' | 'counts' | 'activeAdmins'>): void {
+    if (!this.#summary) return;
+    this.#summary = { ...this.#summary, kpis, counts, activeAdmins };
     this.host.requestUpdate();
   }
 
