@@ -152,6 +152,8 @@ export const de: Messages = {
     IMPORT_NO_EMAIL_COLUMN: () => 'Keine E-Mail-Spalte gefunden. Geben Sie einer Spalte die Überschrift „E-Mail“, wie in der Vorlage.',
     IMPORT_UNREADABLE: () => 'Die Datei konnte nicht gelesen werden. Speichern Sie sie in Ihrem Tabellenprogramm erneut und versuchen Sie es noch einmal.',
     EXPORT_TOO_MANY_ROWS: () => 'Diese Liste enthält zu viele Benutzer für eine Excel-Datei. Exportieren Sie sie als CSV-Datei.',
+    TOO_MANY_STREAMS: () =>
+      'Live-Aktualisierungen pausieren: Zu viele Fenster dieser Seite sind offen. Schließen Sie eines oder verwenden Sie „Aktualisieren“.',
   },
   // Layout, icons and accessibility (UX issue #13)
   revokeInvitation: 'Einladung zurückziehen',
@@ -168,4 +170,7 @@ export const de: Messages = {
     `${resent} erneut gesendet, ${skipped === 1 ? 'eine' : skippedFormatted} vor weniger als einer Minute gesendet`,
   andMore: (formatted: string) => `und ${formatted} weitere`,
   restoreInstead: 'Stattdessen wiederherstellen',
+  // Live updates
+  refresh: 'Aktualisieren',
+  liveUpdated: 'Aktualisiert',
 };

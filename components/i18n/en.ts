@@ -1,6 +1,7 @@
 import type { ErrorReason } from '../../shared/errors.ts';
 import type { ExportErrorReason } from '../../shared/export.ts';
 import type { ImportErrorReason } from '../../shared/import.ts';
+import type { LiveErrorReason } from '../../shared/live.ts';
 
 /** `limit` and `actual`: an upload's cap and its own figure, already formatted (bytes as KB / MB, rows as numbers). */
 type Params = { email?: string | undefined; seconds?: string | undefined; limit?: string | undefined; actual?: string | undefined };
@@ -154,7 +155,8 @@ export const en = {
     IMPORT_NO_EMAIL_COLUMN: () => 'No email column found. Give one column the heading "Email", as in the template.',
     IMPORT_UNREADABLE: () => 'The file could not be read. Save it again from your spreadsheet program and retry.',
     EXPORT_TOO_MANY_ROWS: () => 'This tab has too many users for an Excel file. Export it as CSV.',
-  } satisfies Record<ErrorReason | ImportErrorReason | ExportErrorReason, (p: Params) => string>,
+    TOO_MANY_STREAMS: () => 'Live updates are paused: too many windows of this page are open. Close one, or use Refresh.',
+  } satisfies Record<ErrorReason | ImportErrorReason | ExportErrorReason | LiveErrorReason, (p: Params) => string>,
   // Layout, icons and accessibility (UX issue #13)
   revokeInvitation: 'Revoke invitation',
   noNameYet: 'No name yet',
@@ -170,6 +172,9 @@ export const en = {
     `Resent ${resent}, ${skippedFormatted} sent less than a minute ago`,
   andMore: (formatted: string) => `and ${formatted} more`,
   restoreInstead: 'Restore instead',
+  // Live updates
+  refresh: 'Refresh',
+  liveUpdated: 'Updated',
 };
 
 export type Messages = typeof en;

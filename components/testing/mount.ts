@@ -19,19 +19,27 @@ export const ALL_EVENTS = [
   'panta-request-purge',
 ] as const;
 
-export async function mount(apiUrl: string, token: string | undefined, options: { lang?: string; pageSize?: number } = {}) {
+/** `live: false`: without the live feed, for tests of what happens when it is not there. */
+export interface MountOptions {
+  lang?: string;
+  pageSize?: number;
+  live?: boolean;
+}
+
+export async function mount(apiUrl: string, token: string | undefined, options: MountOptions = {}) {
   const wrapper = await fixture<HTMLDivElement>(html`<div></div>`);
   const events = recordEvents(wrapper, [...ALL_EVENTS]);
   const element = document.createElement('panta-user-management');
   element.setAttribute('api-url', apiUrl);
   if (options.lang) element.setAttribute('lang', options.lang);
   if (options.pageSize) element.setAttribute('page-size', String(options.pageSize));
+  if (options.live === false) element.setAttribute('live', 'false');
   element.token = token;
   wrapper.append(element);
   return { element, events };
 }
 
-export async function mountLoaded(apiUrl: string, token: string, options: { lang?: string; pageSize?: number } = {}) {
+export async function mountLoaded(apiUrl: string, token: string, options: MountOptions = {}) {
   const mounted = await mount(apiUrl, token, options);
   await loaded(mounted.element);
   return mounted;

@@ -21,6 +21,16 @@ export function advanceServerClock(by: { seconds?: number; minutes?: number; day
   return executeServerCommand('panta:advance-clock', by);
 }
 
+/** A fresh session for a user, e.g. once the clock has moved past the end of their first one. */
+export function signIn(workspaceId: string, userId: string): Promise<{ token: string }> {
+  return executeServerCommand('panta:sign-in', { workspaceId, userId });
+}
+
+/** The retention purge, as its timer would run it (move the clock past the retention first). */
+export function runRetentionPurge(): Promise<{ purged: number }> {
+  return executeServerCommand('panta:purge');
+}
+
 /** The invitee opens the link in their newest invitation email and completes onboarding. */
 export function acceptInvitation(request: AcceptRequest): Promise<{ userId: string }> {
   return executeServerCommand('panta:accept', request);

@@ -12,6 +12,9 @@ const modules = {
 
 export type DialogTag = keyof typeof modules;
 
+/** Every dialog's tag, as a selector. */
+export const DIALOG_TAGS = Object.keys(modules).join(',');
+
 /** The dialog of that tag in `root`, defined and drawn, ready for `show()`. Rejects when its module cannot load. */
 export async function loadDialog<T extends DialogTag>(root: ParentNode, tag: T): Promise<HTMLElementTagNameMap[T]> {
   // The browser fetches a module once; a second call awaits the same load.

@@ -37,6 +37,12 @@ export class SelectionController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** Drops the ids not among `present` (rows gone after a reload). */
+  keepOnly(present: string[]): void {
+    const kept = present.filter((id) => this.ids.has(id));
+    if (kept.length < this.ids.size) this.set(kept);
+  }
+
   clear(): void {
     // A new empty set would draw every row again for nothing.
     if (this.ids.size > 0) this.set([]);

@@ -198,5 +198,12 @@ export default [
       background: none;
       cursor: pointer;
     }
+
+    /* Live updates: the hint sits quietly before the buttons, pushing them to the end. */
+    .live-status {
+      margin-inline-start: auto;
+      color: var(--_muted);
+      font-size: 0.875em;
+    }
   `,
 ];

@@ -608,7 +608,8 @@ describe('<panta-user-management>', () => {
 
   it('shows the "only administrators" panel as soon as an action finds the admin demoted meanwhile', async () => {
     const f = await createFixture({ secondAdmin: true, standardUser: true });
-    const { element, events } = await mountLoaded(f.apiUrl, f.secondAdmin!.token);
+    // Without the live feed, which would show the panel before the action (live.test.ts).
+    const { element, events } = await mountLoaded(f.apiUrl, f.secondAdmin!.token, { live: false });
     await mutateAs(f.apiUrl, f.admin.token, 'users.update', { id: f.secondAdmin!.id, role: 'user' });
     action(rowFor(element, f.user!.email)!, 'delete').click();
     const dialog = confirmDialog(element);

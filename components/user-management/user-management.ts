@@ -13,11 +13,13 @@ import { type PantaEventDetails, PantaEvent, type PantaEventName } from '../even
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
 import { displayName } from '../internal/display-name.ts';
+import { deepActiveElement } from '../internal/focus.ts';
 import { download } from '../internal/download.ts';
 import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import '../user-table/user-table.ts';
 import type { PantaUserTable, SelfLock, TableCalls } from '../user-table/user-table.ts';
-import { type DialogTag, loadDialog, prefetchDialogs } from './dialogs.ts';
+import { DIALOG_TAGS, type DialogTag, loadDialog, prefetchDialogs } from './dialogs.ts';
+import { LiveController } from './live-controller.ts';
 import { focusRule } from './focus-rule.ts';
 import { SelectionController } from './selection-controller.ts';
 import styles from './user-management.styles.ts';
@@ -53,6 +55,8 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart header - Title and Add user button.
  * @csspart title - The heading.
  * @csspart add-button - Opens the Add user dialog.
+ * @csspart refresh-button - Loads the figures and the visible page again (for hosts whose proxies block the live feed).
+ * @csspart live-status - "Updated" for a moment after a change made elsewhere arrived, or why live updates are off.
  * @csspart kpis - The four KPI cards.
  * @csspart kpi - One KPI card (also `kpi-invited`, `kpi-completed`, `kpi-pending`, `kpi-completion-rate`).
  * @csspart kpi-label - A KPI's label.
@@ -113,6 +117,8 @@ export class PantaUserManagement extends LitElement {
     signedOut: () => this.#emit('panta-unauthorized', { reason: 'NOT_SIGNED_IN' }),
     listed: (list: UserList, query: ListQuery) => {
       // Only for a search or filter just made: a reload after an action announces that action instead.
+      // A reload (a live change, Refresh) keeps the ticks of the rows still shown.
+      this.#selection.keepOnly(list.items.map((user) => user.id));
       const fresh = query !== this.#lastListed;
       this.#lastListed = query;
       if (fresh && (query.search || query.role !== 'all')) this.#announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
@@ -120,6 +126,22 @@ export class PantaUserManagement extends LitElement {
   });
   readonly #selection = new SelectionController(this, () => this.#data.query);
   readonly #focus = new FocusController(this, focusRule(this));
+  readonly #live = new LiveController(this, this.#data, {
+    dialogOpen: () => [...this.renderRoot.querySelectorAll(DIALOG_TAGS)].some((dialog) => dialog.shadowRoot?.querySelector('panta-dialog[open]')),
+    refused: (error) => {
+      if (errorDataOf(error)?.code !== 'TOO_MANY_REQUESTS') this.#errorEvent('users.changes', error);
+    },
+    holdFocus: () => {
+      // Rows are drawn by position: after a reload the focused button may be another user's.
+      const focused = deepActiveElement();
+      const id = focused?.closest<HTMLElement>('tr[data-user-id]')?.dataset.userId;
+      const control = focused?.dataset.action;
+      return () => {
+        if (!id || !control || deepActiveElement() !== focused) return;
+        this.renderRoot.querySelector<HTMLElement>(`[data-user-id="${id}"] [data-action="${control}"]`)?.focus();
+      };
+    },
+  });
 
   @query('panta-user-table') private table: PantaUserTable | null | undefined;
   @queryAll('[part~="tab"]') private tabButtons!: NodeListOf<HTMLElement>;
@@ -134,6 +156,8 @@ export class PantaUserManagement extends LitElement {
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
   /** Rows per page, at most 100. */
   @property({ attribute: 'page-size', type: Number }) pageSize = PAGE_SIZE_DEFAULT;
+  /** Follows changes made elsewhere as they happen (`users.changes`); `live="false"` turns it off. */
+  @property({ converter: (value) => value !== 'false' }) live = true;
 
   @state() private searchInput = '';
   /** What the two live regions, made with the element, say: successes politely, errors assertively. */
@@ -610,6 +634,13 @@ export class PantaUserManagement extends LitElement {
     `;
   }
 
+  /** Quiet: a word beside Refresh when a change arrived, or why the feed is off. */
+  #renderLiveStatus() {
+    const refusal = this.#live.refusal;
+    const shown = refusal ? this.#localize.errorMessage(errorDataOf(refusal)) : this.#live.updated ? this.#localize.messages.liveUpdated : '';
+    return html`<span class="live-status" part="live-status" role="status">${shown}</span>`;
+  }
+
   #renderAccessDenied(signedIn: boolean) {
     const m = this.#localize.messages;
     return html`
@@ -637,7 +668,9 @@ export class PantaUserManagement extends LitElement {
       content = html`
         <div class="header" part="header">
           <h2 part="title">${m.title}</h2>
+          ${this.#renderLiveStatus()}
           <button type="button" class="button primary" part="add-button" @click=${this.#openAdd}>${m.addUser}</button>
+          <button type="button" class="button" part="refresh-button" @click=${() => this.#live.refresh()}>${m.refresh}</button>
         </div>
         ${this.#renderKpis(summary)} ${this.#renderTabs(summary)}
         <div role="tabpanel" id="panel" part="panel" aria-labelledby="tab-${this.#data.query.tab}">

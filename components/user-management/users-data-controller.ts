@@ -2,7 +2,7 @@ import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { PAGE_SIZE_MAX, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
 import type { Me, Summary, UserList } from '../../shared/schemas.ts';
-import { type ApiClient, createApiClient, isAbort } from '../api/client.ts';
+import { type ApiClient, createApiClient, errorDataOf, isAbort } from '../api/client.ts';
 
 /** Which page of which list is shown. */
 export interface ListQuery {
@@ -40,7 +40,7 @@ export interface UsersDataListener {
  * Loads what the element shows: who is signed in, the summary (KPIs, tab counts) and the visible
  * page of the list, each through a `Task` whose signal aborts a superseded request. Freshness is
  * here too: `refresh()` after a change loads both again, `reloadPage()` only the page, and
- * `applySummary()` takes a summary that arrived another way (a push from the server).
+ * `applySummary()` and `applyFigures()` take figures that arrived another way (the live feed).
  */
 export class UsersDataController implements ReactiveController {
   /** Made from the host's `apiUrl` before each update. */
@@ -86,13 +86,14 @@ export class UsersDataController implements ReactiveController {
     });
 
     this.#summaryTask = new Task(host, {
-      args: () => [this.client, this.host.token, this.isAdmin, this.#revision] as const,
-      task: async ([client, , isAdmin], { signal }): Promise<Summary | typeof initialState> => {
-        if (!client || !isAdmin) return initialState;
+      args: () => [this.client, this.host.token, this.#mayBeAdmin, this.#revision] as const,
+      task: async ([client, token, mayBeAdmin], { signal }): Promise<Summary | typeof initialState> => {
+        if (!client || !mayBeAdmin) return initialState;
+        const speculative = this.#meToken !== token;
         try {
           return await client.users.summary.query(undefined, { signal });
         } catch (error) {
-          this.#failed('users.summary', error);
+          this.#failed('users.summary', error, speculative);
           throw error;
         }
       },
@@ -104,10 +105,11 @@ export class UsersDataController implements ReactiveController {
     this.listTask = new Task(host, {
       args: () => {
         const { tab, search, role, sort, offset } = this.query;
-        return [this.client, this.host.token, this.isAdmin, tab, search, role, sort, offset, this.host.pageSize, this.#revision] as const;
+        return [this.client, this.host.token, this.#mayBeAdmin, tab, search, role, sort, offset, this.host.pageSize, this.#revision] as const;
       },
-      task: async ([client, , isAdmin, tab, search, role, sort, offset, pageSize], { signal }): Promise<TabPage | typeof initialState> => {
-        if (!client || !isAdmin) return initialState;
+      task: async ([client, token, mayBeAdmin, tab, search, role, sort, offset, pageSize], { signal }): Promise<TabPage | typeof initialState> => {
+        if (!client || !mayBeAdmin) return initialState;
+        const speculative = this.#meToken !== token;
         const query = this.query;
         try {
           const limit = Math.min(Math.max(1, pageSize), PAGE_SIZE_MAX);
@@ -119,7 +121,7 @@ export class UsersDataController implements ReactiveController {
           this.listener.listed(list, query);
           return { ...list, tab, query };
         } catch (error) {
-          this.#failed('users.list', error);
+          this.#failed('users.list', error, speculative);
           throw error;
         }
       },
@@ -132,6 +134,16 @@ export class UsersDataController implements ReactiveController {
 
   get isAdmin(): boolean {
     return this.#meToken === this.host.token && this.me?.isAdmin === true;
+  }
+
+  /**
+   * Until `session.me` has answered for this token, the summary and the first page are asked for
+   * with it, in the same tick, so that the three go out in one batched request: an admin's first
+   * view costs one round trip. A standard user's calls are refused (FORBIDDEN), which costs nothing
+   * more and is not reported: `session.me`'s answer decides what shows.
+   */
+  get #mayBeAdmin(): boolean {
+    return this.#meToken !== this.host.token || this.isAdmin;
   }
 
   get summary(): Summary | undefined {
@@ -182,9 +194,9 @@ export class UsersDataController implements ReactiveController {
     void this.#summaryTask.run();
   }
 
-  /** The visible page again, as it is now; the summary stays. */
-  reloadPage(): void {
-    void this.listTask.run();
+  /** The visible page again, as it is now; the summary stays. Resolves once it has loaded (or failed). */
+  reloadPage(): Promise<void> {
+    return this.listTask.run();
   }
 
   /** Asks again who is signed in (after a refusal that may mean a demotion or a lost session). */
@@ -199,12 +211,22 @@ export class UsersDataController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** The figures of a live event: shown at once, the rest of the summary (dates, settings) kept. */
+  applyFigures({ kpis, counts, activeAdmins }: Pick<Summary, 'kpis' | 'counts' | 'activeAdmins'>): void {
+    if (!this.#summary) return;
+    this.#summary = { ...this.#summary, kpis, counts, activeAdmins };
+    this.host.requestUpdate();
+  }
+
   /** Now, by the server's clock. */
   serverNow(): number {
     return Date.now() + this.#clockSkewMs;
   }
 
-  #failed(operation: string, error: unknown) {
-    if (!isAbort(error)) this.listener.failed(operation, error);
+  /** `speculative`: made before `session.me` answered; its refusal (not an admin, no session) is `session.me`'s to tell. */
+  #failed(operation: string, error: unknown, speculative = false) {
+    const code = errorDataOf(error)?.code;
+    if (isAbort(error) || (speculative && (code === 'FORBIDDEN' || code === 'UNAUTHORIZED'))) return;
+    this.listener.failed(operation, error);
   }
 }

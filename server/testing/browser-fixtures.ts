@@ -5,6 +5,7 @@
  * clock and the outbox (where an invitee's link is read), which tests drive by hand.
  */
 import type { Role } from '../../shared/constants.ts';
+import { createSession } from '../services/sessions.ts';
 import { addActiveUser, invitationTokenFor, seedWorkspace, startTestServer, type TestServer } from './harness.ts';
 import { type Cell, workbook } from './spreadsheets.ts';
 
@@ -68,6 +69,10 @@ export const FIXTURE_COMMANDS = {
   accept: 'panta:accept',
   /** An .xlsx with these rows, as base64: the browser has no spreadsheet writer of its own. */
   xlsx: 'panta:xlsx',
+  /** A new session for a user of a workspace (after the clock moved past the old one's end). */
+  signIn: 'panta:sign-in',
+  /** The retention purge runs now (by the server's clock); answers how many users it removed. */
+  purge: 'panta:purge',
 } as const;
 
 interface CommandContext {
@@ -144,6 +149,12 @@ export function fixtureCommandsPlugin(getServer: () => TestServer) {
           const accepted = await server.client().invitations.accept.mutate({ token, firstName, lastName });
           return { userId: accepted.user.id };
         }
+        case FIXTURE_COMMANDS.signIn: {
+          const { workspaceId, userId } = payload as { workspaceId: string; userId: string };
+          return { token: (await createSession(server.deps.db, server.deps, { id: userId, workspace_id: workspaceId })).token };
+        }
+        case FIXTURE_COMMANDS.purge:
+          return { purged: await server.app.management.purgeExpired() };
         case FIXTURE_COMMANDS.xlsx:
           return { base64: workbook('xlsx', (payload as { rows: Cell[][] }).rows).toString('base64') };
         default:
