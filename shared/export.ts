@@ -7,11 +7,9 @@ import { type Role, SORT_DIRECTIONS, SORT_FIELDS, type Status, type Tab } from '
 import { IMPORT_TEXT, type ImportLang, importLangSchema } from './import.ts';
 import { roleFilterSchema, searchSchema, tabSchema } from './inputs.ts';
 
-export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import { EXPORT_FORMATS, type ExportFormat } from './export-url.ts';
 
-/** The route's path below the prefix the router is served under (`/api/users/export`). */
-export const EXPORT_PATH = 'export';
+export { EXPORT_FORMATS, EXPORT_PATH, type ExportFormat, exportUsersUrl } from './export-url.ts';
 
 /** An .xlsx is built in memory before it is sent; a larger tab must be exported as CSV, which streams. */
 export const EXPORT_XLSX_MAX_ROWS = 100_000;
@@ -37,16 +35,6 @@ export const exportUsersQuery = z.strictObject({
 });
 export type ExportUsersQuery = z.input<typeof exportUsersQuery>;
 export type ExportUsersFilter = z.output<typeof exportUsersQuery>;
-
-/**
- * The download URL for a tab: `apiUrl` is where the tRPC router is served (`https://portal.example/api/users`).
- * The query goes as given (the types keep it to `exportUsersQuery`'s keys); the server validates it
- * and fills in the defaults, so the element carries no copy of that work.
- */
-export function exportUsersUrl(apiUrl: string, query: ExportUsersQuery): string {
-  const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  return `${apiUrl.replace(/\/+$/, '')}/${EXPORT_PATH}?${params}`;
-}
 
 /**
  * The columns of each tab: who the user is (as the import reads them back), then the dates of

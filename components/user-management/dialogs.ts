@@ -1,13 +1,15 @@
 /**
- * The dialogs are views opened later, so the element's first module does not carry them: each is a
- * module of its own (a chunk beside the single-file build) that loads the first time it is needed,
- * or earlier when the browser is idle. Until then its tag stays an undefined element in the
- * element's shadow root; defining it upgrades that node, properties set before included.
+ * The dialogs are views opened later, so the element's first module does not carry them: they are
+ * one module of their own (a chunk beside the single-file build, dialog-views.ts) that loads the
+ * first time one is needed, or earlier when the browser is idle. Until then their tags stay
+ * undefined elements in the element's shadow root; defining one upgrades that node, properties set
+ * before included.
  */
+const loadViews = () => import('./dialog-views.ts');
 const modules = {
-  'panta-add-user-dialog': () => import('../add-user-dialog/add-user-dialog.ts'),
-  'panta-edit-user-dialog': () => import('../edit-user-dialog/edit-user-dialog.ts'),
-  'panta-confirm-dialog': () => import('../confirm-dialog/confirm-dialog.ts'),
+  'panta-add-user-dialog': loadViews,
+  'panta-edit-user-dialog': loadViews,
+  'panta-confirm-dialog': loadViews,
 };
 
 export type DialogTag = keyof typeof modules;
@@ -28,5 +30,5 @@ export async function loadDialog<T extends DialogTag>(root: ParentNode, tag: T):
 /** Fetches every dialog's module once the browser is idle, so that opening one is instant. A failure waits for the open. */
 export function prefetchDialogs(): void {
   const idle = globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200));
-  idle(() => Object.values(modules).forEach((load) => load().catch(() => undefined)));
+  idle(() => loadViews().catch(() => undefined));
 }

@@ -3,7 +3,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
 import { PAGE_SIZE_DEFAULT, ROLE_FILTERS, TABS, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
 import type { PantaErrorData } from '../../shared/errors.ts';
-import { EXPORT_FORMATS, type ExportFormat, exportUsersUrl } from '../../shared/export.ts';
+import { EXPORT_FORMATS, type ExportFormat, exportUsersUrl } from '../../shared/export-url.ts';
 import type { InviteUserInput, Summary, UpdateUserInput, User, UserList } from '../../shared/schemas.ts';
 import type { ImportCalls } from '../add-user-dialog/add-user-dialog.ts';
 import { ApiError, type ApiClient, authorization, errorDataOf } from '../api/client.ts';
