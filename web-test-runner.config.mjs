@@ -4,8 +4,8 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { fixtureCommandsPlugin, startBrowserTestServer } from './server/testing/browser-fixtures.ts';
 
-/** Fixed so that the API server can allow the test pages' origin. */
-const PORT = 8765;
+/** Known in advance so that the API server can allow the test pages' origin; `WTR_PORT` moves it (two runs at once). */
+const PORT = Number(process.env.WTR_PORT ?? 8765);
 
 const server = await startBrowserTestServer([`http://localhost:${PORT}`, `http://127.0.0.1:${PORT}`]);
 
