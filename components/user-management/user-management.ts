@@ -127,9 +127,11 @@ export class PantaUserManagement extends LitElement {
   readonly #selection = new SelectionController(this, () => this.#data.query);
   readonly #focus = new FocusController(this, focusRule(this));
   readonly #live = new LiveController(this, this.#data, {
-    dialogOpen: () => [...this.renderRoot.querySelectorAll(DIALOG_TAGS)].some((dialog) => dialog.shadowRoot?.querySelector('panta-dialog[open]')),
+    dialogOpen: () => Boolean(this.#openDialog()),
     refused: (error) => {
       if (errorDataOf(error)?.code !== 'TOO_MANY_REQUESTS') this.#errorEvent('users.changes', error);
+      // The status beside the title is for the eye; a screen reader hears it through the element's own region.
+      else this.#announce('assertive', this.#localize.errorMessage(errorDataOf(error)));
     },
     holdFocus: () => {
       // Rows are drawn by position: after a reload the focused button may be another user's.
@@ -170,7 +172,12 @@ export class PantaUserManagement extends LitElement {
   /** An action under way: a second click (a double click) waits for it instead of sending it again. */
   #acting = false;
   /** After an edit: the user whose Edit button gets the focus once the list has loaded again (their row may have moved). */
-  #refocus: { id: string; page: unknown } | undefined;
+  #refocus: { id: string; page: unknown; dialogClosed: Promise<unknown> | undefined } | undefined;
+
+  /** The `<panta-dialog>` open in one of the element's dialogs, if any. */
+  #openDialog(): Element | null | undefined {
+    return [...this.renderRoot.querySelectorAll(DIALOG_TAGS)].map((dialog) => dialog.shadowRoot?.querySelector('panta-dialog[open]')).find(Boolean);
+  }
 
   protected override updated(): void {
     const refocus = this.#refocus;
@@ -178,7 +185,12 @@ export class PantaUserManagement extends LitElement {
     // The page changes when the list has loaded again; the table draws it once this update is done.
     if (refocus && page !== refocus.page) {
       this.#refocus = undefined;
-      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-user-id="${refocus.id}"] [data-action="edit"]`)?.focus());
+      // After the dialog has given focus back to its opener (when its close event comes): on a busy
+      // page the list can be back first, and the dialog would then move the focus to whoever now has
+      // the opener's row.
+      void Promise.all([this.updateComplete, refocus.dialogClosed]).then(() =>
+        this.renderRoot.querySelector<HTMLElement>(`[data-user-id="${refocus.id}"] [data-action="edit"]`)?.focus(),
+      );
     }
     const summary = this.#data.summary;
     if (!this.#readyFired && summary && page) {
@@ -276,7 +288,9 @@ export class PantaUserManagement extends LitElement {
       const user = await client.users.update.mutate(input);
       this.#notify('success', this.#localize.messages.toastUpdated(displayName(user)));
       this.#emit('panta-user-updated', { user });
-      this.#refocus = { id: user.id, page: this.#data.page };
+      const dialog = this.#openDialog();
+      const dialogClosed = dialog ? new Promise((resolve) => dialog.addEventListener('dialog-close', resolve, { once: true })) : undefined;
+      this.#refocus = { id: user.id, page: this.#data.page, dialogClosed };
       this.#data.refresh();
     });
 
@@ -638,7 +652,8 @@ export class PantaUserManagement extends LitElement {
   #renderLiveStatus() {
     const refusal = this.#live.refusal;
     const shown = refusal ? this.#localize.errorMessage(errorDataOf(refusal)) : this.#live.updated ? this.#localize.messages.liveUpdated : '';
-    return html`<span class="live-status" part="live-status" role="status">${shown}</span>`;
+    // A quiet hint, not a live region: announcements go through the element's two regions only.
+    return html`<span class="live-status" part="live-status">${shown}</span>`;
   }
 
   #renderAccessDenied(signedIn: boolean) {

@@ -35,6 +35,11 @@ export default css`
     width: 9rem;
   }
 
+  /* Actions: room for three icon buttons on one line, whatever the language. */
+  th:nth-child(6) {
+    width: 9rem;
+  }
+
   td {
     overflow-wrap: anywhere;
   }
@@ -160,6 +165,11 @@ export default css`
     tbody,
     td {
       display: block;
+    }
+
+    /* The stacked rows take the element's width: the wide table's minimum does not apply. */
+    table {
+      min-width: 0;
     }
 
     thead tr {

@@ -36,6 +36,8 @@ describe('<panta-user-table> row actions', () => {
 
     // Hover: the tooltip says the action next to the button.
     const box = remove.getBoundingClientRect();
+    // From elsewhere first: a pointer left on that spot by an earlier test would not move, and fire nothing.
+    await sendMouse({ type: 'move', position: [0, 0] });
     await sendMouse({ type: 'move', position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)] });
     await until(() => tooltipShown(element), 'no tooltip on hover');
     expect(text(tooltip(element))).to.equal('Delete');
