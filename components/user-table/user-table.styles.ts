@@ -24,15 +24,16 @@ export default css`
 
   th:nth-child(2),
   th:nth-child(5) {
-    width: 20%;
+    width: 18%;
   }
 
+  /* Email: the longest words of a row, broken only where they do not fit. */
   th:nth-child(3) {
-    width: 25%;
+    width: 28%;
   }
 
   th:nth-child(4) {
-    width: 9rem;
+    width: 8rem;
   }
 
   /* Actions: room for three icon buttons on one line, whatever the language. */
@@ -94,6 +95,10 @@ export default css`
   }
 
   th button {
+    /* A long heading (German's "Onboarding abgeschlossen") wraps inside its column, never over the next. */
+    white-space: normal;
+    overflow-wrap: anywhere;
+    text-align: start;
     border: 0;
     background: none;
     font-weight: inherit;
