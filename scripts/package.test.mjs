@@ -1,8 +1,11 @@
-// Checks what hosts get from the package: the bundle budget, the manifest, and what `npm pack` ships.
+// Checks what hosts get from the package: the bundle budget, the manifest, what `npm pack` ships,
+// and what a front-end app and a server host get when they install the packed tarball.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
 import {
   BUDGET_GZIP_BYTES,
   ELEMENT_BUNDLE,
@@ -82,8 +85,35 @@ describe('the npm package', () => {
     // Not an export, but the server forks it by path to parse uploaded spreadsheets.
     assert.ok(files.has('dist/lib/server/imports/parse-sheet.mjs'), 'the spreadsheet parser child is packed');
     for (const file of files) {
-      assert.doesNotMatch(file, /(\.test\.|\/testing\/|\/tests\/|^demo\/|^data\/|\.db$|^scripts\/|^\.ci\/)/, `${file} must not be packed`);
+      assert.doesNotMatch(file, /(\.test\.|\/testing\/|\/tests\/|\/bench\/|\.map$|^demo\/|^data\/|\.db$|^scripts\/|^\.ci\/)/, `${file} must not be packed`);
     }
+  });
+
+  it('ships no comment pointing at a source map it does not ship', () => {
+    const dist = new URL('dist/', root);
+    for (const path of readdirSync(dist, { recursive: true }).filter((path) => /\.(m?js|d\.ts)$/.test(path))) {
+      assert.doesNotMatch(readFileSync(new URL(path, dist), 'utf8'), /sourceMappingURL/, `dist/${path}`);
+    }
+  });
+
+  it('depends at run time only on what the built code imports; the server dependencies are optional peers', () => {
+    const imported = new Set();
+    const lib = new URL('dist/lib/', root);
+    for (const path of readdirSync(lib, { recursive: true }).filter((path) => /\.m?js$/.test(path))) {
+      const source = readFileSync(new URL(path, lib), 'utf8');
+      for (const [, name] of source.matchAll(/(?:from |import\(|require\()'((?:@[\w.-]+\/)?[\w.-]+)[^']*'/g)) imported.add(name);
+    }
+    // eventsource is for callers of the client, which takes their EventSource (README, Live changes).
+    for (const name of Object.keys(packageJson.dependencies).filter((name) => name !== 'eventsource')) {
+      assert.ok(imported.has(name), `the dependency ${name} is imported by dist/lib`);
+    }
+    const peers = Object.keys(packageJson.peerDependencies);
+    for (const name of peers) {
+      assert.ok(imported.has(name), `the peer ${name} is imported by dist/lib`);
+      assert.equal(packageJson.peerDependenciesMeta[name]?.optional, true, `the peer ${name} is optional`);
+    }
+    const { SERVER_PEERS } = readServerPeers();
+    assert.deepEqual([...SERVER_PEERS].sort(), peers.sort(), 'server/peers.ts checks the peers package.json names');
   });
 
   it('installs the panta-user-management command as a script plain node runs', () => {
@@ -91,5 +121,78 @@ describe('the npm package', () => {
     assert.match(readFileSync(new URL(command, root), 'utf8'), /^#!\/usr\/bin\/env node\n/);
     const help = execFileSync(process.execPath, [command, '--help'], { cwd: root, encoding: 'utf8' });
     for (const name of ['create-workspace', 'find-workspace', 'backup', 'restore']) assert.match(help, new RegExp(`^  ${name} `, 'm'));
+  });
+});
+
+/** server/peers.ts's list, read from its compiled module's source (importing it needs no server). */
+function readServerPeers() {
+  const source = readFileSync(new URL('dist/lib/server/peers.js', root), 'utf8');
+  const list = source.match(/SERVER_PEERS = \[([^\]]*)\]/);
+  assert.ok(list, 'dist/lib/server/peers.js declares SERVER_PEERS');
+  return { SERVER_PEERS: [...list[1].matchAll(/'([^']+)'/g)].map((match) => match[1]) };
+}
+
+/** A fresh npm project under `dir` with `specs` installed from the registry (and the tarball), timed. */
+function installProject(dir, specs) {
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fixture', private: true, type: 'module' }));
+  const started = performance.now();
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...specs], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  const kilobytes = Number(execFileSync('du', ['-sk', 'node_modules'], { cwd: dir, encoding: 'utf8' }).split('\t')[0]);
+  const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
+  const installed = Object.entries(lock.packages).filter(([path]) => path.startsWith('node_modules/'));
+  return { seconds, megabytes: kilobytes / 1024, installed };
+}
+
+const run = (dir, args) => spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
+
+describe('installed from the packed tarball', { timeout: 300_000 }, () => {
+  let work;
+  let tarball;
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), 'panta-package-'));
+    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' }));
+    tarball = join(work, pack.filename);
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('gives a front-end app the element and the client, with no server, native module or install script', (t) => {
+    const dir = join(work, 'front-end');
+    const { seconds, megabytes, installed } = installProject(dir, [tarball]);
+    t.diagnostic(`front-end install: ${megabytes.toFixed(1)} MB of node_modules in ${installed.length} packages, ${seconds} s`);
+    const names = installed.map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    for (const peer of Object.keys(packageJson.peerDependencies)) assert.ok(!names.includes(peer), `${peer} is not installed`);
+    for (const [path, entry] of installed) assert.ok(!entry.hasInstallScript, `${path} runs no install script`);
+    const native = readdirSync(join(dir, 'node_modules'), { recursive: true }).filter((path) => /\.node$|binding\.gyp$/.test(path));
+    assert.deepEqual(native, [], 'no native module');
+
+    const client = run(dir, ['--input-type=module', '-e', "const m = await import('panta-user-management/client'); console.log(typeof m.createPantaClient)"]);
+    assert.equal(client.stdout.trim(), 'function', client.stderr);
+    const server = run(dir, ['--input-type=module', '-e', "await import('panta-user-management/server')"]);
+    assert.notEqual(server.status, 0);
+    assert.match(server.stderr, /panta-user-management\/server needs .*fastify.*not installed/);
+    assert.match(server.stderr, /npm install @fastify\/cors better-sqlite3 fastify kysely nodemailer pg sheetjs-style/);
+    const command = run(dir, [join('node_modules', '.bin', 'panta-user-management'), '--help']);
+    assert.equal(command.status, 1);
+    assert.match(command.stderr, /The panta-user-management command needs .*better-sqlite3/);
+  });
+
+  it('gives a server host, with the peers README names, the server entry and the command', (t) => {
+    const dir = join(work, 'server');
+    const peers = Object.entries(packageJson.peerDependencies).map(([name, range]) => `${name}@${range}`);
+    const { seconds, megabytes, installed } = installProject(dir, [tarball, ...peers]);
+    t.diagnostic(`server install: ${megabytes.toFixed(1)} MB of node_modules in ${installed.length} packages, ${seconds} s`);
+    const keys = (specifier) => {
+      const result = run(dir, ['--input-type=module', '-e', `console.log(JSON.stringify(Object.keys(await import(${JSON.stringify(specifier)})).sort()))`]);
+      assert.equal(result.status, 0, result.stderr);
+      return JSON.parse(result.stdout);
+    };
+    const api = keys('panta-user-management/server');
+    assert.ok(api.includes('pantaUserManagement') && api.includes('openDatabase'));
+    assert.deepEqual(api, keys('./node_modules/panta-user-management/dist/lib/server/index.js'), 'the entry re-exports every value of the server API');
+    const help = run(dir, [join('node_modules', '.bin', 'panta-user-management'), '--help']);
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^  create-workspace /m);
   });
 });

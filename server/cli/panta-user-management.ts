@@ -1,7 +1,6 @@
-#!/usr/bin/env node
 /**
  * `panta-user-management <command>`: provisioning and backups from the installed package (its
- * `bin`, plain JavaScript from dist/lib), and `npm run backup` / `npm run restore` in this repo.
+ * `bin`, through bin.ts), and `npm run backup` / `npm run restore` in this repo.
  * Each command reads DATABASE_URL as the server does, prints one JSON line on success, and exits
  * 1 with a message when it cannot do its work, 2 when the command line is wrong.
  */
