@@ -1,22 +1,11 @@
 import { css } from 'lit';
-import { controlStyles, themeTokens } from '../styles/tokens.ts';
+import { controlStyles, hostStyles, themeTokens } from '../styles/tokens.ts';
 
 export default [
   themeTokens,
+  hostStyles,
   controlStyles,
   css`
-    :host {
-      display: block;
-      font-family: var(--_font);
-      font-size: var(--_font-size);
-      color: var(--_text);
-      background: var(--_bg);
-    }
-
-    :host([hidden]) {
-      display: none;
-    }
-
     .base {
       display: grid;
       gap: calc(var(--_space) * 2);

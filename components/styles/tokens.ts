@@ -199,3 +199,18 @@ export const tabStyles = css`
     }
   }
 `;
+
+/** Every element's host: a block in the theme's font and colours, gone when `hidden`. */
+export const hostStyles = css`
+  :host {
+    display: block;
+    font-family: var(--_font);
+    font-size: var(--_font-size);
+    color: var(--_text);
+    background: var(--_bg);
+  }
+
+  :host([hidden]) {
+    display: none;
+  }
+`;

@@ -1,10 +1,11 @@
 import { css } from 'lit';
 import { iconStyles } from '../internal/icons.ts';
-import { controlStyles, tabStyles, themeTokens } from '../styles/tokens.ts';
+import { controlStyles, hostStyles, tabStyles, themeTokens } from '../styles/tokens.ts';
 import tableStyles from '../user-table/user-table.styles.ts';
 
 export default [
   themeTokens,
+  hostStyles,
   controlStyles,
   tabStyles,
   iconStyles,
@@ -12,17 +13,8 @@ export default [
   css`
     /* The host decides how wide we are: the layout follows the element's width, not the viewport's. */
     :host {
-      display: block;
       container-type: inline-size;
       position: relative;
-      font-family: var(--_font);
-      font-size: var(--_font-size);
-      color: var(--_text);
-      background: var(--_bg);
-    }
-
-    :host([hidden]) {
-      display: none;
     }
 
     .base {

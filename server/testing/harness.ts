@@ -211,3 +211,28 @@ export async function signIn(server: TestServer, person: Pick<SeededPerson, 'id'
   const session = await createSession(server.deps.db, server.deps, { id: person.id, workspace_id: person.workspaceId });
   return { ...person, token: session.token, client: server.client(session.token) };
 }
+
+/**
+ * For a suite that starts servers on databases of its own and stops and starts them again: every
+ * server still running and every database it made are closed and dropped at the end (`after`).
+ */
+export function suiteServers() {
+  const databases: TestDatabase[] = [];
+  const running = new Set<TestServer>();
+  return {
+    databases,
+    async start(options: TestServerOptions): Promise<TestServer> {
+      const server = await startTestServer(options);
+      running.add(server);
+      return server;
+    },
+    async stop(server: TestServer): Promise<void> {
+      running.delete(server);
+      await server.close();
+    },
+    async closeAll(): Promise<void> {
+      for (const server of running) await server.close();
+      for (const database of databases) await database.drop();
+    },
+  };
+}

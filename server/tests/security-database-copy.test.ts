@@ -8,17 +8,14 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import type { AppRouter } from '../../shared/router.ts';
 import { backupSqliteFile } from '../db/backup.ts';
-import { type OpenedDatabase, openDatabase, sqliteLocation } from '../db/database.ts';
+import { type OpenedDatabase, sqliteLocation } from '../db/database.ts';
 import { DevMailbox } from '../mail/mailer.ts';
 import {
-  type TestDatabase,
-  type TestServer,
-  type TestServerOptions,
   addActiveUser,
   createTestDatabase,
   invitationTokenFor,
   seedWorkspace,
-  startTestServer,
+  suiteServers,
   testDatabaseAdminUrl,
   testDialect,
 } from '../testing/harness.ts';
@@ -69,20 +66,9 @@ interface DatabaseCopy {
 
 describe('a stolen copy of the database (security)', () => {
   const directory = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'panta-copy-'));
-  const databases: TestDatabase[] = [];
-  const running = new Set<TestServer>();
-  const start = async (options: TestServerOptions) => {
-    const server = await startTestServer(options);
-    running.add(server);
-    return server;
-  };
-  const stop = async (server: TestServer) => {
-    running.delete(server);
-    await server.close();
-  };
+  const { databases, start, stop, closeAll } = suiteServers();
   after(async () => {
-    for (const server of running) await server.close();
-    for (const database of databases) await database.drop();
+    await closeAll();
     rmSync(directory, { recursive: true, force: true });
   });
 

@@ -13,13 +13,11 @@ import { InvitationKeys, invitationKeysFor } from '../invitation-keys.ts';
 import type { InvitationPayload, QueuedInvitation } from '../mail/templates.ts';
 import { generateToken, hashToken } from '../tokens.ts';
 import {
-  type TestDatabase,
   type TestServer,
-  type TestServerOptions,
   createTestDatabase,
   invitationTokenFor,
   seedWorkspace,
-  startTestServer,
+  suiteServers,
 } from '../testing/harness.ts';
 import { FlakyMailbox } from '../testing/mailbox.ts';
 
@@ -29,20 +27,9 @@ const NEW_SECRET = 'the-secret-this-deployment-uses-from-today-on';
 
 describe('the server secret (PANTA_SECRET)', () => {
   const directory = mkdtempSync(join(tmpdir(), 'panta-secret-'));
-  const databases: TestDatabase[] = [];
-  const running = new Set<TestServer>();
-  const start = async (options: TestServerOptions) => {
-    const server = await startTestServer(options);
-    running.add(server);
-    return server;
-  };
-  const stop = async (server: TestServer) => {
-    running.delete(server);
-    await server.close();
-  };
+  const { databases, start, stop, closeAll } = suiteServers();
   after(async () => {
-    for (const server of running) await server.close();
-    for (const database of databases) await database.drop();
+    await closeAll();
     rmSync(directory, { recursive: true, force: true });
   });
 
