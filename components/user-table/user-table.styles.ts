@@ -172,9 +172,13 @@ export default css`
       display: block;
     }
 
-    /* The stacked rows take the element's width: the wide table's minimum does not apply. */
+    /* The stacked rows take the element's width: the wide table's minimum and column widths do not apply. */
     table {
       min-width: 0;
+    }
+
+    th:nth-child(n) {
+      width: auto;
     }
 
     thead tr {
