@@ -34,7 +34,10 @@ interface MailboxMessage {
 }
 
 async function refreshMailbox(): Promise<void> {
-  const { messages } = (await (await fetch('/demo/mailbox')).json()) as { messages: MailboxMessage[] };
+  // Offline or the server gone: the mailbox keeps what it showed until the next poll reaches it.
+  const answer = await fetch('/demo/mailbox').then((response) => response.json() as Promise<{ messages: MailboxMessage[] }>, () => undefined);
+  if (!answer) return;
+  const { messages } = answer;
   const items = messages.map((message) => {
     const item = document.createElement('li');
     const subject = document.createElement('strong');
