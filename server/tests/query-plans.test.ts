@@ -135,13 +135,13 @@ const SHAPES: Shape[] = [
     page: both([LIVE_ROLE]),
   },
   // Words of 3+ characters: SQLite counts them in its FTS5 trigram index alone (migration 0008)
-  // and walks the order's index for the page while matches are common. PostgreSQL finds rarer
-  // words through its pg_trgm index and reads the tab for a common one ("mar" is a third of it).
+  // and walks the order's index for the page while matches are common. PostgreSQL counts them
+  // through its pg_trgm index (vacuumed and analyzed as below, also for "mar", a third of the tab).
   {
     name: 'active, "mar"',
     tab: 'active',
     search: 'mar',
-    count: { sqlite: ['users_search'], postgres: ['users full scan'] },
+    count: { sqlite: ['users_search'], postgres: ['users_search_trigram|users full scan'] },
     page: both(['users_live_by_name']),
   },
   {
@@ -150,7 +150,7 @@ const SHAPES: Shape[] = [
     search: 'mar',
     sortBy: 'onboardedAt',
     direction: 'desc',
-    count: { sqlite: ['users_search'], postgres: ['users full scan'] },
+    count: { sqlite: ['users_search'], postgres: ['users_search_trigram|users full scan'] },
     page: both(['users_live_by_onboarded']),
   },
   {
@@ -166,7 +166,8 @@ const SHAPES: Shape[] = [
     search: 'lindqvist',
     count: { sqlite: ['users_search'], postgres: [DELETED_ANY, 'users_search_trigram'] },
     // Few enough matches to read them all through the search index and sort them.
-    page: { sqlite: ['users_search', 'sort'], postgres: ['users_deleted_by_name'] },
+    // PostgreSQL: either walks the tab's name index, or reads the trigram matches (then sorts them).
+    page: { sqlite: ['users_search', 'sort'], postgres: ['users_deleted_by_name|users_deleted_by_email', 'users_search_trigram?'] },
   },
   {
     name: 'active, "anna b" (a short word beside a long one)',
@@ -221,8 +222,9 @@ function keysetShapes(): Shape[] {
       tab: 'active',
       search: 'mar',
       cursor: 'after',
-      count: { sqlite: ['users_search'], postgres: ['users full scan'] },
-      page: { sqlite: ['users_live_by_name'], postgres: ['users_live_by_name'] },
+      count: { sqlite: ['users_search'], postgres: ['users_search_trigram|users full scan'] },
+      // PostgreSQL reads the cursor's ranges of the name index, and some runs ANDs in the trigram matches.
+      page: { sqlite: ['users_live_by_name'], postgres: ['users_live_by_name', 'users_search_trigram?'] },
     },
   ];
 }
@@ -280,13 +282,19 @@ function postgresAccesses(node: PostgresNode): Access[] {
   return [...own, ...(node.Plans ?? []).flatMap(postgresAccesses)];
 }
 
-/** Whether the accesses are the expected ones, each once (`a|b` and `\w+` match as patterns). */
+/**
+ * Whether the accesses are the expected ones, each once (`a|b` and `\w+` match as patterns; a
+ * trailing `?` marks one that may be missing, for a planner that flips between two equally short
+ * plans from run to run).
+ */
 function matches(actual: Access[], expected: Access[]): boolean {
   const left = [...new Set(actual)];
-  for (const pattern of expected) {
+  for (const entry of expected) {
+    const optional = entry.endsWith('?');
+    const pattern = optional ? entry.slice(0, -1) : entry;
     const at = left.findIndex((access) => new RegExp(`^(?:${pattern})$`).test(access));
-    if (at < 0) return false;
-    left.splice(at, 1);
+    if (at < 0 && !optional) return false;
+    if (at >= 0) left.splice(at, 1);
   }
   return left.length === 0;
 }
@@ -316,7 +324,13 @@ describe(`query plans of the list, its search and its counts (${testDialect})`, 
       testDialect === 'postgres'
         ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }), log })
         : new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(sqliteLocation(database.url)) }), log });
-    if (testDialect === 'postgres') await db.executeQuery(CompiledQuery.raw('analyze'));
+    if (testDialect === 'postgres') {
+      // The same statistics every run: autovacuum, left on, may or may not have visited the fresh
+      // tables by now (it sets the visibility map and statistics of its own), and PostgreSQL then
+      // chose a scan of the tab one run and the trigram index the next for the same search.
+      await db.executeQuery(CompiledQuery.raw('alter table users set (autovacuum_enabled = false)'));
+      await db.executeQuery(CompiledQuery.raw('vacuum analyze'));
+    }
   });
   after(async () => {
     await db?.destroy();
