@@ -51,6 +51,8 @@ export class LiveController implements ReactiveController {
   #openFor: readonly unknown[] | undefined;
   #unsubscribe: (() => void) | undefined;
   #lastEventId: string | null = null;
+  /** The token whose session `#lastEventId` was sent to (kept across a close, unlike `#openFor`). */
+  #lastEventFor: unknown;
   #retryMs = RETRY_FIRST_MS;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #hintTimer: ReturnType<typeof setTimeout> | undefined;
@@ -105,7 +107,8 @@ export class LiveController implements ReactiveController {
   #open(key: readonly unknown[]) {
     this.#close();
     // Another session's revision means nothing to this one.
-    if (this.#openFor?.[1] !== key[1]) this.#lastEventId = null;
+    if (this.#lastEventFor !== key[1]) this.#lastEventId = null;
+    this.#lastEventFor = key[1];
     this.#openFor = key;
     const client = this.data.client!;
     this.#unsubscribe = client.users.changes.subscribe(this.#lastEventId ? { lastEventId: this.#lastEventId } : undefined, {

@@ -128,6 +128,41 @@ describe('<panta-user-management> live updates', () => {
     await until(() => streams(f.apiUrl)[0]!.signal?.aborted, 'the stream stayed open');
   });
 
+  it('when the page becomes visible again it reopens the feed at once, from the last revision seen', async () => {
+    const f = await createFixture();
+    await mountLoaded(f.apiUrl, f.admin.token);
+    await streamOpen(f.apiUrl);
+    const setVisibility = (state: DocumentVisibilityState) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    try {
+      setVisibility('hidden');
+      await sleep(300);
+      expect(streams(f.apiUrl)).to.have.length(1);
+      setVisibility('visible');
+      await until(() => streams(f.apiUrl).length === 2, 'no new stream when the page became visible');
+      const [first, second] = streams(f.apiUrl);
+      expect(first!.signal?.aborted).to.equal(true);
+      // It resumes: the server answers with a change only when the revision moved meanwhile.
+      expect(decodeURIComponent(second!.url)).to.match(/"lastEventId":"\d+"/);
+    } finally {
+      // Back to the document's own getter.
+      delete (document as { visibilityState?: unknown }).visibilityState;
+    }
+  });
+
+  it('more streams than one session may hold: the element over the cap says so', async () => {
+    const f = await createFixture();
+    // The test server keeps the default cap of 5 streams per session.
+    for (let index = 0; index < 5; index++) await mountLoaded(f.apiUrl, f.admin.token);
+    await until(() => streams(f.apiUrl).filter((request) => request.answered).length === 5, 'five streams did not open');
+    await sleep(100);
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    await until(() => text(part(root(element), 'live-status')).includes('too many windows'), 'the sixth element did not say why it has no live updates');
+    expect(text(part(root(element), 'live-status'))).to.equal('Live updates are paused: too many windows of this page are open. Close one, or use Refresh.');
+  });
+
   it('a demoted admin: the stream ends with FORBIDDEN and the non-admin panel shows', async () => {
     const f = await createFixture({ secondAdmin: true });
     const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);

@@ -16,7 +16,7 @@
  * REPORT.json.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -34,9 +34,9 @@ import type { Caller } from '../services/actor.ts';
 import { loadCaller } from '../services/sessions.ts';
 import { deleteUsersSoftly, getSummary, inviteUser, type ListUsersQuery, listUsers, purgeUsers, restoreUsers } from '../services/users.ts';
 import { newId } from '../tokens.ts';
-import type { BenchServerReady } from './http-server.ts';
+import { load, startBenchServer } from './bench-server.ts';
 import { RECORD_REQUESTS, WAIT_FOR_ROWS } from './browser-probes.ts';
-import { renderReport, type BenchResults, type LoadResult, type SizeResults, type Stat } from './report.ts';
+import { renderReport, type BenchResults, type SizeResults, type Stat } from './report.ts';
 import { SEED_NOW, seedBenchDatabase, seedSeconds } from './seed.ts';
 
 const QUICK = process.argv.includes('--quick');
@@ -44,6 +44,7 @@ const SIZES = QUICK ? [100_000] : [100_000, 1_000_000];
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
 const CONNECTIONS = 20;
+const LOAD = { connections: CONNECTIONS, seconds: HTTP_SECONDS };
 /** BENCH_ONLY_BROWSER=1 runs the Chromium part alone, for working on it. */
 const ONLY_BROWSER = process.env.BENCH_ONLY_BROWSER === '1';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -223,7 +224,7 @@ async function benchSize(count: number): Promise<SizeResults> {
 
   // Over HTTP, against a server in a process of its own: the real procedure, a constant tRPC
   // procedure with the same payload, bare Fastify; and that process's RSS under the load.
-  const served = await startBenchServer(path, seed);
+  const served = await startBenchServer(path, seed, ELEMENT);
   try {
     const auth = { authorization: `Bearer ${served.ready.token}` };
     const http: SizeResults['http'] = [];
@@ -231,9 +232,9 @@ async function benchSize(count: number): Promise<SizeResults> {
     let maxRss = rssIdleMb ?? 0;
     const rssTimer = setInterval(() => (maxRss = Math.max(maxRss, served.rssMb() ?? 0)), 100);
     for (const endpoint of ONLY_BROWSER ? [] : served.ready.endpoints) {
-      const real = await load(`${served.ready.origin}${endpoint.real}`, auth);
-      const constant = await load(`${served.ready.origin}${endpoint.constant}`, {});
-      const bare = await load(`${served.ready.origin}${endpoint.bare}`, {});
+      const real = await load(`${served.ready.origin}${endpoint.real}`, auth, LOAD);
+      const constant = await load(`${served.ready.origin}${endpoint.constant}`, {}, LOAD);
+      const bare = await load(`${served.ready.origin}${endpoint.bare}`, {}, LOAD);
       http.push({ name: endpoint.name, bytes: endpoint.bytes, real, constant, bare });
       console.log(`  HTTP ${endpoint.name}: ${real.rps} req/s (p97.5 ${real.p95} ms), constant tRPC ${constant.rps}, bare Fastify ${bare.rps}`);
     }
@@ -246,84 +247,6 @@ async function benchSize(count: number): Promise<SizeResults> {
   } finally {
     await served.stop();
   }
-}
-
-/** The resident memory of a process in MB, from Linux's /proc; null elsewhere. */
-function rssMbOf(pid: number): number | null {
-  try {
-    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? null : Math.round(Number(kb) / 1024);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * How the bench server is started: compiled to one JavaScript file by esbuild (the packages left
- * as imports), so that it runs as a host runs the library, compiled. Through tsx, as `npm start`
- * runs the server, tsx's loader thread and compiler would add about 50 MB to the RSS (an empty
- * script: 39 MB under node, 90 MB under node --import tsx). Falls back to tsx without esbuild.
- */
-async function benchServerCommand(): Promise<{ args: string[]; runtime: 'compiled' | 'tsx' }> {
-  const outfile = `${ROOT}bench-results/http-server.mjs`;
-  try {
-    const { build } = await import('esbuild');
-    await build({
-      entryPoints: [`${ROOT}server/bench/http-server.ts`],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'warning',
-    });
-    return { args: [outfile], runtime: 'compiled' };
-  } catch (error) {
-    console.log(`  esbuild failed (${(error as Error).message}); the bench server runs through tsx`);
-    return { args: ['--import', 'tsx', `${ROOT}server/bench/http-server.ts`], runtime: 'tsx' };
-  }
-}
-
-/** server/bench/http-server.ts in a process of its own, once it listens. */
-async function startBenchServer(path: string, seed: { workspaceId: string; ownerId: string }) {
-  const command = await benchServerCommand();
-  const child = spawn(process.execPath, [...command.args, path, seed.workspaceId, seed.ownerId, SEED_NOW.toISOString(), ELEMENT], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const ready = await new Promise<BenchServerReady>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const line = output.split('\n', 1)[0];
-      if (output.includes('\n') && line) resolve(JSON.parse(line) as BenchServerReady);
-    });
-    child.once('exit', (code) => reject(new Error(`the bench server ended (${code}) before it listened`)));
-  });
-  return {
-    ready,
-    runtime: command.runtime,
-    rssMb: () => rssMbOf(child.pid!),
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** autocannon in its own process, so that the load it makes does not share the server's thread. */
-async function load(url: string, headers: Record<string, string>) {
-  const script = `
-    import autocannon from 'autocannon';
-    const result = await autocannon({ url: ${JSON.stringify(url)}, connections: ${CONNECTIONS}, duration: ${HTTP_SECONDS}, headers: ${JSON.stringify(headers)} });
-    console.log(JSON.stringify({ rps: result.requests.average, p50: result.latency.p50, p95: result.latency.p97_5 ?? result.latency.p99, errors: result.errors + result.non2xx }));`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  await new Promise((resolve) => child.once('exit', resolve));
-  return JSON.parse(output) as LoadResult;
 }
 
 /** In headless Chromium: search latency after the debounce, and rendering a 100-row page. */

@@ -6,7 +6,7 @@
  * Serves the user-management API as `buildServer` does in production (NODE_ENV=production,
  * request logging at info, written to /dev/null), and beside it, for the floors: a constant tRPC
  * procedure and a bare Fastify route per endpoint, each answering exactly what the real procedure
- * answered once at start. Prints one JSON line, `{ origin, token, endpoints }`, when it listens.
+ * answered once at start. Prints one JSON line, `{ origin, token, tokens, endpoints }`, when it listens.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -30,6 +30,8 @@ export const HTTP_ENDPOINTS = [
 export interface BenchServerReady {
   origin: string;
   token: string;
+  /** `BENCH_SESSIONS=n`: n more sessions of the owner, one per live stream of `npm run bench:live`. */
+  tokens: string[];
   /** Per endpoint: the real URL's path and query, the constant tRPC floor's, the bare route's, and the answer's size. */
   endpoints: { name: string; real: string; constant: string; bare: string; bytes: number }[];
 }
@@ -58,6 +60,10 @@ if (/http-server\.(ts|mjs)$/.test(process.argv[1] ?? '')) {
   });
   const session = await createSession(database.db, app.management.deps, { id: ownerId, workspace_id: workspaceId });
   const authorization = `Bearer ${session.token}`;
+  const tokens: string[] = [];
+  for (let index = 0; index < Number(process.env.BENCH_SESSIONS ?? 0); index++) {
+    tokens.push((await createSession(database.db, app.management.deps, { id: ownerId, workspace_id: workspaceId })).token);
+  }
 
   // Filled in once the server is ready, from the real procedures' answers.
   const answers: { data: unknown; body: string }[] = [];
@@ -87,6 +93,7 @@ if (/http-server\.(ts|mjs)$/.test(process.argv[1] ?? '')) {
   const ready: BenchServerReady = {
     origin,
     token: session.token,
+    tokens,
     endpoints: HTTP_ENDPOINTS.map((endpoint, index) => ({
       name: endpoint.name,
       real: urlOf(`/api/users/${endpoint.path}`, endpoint.input),
