@@ -56,8 +56,9 @@ export default [
       outline: 2px solid var(--_focus);
     }
 
-    progress {
+    .stage {
       justify-self: stretch;
+      display: grid;
     }
 
     .table-wrap {

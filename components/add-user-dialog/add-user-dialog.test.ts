@@ -9,6 +9,28 @@ import type { PantaUserManagement } from '../user-management/user-management.ts'
 import { expect, fixture, html } from '@open-wc/testing';
 import { ApiError } from '../api/client.ts';
 import type { PantaAddUserDialog } from './add-user-dialog.ts';
+import type { ImportPreview } from '../../shared/import.ts';
+
+/** A file picked through the dialog's file input, as the system's file chooser would. */
+function pickFile(scope: ParentNode, file: File) {
+  const input = scope.querySelector<HTMLInputElement>('input[type=file]')!;
+  const files = new DataTransfer();
+  files.items.add(file);
+  input.files = files.files;
+  input.dispatchEvent(new Event('change'));
+}
+
+const onePreview: ImportPreview = {
+  format: 'csv',
+  sheetName: 'Sheet1',
+  headerRow: 1,
+  fileSha256: '0'.repeat(64),
+  totals: { rows: 1, invite: 1, skipped: 0, byVerdict: { invite: 1 } as ImportPreview['totals']['byVerdict'] },
+  offset: 0,
+  rows: [
+    { row: 2, email: 'a@example.test', firstName: '', lastName: '', role: 'user', roleText: '', verdict: 'invite', duplicateOfRow: null, userId: null, formulaColumns: [] },
+  ],
+};
 
 const csvFile = (name: string, lines: string[]) => new File([lines.join('\r\n')], name, { type: 'text/csv' });
 /** A PNG's signature under a spreadsheet's name. */
@@ -49,8 +71,12 @@ describe('<panta-add-user-dialog> bulk import', () => {
     expect(await isZip(downloads.files[0]!.blob)).to.equal(true);
 
     const seenProgress: boolean[] = [];
-    const observer = new MutationObserver(() => seenProgress.push(Boolean(part(bulk.scope(), 'progress'))));
-    observer.observe(bulk.scope(), { childList: true, subtree: true });
+    const seenStages = new Set<string>();
+    const observer = new MutationObserver(() => {
+      seenProgress.push(Boolean(part(bulk.scope(), 'progress')));
+      seenStages.add(text(part(bulk.scope(), 'progress-stage')));
+    });
+    observer.observe(bulk.scope(), { childList: true, characterData: true, subtree: true });
     bulk.pick(
       csvFile('people.csv', [
         'Email,First name,Last name,Role',
@@ -68,6 +94,8 @@ describe('<panta-add-user-dialog> bulk import', () => {
     await until(() => bulk.rows().length === 9);
     observer.disconnect();
     expect(seenProgress).to.include(true);
+    // The real upload's end: the server is working on the file until the preview arrives.
+    expect([...seenStages]).to.include('Reading the file and checking its rows…');
     expect(part(bulk.scope(), 'progress')).to.equal(null);
     expect(bulk.totals()).to.equal('Rows: 9. To invite: 2. Skipped: 7.');
     expect(bulk.rows().map((row) => `${row.row} ${row.verdict}`)).to.deep.equal([
@@ -208,11 +236,7 @@ describe('<panta-add-user-dialog> bulk import', () => {
       await dialog.updateComplete;
       messages[lang] = [];
       for (let index = 0; index < refusals.length; index += 1) {
-        const input = dialog.shadowRoot!.querySelector<HTMLInputElement>('input[type=file]')!;
-        const files = new DataTransfer();
-        files.items.add(new File(['x'], 'people.csv'));
-        input.files = files.files;
-        input.dispatchEvent(new Event('change'));
+        pickFile(dialog.shadowRoot!, new File(['x'], 'people.csv'));
         await until(() => next > index && text(dialog.shadowRoot!.querySelector('.form-error')) !== '' && !dialog.shadowRoot!.querySelector('progress'));
         messages[lang]!.push(text(dialog.shadowRoot!.querySelector('.form-error')));
       }
@@ -231,6 +255,73 @@ describe('<panta-add-user-dialog> bulk import', () => {
         'Die Datei ist leer.',
       ],
     });
+  });
+
+  it('names the stage of a preview over its bar: the upload’s share, then reading and checking the rows', async () => {
+    const stages: Record<string, string[]> = {};
+    for (const lang of ['en', 'de']) {
+      const dialog = await fixture<PantaAddUserDialog>(html`<panta-add-user-dialog lang=${lang}></panta-add-user-dialog>`);
+      let progress: (fraction: number) => void = () => undefined;
+      let answer: (preview: ImportPreview) => void = () => undefined;
+      dialog.imports = {
+        template: () => Promise.reject(new Error('unused')),
+        preview: (_, onProgress) => {
+          progress = onProgress;
+          return new Promise((resolve) => (answer = resolve));
+        },
+        errorReport: () => Promise.reject(new Error('unused')),
+        commit: () => Promise.reject(new Error('unused')),
+      };
+      dialog.show();
+      const scope = dialog.shadowRoot!;
+      scope.querySelector<HTMLButtonElement>('#mode-bulk')!.click();
+      await dialog.updateComplete;
+      pickFile(scope, new File(['Email\r\na@example.test'], 'people.csv'));
+      const seen = (stages[lang] = [] as string[]);
+      const bar = () => part<HTMLProgressElement>(scope, 'progress');
+      const stage = async () => {
+        await dialog.updateComplete;
+        seen.push(`${text(part(scope, 'progress-stage'))} [${bar()!.getAttribute('value') ?? 'working'}]`);
+      };
+      await stage();
+      progress(0.42);
+      await stage();
+      // The bar, labelled by its stage, can be reached by assistive technology.
+      expect(bar()!.closest('label')).to.equal(part(scope, 'progress-stage'));
+      progress(1);
+      await stage();
+      answer(onePreview);
+      await until(() => !bar() && part(scope, 'import-preview'));
+    }
+    expect(stages).to.deep.equal({
+      en: ['Uploading… [working]', 'Uploading… 42% [0.42]', 'Reading the file and checking its rows… [working]'],
+      de: ['Wird hochgeladen… [working]', 'Wird hochgeladen… 42 % [0.42]', 'Datei wird gelesen, Zeilen werden geprüft… [working]'],
+    });
+  });
+
+  it('closing the dialog during a preview cancels it: no late answer fills the dialog opened next, and no error is reported', async () => {
+    const f = await createFixture();
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    const dialog = addUserDialog(element);
+    // Reopened after the close was announced, and at once (before it was).
+    for (const reopenAtOnce of [false, true]) {
+      let bulk = await openBulkImport(element);
+      bulk.pick(csvFile('people.csv', ['Email', 'late@example.test']));
+      await until(() => part(bulk.scope(), 'progress'));
+      dialog.cancel();
+      await dialog.closed();
+      if (!reopenAtOnce) await new Promise((resolve) => setTimeout(resolve, 50));
+      bulk = await openBulkImport(element);
+      // Longer than the server takes to answer this file.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(bulk.rows()).to.have.length(0);
+      expect(part(bulk.scope(), 'import-totals')).to.equal(null);
+      expect(part(bulk.scope(), 'progress')).to.equal(null);
+      expect(dialog.formError()).to.equal('');
+      dialog.cancel();
+      await dialog.closed();
+    }
+    expect(events.of('panta-error')).to.have.length(0);
   });
 
   it('marks a value that came from a formula', async () => {

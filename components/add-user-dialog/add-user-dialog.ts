@@ -14,7 +14,7 @@ import {
   verdictText,
 } from '../../shared/import.ts';
 import { type InviteUserInput, inviteUserInput } from '../../shared/inputs.ts';
-import { errorDataOf } from '../api/client.ts';
+import { errorDataOf, isAbort } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
 import '../dialog/dialog.ts';
 import type { PantaDialog } from '../dialog/dialog.ts';
@@ -38,8 +38,8 @@ export const PREVIEW_ROWS_SHOWN = IMPORT_PREVIEW_PAGE_ROWS;
 /** What the Bulk import tab asks of the element. Each call throws the client's error when the server refuses. */
 export interface ImportCalls {
   template(lang: ImportLang): Promise<GeneratedFile>;
-  /** Reports the upload's progress as a fraction. */
-  preview(form: FormData, onProgress: (fraction: number) => void): Promise<ImportPreview>;
+  /** Reports the upload's progress as a fraction, 1 once the whole file is at the server; `signal` cancels the call. */
+  preview(form: FormData, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<ImportPreview>;
   errorReport(form: FormData): Promise<GeneratedFile>;
   /** Invites the valid rows; the element then refreshes and says so. */
   commit(form: FormData): Promise<ImportCommitResult>;
@@ -57,6 +57,7 @@ export interface ImportCalls {
  * @csspart bulk-import - The Bulk import panel.
  * @csspart drop-zone - Where a spreadsheet is dropped or picked.
  * @csspart progress - The progress bar while a file goes up or a call runs.
+ * @csspart progress-stage - Names the stage over the bar: uploading (with its share), then reading and checking the rows.
  * @csspart import-totals - The preview's totals.
  * @csspart import-shown - Says how many preview rows are shown, when a long file's are not all.
  * @csspart import-preview - The table of rows and their verdicts.
@@ -91,8 +92,13 @@ export class PantaAddUserDialog extends LitElement {
   /** The spreadsheet being imported, and what the server said it would do with it. */
   @state() private file: File | undefined;
   @state() private preview: ImportPreview | undefined;
-  /** How much of the upload has gone out (0–1); unset when unknown or done. */
+  /**
+   * How much of the upload has gone out (0–1): below 1 the file is on its way, at 1 the server reads
+   * and judges it; unset when unknown. The preview reports it, so its stages are the real ones.
+   */
   @state() private progress: number | undefined;
+  /** Cancels the preview under way: closing the dialog drops it, so that no late answer fills a new one. */
+  #previewing: AbortController | undefined;
 
   #setMode(mode: Mode) {
     this.mode = mode;
@@ -111,7 +117,7 @@ export class PantaAddUserDialog extends LitElement {
     try {
       return await call(this.imports);
     } catch (error) {
-      this.formError = this.#localize.errorMessage(errorDataOf(error));
+      if (!isAbort(error)) this.formError = this.#localize.errorMessage(errorDataOf(error));
     } finally {
       this.busy = false;
       this.progress = undefined;
@@ -127,10 +133,8 @@ export class PantaAddUserDialog extends LitElement {
     if (!file) return;
     this.file = file;
     this.preview = undefined;
-    // Once the file is up, the bar is indeterminate while the server reads it.
-    this.preview = await this.#run((imports) =>
-      imports.preview(importFormData(file), (fraction) => (this.progress = fraction < 1 ? fraction : undefined)),
-    );
+    const previewing = (this.#previewing = new AbortController());
+    this.preview = await this.#run((imports) => imports.preview(importFormData(file), (fraction) => (this.progress = fraction), previewing.signal));
   }
 
   #onPick(event: Event) {
@@ -205,6 +209,8 @@ export class PantaAddUserDialog extends LitElement {
   }
 
   show(): void {
+    // Reopened before the last close was even announced: its preview is stale all the same.
+    this.#previewing?.abort();
     this.#setMode('single');
     this.errors = {};
     this.restorable = undefined;
@@ -221,6 +227,15 @@ export class PantaAddUserDialog extends LitElement {
     const required = name === 'email';
     const shown = required ? label : html`${label} <span class="hint">${this.#localize.messages.optional}</span>`;
     return textField(name, shown, this.errors[name], required, '', required ? 'email' : 'text');
+  }
+
+  /** The stage the call is in, named over its bar: the upload's share while it goes out (a bar that fills), then the server's work. */
+  #renderProgress() {
+    const { messages: m } = this.#localize;
+    const progress = this.progress ?? 1;
+    const stage =
+      this.progress === undefined ? m.uploading : progress < 1 ? m.uploadingPercent(this.#localize.number(progress, { style: 'percent' })) : m.readingRows;
+    return html`<label class="stage" part="progress-stage">${stage}<progress part="progress" max="1" value=${progress < 1 ? progress : nothing}></progress></label>`;
   }
 
   #renderBulk() {
@@ -244,9 +259,7 @@ export class PantaAddUserDialog extends LitElement {
           ${m.chooseFile} <span class="hint">(${IMPORT_ACCEPT.replaceAll(',', ', ')})</span>
           <input type="file" class="visually-hidden" accept=${IMPORT_ACCEPT} ?disabled=${this.busy} @change=${this.#onPick} />
         </label>
-        ${this.busy
-          ? html`<progress part="progress" max="1" value=${this.progress ?? nothing} aria-label=${m.uploading}></progress>`
-          : nothing}
+        ${this.busy ? this.#renderProgress() : nothing}
         ${preview
           ? html`
               <p part="import-totals" role="status">
@@ -296,7 +309,7 @@ export class PantaAddUserDialog extends LitElement {
     const single = this.mode === 'single';
     const invite = this.preview?.totals.invite ?? 0;
     return html`
-      <panta-dialog lang=${this.#localize.locale} label=${m.addUser} class=${this.preview ? 'wide' : ''}>
+      <panta-dialog lang=${this.#localize.locale} label=${m.addUser} class=${this.preview ? 'wide' : ''} @dialog-close=${() => this.#previewing?.abort()}>
         <div role="tablist" aria-label=${m.importMode} @keydown=${this.#onModeKeydown}>
           ${MODES.map(
             (mode) => html`

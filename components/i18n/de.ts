@@ -80,6 +80,9 @@ export const de: Messages = {
   inviteCount: (count: number, formatted: string) => (count === 1 ? '1 Benutzer einladen' : `${formatted} Benutzer einladen`),
   toastImported: (count: number, formatted: string) =>
     count === 1 ? 'Einladung an 1 Benutzer zum Versand eingereiht' : `Einladungen an ${formatted} Benutzer zum Versand eingereiht`,
+  // Import progress (issue #16): the upload's share, then the server's work until its answer.
+  uploadingPercent: (percent: string) => `Wird hochgeladen… ${percent}`,
+  readingRows: 'Datei wird gelesen, Zeilen werden geprüft…',
   exportLabel: 'Exportieren',
   exportFormats: { csv: 'CSV', xlsx: 'Excel' },
   email: 'E-Mail',

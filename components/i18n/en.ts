@@ -84,6 +84,9 @@ export const en = {
   previewShown: (shown: string, all: string) => `${shown} of ${all} rows shown, skipped rows first. The error report lists every row.`,
   inviteCount: (count: number, formatted: string) => (count === 1 ? 'Invite 1 user' : `Invite ${formatted} users`),
   toastImported: (count: number, formatted: string) => (count === 1 ? 'Invitation queued for 1 user' : `Invitations queued for ${formatted} users`),
+  // Import progress (issue #16): the upload's share, then the server's work until its answer.
+  uploadingPercent: (percent: string) => `Uploading… ${percent}`,
+  readingRows: 'Reading the file and checking its rows…',
   exportLabel: 'Export',
   exportFormats: { csv: 'CSV', xlsx: 'Excel' },
   email: 'Email',
