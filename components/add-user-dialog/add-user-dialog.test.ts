@@ -92,7 +92,6 @@ describe('<panta-add-user-dialog> bulk import', () => {
       ]),
     );
     await until(() => bulk.rows().length === 9);
-    observer.disconnect();
     expect(seenProgress).to.include(true);
     // The real upload's end: the server is working on the file until the preview arrives.
     expect([...seenStages]).to.include('Reading the file and checking its rows…');
@@ -123,6 +122,8 @@ describe('<panta-add-user-dialog> bulk import', () => {
     expect(dialog.submitButton()!.textContent!.trim()).to.equal('Invite 2 users');
     dialog.submit();
     await dialog.closed();
+    observer.disconnect();
+    expect([...seenStages]).to.include('Reading the file and inviting…');
     await until(() => tabCount(element, 'pending') === '3' && kpi(element, 'invited') === '5');
     expect(kpi(element, 'pending')).to.equal('3');
     expect(toastTexts(element).join(' ')).to.contain('Invitations queued for 2 users');
@@ -257,32 +258,45 @@ describe('<panta-add-user-dialog> bulk import', () => {
     });
   });
 
-  it('names the stage of a preview over its bar: the upload’s share, then reading and checking the rows', async () => {
+  it('names the stage of each call over its bar: the upload’s share, then what the server does with the file', async () => {
     const stages: Record<string, string[]> = {};
     for (const lang of ['en', 'de']) {
       const dialog = await fixture<PantaAddUserDialog>(html`<panta-add-user-dialog lang=${lang}></panta-add-user-dialog>`);
+      // Every call waits for `answer`; the uploads' progress is reported through `progress`.
       let progress: (fraction: number) => void = () => undefined;
-      let answer: (preview: ImportPreview) => void = () => undefined;
+      let answer: (value: unknown) => void = () => undefined;
+      const pending = <T,>(onProgress?: (fraction: number) => void) =>
+        new Promise<T>((resolve) => {
+          progress = onProgress ?? (() => undefined);
+          answer = resolve as (value: unknown) => void;
+        });
       dialog.imports = {
-        template: () => Promise.reject(new Error('unused')),
-        preview: (_, onProgress) => {
-          progress = onProgress;
-          return new Promise((resolve) => (answer = resolve));
-        },
-        errorReport: () => Promise.reject(new Error('unused')),
-        commit: () => Promise.reject(new Error('unused')),
+        template: () => pending(),
+        preview: (_, onProgress) => pending(onProgress),
+        errorReport: (_, onProgress) => pending(onProgress),
+        commit: (_, onProgress) => pending(onProgress),
       };
       dialog.show();
       const scope = dialog.shadowRoot!;
       scope.querySelector<HTMLButtonElement>('#mode-bulk')!.click();
       await dialog.updateComplete;
-      pickFile(scope, new File(['Email\r\na@example.test'], 'people.csv'));
       const seen = (stages[lang] = [] as string[]);
       const bar = () => part<HTMLProgressElement>(scope, 'progress');
       const stage = async () => {
         await dialog.updateComplete;
         seen.push(`${text(part(scope, 'progress-stage'))} [${bar()!.getAttribute('value') ?? 'working'}]`);
       };
+      const done = async (value: unknown) => {
+        answer(value);
+        await until(() => !bar());
+      };
+
+      // The template uploads nothing.
+      scope.querySelector<HTMLButtonElement>('[data-import="template"]')!.click();
+      await stage();
+      await done({ filename: 'template.xlsx', contentType: 'application/octet-stream', base64: '' });
+
+      pickFile(scope, new File(['Email\r\na@example.test'], 'people.csv'));
       await stage();
       progress(0.42);
       await stage();
@@ -290,12 +304,31 @@ describe('<panta-add-user-dialog> bulk import', () => {
       expect(bar()!.closest('label')).to.equal(part(scope, 'progress-stage'));
       progress(1);
       await stage();
-      answer(onePreview);
-      await until(() => !bar() && part(scope, 'import-preview'));
+      await done(onePreview);
+
+      part<HTMLButtonElement>(scope, 'submit-button')!.click();
+      await stage();
+      progress(1);
+      await stage();
+      await done({ ...onePreview, invited: 1, skippedRows: [] });
     }
     expect(stages).to.deep.equal({
-      en: ['Uploading… [working]', 'Uploading… 42% [0.42]', 'Reading the file and checking its rows… [working]'],
-      de: ['Wird hochgeladen… [working]', 'Wird hochgeladen… 42 % [0.42]', 'Datei wird gelesen, Zeilen werden geprüft… [working]'],
+      en: [
+        'Loading… [working]',
+        'Uploading… 0% [0]',
+        'Uploading… 42% [0.42]',
+        'Reading the file and checking its rows… [working]',
+        'Uploading… 0% [0]',
+        'Reading the file and inviting… [working]',
+      ],
+      de: [
+        'Wird geladen… [working]',
+        'Wird hochgeladen… 0 % [0]',
+        'Wird hochgeladen… 42 % [0.42]',
+        'Datei wird gelesen, Zeilen werden geprüft… [working]',
+        'Wird hochgeladen… 0 % [0]',
+        'Datei wird gelesen, Einladungen werden angelegt… [working]',
+      ],
     });
   });
 

@@ -73,7 +73,6 @@ export const de: Messages = {
   bulkImport: 'Massenimport',
   downloadTemplate: 'Vorlage herunterladen',
   chooseFile: 'Tabelle hier ablegen oder Datei auswählen',
-  uploading: 'Wird hochgeladen…',
   importTotals: (rows: string, invite: string, skipped: string) => `Zeilen: ${rows}. Einzuladen: ${invite}. Übersprungen: ${skipped}.`,
   downloadErrorReport: 'Fehlerbericht herunterladen',
   previewShown: (shown: string, all: string) => `${shown} von ${all} Zeilen angezeigt, übersprungene zuerst. Der Fehlerbericht enthält alle Zeilen.`,
@@ -83,6 +82,7 @@ export const de: Messages = {
   // Import progress (issue #16): the upload's share, then the server's work until its answer.
   uploadingPercent: (percent: string) => `Wird hochgeladen… ${percent}`,
   readingRows: 'Datei wird gelesen, Zeilen werden geprüft…',
+  invitingRows: 'Datei wird gelesen, Einladungen werden angelegt…',
   exportLabel: 'Exportieren',
   exportFormats: { csv: 'CSV', xlsx: 'Excel' },
   email: 'E-Mail',

@@ -77,7 +77,6 @@ export const en = {
   bulkImport: 'Bulk import',
   downloadTemplate: 'Download template',
   chooseFile: 'Drop a spreadsheet here or choose a file',
-  uploading: 'Uploading…',
   // "Label: value" needs no plural forms (not "1 rows").
   importTotals: (rows: string, invite: string, skipped: string) => `Rows: ${rows}. To invite: ${invite}. Skipped: ${skipped}.`,
   downloadErrorReport: 'Download error report',
@@ -87,6 +86,7 @@ export const en = {
   // Import progress (issue #16): the upload's share, then the server's work until its answer.
   uploadingPercent: (percent: string) => `Uploading… ${percent}`,
   readingRows: 'Reading the file and checking its rows…',
+  invitingRows: 'Reading the file and inviting…',
   exportLabel: 'Export',
   exportFormats: { csv: 'CSV', xlsx: 'Excel' },
   email: 'Email',

@@ -305,12 +305,13 @@ export class PantaUserManagement extends LitElement {
 
   readonly #importCalls: ImportCalls = {
     template: (lang) => this.#dialogCall('imports.template', (client) => client.imports.template.query({ lang })),
-    preview: (form, onProgress, signal) =>
-      this.#dialogCall('imports.preview', (client) => client.imports.preview.mutate(form, { signal, context: { onUploadProgress: onProgress } })),
-    errorReport: (form) => this.#dialogCall('imports.errorReport', (client) => client.imports.errorReport.mutate(form)),
-    commit: (form) =>
+    preview: (form, onUploadProgress, signal) =>
+      this.#dialogCall('imports.preview', (client) => client.imports.preview.mutate(form, { signal, context: { onUploadProgress } })),
+    errorReport: (form, onUploadProgress) =>
+      this.#dialogCall('imports.errorReport', (client) => client.imports.errorReport.mutate(form, { context: { onUploadProgress } })),
+    commit: (form, onUploadProgress) =>
       this.#dialogCall('imports.commit', async (client) => {
-        const result = await client.imports.commit.mutate(form);
+        const result = await client.imports.commit.mutate(form, { context: { onUploadProgress } });
         const { invited } = result;
         this.#notify('success', this.#localize.messages.toastImported(invited, this.#localize.number(invited)));
         this.#emit('panta-users-imported', { invited, skipped: result.totals.skipped });
