@@ -300,8 +300,9 @@ describe('<panta-add-user-dialog> bulk import', () => {
       await stage();
       progress(0.42);
       await stage();
-      // The bar, labelled by its stage, can be reached by assistive technology.
+      // The bar, labelled by its stage, can be reached by assistive technology; it spans the panel.
       expect(bar()!.closest('label')).to.equal(part(scope, 'progress-stage'));
+      expect(bar()!.getBoundingClientRect().width).to.equal(part(scope, 'bulk-import')!.getBoundingClientRect().width);
       progress(1);
       await stage();
       await done(onePreview);
