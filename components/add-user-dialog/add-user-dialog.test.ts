@@ -150,18 +150,23 @@ describe('<panta-add-user-dialog> bulk import', () => {
         ['E-Mail', 'Vorname', 'Nachname', 'Rolle'],
         ['jana@example.test', 'Jana', 'Jäger', 'Standardbenutzer'],
         ['jana@example.test', 'Jana', 'Doppelt', ''],
+        ['karl@example.test', 'Karl', 'Kraus', 'Chef'],
       ]),
     );
-    await until(() => bulk.rows().length === 2);
-    expect(bulk.totals()).to.equal('Zeilen: 2. Einzuladen: 1. Übersprungen: 1.');
-    expect(bulk.rows().map((row) => row.verdict)).to.deep.equal(['Wird eingeladen', 'Übersprungen: Duplikat von Zeile 3']);
+    await until(() => bulk.rows().length === 3);
+    expect(bulk.totals()).to.equal('Zeilen: 3. Einzuladen: 1. Übersprungen: 2.');
+    expect(bulk.rows().map((row) => row.verdict)).to.deep.equal([
+      'Wird eingeladen',
+      'Übersprungen: Duplikat von Zeile 3',
+      'Übersprungen: unbekannte Rolle. Erlaubt: Admin / Administrator, Standardbenutzer / Standard user / Standard / User / Benutzer; leer = Standardbenutzer',
+    ]);
     expect(bulk.rows()[0]).to.include({ row: '3', name: 'Jana Jäger', role: 'Standardbenutzer' });
     const dialog = addUserDialog(element);
     expect(dialog.submitButton()!.textContent!.trim()).to.equal('1 Benutzer einladen');
     dialog.submit();
     await dialog.closed();
     await until(() => tabCount(element, 'pending') === '1');
-    expect(events.of('panta-users-imported').map((event) => event.detail)).to.deep.equal([{ invited: 1, skipped: 1 }]);
+    expect(events.of('panta-users-imported').map((event) => event.detail)).to.deep.equal([{ invited: 1, skipped: 2 }]);
   });
 
   it('draws at most a screenful of preview rows for a long file, skipped rows first, and still invites every valid row', async () => {
