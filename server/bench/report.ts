@@ -1,3 +1,5 @@
+import type { PostgresResults } from './postgres.ts';
+
 /** The bench's results and the markdown report written from them, with issue 6's targets. */
 
 export interface Stat {
@@ -45,6 +47,8 @@ export interface BenchResults {
     loadAverage: number[];
   };
   sizes: SizeResults[];
+  /** The PostgreSQL section (postgres.ts); null when left out, missing from older results. */
+  postgres?: PostgresResults | null;
 }
 
 const TARGETS = {
