@@ -36,6 +36,7 @@ import { deleteUsersSoftly, getSummary, inviteUser, type ListUsersQuery, listUse
 import { newId } from '../tokens.ts';
 import { load, startBenchServer } from './bench-server.ts';
 import { RECORD_REQUESTS, WAIT_FOR_ROWS } from './browser-probes.ts';
+import { benchCases, listQuery } from './bench-cases.ts';
 import { benchPostgres, renderPostgres } from './postgres.ts';
 import { renderReport, type BenchResults, type SizeResults, type Stat } from './report.ts';
 import { SEED_NOW, seedBenchDatabase, seedSeconds } from './seed.ts';
@@ -62,7 +63,7 @@ function stat(samples: number[]): Stat {
   return { p50: round(percentile(sorted, 0.5)), p95: round(percentile(sorted, 0.95)), runs: samples.length };
 }
 
-export async function sample(work: () => unknown, runs = RUNS, warmup = 3): Promise<Stat> {
+async function sample(work: () => unknown, runs = RUNS, warmup = 3): Promise<Stat> {
   const first = performance.now();
   for (let index = 0; index < warmup; index++) await work();
   // Slow operations (a scan) get fewer runs, so the whole bench stays within minutes.
@@ -98,55 +99,6 @@ async function floorOf(path: string, raw: SQLite.Database, deps: Deps, read: (de
   return sample(() => {
     for (const { statement, parameters } of prepared) statement.all(...parameters);
   });
-}
-
-export interface Case {
-  name: string;
-  query: Partial<ListUsersQuery> & Pick<ListUsersQuery, 'tab'>;
-}
-
-export const listQuery = (query: Case['query']): ListUsersQuery => ({
-  search: '',
-  role: 'all',
-  sort: { by: 'name', direction: 'asc' },
-  offset: 0,
-  limit: 25,
-  ...query,
-});
-
-/**
- * The list's cases, the same on both databases: first pages, a deep page by offset (a jump) and by
- * cursor (Next from the page before it), searches, role filters and sorts.
- */
-export async function benchCases(deps: Deps, caller: Caller): Promise<Case[]> {
-  const summary = await getSummary(deps, caller);
-  const deepOffset = Math.floor(summary.counts.active / 2 / 25) * 25;
-  const before = await listUsers(deps, caller, listQuery({ tab: 'active', offset: deepOffset - 25 }));
-  const deepCursor = before.nextCursor ?? undefined;
-  return [
-    { name: 'Active, first page', query: { tab: 'active' } },
-    { name: 'Pending, first page', query: { tab: 'pending' } },
-    { name: 'Recently deleted, first page', query: { tab: 'deleted' } },
-    { name: `Active, deep page (offset ${deepOffset.toLocaleString('en')})`, query: { tab: 'active', offset: deepOffset } },
-    { name: `Active, deep page by cursor (offset ${deepOffset.toLocaleString('en')}, Next from the page before)`, query: { tab: 'active', cursor: deepCursor } },
-    { name: 'Search, common prefix "mar"', query: { tab: 'active', search: 'mar' } },
-    { name: 'Search, substring "ller"', query: { tab: 'active', search: 'ller' } },
-    { name: 'Search, accented "Müller"', query: { tab: 'active', search: 'Müller' } },
-    { name: 'Search, "zoe" (every match sorts last by name)', query: { tab: 'active', search: 'zoe' } },
-    { name: 'Search, two words "anna berg"', query: { tab: 'active', search: 'anna berg' } },
-    { name: 'Search, rare "4711@"', query: { tab: 'active', search: '4711@' } },
-    { name: 'Search, no match "qxzv"', query: { tab: 'active', search: 'qxzv' } },
-    { name: 'Search, one letter "k" (no trigram)', query: { tab: 'active', search: 'k' } },
-    { name: 'Search, two letters "ab" (no trigram)', query: { tab: 'active', search: 'ab' } },
-    { name: 'Role filter, admins', query: { tab: 'active', role: 'admin' } },
-    { name: 'Role filter, standard users', query: { tab: 'active', role: 'user' } },
-    { name: 'Sort by name, descending', query: { tab: 'active', sort: { by: 'name', direction: 'desc' } } },
-    { name: 'Sort by email', query: { tab: 'active', sort: { by: 'email', direction: 'asc' } } },
-    { name: 'Sort by role', query: { tab: 'active', sort: { by: 'role', direction: 'desc' } } },
-    { name: 'Sort by invited date', query: { tab: 'active', sort: { by: 'invitedAt', direction: 'desc' } } },
-    { name: 'Sort by onboarding date', query: { tab: 'active', sort: { by: 'onboardedAt', direction: 'desc' } } },
-    { name: 'Sort by deleted date (Recently deleted)', query: { tab: 'deleted', sort: { by: 'deletedAt', direction: 'desc' } } },
-  ];
 }
 
 async function benchSize(count: number): Promise<SizeResults> {
@@ -320,7 +272,7 @@ async function benchBrowser(origin: string, token: string): Promise<SizeResults[
 const started = performance.now();
 const sizes: SizeResults[] = [];
 if (!ONLY_POSTGRES) for (const count of SIZES) sizes.push(await benchSize(count));
-const postgres = POSTGRES ? await benchPostgres(SIZES, { cases: benchCases, sample, listQuery, load: LOAD }) : null;
+const postgres = POSTGRES ? await benchPostgres(SIZES, { sample, load: LOAD }) : null;
 if (ONLY_POSTGRES && postgres) {
   mkdirSync(`${ROOT}bench-results`, { recursive: true });
   writeFileSync(`${ROOT}bench-results/postgres.md`, renderPostgres(postgres, []));

@@ -68,7 +68,7 @@ export async function seedPostgresBench(serverUrl: string, psql: string, count: 
         if (invitation) invitations.push(copyLine(invitation));
       }
       yield chunk;
-      if (count >= 500_000) process.stdout.write(`\r  copied ${Math.min(count, from + BATCH).toLocaleString('en')} / ${count.toLocaleString('en')} users`);
+      if (count >= 500_000 && (from + BATCH) % 100_000 === 0) process.stdout.write(`\r  copied ${Math.min(count, from + BATCH).toLocaleString('en')} / ${count.toLocaleString('en')} users`);
     }
     if (count >= 500_000) process.stdout.write('\n');
   });

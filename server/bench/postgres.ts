@@ -29,7 +29,7 @@ import type { Caller } from '../services/actor.ts';
 import { loadCaller } from '../services/sessions.ts';
 import { deleteUsersSoftly, getSummary, inviteUser, listUsers, purgeUsers, restoreUsers } from '../services/users.ts';
 import { newId } from '../tokens.ts';
-import type { Case, listQuery as ListQuery } from './bench.ts';
+import { benchCases, listQuery } from './bench-cases.ts';
 import { load, startBenchServer } from './bench-server.ts';
 import { seedPostgresBench } from './postgres-seed.ts';
 import type { LoadResult, SizeResults, Stat } from './report.ts';
@@ -59,10 +59,9 @@ export interface PostgresResults {
   sizes: PostgresSize[];
 }
 
+/** What postgres.ts measures with, from bench.ts: the same sampling and load as the SQLite section's. */
 export interface BenchTools {
-  cases: (deps: Deps, caller: Caller) => Promise<Case[]>;
   sample: (work: () => unknown, runs?: number, warmup?: number) => Promise<Stat>;
-  listQuery: typeof ListQuery;
   load: { connections: number; seconds: number };
 }
 
@@ -123,8 +122,8 @@ async function benchSize(url: string, psql: string, count: number, tools: BenchT
 
   const server: SizeResults['server'] = [];
   try {
-    for (const { name, query } of await tools.cases(deps, caller)) {
-      const input = tools.listQuery(query);
+    for (const { name, query } of await benchCases(deps, caller)) {
+      const input = listQuery(query);
       const result = await listUsers(deps, caller, input);
       const measured = await tools.sample(() => listUsers(deps, caller, input));
       const floor = await floorOf(seed.url, raw, deps, (capture) => listUsers(capture, caller, input), tools);
@@ -162,7 +161,7 @@ async function benchSize(url: string, psql: string, count: number, tools: BenchT
       await raw.query('commit');
       bareIds.push(id);
     }, 30);
-    const victims = (await listUsers(deps, caller, tools.listQuery({ tab: 'active', role: 'user', limit: 40 }))).items.map((item) => item.id);
+    const victims = (await listUsers(deps, caller, listQuery({ tab: 'active', role: 'user', limit: 40 }))).items.map((item) => item.id);
     let victim = 0;
     const remove = await tools.sample(() => deleteUsersSoftly(deps, caller, [victims[victim++]!]), 30, 3);
     victim = 0;
