@@ -12,6 +12,9 @@
  * - In headless Chromium (the built element, dist/element): from the element's search request to
  *   the updated rows (the 250 ms debounce before it is left out), and rendering a 100-row page.
  *
+ * - PostgreSQL (postgres.ts): the same cases on the same users beside their floors, and over HTTP
+ *   one and two server processes on one database.
+ *
  * Writes bench-results/bench.md and bench.json; a full run also writes server/bench/REPORT.md and
  * REPORT.json.
  */
@@ -32,7 +35,7 @@ import type { Deps } from '../deps.ts';
 import { DevMailbox } from '../mail/mailer.ts';
 import type { Caller } from '../services/actor.ts';
 import { loadCaller } from '../services/sessions.ts';
-import { deleteUsersSoftly, getSummary, inviteUser, type ListUsersQuery, listUsers, purgeUsers, restoreUsers } from '../services/users.ts';
+import { deleteUsersSoftly, getSummary, inviteUser, listUsers, purgeUsers, restoreUsers } from '../services/users.ts';
 import { newId } from '../tokens.ts';
 import { load, startBenchServer } from './bench-server.ts';
 import { RECORD_REQUESTS, WAIT_FOR_ROWS } from './browser-probes.ts';
