@@ -145,6 +145,10 @@ function installProject(dir, specs) {
   return { seconds, megabytes: kilobytes / 1024, installed };
 }
 
+/**
+ * The fixtures run on the Node that runs this test, as npm installs them with it (npm is found on
+ * the same PATH): under `npm test` the Node 24 of devDependencies, which better-sqlite3 13 needs.
+ */
 const run = (dir, args) => spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
 
 describe('installed from the packed tarball', { timeout: 300_000 }, () => {

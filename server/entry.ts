@@ -5,8 +5,10 @@
  * the peers are checked first and the API is loaded after. Every value index.ts exports is
  * re-exported here (a test of the package compares the two).
  */
+import { assertSupportedNode } from './node-version.ts';
 import { assertServerPeers } from './peers.ts';
 
+assertSupportedNode('panta-user-management/server');
 assertServerPeers('panta-user-management/server');
 
 export const {

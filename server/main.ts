@@ -5,10 +5,12 @@ import { openDatabase } from './db/database.ts';
 import { developmentSecret } from './development-secret.ts';
 import { MISSING_SECRET } from './invitation-keys.ts';
 import { DevMailbox, MISSING_SMTP_URL } from './mail/mailer.ts';
+import { assertSupportedNode } from './node-version.ts';
 import { seedDemoWorkspace } from './seed.ts';
 
 let config: ServerConfig;
 try {
+  assertSupportedNode('The server');
   config = loadConfig(process.env, process.argv.slice(2));
   // Checked before the database is touched. In development the secret is made once into the data folder.
   if (config.production && config.secret === undefined) throw new Error(MISSING_SECRET);

@@ -47,8 +47,18 @@ interface Parts {
 function partsOf(email: string): Parts {
   const at = email.lastIndexOf('@');
   const local = email.slice(0, at).normalize('NFC').toLowerCase();
-  const domainAscii = domainToASCII(email.slice(at + 1));
+  const domainAscii = asciiDomain(email.slice(at + 1));
   return { local, domainAscii, domainUnicode: domainAscii && domainToUnicode(domainAscii) };
+}
+
+/**
+ * The domain in ASCII, or '' when IDNA refuses it. Node 24's `domainToASCII` passes a label of
+ * punycode that decodes to nothing (`xn--zz`, `xn--`) through unchanged, where Node 22's refuses
+ * it; such a label is still `xn--…` after decoding, so it is refused here on both.
+ */
+function asciiDomain(domain: string): string {
+  const ascii = domainToASCII(domain);
+  return domainToUnicode(ascii).split('.').some((label) => label.startsWith('xn--')) ? '' : ascii;
 }
 
 /**
