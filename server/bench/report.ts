@@ -57,6 +57,19 @@ const TARGETS = {
   render100RowsP95Ms: 16,
 };
 
+/**
+ * Issue 17's goal for the request path: a list request over HTTP (time ≈ 1 / throughput, one
+ * event loop) costs at most 1.3 × (its SQL floor + the constant tRPC procedure's time per request).
+ */
+export const REQUEST_PATH_FACTOR = 1.3;
+
+export function requestPathGoal(list: SizeResults['http'][number], sqlFloorMs: number) {
+  const perRequestMs = 1000 / list.real.rps;
+  const budgetMs = REQUEST_PATH_FACTOR * (sqlFloorMs + 1000 / list.constant.rps);
+  const round = (value: number) => Math.round(value * 1000) / 1000;
+  return { perRequestMs: round(perRequestMs), budgetMs: round(budgetMs), ratio: round(perRequestMs / (budgetMs / REQUEST_PATH_FACTOR)) };
+}
+
 const met = (ok: boolean) => (ok ? '✅ met' : '❌ missed');
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
 const num = (value: number) => Math.round(value).toLocaleString('en');
@@ -128,11 +141,21 @@ function targets(size: SizeResults): string[] {
   const worstRatio = Math.max(...size.http.map((row) => row.constant.rps / row.real.rps));
   const list = size.http.find((row) => row.name === 'users.list, first page')!;
   const listShare = list.real.rps / list.constant.rps;
+  const first = find(size, 'Active, first page');
+  const goal = first ? requestPathGoal(list, first.floor.p50) : null;
   const rows = [
     ['Search p95 in the server (every search with a word of 3+ characters)', `< ${TARGETS.searchP95Ms} ms`, `${ms(worst)} ms (worst)`, met(worst < TARGETS.searchP95Ms)],
     ['KPIs plus the three tab counts, p95', `< ${TARGETS.kpisP95Ms} ms`, `${ms(kpis.service.p95)} ms`, met(kpis.service.p95 < TARGETS.kpisP95Ms)],
     ['Every read over HTTP against the constant tRPC procedure (latency ≈ 1 / throughput)', `≤ ${TARGETS.httpLatencyRatio}×`, `${worstRatio.toFixed(2)}× (worst)`, met(worstRatio <= TARGETS.httpLatencyRatio)],
     ['users.list throughput against the constant procedure', `≥ ${TARGETS.listThroughputShare * 100} %`, `${Math.round(listShare * 100)} %`, met(listShare >= TARGETS.listThroughputShare)],
+    ...(first
+      ? [[
+          `users.list per request over HTTP against ${REQUEST_PATH_FACTOR} × (SQL floor + constant procedure) (issue 17)`,
+          `≤ ${REQUEST_PATH_FACTOR}×`,
+          `${ms(goal!.perRequestMs)} ms against ${ms(goal!.budgetMs)}: ${goal!.ratio.toFixed(2)}×`,
+          met(goal!.ratio <= REQUEST_PATH_FACTOR),
+        ]]
+      : []),
     ['Server memory under load (RSS of its own process)', `< ${TARGETS.rssMb} MB`, `${size.rssMb ?? 'n/a'} MB`, met(size.rssMb !== null && size.rssMb < TARGETS.rssMb)],
   ];
   if (size.browser) {
