@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { load, startBenchServer } from '../server/bench/bench-server.ts';
+import type { LiveWrite } from '../server/bench/http-server.ts';
 import { seedBenchDatabase } from '../server/bench/seed.ts';
 
 const USERS = Number(process.env.LIVE_USERS ?? 100_000);
@@ -156,8 +157,14 @@ try {
   }
   // An odd count left the user in Recently deleted.
   if (WRITES % 2 === 1) await fetch(`${api}/users.restore`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ ids: [victim] }) });
+  // The server's side alone: from the commit to the event written to the last stream's socket.
+  const liveWrites = (await (await fetch(`${origin}/bench/live-writes`)).json()) as LiveWrite[];
+  const serverLast = liveWrites.filter((entry) => entry.writes > 0).map((entry) => entry.lastWriteAt - entry.committedAt);
+  const serverWritesShort = liveWrites.filter((entry) => entry.writes < STREAMS).length;
   const latency = {
     write: stat(writeMs),
+    serverLast: serverLast.length > 0 ? stat(serverLast) : null,
+    serverWritesShort,
     allFromRequest: stat(fromRequest),
     allFromAnswer: stat(fromAnswer),
     lastFromRequest: stat(lastFromRequest),
@@ -168,6 +175,7 @@ try {
   console.log(`  event at every subscriber, from the write's request: ${latency.allFromRequest.p50} / ${latency.allFromRequest.p95} ms; from its answer ${latency.allFromAnswer.p50} / ${latency.allFromAnswer.p95} ms`);
   console.log(`  event at the last (${STREAMS}th) subscriber, from the request: ${latency.lastFromRequest.p50} / ${latency.lastFromRequest.p95} ms; from the answer ${latency.lastFromAnswer.p50} / ${latency.lastFromAnswer.p95} ms (goal p95 under ${GOALS.lastP95Ms} ms)`);
   if (missed > 0) console.log(`  ${missed} writes did not reach every subscriber within 10 s`);
+  if (latency.serverLast) console.log(`  in the server, from the commit to the event written to the last stream: ${latency.serverLast.p50} / ${latency.serverLast.p95} ms`);
 
   const listUrl = `${origin}${served.ready.endpoints[0]!.real}`;
   const withStreams = await load(listUrl, auth, { connections: CONNECTIONS, seconds: HTTP_SECONDS });
@@ -224,7 +232,7 @@ function report(r: {
   connections: number;
   openSeconds: number;
   rssMb: Record<string, number | null>;
-  latency: { write: ReturnType<typeof stat>; allFromRequest: ReturnType<typeof stat>; allFromAnswer: ReturnType<typeof stat>; lastFromRequest: ReturnType<typeof stat>; lastFromAnswer: ReturnType<typeof stat>; writesWithMissingEvents: number };
+  latency: { write: ReturnType<typeof stat>; serverLast: ReturnType<typeof stat> | null; serverWritesShort: number; allFromRequest: ReturnType<typeof stat>; allFromAnswer: ReturnType<typeof stat>; lastFromRequest: ReturnType<typeof stat>; lastFromAnswer: ReturnType<typeof stat>; writesWithMissingEvents: number };
   usersList: { withStreams: { rps: number; p50: number; p95: number }; withoutStreams: { rps: number; p50: number; p95: number }; ratio: number };
   met: { rss: boolean; latency: boolean; throughput: boolean };
 }): string {
@@ -255,6 +263,9 @@ function report(r: {
     '| more | p50 | p95 | max |',
     '| --- | ---: | ---: | ---: |',
     `| write round trip | ${r.latency.write.p50} ms | ${r.latency.write.p95} ms | ${r.latency.write.max} ms |`,
+    r.latency.serverLast
+      ? `| in the server: from the commit to the event written to the last stream's socket (${r.latency.serverLast.samples} writes${r.latency.serverWritesShort > 0 ? `, ${r.latency.serverWritesShort} not written to every stream` : ''}) | ${r.latency.serverLast.p50} ms | ${r.latency.serverLast.p95} ms | ${r.latency.serverLast.max} ms |`
+      : '| in the server: not recorded | | | |',
     `| event at every subscriber, from the write's answer (${r.latency.allFromAnswer.samples} events) | ${r.latency.allFromAnswer.p50} ms | ${r.latency.allFromAnswer.p95} ms | ${r.latency.allFromAnswer.max} ms |`,
     `| event at every subscriber, from the write's request | ${r.latency.allFromRequest.p50} ms | ${r.latency.allFromRequest.p95} ms | ${r.latency.allFromRequest.max} ms |`,
     `| event at the last subscriber, from the write's request | ${r.latency.lastFromRequest.p50} ms | ${r.latency.lastFromRequest.p95} ms | ${r.latency.lastFromRequest.max} ms |`,

@@ -59,6 +59,15 @@ async function benchServerCommand(): Promise<{ args: string[]; runtime: 'compile
   }
 }
 
+/**
+ * The Node options `npm start` runs the standalone server with (README, "Memory"), read from
+ * package.json so that the bench measures the server as it is recommended to run.
+ */
+function recommendedNodeOptions(): string {
+  const start = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  return /\bNODE_OPTIONS=(\S+)/.exec(start)?.[1] ?? '';
+}
+
 /** server/bench/http-server.ts in a process of its own, once it listens; `env` is added to its environment. */
 export async function startBenchServer(path: string, seed: { workspaceId: string; ownerId: string }, element = '', env: Record<string, string> = {}) {
   const command = await benchServerCommand();
@@ -66,7 +75,7 @@ export async function startBenchServer(path: string, seed: { workspaceId: string
   const profile = process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROFILE] : [];
   const child = spawn(process.execPath, [...profile, ...command.args, path, seed.workspaceId, seed.ownerId, SEED_NOW.toISOString(), element], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, NODE_OPTIONS: recommendedNodeOptions(), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -82,6 +91,7 @@ export async function startBenchServer(path: string, seed: { workspaceId: string
   return {
     ready,
     runtime: command.runtime,
+    nodeOptions: env.NODE_OPTIONS ?? recommendedNodeOptions(),
     pid: child.pid!,
     rssMb: () => rssMbOf(child.pid!),
     cpuMs: () => cpuMsOf(child.pid!),
