@@ -61,9 +61,11 @@ async function benchServerCommand(): Promise<{ args: string[]; runtime: 'compile
 
 /**
  * The Node options `npm start` runs the standalone server with (README, "Memory"), read from
- * package.json so that the bench measures the server as it is recommended to run.
+ * package.json so that the bench measures the server as it is recommended to run;
+ * BENCH_SERVER_NODE_OPTIONS replaces them (empty: Node's defaults), for comparing.
  */
 function recommendedNodeOptions(): string {
+  if (process.env.BENCH_SERVER_NODE_OPTIONS !== undefined) return process.env.BENCH_SERVER_NODE_OPTIONS;
   const start = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
   return /\bNODE_OPTIONS=(\S+)/.exec(start)?.[1] ?? '';
 }
