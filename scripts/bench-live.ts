@@ -223,6 +223,23 @@ try {
   await served.stop();
 }
 
+/**
+ * What CPU profiles of both sides showed (issue 14; 2026-12-06, on a machine shared with other
+ * sessions at a load average of 12 to 14): not recomputed by each run.
+ */
+const WHERE_THE_TIME_GOES = [
+  '## Where the time goes',
+  '',
+  '- **The server.** A CPU profile of the bench server through a run (`BENCH_SERVER_PROFILE`, 40 writes, 1 s of list load) puts 32 % of its busy time in garbage collection, 23 % in Node\'s web streams, 7 % in socket writes, 7 % in promise jobs and 6.5 % in tRPC: ' +
+    'the pipeline tRPC\'s SSE response runs for every stream and every event (the event serialised, a ReadableStream through a TransformStream and a TextEncoderStream, read by Fastify and written to the socket), and the garbage it makes. ' +
+    'The feed\'s own code (server/live) is 3 %, and SQLite 9.5 % (with the list load\'s). ' +
+    'The feed already does what scales: one read of the counters row per workspace per change for all its subscribers, one batched re-check before each event (the callers\' users in one statement, their sessions in one per 500), and each subscriber\'s event made from that one shared state. ' +
+    'What is left grows with the number of streams inside tRPC\'s SSE transport, not in the feed; the next step would be a stream that serialises an event once per workspace and writes the same bytes to every socket, which means serving `users.changes` outside tRPC\'s SSE response.',
+  '- **The client.** A CPU profile of the bench process reading the 1,000 streams through the same run is 89 % idle: on its own it does not hold events back. ' +
+    'But it shares the 2 cores with the server, and between the server\'s last write and the client\'s last arrival lies its reading of 1,000 streams (in the table: the event at the last subscriber, from the answer, against the server\'s own figure).',
+  '- **The machine.** The quiet run before this one (load average 0.55) measured 198 / 261 ms p50 / p95 at the 1,000th subscriber; the runs on this branch, with eight other sessions on the 2 cores, between 437 and 1,048 ms p50: the fan-out is CPU work, and it is shared out with whatever else runs.',
+].join('\n');
+
 function report(r: {
   environment: { date: string; node: string; cpus: string; memoryGb: number; loadAverage: { atStart: number[]; atEnd: number[] }; serverRuntime: string };
   users: number;
@@ -248,7 +265,8 @@ function report(r: {
     '',
     `- The server is the bench's production-style server (server/bench/http-server.ts, ${e.serverRuntime}, NODE_ENV=production, request logging) in a process of its own; its RSS is VmRSS from /proc.`,
     `- Every stream is its own session of the seeded owner (created by the server at start, \`BENCH_SESSIONS\`), as ${r.streams.toLocaleString('en')} admins would each hold one: the per-session cap (\`LIVE_MAX_STREAMS_PER_SESSION\`, 5) stays at its default and the feed re-checks that many distinct sessions; the per-server cap (2,000) is above the count.`,
-    '- The streams are read by raw `fetch` streams in the bench process (one Node process on the same machine as the server, sharing its cores): an arrival time includes the client reading up to that many streams.',
+    '- The streams are read by raw `fetch` streams in the bench process (one Node process on the same machine as the server, sharing its cores): an arrival time includes the client reading up to that many streams. ' +
+      'So the server also records its own side (`/bench/live-writes` of the bench server): from the feed\'s hint, given after the commit, to the moment the event is handed to the last stream\'s socket.',
     `- ${r.writes} writes over HTTP (\`users.delete\` and \`users.restore\` of one user in turn, so the seeded file ends as it began), each once every subscriber had the previous event, ${SPACING_MS} ms apart. The commit lies between the write's request and its answer: "from the answer" is the estimate of commit-to-event the goal is read against (the commit is just before the answer; an event can arrive before the answer does), "from the request" its upper bound.`,
     `- users.list first page through autocannon (its own process, ${r.connections} connections, ${r.httpSeconds} s) with the streams open, then again 2 s after closing them.`,
     '',
@@ -272,6 +290,8 @@ function report(r: {
     '',
     `Opening the streams took ${r.openSeconds} s (50 at a time, each to its first \`current\` event). RSS under the users.list load with the streams open: ${r.rssMb.streamsOpenUnderLoad} MB; 2 s after closing them: ${r.rssMb.afterClosing} MB.`,
     r.latency.writesWithMissingEvents > 0 ? `${r.latency.writesWithMissingEvents} writes did not reach every subscriber within 10 s.` : 'Every write reached every subscriber.',
+    '',
+    WHERE_THE_TIME_GOES,
     '',
     'What the open streams cost the server between writes: once per `LIVE_CHECK_INTERVAL_MS` (1 s) one read of the subscribed workspaces\' revisions and one re-check of every stream\'s session and user (in chunks of 500), and a ping comment per stream every 15 s.',
     e.loadAverage.atStart[0]! > os.cpus().length
