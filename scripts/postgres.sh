@@ -7,6 +7,12 @@
 #   scripts/postgres.sh stop DIR      stop the cluster started in DIR and remove DIR
 #
 # The cluster trusts every local connection and runs with fsync off: it holds test data only.
+# Two settings for the bench (server/bench/postgres.ts):
+#   POSTGRES_DIR=DIR    keep the cluster in DIR: created there once, started again from it later,
+#                       and `stop` leaves it in place (the bench's seeded databases live there)
+#   POSTGRES_DURABLE=1  fsync, synchronous_commit and full_page_writes on (PostgreSQL's defaults),
+#                       so that write figures are what a production server's would be
+#   POSTGRES_OPTIONS="-c name=value …"   more server settings
 set -euo pipefail
 
 log() { echo "postgres.sh: $*" >&2; }
@@ -58,17 +64,30 @@ start_cluster() {
   if [[ $(id -u) -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
     useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
   fi
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/panta-postgres.XXXXXX")
+  if [[ -n ${POSTGRES_DIR:-} ]]; then
+    dir=$(realpath -m "$POSTGRES_DIR")
+    mkdir -p "$dir"
+    touch "$dir/keep"
+    # Left running by a bench that was killed: stopped, to start with this run's settings.
+    [[ -f "$dir/data/postmaster.pid" ]] && { as_owner "$bindir/pg_ctl" --pgdata="$dir/data" --mode=fast --wait stop >/dev/null 2>&1 || true; }
+  else
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/panta-postgres.XXXXXX")
+  fi
   chmod 755 "$dir"
   [[ $(id -u) -eq 0 ]] && chown postgres "$dir"
-  as_owner "$bindir/initdb" --pgdata="$dir/data" --username=postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || {
-    cat "$dir/initdb.log" >&2
-    exit 1
-  }
+  if [[ ! -f "$dir/data/PG_VERSION" || $(cat "$dir/data/PG_VERSION") != $("$bindir/postgres" --version | awk '{print $3}' | cut -d. -f1) ]]; then
+    rm -rf "$dir/data"
+    as_owner "$bindir/initdb" --pgdata="$dir/data" --username=postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || {
+      cat "$dir/initdb.log" >&2
+      exit 1
+    }
+  fi
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [[ ${POSTGRES_DURABLE:-} == 1 ]] && durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
   for port in $(seq 55432 55532); do
     port_in_use "$port" && continue
     if as_owner "$bindir/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait --timeout=60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c max_connections=300 $durability ${POSTGRES_OPTIONS:-}" \
       start >/dev/null; then
       echo "$dir" >"$dir/dir"
       echo "$port" >"$dir/port"
@@ -86,6 +105,11 @@ stop_cluster() {
   local dir=$1 bindir
   [[ -d "$dir/data" ]] || return 0
   bindir=$(find_bindir)
+  if [[ -f "$dir/keep" ]]; then
+    # A kept cluster stops cleanly: it starts again from its files, without recovery.
+    as_owner "$bindir/pg_ctl" --pgdata="$dir/data" --mode=fast --wait stop >/dev/null 2>&1 || true
+    return 0
+  fi
   as_owner "$bindir/pg_ctl" --pgdata="$dir/data" --mode=immediate --wait stop >/dev/null 2>&1 || true
   rm -rf "$dir"
 }

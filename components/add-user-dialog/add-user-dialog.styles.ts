@@ -56,8 +56,14 @@ export default [
       outline: 2px solid var(--_focus);
     }
 
-    progress {
+    /* The stage's name over its bar, both as wide as the panel. */
+    .stage {
       justify-self: stretch;
+      display: grid;
+    }
+
+    progress {
+      width: 100%;
     }
 
     .table-wrap {

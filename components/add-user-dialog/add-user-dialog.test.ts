@@ -9,6 +9,28 @@ import type { PantaUserManagement } from '../user-management/user-management.ts'
 import { expect, fixture, html } from '@open-wc/testing';
 import { ApiError } from '../api/client.ts';
 import type { PantaAddUserDialog } from './add-user-dialog.ts';
+import type { ImportPreview } from '../../shared/import.ts';
+
+/** A file picked through the dialog's file input, as the system's file chooser would. */
+function pickFile(scope: ParentNode, file: File) {
+  const input = scope.querySelector<HTMLInputElement>('input[type=file]')!;
+  const files = new DataTransfer();
+  files.items.add(file);
+  input.files = files.files;
+  input.dispatchEvent(new Event('change'));
+}
+
+const onePreview: ImportPreview = {
+  format: 'csv',
+  sheetName: 'Sheet1',
+  headerRow: 1,
+  fileSha256: '0'.repeat(64),
+  totals: { rows: 1, invite: 1, skipped: 0, byVerdict: { invite: 1 } as ImportPreview['totals']['byVerdict'] },
+  offset: 0,
+  rows: [
+    { row: 2, email: 'a@example.test', firstName: '', lastName: '', role: 'user', roleText: '', verdict: 'invite', duplicateOfRow: null, userId: null, formulaColumns: [] },
+  ],
+};
 
 const csvFile = (name: string, lines: string[]) => new File([lines.join('\r\n')], name, { type: 'text/csv' });
 /** A PNG's signature under a spreadsheet's name. */
@@ -49,8 +71,12 @@ describe('<panta-add-user-dialog> bulk import', () => {
     expect(await isZip(downloads.files[0]!.blob)).to.equal(true);
 
     const seenProgress: boolean[] = [];
-    const observer = new MutationObserver(() => seenProgress.push(Boolean(part(bulk.scope(), 'progress'))));
-    observer.observe(bulk.scope(), { childList: true, subtree: true });
+    const seenStages = new Set<string>();
+    const observer = new MutationObserver(() => {
+      seenProgress.push(Boolean(part(bulk.scope(), 'progress')));
+      seenStages.add(text(part(bulk.scope(), 'progress-stage')));
+    });
+    observer.observe(bulk.scope(), { childList: true, characterData: true, subtree: true });
     bulk.pick(
       csvFile('people.csv', [
         'Email,First name,Last name,Role',
@@ -66,8 +92,9 @@ describe('<panta-add-user-dialog> bulk import', () => {
       ]),
     );
     await until(() => bulk.rows().length === 9);
-    observer.disconnect();
     expect(seenProgress).to.include(true);
+    // The real upload's end: the server is working on the file until the preview arrives.
+    expect([...seenStages]).to.include('Reading the file and checking its rows…');
     expect(part(bulk.scope(), 'progress')).to.equal(null);
     expect(bulk.totals()).to.equal('Rows: 9. To invite: 2. Skipped: 7.');
     expect(bulk.rows().map((row) => `${row.row} ${row.verdict}`)).to.deep.equal([
@@ -95,6 +122,8 @@ describe('<panta-add-user-dialog> bulk import', () => {
     expect(dialog.submitButton()!.textContent!.trim()).to.equal('Invite 2 users');
     dialog.submit();
     await dialog.closed();
+    observer.disconnect();
+    expect([...seenStages]).to.include('Reading the file and inviting…');
     await until(() => tabCount(element, 'pending') === '3' && kpi(element, 'invited') === '5');
     expect(kpi(element, 'pending')).to.equal('3');
     expect(toastTexts(element).join(' ')).to.contain('Invitations queued for 2 users');
@@ -121,18 +150,23 @@ describe('<panta-add-user-dialog> bulk import', () => {
         ['E-Mail', 'Vorname', 'Nachname', 'Rolle'],
         ['jana@example.test', 'Jana', 'Jäger', 'Standardbenutzer'],
         ['jana@example.test', 'Jana', 'Doppelt', ''],
+        ['karl@example.test', 'Karl', 'Kraus', 'Chef'],
       ]),
     );
-    await until(() => bulk.rows().length === 2);
-    expect(bulk.totals()).to.equal('Zeilen: 2. Einzuladen: 1. Übersprungen: 1.');
-    expect(bulk.rows().map((row) => row.verdict)).to.deep.equal(['Wird eingeladen', 'Übersprungen: Duplikat von Zeile 3']);
+    await until(() => bulk.rows().length === 3);
+    expect(bulk.totals()).to.equal('Zeilen: 3. Einzuladen: 1. Übersprungen: 2.');
+    expect(bulk.rows().map((row) => row.verdict)).to.deep.equal([
+      'Wird eingeladen',
+      'Übersprungen: Duplikat von Zeile 3',
+      'Übersprungen: unbekannte Rolle. Erlaubt: Admin / Administrator, Standardbenutzer / Standard user / Standard / User / Benutzer; leer = Standardbenutzer',
+    ]);
     expect(bulk.rows()[0]).to.include({ row: '3', name: 'Jana Jäger', role: 'Standardbenutzer' });
     const dialog = addUserDialog(element);
     expect(dialog.submitButton()!.textContent!.trim()).to.equal('1 Benutzer einladen');
     dialog.submit();
     await dialog.closed();
     await until(() => tabCount(element, 'pending') === '1');
-    expect(events.of('panta-users-imported').map((event) => event.detail)).to.deep.equal([{ invited: 1, skipped: 1 }]);
+    expect(events.of('panta-users-imported').map((event) => event.detail)).to.deep.equal([{ invited: 1, skipped: 2 }]);
   });
 
   it('draws at most a screenful of preview rows for a long file, skipped rows first, and still invites every valid row', async () => {
@@ -208,11 +242,7 @@ describe('<panta-add-user-dialog> bulk import', () => {
       await dialog.updateComplete;
       messages[lang] = [];
       for (let index = 0; index < refusals.length; index += 1) {
-        const input = dialog.shadowRoot!.querySelector<HTMLInputElement>('input[type=file]')!;
-        const files = new DataTransfer();
-        files.items.add(new File(['x'], 'people.csv'));
-        input.files = files.files;
-        input.dispatchEvent(new Event('change'));
+        pickFile(dialog.shadowRoot!, new File(['x'], 'people.csv'));
         await until(() => next > index && text(dialog.shadowRoot!.querySelector('.form-error')) !== '' && !dialog.shadowRoot!.querySelector('progress'));
         messages[lang]!.push(text(dialog.shadowRoot!.querySelector('.form-error')));
       }
@@ -231,6 +261,106 @@ describe('<panta-add-user-dialog> bulk import', () => {
         'Die Datei ist leer.',
       ],
     });
+  });
+
+  it('names the stage of each call over its bar: the upload’s share, then what the server does with the file', async () => {
+    const stages: Record<string, string[]> = {};
+    for (const lang of ['en', 'de']) {
+      const dialog = await fixture<PantaAddUserDialog>(html`<panta-add-user-dialog lang=${lang}></panta-add-user-dialog>`);
+      // Every call waits for `answer`; the uploads' progress is reported through `progress`.
+      let progress: (fraction: number) => void = () => undefined;
+      let answer: (value: unknown) => void = () => undefined;
+      const pending = <T,>(onProgress?: (fraction: number) => void) =>
+        new Promise<T>((resolve) => {
+          progress = onProgress ?? (() => undefined);
+          answer = resolve as (value: unknown) => void;
+        });
+      dialog.imports = {
+        template: () => pending(),
+        preview: (_, onProgress) => pending(onProgress),
+        errorReport: (_, onProgress) => pending(onProgress),
+        commit: (_, onProgress) => pending(onProgress),
+      };
+      dialog.show();
+      const scope = dialog.shadowRoot!;
+      scope.querySelector<HTMLButtonElement>('#mode-bulk')!.click();
+      await dialog.updateComplete;
+      const seen = (stages[lang] = [] as string[]);
+      const bar = () => part<HTMLProgressElement>(scope, 'progress');
+      const stage = async () => {
+        await dialog.updateComplete;
+        seen.push(`${text(part(scope, 'progress-stage'))} [${bar()!.getAttribute('value') ?? 'working'}]`);
+      };
+      const done = async (value: unknown) => {
+        answer(value);
+        await until(() => !bar());
+      };
+
+      // The template uploads nothing.
+      scope.querySelector<HTMLButtonElement>('[data-import="template"]')!.click();
+      await stage();
+      await done({ filename: 'template.xlsx', contentType: 'application/octet-stream', base64: '' });
+
+      pickFile(scope, new File(['Email\r\na@example.test'], 'people.csv'));
+      await stage();
+      progress(0.42);
+      await stage();
+      // The bar, labelled by its stage, can be reached by assistive technology; it spans the panel.
+      expect(bar()!.closest('label')).to.equal(part(scope, 'progress-stage'));
+      expect(bar()!.getBoundingClientRect().width).to.equal(part(scope, 'bulk-import')!.getBoundingClientRect().width);
+      progress(1);
+      await stage();
+      await done(onePreview);
+
+      part<HTMLButtonElement>(scope, 'submit-button')!.click();
+      await stage();
+      progress(1);
+      await stage();
+      await done({ ...onePreview, invited: 1, skippedRows: [] });
+    }
+    expect(stages).to.deep.equal({
+      en: [
+        'Loading… [working]',
+        'Uploading… 0% [0]',
+        'Uploading… 42% [0.42]',
+        'Reading the file and checking its rows… [working]',
+        'Uploading… 0% [0]',
+        'Reading the file and inviting… [working]',
+      ],
+      de: [
+        'Wird geladen… [working]',
+        'Wird hochgeladen… 0 % [0]',
+        'Wird hochgeladen… 42 % [0.42]',
+        'Datei wird gelesen, Zeilen werden geprüft… [working]',
+        'Wird hochgeladen… 0 % [0]',
+        'Datei wird gelesen, Einladungen werden angelegt… [working]',
+      ],
+    });
+  });
+
+  it('closing the dialog during a preview cancels it: no late answer fills the dialog opened next, and no error is reported', async () => {
+    const f = await createFixture();
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    const dialog = addUserDialog(element);
+    // Reopened after the close was announced, and at once (before it was).
+    for (const reopenAtOnce of [false, true]) {
+      let bulk = await openBulkImport(element);
+      bulk.pick(csvFile('people.csv', ['Email', 'late@example.test']));
+      await until(() => part(bulk.scope(), 'progress'));
+      dialog.cancel();
+      await dialog.closed();
+      if (!reopenAtOnce) await new Promise((resolve) => setTimeout(resolve, 50));
+      bulk = await openBulkImport(element);
+      // Longer than the server takes to answer this file.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(bulk.rows()).to.have.length(0);
+      expect(part(bulk.scope(), 'import-totals')).to.equal(null);
+      expect(part(bulk.scope(), 'progress')).to.equal(null);
+      expect(dialog.formError()).to.equal('');
+      dialog.cancel();
+      await dialog.closed();
+    }
+    expect(events.of('panta-error')).to.have.length(0);
   });
 
   it('marks a value that came from a formula', async () => {

@@ -14,7 +14,7 @@ import {
   verdictText,
 } from '../../shared/import.ts';
 import { type InviteUserInput, inviteUserInput } from '../../shared/inputs.ts';
-import { errorDataOf } from '../api/client.ts';
+import { errorDataOf, isAbort } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
 import '../dialog/dialog.ts';
 import type { PantaDialog } from '../dialog/dialog.ts';
@@ -35,15 +35,24 @@ const MODES: Mode[] = ['single', 'bulk'];
  */
 export const PREVIEW_ROWS_SHOWN = IMPORT_PREVIEW_PAGE_ROWS;
 
-/** What the Bulk import tab asks of the element. Each call throws the client's error when the server refuses. */
+/** How much of an upload has gone out, as a fraction: 1 once the whole file is at the server. */
+type OnProgress = (fraction: number) => void;
+
+/**
+ * What the Bulk import tab asks of the element. Each call throws the client's error when the server
+ * refuses; the three that send the file report its upload's progress.
+ */
 export interface ImportCalls {
   template(lang: ImportLang): Promise<GeneratedFile>;
-  /** Reports the upload's progress as a fraction. */
-  preview(form: FormData, onProgress: (fraction: number) => void): Promise<ImportPreview>;
-  errorReport(form: FormData): Promise<GeneratedFile>;
+  /** `signal` cancels the call. */
+  preview(form: FormData, onProgress: OnProgress, signal: AbortSignal): Promise<ImportPreview>;
+  errorReport(form: FormData, onProgress: OnProgress): Promise<GeneratedFile>;
   /** Invites the valid rows; the element then refreshes and says so. */
-  commit(form: FormData): Promise<ImportCommitResult>;
+  commit(form: FormData, onProgress: OnProgress): Promise<ImportCommitResult>;
 }
+
+/** What the server does with an uploaded file until it answers, named over the bar once the upload is done. */
+type ServerStage = 'readingRows' | 'invitingRows';
 
 /**
  * The Add user dialog: Single import invites one person (validated with the shared schema; the
@@ -57,6 +66,7 @@ export interface ImportCalls {
  * @csspart bulk-import - The Bulk import panel.
  * @csspart drop-zone - Where a spreadsheet is dropped or picked.
  * @csspart progress - The progress bar while a file goes up or a call runs.
+ * @csspart progress-stage - Names the stage over the bar: uploading (with its share), then what the server does with the file.
  * @csspart import-totals - The preview's totals.
  * @csspart import-shown - Says how many preview rows are shown, when a long file's are not all.
  * @csspart import-preview - The table of rows and their verdicts.
@@ -91,8 +101,14 @@ export class PantaAddUserDialog extends LitElement {
   /** The spreadsheet being imported, and what the server said it would do with it. */
   @state() private file: File | undefined;
   @state() private preview: ImportPreview | undefined;
-  /** How much of the upload has gone out (0–1); unset when unknown or done. */
+  /**
+   * How much of the upload has gone out (0–1), as the upload reports it: below 1 the file is on its
+   * way, at 1 the server works on it (`#serverStage`); unset for a call that uploads nothing.
+   */
   @state() private progress: number | undefined;
+  #serverStage: ServerStage | undefined;
+  /** Cancels the preview under way: closing the dialog drops it, so that no late answer fills a new one. */
+  #previewing: AbortController | undefined;
 
   #setMode(mode: Mode) {
     this.mode = mode;
@@ -103,23 +119,28 @@ export class PantaAddUserDialog extends LitElement {
     handleTabsKeydown(event, [...this.modeTabs], (index) => this.#setMode(MODES[index] ?? 'single'));
   }
 
-  /** Runs a bulk-import call; a refusal is shown in the dialog, in the element's language. */
-  async #run<T>(call: (imports: ImportCalls) => Promise<T>): Promise<T | undefined> {
+  /**
+   * Runs a bulk-import call; a refusal is shown in the dialog, in the element's language. A call that
+   * uploads the file names what the server then does (`serverStage`).
+   */
+  async #run<T>(call: (imports: ImportCalls, onProgress: OnProgress) => Promise<T>, serverStage?: ServerStage): Promise<T | undefined> {
     if (this.busy || !this.imports) return;
+    this.#serverStage = serverStage;
+    this.progress = serverStage ? 0 : undefined;
     this.busy = true;
     this.formError = '';
     try {
-      return await call(this.imports);
+      return await call(this.imports, (fraction) => (this.progress = fraction));
     } catch (error) {
-      this.formError = this.#localize.errorMessage(errorDataOf(error));
+      if (!isAbort(error)) this.formError = this.#localize.errorMessage(errorDataOf(error));
     } finally {
       this.busy = false;
       this.progress = undefined;
     }
   }
 
-  async #save(generate: (imports: ImportCalls) => Promise<GeneratedFile>) {
-    const file = await this.#run(generate);
+  async #save(generate: (imports: ImportCalls, onProgress: OnProgress) => Promise<GeneratedFile>, serverStage?: ServerStage) {
+    const file = await this.#run(generate, serverStage);
     if (file) downloadGenerated(file);
   }
 
@@ -127,10 +148,8 @@ export class PantaAddUserDialog extends LitElement {
     if (!file) return;
     this.file = file;
     this.preview = undefined;
-    // Once the file is up, the bar is indeterminate while the server reads it.
-    this.preview = await this.#run((imports) =>
-      imports.preview(importFormData(file), (fraction) => (this.progress = fraction < 1 ? fraction : undefined)),
-    );
+    const previewing = (this.#previewing = new AbortController());
+    this.preview = await this.#run((imports, onProgress) => imports.preview(importFormData(file), onProgress, previewing.signal), 'readingRows');
   }
 
   #onPick(event: Event) {
@@ -147,7 +166,7 @@ export class PantaAddUserDialog extends LitElement {
 
   async #commit() {
     const file = this.file;
-    if (file && (await this.#run((imports) => imports.commit(importFormData(file))))) this.hide();
+    if (file && (await this.#run((imports, onProgress) => imports.commit(importFormData(file), onProgress), 'invitingRows'))) this.hide();
   }
 
   #values(): Record<string, string> {
@@ -205,6 +224,8 @@ export class PantaAddUserDialog extends LitElement {
   }
 
   show(): void {
+    // Reopened before the last close was even announced: its preview is stale all the same.
+    this.#previewing?.abort();
     this.#setMode('single');
     this.errors = {};
     this.restorable = undefined;
@@ -221,6 +242,19 @@ export class PantaAddUserDialog extends LitElement {
     const required = name === 'email';
     const shown = required ? label : html`${label} <span class="hint">${this.#localize.messages.optional}</span>`;
     return textField(name, shown, this.errors[name], required, '', required ? 'email' : 'text');
+  }
+
+  /** The stage the call is in, named over its bar: the upload's share while the file goes out (a bar that fills), then the server's work. */
+  #renderProgress() {
+    const { messages: m } = this.#localize;
+    const progress = this.progress ?? 1;
+    const stage =
+      this.progress === undefined
+        ? m.loading
+        : progress < 1
+          ? m.uploadingPercent(this.#localize.number(progress, { style: 'percent' }))
+          : m[this.#serverStage!];
+    return html`<label class="stage" part="progress-stage">${stage}<progress part="progress" max="1" value=${progress < 1 ? progress : nothing}></progress></label>`;
   }
 
   #renderBulk() {
@@ -244,9 +278,7 @@ export class PantaAddUserDialog extends LitElement {
           ${m.chooseFile} <span class="hint">(${IMPORT_ACCEPT.replaceAll(',', ', ')})</span>
           <input type="file" class="visually-hidden" accept=${IMPORT_ACCEPT} ?disabled=${this.busy} @change=${this.#onPick} />
         </label>
-        ${this.busy
-          ? html`<progress part="progress" max="1" value=${this.progress ?? nothing} aria-label=${m.uploading}></progress>`
-          : nothing}
+        ${this.busy ? this.#renderProgress() : nothing}
         ${preview
           ? html`
               <p part="import-totals" role="status">
@@ -281,7 +313,7 @@ export class PantaAddUserDialog extends LitElement {
                 type="button"
                 class="button"
                 data-import="report"
-                @click=${() => this.#save((imports) => imports.errorReport(importFormData(this.file!, { lang: language })))}
+                @click=${() => this.#save((imports, onProgress) => imports.errorReport(importFormData(this.file!, { lang: language }), onProgress), 'readingRows')}
               >
                 ${m.downloadErrorReport}
               </button>
@@ -296,7 +328,7 @@ export class PantaAddUserDialog extends LitElement {
     const single = this.mode === 'single';
     const invite = this.preview?.totals.invite ?? 0;
     return html`
-      <panta-dialog lang=${this.#localize.locale} label=${m.addUser} class=${this.preview ? 'wide' : ''}>
+      <panta-dialog lang=${this.#localize.locale} label=${m.addUser} class=${this.preview ? 'wide' : ''} @dialog-close=${() => this.#previewing?.abort()}>
         <div role="tablist" aria-label=${m.importMode} @keydown=${this.#onModeKeydown}>
           ${MODES.map(
             (mode) => html`

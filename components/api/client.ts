@@ -158,6 +158,8 @@ function sendWithProgress(address: string, init: RequestInit & { headers: Record
     for (const [name, value] of Object.entries(init.headers)) xhr.setRequestHeader(name, value);
     xhr.responseType = 'json';
     xhr.upload.onprogress = (event) => onProgress(event.loaded / event.total);
+    // The whole body is at the server, which now works on it: said even when the last progress event was throttled away.
+    xhr.upload.onload = () => onProgress(1);
     xhr.onload = () => (xhr.response ? resolve(xhr.response) : reject(new SyntaxError('Not a JSON answer')));
     xhr.onerror = () => reject(new TypeError('Network request failed'));
     xhr.onabort = () => reject(new DOMException('The upload was cancelled', 'AbortError'));

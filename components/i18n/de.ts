@@ -73,13 +73,16 @@ export const de: Messages = {
   bulkImport: 'Massenimport',
   downloadTemplate: 'Vorlage herunterladen',
   chooseFile: 'Tabelle hier ablegen oder Datei auswählen',
-  uploading: 'Wird hochgeladen…',
   importTotals: (rows: string, invite: string, skipped: string) => `Zeilen: ${rows}. Einzuladen: ${invite}. Übersprungen: ${skipped}.`,
   downloadErrorReport: 'Fehlerbericht herunterladen',
   previewShown: (shown: string, all: string) => `${shown} von ${all} Zeilen angezeigt, übersprungene zuerst. Der Fehlerbericht enthält alle Zeilen.`,
   inviteCount: (count: number, formatted: string) => (count === 1 ? '1 Benutzer einladen' : `${formatted} Benutzer einladen`),
   toastImported: (count: number, formatted: string) =>
     count === 1 ? 'Einladung an 1 Benutzer zum Versand eingereiht' : `Einladungen an ${formatted} Benutzer zum Versand eingereiht`,
+  // Import progress (issue #16): the upload's share, then the server's work until its answer.
+  uploadingPercent: (percent: string) => `Wird hochgeladen… ${percent}`,
+  readingRows: 'Datei wird gelesen, Zeilen werden geprüft…',
+  invitingRows: 'Datei wird gelesen, Einladungen werden angelegt…',
   exportLabel: 'Exportieren',
   exportFormats: { csv: 'CSV', xlsx: 'Excel' },
   email: 'E-Mail',

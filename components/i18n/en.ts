@@ -77,13 +77,16 @@ export const en = {
   bulkImport: 'Bulk import',
   downloadTemplate: 'Download template',
   chooseFile: 'Drop a spreadsheet here or choose a file',
-  uploading: 'Uploading…',
   // "Label: value" needs no plural forms (not "1 rows").
   importTotals: (rows: string, invite: string, skipped: string) => `Rows: ${rows}. To invite: ${invite}. Skipped: ${skipped}.`,
   downloadErrorReport: 'Download error report',
   previewShown: (shown: string, all: string) => `${shown} of ${all} rows shown, skipped rows first. The error report lists every row.`,
   inviteCount: (count: number, formatted: string) => (count === 1 ? 'Invite 1 user' : `Invite ${formatted} users`),
   toastImported: (count: number, formatted: string) => (count === 1 ? 'Invitation queued for 1 user' : `Invitations queued for ${formatted} users`),
+  // Import progress (issue #16): the upload's share, then the server's work until its answer.
+  uploadingPercent: (percent: string) => `Uploading… ${percent}`,
+  readingRows: 'Reading the file and checking its rows…',
+  invitingRows: 'Reading the file and inviting…',
   exportLabel: 'Export',
   exportFormats: { csv: 'CSV', xlsx: 'Excel' },
   email: 'Email',

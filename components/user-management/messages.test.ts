@@ -219,6 +219,8 @@ describe('<panta-user-management> messages', () => {
     restore()!.click();
     await dialog.closed();
     await until(() => tabCount(element, 'deleted') === '0' && tabCount(element, 'active') === '2');
+    // The live feed may bring the counts before the restore's own answer: wait for that answer's event and row too.
+    await until(() => events.of('panta-user-restored').length === 1 && rowFor(element, 'dora@example.test'));
     expect(events.of('panta-user-restored')[0]!.detail.ids).to.deep.equal([f.deleted[0]!.id]);
     expect(toastTexts(element)[0]).to.contain('dora@example.test restored');
     expect(text(rowFor(element, 'dora@example.test')!.querySelector('[part~="role-badge"]'))).to.equal('Admin');

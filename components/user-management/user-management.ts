@@ -6,7 +6,7 @@ import type { PantaErrorData } from '../../shared/errors.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportUsersUrl } from '../../shared/export-url.ts';
 import type { InviteUserInput, Summary, UpdateUserInput, User, UserList } from '../../shared/schemas.ts';
 import type { ImportCalls } from '../add-user-dialog/add-user-dialog.ts';
-import { ApiError, type ApiClient, authorization, errorDataOf } from '../api/client.ts';
+import { ApiError, type ApiClient, authorization, errorDataOf, isAbort } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
 import { type Toast, ToastController } from '../controllers/toast-controller.ts';
 import { type PantaEventDetails, PantaEvent, type PantaEventName } from '../events/events.ts';
@@ -270,7 +270,8 @@ export class PantaUserManagement extends LitElement {
     try {
       return await call(this.#requireClient());
     } catch (error) {
-      this.#reportActionError(operation, error, false);
+      // A call the dialog cancelled (closed during an upload) failed nothing.
+      if (!isAbort(error)) this.#reportActionError(operation, error, false);
       throw error;
     }
   }
@@ -304,12 +305,13 @@ export class PantaUserManagement extends LitElement {
 
   readonly #importCalls: ImportCalls = {
     template: (lang) => this.#dialogCall('imports.template', (client) => client.imports.template.query({ lang })),
-    preview: (form, onProgress) =>
-      this.#dialogCall('imports.preview', (client) => client.imports.preview.mutate(form, { context: { onUploadProgress: onProgress } })),
-    errorReport: (form) => this.#dialogCall('imports.errorReport', (client) => client.imports.errorReport.mutate(form)),
-    commit: (form) =>
+    preview: (form, onUploadProgress, signal) =>
+      this.#dialogCall('imports.preview', (client) => client.imports.preview.mutate(form, { signal, context: { onUploadProgress } })),
+    errorReport: (form, onUploadProgress) =>
+      this.#dialogCall('imports.errorReport', (client) => client.imports.errorReport.mutate(form, { context: { onUploadProgress } })),
+    commit: (form, onUploadProgress) =>
       this.#dialogCall('imports.commit', async (client) => {
-        const result = await client.imports.commit.mutate(form);
+        const result = await client.imports.commit.mutate(form, { context: { onUploadProgress } });
         const { invited } = result;
         this.#notify('success', this.#localize.messages.toastImported(invited, this.#localize.number(invited)));
         this.#emit('panta-users-imported', { invited, skipped: result.totals.skipped });

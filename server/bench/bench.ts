@@ -12,6 +12,9 @@
  * - In headless Chromium (the built element, dist/element): from the element's search request to
  *   the updated rows (the 250 ms debounce before it is left out), and rendering a 100-row page.
  *
+ * - PostgreSQL (postgres.ts): the same cases on the same users beside their floors, and over HTTP
+ *   one and two server processes on one database.
+ *
  * Writes bench-results/bench.md and bench.json; a full run also writes server/bench/REPORT.md and
  * REPORT.json.
  */
@@ -32,10 +35,12 @@ import type { Deps } from '../deps.ts';
 import { DevMailbox } from '../mail/mailer.ts';
 import type { Caller } from '../services/actor.ts';
 import { loadCaller } from '../services/sessions.ts';
-import { deleteUsersSoftly, getSummary, inviteUser, type ListUsersQuery, listUsers, purgeUsers, restoreUsers } from '../services/users.ts';
+import { deleteUsersSoftly, getSummary, inviteUser, listUsers, purgeUsers, restoreUsers } from '../services/users.ts';
 import { newId } from '../tokens.ts';
 import { load, startBenchServer } from './bench-server.ts';
 import { RECORD_REQUESTS, WAIT_FOR_ROWS } from './browser-probes.ts';
+import { benchCases, listQuery } from './bench-cases.ts';
+import { benchPostgres, renderPostgres } from './postgres.ts';
 import { renderReport, requestPathCpuGoal, requestPathGoal, type BenchResults, type SizeResults, type Stat } from './report.ts';
 import { SEED_NOW, seedBenchDatabase, seedSeconds } from './seed.ts';
 
@@ -53,6 +58,9 @@ const ONLY_BROWSER = process.env.BENCH_ONLY_BROWSER === '1';
  * on the request path.
  */
 const ONLY_HTTP = process.env.BENCH_ONLY_HTTP === '1';
+/** BENCH_POSTGRES=0 leaves the PostgreSQL section out; BENCH_ONLY_POSTGRES=1 runs it alone (bench-results/postgres.md). */
+const ONLY_POSTGRES = process.env.BENCH_ONLY_POSTGRES === '1';
+const POSTGRES = !ONLY_BROWSER && !ONLY_HTTP && process.env.BENCH_POSTGRES !== '0';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ELEMENT = `${ROOT}dist/element/panta-user-management.js`;
 
@@ -103,20 +111,6 @@ async function floorOf(path: string, raw: SQLite.Database, deps: Deps, read: (de
     for (const { statement, parameters } of prepared) statement.all(...parameters);
   });
 }
-
-interface Case {
-  name: string;
-  query: Partial<ListUsersQuery> & Pick<ListUsersQuery, 'tab'>;
-}
-
-const listQuery = (query: Case['query']): ListUsersQuery => ({
-  search: '',
-  role: 'all',
-  sort: { by: 'name', direction: 'asc' },
-  offset: 0,
-  limit: 25,
-  ...query,
-});
 
 /**
  * Writes: the service's transaction (guards, audit, outbox) beside the bare row write with the
@@ -189,30 +183,7 @@ async function benchSize(count: number): Promise<SizeResults> {
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = FULL');
 
-  const summary = await getSummary(deps, caller);
-  const deepOffset = Math.floor(summary.counts.active / 2 / 25) * 25;
-  const cases: Case[] = [
-    { name: 'Active, first page', query: { tab: 'active' } },
-    { name: 'Pending, first page', query: { tab: 'pending' } },
-    { name: 'Recently deleted, first page', query: { tab: 'deleted' } },
-    { name: `Active, deep page (offset ${deepOffset.toLocaleString('en')})`, query: { tab: 'active', offset: deepOffset } },
-    { name: 'Search, common prefix "mar"', query: { tab: 'active', search: 'mar' } },
-    { name: 'Search, substring "ller"', query: { tab: 'active', search: 'ller' } },
-    { name: 'Search, accented "Müller"', query: { tab: 'active', search: 'Müller' } },
-    { name: 'Search, two words "anna berg"', query: { tab: 'active', search: 'anna berg' } },
-    { name: 'Search, rare "4711@"', query: { tab: 'active', search: '4711@' } },
-    { name: 'Search, no match "qxzv"', query: { tab: 'active', search: 'qxzv' } },
-    { name: 'Search, one letter "k" (no trigram)', query: { tab: 'active', search: 'k' } },
-    { name: 'Search, two letters "ab" (no trigram)', query: { tab: 'active', search: 'ab' } },
-    { name: 'Role filter, admins', query: { tab: 'active', role: 'admin' } },
-    { name: 'Role filter, standard users', query: { tab: 'active', role: 'user' } },
-    { name: 'Sort by name, descending', query: { tab: 'active', sort: { by: 'name', direction: 'desc' } } },
-    { name: 'Sort by email', query: { tab: 'active', sort: { by: 'email', direction: 'asc' } } },
-    { name: 'Sort by role', query: { tab: 'active', sort: { by: 'role', direction: 'desc' } } },
-    { name: 'Sort by invited date', query: { tab: 'active', sort: { by: 'invitedAt', direction: 'desc' } } },
-    { name: 'Sort by onboarding date', query: { tab: 'active', sort: { by: 'onboardedAt', direction: 'desc' } } },
-    { name: 'Sort by deleted date (Recently deleted)', query: { tab: 'deleted', sort: { by: 'deletedAt', direction: 'desc' } } },
-  ];
+  const cases = await benchCases(deps, caller);
 
   const server: SizeResults['server'] = [];
   for (const { name, query } of ONLY_BROWSER ? [] : ONLY_HTTP ? cases.slice(0, 1) : cases) {
@@ -337,7 +308,14 @@ async function benchBrowser(origin: string, token: string): Promise<SizeResults[
 
 const started = performance.now();
 const sizes: SizeResults[] = [];
-for (const count of SIZES) sizes.push(await benchSize(count));
+if (!ONLY_POSTGRES) for (const count of SIZES) sizes.push(await benchSize(count));
+const postgres = POSTGRES ? await benchPostgres(SIZES, { sample, load: LOAD }) : null;
+if (ONLY_POSTGRES && postgres) {
+  mkdirSync(`${ROOT}bench-results`, { recursive: true });
+  writeFileSync(`${ROOT}bench-results/postgres.md`, renderPostgres(postgres, []));
+  console.log('\nWrote bench-results/postgres.md');
+  process.exit(0);
+}
 const results: BenchResults = {
   environment: {
     date: new Date().toISOString(),
@@ -353,12 +331,13 @@ const results: BenchResults = {
     loadAverage: os.loadavg().map((value) => Math.round(value * 10) / 10),
   },
   sizes,
+  postgres,
 };
 results.environment.minutes = Math.round((performance.now() - started) / 6000) / 10;
 if (ONLY_BROWSER || ONLY_HTTP) process.exit(0);
 mkdirSync(`${ROOT}bench-results`, { recursive: true });
 writeFileSync(`${ROOT}bench-results/bench.json`, `${JSON.stringify(results, null, 2)}\n`);
-const markdown = renderReport(results);
+const markdown = renderReport(results) + (postgres ? `\n${renderPostgres(postgres, sizes)}` : '');
 writeFileSync(`${ROOT}bench-results/bench.md`, markdown);
 if (!QUICK) {
   writeFileSync(`${ROOT}server/bench/REPORT.md`, markdown);

@@ -1,3 +1,5 @@
+import type { PostgresResults } from './postgres.ts';
+
 /** The bench's results and the markdown report written from them, with issue 6's targets. */
 
 export interface Stat {
@@ -51,6 +53,8 @@ export interface BenchResults {
     loadAverage: number[];
   };
   sizes: SizeResults[];
+  /** The PostgreSQL section (postgres.ts); null when left out, missing from older results. */
+  postgres?: PostgresResults | null;
 }
 
 const TARGETS = {
@@ -219,7 +223,7 @@ function reading(size: SizeResults, env: BenchResults['environment']): string[] 
     `- **One- and two-character searches have no trigram**: "k" ${fmt(short)}; "ab" ${fmt(twoLetters)}. Their total counts through the name index, which holds the search text, instead of reading the tab's rows (2,884 / 3,016 ms before 0008); ` +
       'SQLite is told so (`INDEXED BY`): once migration 0009 added an index by onboarding date, it counted through that one instead, reading every row of the tab ("k" 1,208 / 1,260 ms, "ab" 1,442 / 1,795 ms). ' +
       '`server/tests/query-plans.test.ts` now asserts the index of every list, sort, search and count statement on both databases. The first page walks the tab in order and stops when the page is full.',
-    `- **A deep page** (${deep?.name.replace(/^.*\(|\)$/g, '') ?? ''}) skips index entries: ${fmt(deep)}. That is a jump by offset; Next and Previous now page by cursor (users.list's cursor: keyset paging), which reads from the last row seen on and costs what a first page does (not in this bench yet: the element still pages by offset).`,
+    `- **A deep page** (${deep?.name.replace(/^.*\(|\)$/g, '') ?? ''}) skips index entries: ${fmt(deep)}. That is a jump by offset; Next and Previous now page by cursor (users.list's cursor: keyset paging), which reads from the last row seen on and costs what a first page does: ${fmt(find(size, 'Active, deep page by cursor'))}.`,
     list && first ? httpReading(size, list, first) : '- **HTTP.** Not measured.',
     memoryReading(size),
     '- **Chromium.** Search-to-rows includes the server\'s search and the HTTP request; rendering 100 rows is timed from the answer to the rows in the DOM. ' +

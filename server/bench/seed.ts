@@ -16,7 +16,7 @@ import { searchTextFor, sortNameFor } from '../services/text.ts';
 import { hashToken } from '../tokens.ts';
 
 /** Bumped when the seeded data changes shape, so an older cached file is not reused. */
-const SEED_VERSION = 3;
+export const SEED_VERSION = 3;
 export const OWNER_EMAIL = 'owner@bench.test';
 /** The seed's clock: every time in the data is before it, every deleted user is still restorable. */
 export const SEED_NOW = new Date('2026-06-01T09:00:00.000Z');
@@ -55,6 +55,59 @@ export interface SeededBench {
   seedSeconds: number;
 }
 
+
+/** The users' columns in the order `benchUser` gives their values. */
+export const USER_COLUMNS = [
+  'id', 'workspace_id', 'email', 'email_normalized', 'first_name', 'last_name', 'search_text', 'sort_name', 'role', 'status',
+  'invited_by_id', 'invited_at', 'last_invitation_sent_at', 'invitation_send_count', 'onboarded_at', 'deleted_at',
+  'deleted_by_id', 'purge_at', 'created_at', 'updated_at',
+] as const;
+export const INVITATION_COLUMNS = ['id', 'workspace_id', 'user_id', 'token_hash', 'created_at', 'expires_at'] as const;
+
+const MINUTE = 60_000;
+const SPAN = 3 * 365 * 24 * 60; // invitations spread over three years before SEED_NOW
+
+/**
+ * The bench's user number `index` (and the invitation of a pending one), as values in the order of
+ * USER_COLUMNS and INVITATION_COLUMNS: the one data distribution both databases are seeded with.
+ */
+export function benchUser(index: number, workspaceId: string, ownerId: string) {
+  const first = FIRST[index % FIRST.length]!;
+  const last = LAST[Math.floor(index / FIRST.length) % LAST.length]!;
+  const email = `${asciiOf(first)}.${asciiOf(last)}.${index}@${DOMAINS[index % DOMAINS.length]}`;
+  const invited = new Date(SEED_NOW.getTime() - (((index * 7919) % SPAN) + 60) * MINUTE);
+  const invitedIso = invited.toISOString();
+  const deleted = index % 20 === 7; // 5 %
+  const pending = index % 10 < 3; // 30 %
+  const role = index % 97 === 0 ? 'admin' : 'user';
+  // Deleted within the last 20 days, at minutes of their own.
+  const deletedAt = deleted ? new Date(SEED_NOW.getTime() - (((index * 104_729) % (20 * 24 * 60)) + 1) * MINUTE).toISOString() : null;
+  const purgeAt = deletedAt ? new Date(Date.parse(deletedAt) + 30 * 24 * 60 * MINUTE).toISOString() : null;
+  const names = { first_name: pending ? '' : first, last_name: pending ? '' : last, email };
+  if (pending && index % 3 === 0) {
+    names.first_name = first;
+    names.last_name = last;
+  }
+  const id = randomUUID();
+  const user = [
+    id, workspaceId, email, normalizeEmail(email), names.first_name, names.last_name, searchTextFor(names), sortNameFor(names),
+    role, pending ? 'pending' : 'active', ownerId, invitedIso, invitedIso, 1, pending ? null : invitedIso,
+    deletedAt, deletedAt ? ownerId : null, purgeAt, invitedIso, deletedAt ?? invitedIso,
+  ];
+  const expires = new Date(invited.getTime() + 7 * 24 * 60 * MINUTE).toISOString();
+  const invitation = pending && !deleted ? [randomUUID(), workspaceId, id, hashToken(`bench-${index}`), invitedIso, expires] : null;
+  return { user, invitation };
+}
+
+/** The counters row recounted from the users, after a load that bypassed the triggers that keep it. */
+export const RECOUNT = `update workspace_user_counts set
+    active = (select count(*) from users u where u.workspace_id = workspace_user_counts.workspace_id and u.deleted_at is null and u.status = 'active'),
+    pending = (select count(*) from users u where u.workspace_id = workspace_user_counts.workspace_id and u.deleted_at is null and u.status = 'pending'),
+    deleted = (select count(*) from users u where u.workspace_id = workspace_user_counts.workspace_id and u.deleted_at is not null),
+    active_admins = (select count(*) from users u where u.workspace_id = workspace_user_counts.workspace_id and u.deleted_at is null and u.status = 'active' and u.role = 'admin'),
+    pending_admins = (select count(*) from users u where u.workspace_id = workspace_user_counts.workspace_id and u.deleted_at is null and u.status = 'pending' and u.role = 'admin'),
+    deleted_admins = (select count(*) from users u where u.workspace_id = workspace_user_counts.workspace_id and u.deleted_at is not null and u.role = 'admin')`;
+
 export async function seedBenchDatabase(path: string, count: number): Promise<SeededBench> {
   if (existsSync(path)) {
     const found = readSeed(path);
@@ -79,43 +132,13 @@ export async function seedBenchDatabase(path: string, count: number): Promise<Se
   sqlite.pragma('journal_mode = OFF');
   sqlite.pragma('synchronous = OFF');
   sqlite.pragma('cache_size = -1000000');
-  const insertUser = sqlite.prepare(`insert into users (id, workspace_id, email, email_normalized, first_name, last_name,
-    search_text, sort_name, role, status, invited_by_id, invited_at, last_invitation_sent_at, invitation_send_count,
-    onboarded_at, deleted_at, deleted_by_id, purge_at, created_at, updated_at)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertInvitation = sqlite.prepare(
-    'insert into invitations (id, workspace_id, user_id, token_hash, created_at, expires_at) values (?, ?, ?, ?, ?, ?)',
-  );
-  const MINUTE = 60_000;
-  const span = 3 * 365 * 24 * 60; // invitations spread over three years before SEED_NOW
+  const insertUser = sqlite.prepare(`insert into users (${USER_COLUMNS.join(', ')}) values (${USER_COLUMNS.map(() => '?').join(', ')})`);
+  const insertInvitation = sqlite.prepare(`insert into invitations (${INVITATION_COLUMNS.join(', ')}) values (${INVITATION_COLUMNS.map(() => '?').join(', ')})`);
   const batch = sqlite.transaction((from: number, to: number) => {
     for (let index = from; index < to; index++) {
-      const first = FIRST[index % FIRST.length]!;
-      const last = LAST[Math.floor(index / FIRST.length) % LAST.length]!;
-      const email = `${asciiOf(first)}.${asciiOf(last)}.${index}@${DOMAINS[index % DOMAINS.length]}`;
-      const invited = new Date(SEED_NOW.getTime() - (((index * 7919) % span) + 60) * MINUTE);
-      const invitedIso = invited.toISOString();
-      const deleted = index % 20 === 7; // 5 %
-      const pending = index % 10 < 3; // 30 %
-      const role = index % 97 === 0 ? 'admin' : 'user';
-      // Deleted within the last 20 days, at minutes of their own.
-      const deletedAt = deleted ? new Date(SEED_NOW.getTime() - (((index * 104_729) % (20 * 24 * 60)) + 1) * MINUTE).toISOString() : null;
-      const purgeAt = deletedAt ? new Date(Date.parse(deletedAt) + 30 * 24 * 60 * MINUTE).toISOString() : null;
-      const names = { first_name: pending ? '' : first, last_name: pending ? '' : last, email };
-      if (pending && index % 3 === 0) {
-        names.first_name = first;
-        names.last_name = last;
-      }
-      const id = randomUUID();
-      insertUser.run(
-        id, workspaceId, email, normalizeEmail(email), names.first_name, names.last_name, searchTextFor(names), sortNameFor(names),
-        role, pending ? 'pending' : 'active', owner.id, invitedIso, invitedIso, 1, pending ? null : invitedIso,
-        deletedAt, deletedAt ? owner.id : null, purgeAt, invitedIso, deletedAt ?? invitedIso,
-      );
-      if (pending && !deleted) {
-        const expires = new Date(invited.getTime() + 7 * 24 * 60 * MINUTE).toISOString();
-        insertInvitation.run(randomUUID(), workspaceId, id, hashToken(`bench-${index}`), invitedIso, expires);
-      }
+      const { user, invitation } = benchUser(index, workspaceId, owner.id);
+      insertUser.run(...user);
+      if (invitation) insertInvitation.run(...invitation);
     }
   });
   // Bulk load without the secondary indexes and the triggers, then build them once over the
@@ -135,13 +158,7 @@ export async function seedBenchDatabase(path: string, count: number): Promise<Se
   for (const { sql } of dropped.filter((entry) => entry.type === 'index')) sqlite.exec(sql);
   for (const { sql } of dropped.filter((entry) => entry.type === 'trigger')) sqlite.exec(sql);
   sqlite.exec(`insert into users_search (users_search) values ('rebuild')`);
-  sqlite.exec(`update workspace_user_counts set
-    active = (select count(*) from users u where u.workspace_id = workspace_user_counts.workspace_id and u.deleted_at is null and u.status = 'active'),
-    pending = (select count(*) from users u where u.workspace_id = workspace_user_counts.workspace_id and u.deleted_at is null and u.status = 'pending'),
-    deleted = (select count(*) from users u where u.workspace_id = workspace_user_counts.workspace_id and u.deleted_at is not null),
-    active_admins = (select count(*) from users u where u.workspace_id = workspace_user_counts.workspace_id and u.deleted_at is null and u.status = 'active' and u.role = 'admin'),
-    pending_admins = (select count(*) from users u where u.workspace_id = workspace_user_counts.workspace_id and u.deleted_at is null and u.status = 'pending' and u.role = 'admin'),
-    deleted_admins = (select count(*) from users u where u.workspace_id = workspace_user_counts.workspace_id and u.deleted_at is not null and u.role = 'admin')`);
+  sqlite.exec(RECOUNT);
   const seconds = Math.round((performance.now() - started) / 1000);
   sqlite.exec(`create table bench_seed as select ${SEED_VERSION} as version, ${count} as count,
     '${workspaceId}' as workspace_id, '${owner.id}' as owner_id, ${seconds} as seconds`);

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { createTRPCClient } from '@trpc/client';
 import type { AppRouter } from '../../shared/router.ts';
 import type { FileMailboxEntry } from './file-mailbox.ts';
-import { createTestClient } from './harness.ts';
+import { type OpenedDatabase, openDatabase } from '../db/database.ts';
+import { type TestDatabase, createTestClient, createTestDatabase } from './harness.ts';
 
 /**
  * The secret every server process is started with, as servers of one deployment share theirs:
@@ -94,4 +96,41 @@ export async function stopServerProcess(server: ServerProcess): Promise<void> {
   const exited = once(server.child, 'exit');
   server.child.kill('SIGTERM');
   await exited;
+}
+
+/** Two server processes started at once on one test database, and a direct connection to it. */
+export interface TwoServerProcesses {
+  readonly one: ServerProcess;
+  readonly two: ServerProcess;
+  readonly database: OpenedDatabase;
+}
+
+/**
+ * Registers `before`/`after` hooks in the calling `describe` that start two server processes on a
+ * fresh test database (both at once, so both run the migrations at once: Kysely's migration lock
+ * lets one in) and stop them after; the returned handle is usable inside the tests.
+ */
+export function twoServerProcesses(): TwoServerProcesses {
+  let shared: TestDatabase | undefined;
+  const started: Partial<{ one: ServerProcess; two: ServerProcess; database: OpenedDatabase }> = {};
+  before(async () => {
+    shared = await createTestDatabase();
+    [started.one, started.two] = await Promise.all([startServerProcess(shared.url), startServerProcess(shared.url)]);
+    started.database = await openDatabase(shared.url);
+  });
+  after(async () => {
+    await Promise.all([started.one, started.two].filter((server) => server !== undefined).map(stopServerProcess));
+    await started.database?.close();
+    await shared?.drop();
+  });
+  const get = <K extends keyof typeof started>(key: K) => {
+    const value = started[key];
+    assert.ok(value, `twoServerProcesses: ${key} is used before the servers started`);
+    return value as NonNullable<(typeof started)[K]>;
+  };
+  return {
+    get one() { return get('one'); },
+    get two() { return get('two'); },
+    get database() { return get('database'); },
+  };
 }

@@ -18,13 +18,37 @@ export interface SheetInput {
   rows: Cell[][];
 }
 
-function toSheet(rows: Cell[][]): XLSX.WorkSheet {
+/**
+ * An .xls formula as sheetjs-style writes it (`bf`: a CellParsedFormula, its tokens' length then
+ * the tokens): the constant it computes, a ptgStr or a ptgNum token. sheetjs-style caches a
+ * formula's value in .xls only when it is a number; a text formula's cached value is 0, as in
+ * the .xls Calc saved in issue #16 where the .xlsx cached the text.
+ */
+function xlsFormula(value: string | number): Buffer {
+  let tokens: Buffer;
+  if (typeof value === 'number') {
+    tokens = Buffer.alloc(9, 0x1f);
+    tokens.writeDoubleLE(value, 1);
+  } else {
+    tokens = Buffer.concat([Buffer.from([0x17, Buffer.byteLength(value, 'latin1'), 0]), Buffer.from(value, 'latin1')]);
+  }
+  const length = Buffer.alloc(2);
+  length.writeUInt16LE(tokens.length);
+  return Buffer.concat([length, tokens]);
+}
+
+function toSheet(rows: Cell[][], format: BookFormat): XLSX.WorkSheet {
   const sheet = XLSX.utils.aoa_to_sheet(rows.map((row) => row.map((cell) => (cell !== null && typeof cell === 'object' && 'f' in cell ? null : cell))));
   // Formula cells: the formula and its computed (cached) value, as a spreadsheet program saves them.
   rows.forEach((row, r) =>
     row.forEach((cell, c) => {
       if (cell !== null && typeof cell === 'object' && 'f' in cell) {
-        sheet[XLSX.utils.encode_cell({ r, c })] = { t: typeof cell.v === 'number' ? 'n' : 's', v: cell.v, f: cell.f };
+        sheet[XLSX.utils.encode_cell({ r, c })] = {
+          t: typeof cell.v === 'number' ? 'n' : 's',
+          v: cell.v,
+          f: cell.f,
+          ...(format === 'xls' ? { bf: xlsFormula(cell.v) } : {}),
+        } as XLSX.CellObject;
       }
     }),
   );
@@ -40,7 +64,7 @@ export function workbook(format: BookFormat, sheets: SheetInput[] | Cell[][]): B
   const book = XLSX.utils.book_new();
   // A null-prototype map, so that a sheet may be called `__proto__`.
   book.Sheets = Object.create(null) as typeof book.Sheets;
-  list.forEach((sheet, index) => XLSX.utils.book_append_sheet(book, toSheet(sheet.rows), sheet.name ?? (index === 0 ? 'Users' : `Sheet${index + 1}`)));
+  list.forEach((sheet, index) => XLSX.utils.book_append_sheet(book, toSheet(sheet.rows, format), sheet.name ?? (index === 0 ? 'Users' : `Sheet${index + 1}`)));
   return XLSX.write(book, { type: 'buffer', bookType: format === 'xls' ? 'biff8' : format, compression: true }) as Buffer;
 }
 

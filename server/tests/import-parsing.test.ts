@@ -93,9 +93,10 @@ describe('imports: parsing rules', () => {
     ]);
   });
 
-  // (sheetjs-style writes no formulas into .xls, so no .xls of this kind can be built here.)
-  for (const format of ['xlsx', 'ods'] as const) {
+  for (const format of ['xlsx', 'ods', 'xls'] as const) {
     it(`marks the cells a formula computed (${format}): their cached value may differ between programs`, async () => {
+      // The .xls caches 0 for a text formula (see `workbook`), as Calc's .xls did in issue #16: read as it is, and marked.
+      const cached = (value: string) => (format === 'xls' ? '0' : value);
       const preview = await admin.client.imports.preview.mutate(
         upload(
           workbook(format, [
@@ -109,7 +110,7 @@ describe('imports: parsing rules', () => {
       assert.deepEqual(
         preview.rows.map((row) => [row.email, row.lastName, row.formulaColumns]),
         [
-          ['marked@parsing.test', 'X', ['email', 'lastName']],
+          [cached('marked@parsing.test'), cached('X'), ['email', 'lastName']],
           ['plain@parsing.test', 'Text', ['role']],
           ['none@parsing.test', 'Formula', []],
         ],

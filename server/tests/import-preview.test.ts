@@ -139,4 +139,23 @@ describe('imports.preview', () => {
     form.append('offset', '-1');
     await rejectsWith(admin.client.imports.preview.mutate(form), { code: 'BAD_REQUEST' });
   });
+
+  it('answers 50,000 rows with what the dialog draws: the counts and one page of verdicts, a few dozen KB', async () => {
+    const { admin } = await seedWorkspace(server, 'Large');
+    const count = 50_000;
+    const rows = Array.from({ length: count }, (_, index) => [index % 100 === 0 ? `broken-${index}` : `person${index}@large.test`, 'Person', `Number ${index}`, 'Standard user']);
+    // The bytes on the wire, as the element receives them.
+    const response = await fetch(`${server.url}/api/users/imports.preview`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}` },
+      body: upload(csv([['Email', 'First name', 'Last name', 'Role'], ...rows])),
+    });
+    const body = await response.text();
+    const preview = (JSON.parse(body) as { result: { data: ImportPreview } }).result.data;
+    assert.deepEqual([preview.totals.rows, preview.totals.invite, preview.totals.skipped], [count, count - 500, 500]);
+    assert.equal(preview.rows.length, IMPORT_PREVIEW_PAGE_ROWS);
+    const pageBytes = Buffer.byteLength(JSON.stringify(preview.rows));
+    assert.ok(pageBytes < 60_000, `one page of verdicts is ${pageBytes} bytes`);
+    assert.ok(Buffer.byteLength(body) < pageBytes + 1_000, `the answer is ${Buffer.byteLength(body)} bytes: the page and the counts, nothing more`);
+  });
 });

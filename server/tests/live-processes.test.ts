@@ -1,34 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { type OpenedDatabase, openDatabase } from '../db/database.ts';
+import { describe, it } from 'node:test';
 import { loadConfig } from '../config.ts';
 import { createSession } from '../services/sessions.ts';
 import { createWorkspace } from '../services/workspaces.ts';
 import { ManualClock } from '../testing/clock.ts';
-import { type TestDatabase, createTestDatabase, seedWorkspace, startTestServer, testDialect } from '../testing/harness.ts';
+import { createTestDatabase, seedWorkspace, startTestServer, testDialect } from '../testing/harness.ts';
 import { watchChanges } from '../testing/live-feed.ts';
-import { SERVER_PROCESS_START, type ServerProcess, startServerProcess, stopServerProcess } from '../testing/server-processes.ts';
+import { SERVER_PROCESS_START, twoServerProcesses } from '../testing/server-processes.ts';
 
 // PostgreSQL: the writer's trigger notifies, the other server's LISTEN connection wakes its feed.
 // SQLite: the other process reads the revision once a second (its default), so within 2 s.
 describe(`live change feed across two server processes on one ${testDialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} database`, () => {
-  let shared: TestDatabase;
-  let database: OpenedDatabase;
-  let one: ServerProcess;
-  let two: ServerProcess;
-
-  before(async () => {
-    shared = await createTestDatabase();
-    [one, two] = await Promise.all([startServerProcess(shared.url), startServerProcess(shared.url)]);
-    database = await openDatabase(shared.url);
-  });
-  after(async () => {
-    await Promise.all([one, two].filter(Boolean).map(stopServerProcess));
-    await database?.close();
-    await shared?.drop();
-  });
+  const servers = twoServerProcesses();
 
   it('a change on server A reaches a subscriber on server B within 2 s, once, and no other workspace', async () => {
+    const { one, two, database } = servers;
     const deps = { db: database.db, clock: new ManualClock(SERVER_PROCESS_START), settings: loadConfig({ NODE_ENV: 'test' }) };
     const seed = async (name: string) => {
       const { owner } = await createWorkspace(deps, { name, owner: { email: `owner@${name}.test`, firstName: 'O', lastName: 'Wner' } });

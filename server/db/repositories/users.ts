@@ -351,14 +351,8 @@ function pageCosts(filter: UserListFilter, counts: UserCounts, matches: number) 
  */
 export async function listUserViews(db: Db, workspaceId: string, filter: UserListFilter, matches?: number): Promise<UserViewRow[]> {
   const reading = readingOrder(filter);
-  if (!usesSearchIndex(db, filter.searchWords)) {
-    if (filter.cursor) return selectPage(db, workspaceId, filter, 'u.id', keysetIds(db, workspaceId, filter, filter.cursor.key)).execute();
-    if (filter.searchWords.length === 0) {
-      const { tab, role, sortBy, direction, offset, limit } = filter;
-      return unsearchedPage(db, { tab, role, sortBy, direction }, { workspaceId, offset, limit });
-    }
-    return pageByOffset(db, workspaceId, filter).execute();
-  }
+  if (dialectOf(db) === 'postgres') return listPostgresPage(db, workspaceId, filter, matches);
+  if (!usesSearchIndex(db, filter.searchWords)) return orderedPage(db, workspaceId, filter);
   const offset = filter.cursor ? 0 : filter.offset;
   if (matches !== undefined && offset >= matches) return [];
   if (matches !== undefined) {
@@ -366,23 +360,65 @@ export async function listUserViews(db: Db, workspaceId: string, filter: UserLis
     const walked = ((offset + filter.limit) * walk.walked) / matches;
     const walkLimit = Math.ceil(read / walk.perWalked);
     if (2 * walked <= walkLimit) {
-      const page = await selectPage(db, workspaceId, filter, 'u.rowid', walkedPage(db, workspaceId, filter, walkLimit, walk.roleAfterWalk)).execute();
+      const page = await selectPage(db, workspaceId, filter, 'u.rowid', walkedPage(db, workspaceId, filter, walkLimit, walk.roleAfterWalk) as never);
       if (page.length === filter.limit || walkLimit >= walk.walked) return page;
     }
   }
   const named = searchedFirst(db.selectFrom('users as u').select(sql<number>`${sql.ref('u.rowid')}`.as('user_rowid')), workspaceId, filter);
-  return selectPage(db, workspaceId, filter, 'u.rowid', inOrder(pastCursor(named, filter), reading).offset(offset).limit(filter.limit)).execute();
-}
-
-/** A page found by offset in the tab's index, of users whose search text holds every word (LIKE). */
-function pageByOffset(db: Db, workspaceId: string, filter: UserListFilter) {
-  const ids = whereListed(db.selectFrom('users as u').select('u.id'), workspaceId, filter);
-  return selectPage(db, workspaceId, filter, 'u.id', inOrder(ids, readingOrder(filter)).offset(filter.offset).limit(filter.limit));
+  return selectPage(db, workspaceId, filter, 'u.rowid', inOrder(pastCursor(named, filter), reading).offset(offset).limit(filter.limit));
 }
 
 /**
- * A page without search or cursor, the one every list opens with: compiled once per tab, role
- * and order (`reusableQuery`); the same statement as `pageByOffset` builds.
+ * A page on PostgreSQL. A search with a word of 3+ characters reads its page one of two ways, as
+ * SQLite's does and by the same costs (`pageCosts`), once the total is known: walking the order's
+ * index (the live tabs' index by name holds the search text and the id, migration 0014, so that
+ * walk reads no rows either) up to where reading every match would cost less, or reading every
+ * match through the trigram index and sorting them. Left to itself, PostgreSQL's planner expects
+ * matches to be spread evenly along the order and walks: "zoe" by name lies at the end of the
+ * tab, and it threw away 642,107 rows for 25 (1.9 s at a million users).
+ *
+ * The matches are read in a subquery with `offset 0`, which PostgreSQL plans on its own (it does
+ * not pull such a subquery up into the query around it), so the order and the limit outside
+ * cannot turn it back into a walk of the order's index.
+ */
+async function listPostgresPage(db: Db, workspaceId: string, filter: UserListFilter, matches?: number): Promise<UserViewRow[]> {
+  const reading = readingOrder(filter);
+  const offset = filter.cursor ? 0 : filter.offset;
+  const searched = indexedWords(filter.searchWords).length > 0 && matches !== undefined;
+  if (searched && offset >= matches) return [];
+  if (searched) {
+    const { read, walk } = pageCosts(filter, await readUserCounts(db, workspaceId), matches);
+    const walked = ((offset + filter.limit) * walk.walked) / Math.max(matches, 1);
+    const walkLimit = Math.ceil(read / walk.perWalked);
+    if (2 * walked <= walkLimit) {
+      const page = await selectPage(db, workspaceId, filter, 'u.id', walkedPage(db, workspaceId, filter, walkLimit, walk.roleAfterWalk) as never);
+      if (page.length === filter.limit || walkLimit >= walk.walked) return page;
+    }
+    const columns = reading.map(({ column }) => `u.${column}` as const);
+    const everyMatch = pastCursor(whereListed(db.selectFrom('users as u').select(['u.id', ...columns]), workspaceId, filter), filter).offset(0);
+    const ids = db.selectFrom(everyMatch.as('u')).select('u.id') as unknown as UserQuery<{ id: string }>;
+    return selectPage(db, workspaceId, filter, 'u.id', inOrder(ids, reading).offset(offset).limit(filter.limit));
+  }
+  return orderedPage(db, workspaceId, filter);
+}
+
+/** A page read from the order's index, the search words tried on each entry: after the cursor, or skipping `offset` entries. */
+function orderedPage(db: Db, workspaceId: string, filter: UserListFilter): Promise<UserViewRow[]> {
+  if (filter.cursor) return selectPage(db, workspaceId, filter, 'u.id', keysetIds(db, workspaceId, filter, filter.cursor.key));
+  if (filter.searchWords.length > 0) return pageByOffset(db, workspaceId, filter).execute();
+  const { tab, role, sortBy, direction, offset, limit } = filter;
+  return unsearchedPage(db, { tab, role, sortBy, direction }, { workspaceId, offset, limit });
+}
+
+/** The statement of `orderedPage` without a cursor. */
+function pageByOffset(db: Db, workspaceId: string, filter: UserListFilter) {
+  const ids = whereListed(db.selectFrom('users as u').select('u.id'), workspaceId, filter);
+  return pageQuery(db, workspaceId, filter, 'u.id', inOrder(ids, listOrder(filter)).offset(filter.offset).limit(filter.limit));
+}
+
+/**
+ * The page every list opens with (no search, no cursor): compiled once per dialect, tab, role and
+ * order (`reusableQuery`), the same statement `pageByOffset` builds.
  */
 const unsearchedPage = reusableQuery(
   'unsearched page',
@@ -398,10 +434,12 @@ const unsearchedPage = reusableQuery(
  * index lacks a column the order or the search needs.
  */
 function walkedPage(db: Db, workspaceId: string, filter: UserListFilter, walkLimit: number, roleAfterWalk: boolean) {
+  // A page's users are looked up by rowid on SQLite (the search index names them so), by id on PostgreSQL.
+  const key = dialectOf(db) === 'sqlite' ? 'rowid' : 'id';
   const inTab = db
     .selectFrom('users as u')
     .select([
-      sql<number>`${sql.ref('u.rowid')}`.as('user_rowid'),
+      sql<number>`${sql.ref(`u.${key}`)}`.as('user_rowid'),
       'u.search_text',
       'u.sort_name',
       'u.email_normalized',
@@ -417,7 +455,7 @@ function walkedPage(db: Db, workspaceId: string, filter: UserListFilter, walkLim
   const walked = db.selectFrom(firstOfTab.as('u')).select('u.user_rowid') as unknown as UserQuery<{ user_rowid: number }>;
   let found = whereWordsOccur(walked, filter.searchWords);
   // SQLite tries a correlated subquery after the other terms: only matches have their row read.
-  if (roleAfterWalk) found = found.where(sql<boolean>`(select r.role from users r where r.rowid = ${sql.ref('u.user_rowid')}) = ${filter.role}`);
+  if (roleAfterWalk) found = found.where(sql<boolean>`(select r.role from users r where ${sql.ref(`r.${key}`)} = ${sql.ref('u.user_rowid')}) = ${filter.role}`);
   return inOrder(found, reading).offset(filter.cursor ? 0 : filter.offset).limit(filter.limit);
 }
 
@@ -427,6 +465,17 @@ function walkedPage(db: Db, workspaceId: string, filter: UserListFilter, walkLim
  * serves it, since one led by it would walk the workspace instead of looking the page up.
  */
 function selectPage(
+  db: Db,
+  workspaceId: string,
+  filter: UserListFilter,
+  key: 'u.id' | 'u.rowid',
+  page: UserQuery<{ id: string }> | UserQuery<{ user_rowid: number }>,
+): Promise<UserViewRow[]> {
+  return pageQuery(db, workspaceId, filter, key, page).execute();
+}
+
+/** The statement of `selectPage`. */
+function pageQuery(
   db: Db,
   workspaceId: string,
   filter: UserListFilter,

@@ -1,0 +1,53 @@
+/** The list's cases of `npm run bench`, the same on SQLite and PostgreSQL (bench.ts, postgres.ts). */
+import type { Deps } from '../deps.ts';
+import type { Caller } from '../services/actor.ts';
+import { getSummary, type ListUsersQuery, listUsers } from '../services/users.ts';
+
+export interface Case {
+  name: string;
+  query: Partial<ListUsersQuery> & Pick<ListUsersQuery, 'tab'>;
+}
+
+export const listQuery = (query: Case['query']): ListUsersQuery => ({
+  search: '',
+  role: 'all',
+  sort: { by: 'name', direction: 'asc' },
+  offset: 0,
+  limit: 25,
+  ...query,
+});
+
+/**
+ * The list's cases, the same on both databases: first pages, a deep page by offset (a jump) and by
+ * cursor (Next from the page before it), searches, role filters and sorts.
+ */
+export async function benchCases(deps: Deps, caller: Caller): Promise<Case[]> {
+  const summary = await getSummary(deps, caller);
+  const deepOffset = Math.floor(summary.counts.active / 2 / 25) * 25;
+  const before = await listUsers(deps, caller, listQuery({ tab: 'active', offset: deepOffset - 25 }));
+  const deepCursor = before.nextCursor ?? undefined;
+  return [
+    { name: 'Active, first page', query: { tab: 'active' } },
+    { name: 'Pending, first page', query: { tab: 'pending' } },
+    { name: 'Recently deleted, first page', query: { tab: 'deleted' } },
+    { name: `Active, deep page (offset ${deepOffset.toLocaleString('en')})`, query: { tab: 'active', offset: deepOffset } },
+    { name: `Active, deep page by cursor (offset ${deepOffset.toLocaleString('en')}, Next from the page before)`, query: { tab: 'active', cursor: deepCursor } },
+    { name: 'Search, common prefix "mar"', query: { tab: 'active', search: 'mar' } },
+    { name: 'Search, substring "ller"', query: { tab: 'active', search: 'ller' } },
+    { name: 'Search, accented "Müller"', query: { tab: 'active', search: 'Müller' } },
+    { name: 'Search, "zoe" (every match sorts last by name)', query: { tab: 'active', search: 'zoe' } },
+    { name: 'Search, two words "anna berg"', query: { tab: 'active', search: 'anna berg' } },
+    { name: 'Search, rare "4711@"', query: { tab: 'active', search: '4711@' } },
+    { name: 'Search, no match "qxzv"', query: { tab: 'active', search: 'qxzv' } },
+    { name: 'Search, one letter "k" (no trigram)', query: { tab: 'active', search: 'k' } },
+    { name: 'Search, two letters "ab" (no trigram)', query: { tab: 'active', search: 'ab' } },
+    { name: 'Role filter, admins', query: { tab: 'active', role: 'admin' } },
+    { name: 'Role filter, standard users', query: { tab: 'active', role: 'user' } },
+    { name: 'Sort by name, descending', query: { tab: 'active', sort: { by: 'name', direction: 'desc' } } },
+    { name: 'Sort by email', query: { tab: 'active', sort: { by: 'email', direction: 'asc' } } },
+    { name: 'Sort by role', query: { tab: 'active', sort: { by: 'role', direction: 'desc' } } },
+    { name: 'Sort by invited date', query: { tab: 'active', sort: { by: 'invitedAt', direction: 'desc' } } },
+    { name: 'Sort by onboarding date', query: { tab: 'active', sort: { by: 'onboardedAt', direction: 'desc' } } },
+    { name: 'Sort by deleted date (Recently deleted)', query: { tab: 'deleted', sort: { by: 'deletedAt', direction: 'desc' } } },
+  ];
+}
