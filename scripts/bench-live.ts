@@ -32,6 +32,23 @@ const FULL = USERS === 100_000 && STREAMS === 1_000;
 const GOALS = { rssMb: 200, lastP95Ms: 100, throughputRatio: 0.9 };
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * What CPU profiles of both sides showed (issue 14; 2026-12-06, on a machine shared with other
+ * sessions at a load average of 12 to 14): not recomputed by each run.
+ */
+const WHERE_THE_TIME_GOES = [
+  '## Where the time goes',
+  '',
+  '- **The server.** A CPU profile of the bench server through a run (`BENCH_SERVER_PROFILE`, 40 writes, 1 s of list load) puts 32 % of its busy time in garbage collection, 23 % in Node\'s web streams, 7 % in socket writes, 7 % in promise jobs and 6.5 % in tRPC: ' +
+    'the pipeline tRPC\'s SSE response runs for every stream and every event (the event serialised, a ReadableStream through a TransformStream and a TextEncoderStream, read by Fastify and written to the socket), and the garbage it makes. ' +
+    'The feed\'s own code (server/live) is 3 %, and SQLite 9.5 % (with the list load\'s). ' +
+    'The feed already does what scales: one read of the counters row per workspace per change for all its subscribers, one batched re-check before each event (the callers\' users in one statement, their sessions in one per 500), and each subscriber\'s event made from that one shared state. ' +
+    'What is left grows with the number of streams inside tRPC\'s SSE transport, not in the feed; the next step would be a stream that serialises an event once per workspace and writes the same bytes to every socket, which means serving `users.changes` outside tRPC\'s SSE response.',
+  '- **The client.** A CPU profile of the bench process reading the 1,000 streams through a run is 89 % idle: on its own it does not hold events back. ' +
+    'But it shares the 2 cores with the server, and between the server\'s last write and the client\'s last arrival lies its reading of 1,000 streams (in the table: the event at the last subscriber, from the answer, against the server\'s own figure).',
+  '- **The machine.** The quiet run before this one (load average 0.55) measured 198 / 261 ms p50 / p95 at the 1,000th subscriber; seven runs on this branch, with eight other sessions on the 2 cores (load average 8 to 15), between 437 and 1,353 ms p50, of which the server\'s own side (commit to the last socket write) was 224 to 707 ms, about half: the fan-out is CPU work, shared out with whatever else runs, and the client\'s reading is the other half.',
+].join('\n');
+
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))]!;
@@ -223,22 +240,6 @@ try {
   await served.stop();
 }
 
-/**
- * What CPU profiles of both sides showed (issue 14; 2026-12-06, on a machine shared with other
- * sessions at a load average of 12 to 14): not recomputed by each run.
- */
-const WHERE_THE_TIME_GOES = [
-  '## Where the time goes',
-  '',
-  '- **The server.** A CPU profile of the bench server through a run (`BENCH_SERVER_PROFILE`, 40 writes, 1 s of list load) puts 32 % of its busy time in garbage collection, 23 % in Node\'s web streams, 7 % in socket writes, 7 % in promise jobs and 6.5 % in tRPC: ' +
-    'the pipeline tRPC\'s SSE response runs for every stream and every event (the event serialised, a ReadableStream through a TransformStream and a TextEncoderStream, read by Fastify and written to the socket), and the garbage it makes. ' +
-    'The feed\'s own code (server/live) is 3 %, and SQLite 9.5 % (with the list load\'s). ' +
-    'The feed already does what scales: one read of the counters row per workspace per change for all its subscribers, one batched re-check before each event (the callers\' users in one statement, their sessions in one per 500), and each subscriber\'s event made from that one shared state. ' +
-    'What is left grows with the number of streams inside tRPC\'s SSE transport, not in the feed; the next step would be a stream that serialises an event once per workspace and writes the same bytes to every socket, which means serving `users.changes` outside tRPC\'s SSE response.',
-  '- **The client.** A CPU profile of the bench process reading the 1,000 streams through the same run is 89 % idle: on its own it does not hold events back. ' +
-    'But it shares the 2 cores with the server, and between the server\'s last write and the client\'s last arrival lies its reading of 1,000 streams (in the table: the event at the last subscriber, from the answer, against the server\'s own figure).',
-  '- **The machine.** The quiet run before this one (load average 0.55) measured 198 / 261 ms p50 / p95 at the 1,000th subscriber; the runs on this branch, with eight other sessions on the 2 cores, between 437 and 1,048 ms p50: the fan-out is CPU work, and it is shared out with whatever else runs.',
-].join('\n');
 
 function report(r: {
   environment: { date: string; node: string; cpus: string; memoryGb: number; loadAverage: { atStart: number[]; atEnd: number[] }; serverRuntime: string };
