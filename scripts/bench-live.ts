@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { load, startBenchServer } from '../server/bench/bench-server.ts';
+import type { LiveWrite } from '../server/bench/http-server.ts';
 import { seedBenchDatabase } from '../server/bench/seed.ts';
 
 const USERS = Number(process.env.LIVE_USERS ?? 100_000);
@@ -30,6 +31,23 @@ const SPACING_MS = 250;
 const FULL = USERS === 100_000 && STREAMS === 1_000;
 const GOALS = { rssMb: 200, lastP95Ms: 100, throughputRatio: 0.9 };
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * What CPU profiles of both sides showed (issue 14; 2026-12-06, on a machine shared with other
+ * sessions at a load average of 12 to 14): not recomputed by each run.
+ */
+const WHERE_THE_TIME_GOES = [
+  '## Where the time goes',
+  '',
+  '- **The server.** A CPU profile of the bench server through a run (`BENCH_SERVER_PROFILE`, 40 writes, 1 s of list load) puts 32 % of its busy time in garbage collection, 23 % in Node\'s web streams, 7 % in socket writes, 7 % in promise jobs and 6.5 % in tRPC: ' +
+    'the pipeline tRPC\'s SSE response runs for every stream and every event (the event serialised, a ReadableStream through a TransformStream and a TextEncoderStream, read by Fastify and written to the socket), and the garbage it makes. ' +
+    'The feed\'s own code (server/live) is 3 %, and SQLite 9.5 % (with the list load\'s). ' +
+    'The feed already does what scales: one read of the counters row per workspace per change for all its subscribers, one batched re-check before each event (the callers\' users in one statement, their sessions in one per 500), and each subscriber\'s event made from that one shared state. ' +
+    'What is left grows with the number of streams inside tRPC\'s SSE transport, not in the feed; the next step would be a stream that serialises an event once per workspace and writes the same bytes to every socket, which means serving `users.changes` outside tRPC\'s SSE response.',
+  '- **The client.** A CPU profile of the bench process reading the 1,000 streams through a run is 89 % idle: on its own it does not hold events back. ' +
+    'But it shares the 2 cores with the server, and between the server\'s last write and the client\'s last arrival lies its reading of 1,000 streams (in the table: the event at the last subscriber, from the answer, against the server\'s own figure).',
+  '- **The machine.** The quiet run before this one (load average 0.55) measured 198 / 261 ms p50 / p95 at the 1,000th subscriber; seven runs on this branch, with eight other sessions on the 2 cores (load average 8 to 15), between 437 and 1,353 ms p50, of which the server\'s own side (commit to the last socket write) was 224 to 707 ms, about half: the fan-out is CPU work, shared out with whatever else runs, and the client\'s reading is the other half.',
+].join('\n');
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -156,8 +174,14 @@ try {
   }
   // An odd count left the user in Recently deleted.
   if (WRITES % 2 === 1) await fetch(`${api}/users.restore`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ ids: [victim] }) });
+  // The server's side alone: from the commit to the event written to the last stream's socket.
+  const liveWrites = (await (await fetch(`${origin}/bench/live-writes`)).json()) as LiveWrite[];
+  const serverLast = liveWrites.filter((entry) => entry.writes > 0).map((entry) => entry.lastWriteAt - entry.committedAt);
+  const serverWritesShort = liveWrites.filter((entry) => entry.writes < STREAMS).length;
   const latency = {
     write: stat(writeMs),
+    serverLast: serverLast.length > 0 ? stat(serverLast) : null,
+    serverWritesShort,
     allFromRequest: stat(fromRequest),
     allFromAnswer: stat(fromAnswer),
     lastFromRequest: stat(lastFromRequest),
@@ -168,6 +192,7 @@ try {
   console.log(`  event at every subscriber, from the write's request: ${latency.allFromRequest.p50} / ${latency.allFromRequest.p95} ms; from its answer ${latency.allFromAnswer.p50} / ${latency.allFromAnswer.p95} ms`);
   console.log(`  event at the last (${STREAMS}th) subscriber, from the request: ${latency.lastFromRequest.p50} / ${latency.lastFromRequest.p95} ms; from the answer ${latency.lastFromAnswer.p50} / ${latency.lastFromAnswer.p95} ms (goal p95 under ${GOALS.lastP95Ms} ms)`);
   if (missed > 0) console.log(`  ${missed} writes did not reach every subscriber within 10 s`);
+  if (latency.serverLast) console.log(`  in the server, from the commit to the event written to the last stream: ${latency.serverLast.p50} / ${latency.serverLast.p95} ms`);
 
   const listUrl = `${origin}${served.ready.endpoints[0]!.real}`;
   const withStreams = await load(listUrl, auth, { connections: CONNECTIONS, seconds: HTTP_SECONDS });
@@ -215,6 +240,7 @@ try {
   await served.stop();
 }
 
+
 function report(r: {
   environment: { date: string; node: string; cpus: string; memoryGb: number; loadAverage: { atStart: number[]; atEnd: number[] }; serverRuntime: string };
   users: number;
@@ -224,7 +250,7 @@ function report(r: {
   connections: number;
   openSeconds: number;
   rssMb: Record<string, number | null>;
-  latency: { write: ReturnType<typeof stat>; allFromRequest: ReturnType<typeof stat>; allFromAnswer: ReturnType<typeof stat>; lastFromRequest: ReturnType<typeof stat>; lastFromAnswer: ReturnType<typeof stat>; writesWithMissingEvents: number };
+  latency: { write: ReturnType<typeof stat>; serverLast: ReturnType<typeof stat> | null; serverWritesShort: number; allFromRequest: ReturnType<typeof stat>; allFromAnswer: ReturnType<typeof stat>; lastFromRequest: ReturnType<typeof stat>; lastFromAnswer: ReturnType<typeof stat>; writesWithMissingEvents: number };
   usersList: { withStreams: { rps: number; p50: number; p95: number }; withoutStreams: { rps: number; p50: number; p95: number }; ratio: number };
   met: { rss: boolean; latency: boolean; throughput: boolean };
 }): string {
@@ -240,7 +266,8 @@ function report(r: {
     '',
     `- The server is the bench's production-style server (server/bench/http-server.ts, ${e.serverRuntime}, NODE_ENV=production, request logging) in a process of its own; its RSS is VmRSS from /proc.`,
     `- Every stream is its own session of the seeded owner (created by the server at start, \`BENCH_SESSIONS\`), as ${r.streams.toLocaleString('en')} admins would each hold one: the per-session cap (\`LIVE_MAX_STREAMS_PER_SESSION\`, 5) stays at its default and the feed re-checks that many distinct sessions; the per-server cap (2,000) is above the count.`,
-    '- The streams are read by raw `fetch` streams in the bench process (one Node process on the same machine as the server, sharing its cores): an arrival time includes the client reading up to that many streams.',
+    '- The streams are read by raw `fetch` streams in the bench process (one Node process on the same machine as the server, sharing its cores): an arrival time includes the client reading up to that many streams. ' +
+      'So the server also records its own side (`/bench/live-writes` of the bench server): from the feed\'s hint, given after the commit, to the moment the event is handed to the last stream\'s socket.',
     `- ${r.writes} writes over HTTP (\`users.delete\` and \`users.restore\` of one user in turn, so the seeded file ends as it began), each once every subscriber had the previous event, ${SPACING_MS} ms apart. The commit lies between the write's request and its answer: "from the answer" is the estimate of commit-to-event the goal is read against (the commit is just before the answer; an event can arrive before the answer does), "from the request" its upper bound.`,
     `- users.list first page through autocannon (its own process, ${r.connections} connections, ${r.httpSeconds} s) with the streams open, then again 2 s after closing them.`,
     '',
@@ -255,12 +282,17 @@ function report(r: {
     '| more | p50 | p95 | max |',
     '| --- | ---: | ---: | ---: |',
     `| write round trip | ${r.latency.write.p50} ms | ${r.latency.write.p95} ms | ${r.latency.write.max} ms |`,
+    r.latency.serverLast
+      ? `| in the server: from the commit to the event written to the last stream's socket (${r.latency.serverLast.samples} writes${r.latency.serverWritesShort > 0 ? `, ${r.latency.serverWritesShort} not written to every stream` : ''}) | ${r.latency.serverLast.p50} ms | ${r.latency.serverLast.p95} ms | ${r.latency.serverLast.max} ms |`
+      : '| in the server: not recorded | | | |',
     `| event at every subscriber, from the write's answer (${r.latency.allFromAnswer.samples} events) | ${r.latency.allFromAnswer.p50} ms | ${r.latency.allFromAnswer.p95} ms | ${r.latency.allFromAnswer.max} ms |`,
     `| event at every subscriber, from the write's request | ${r.latency.allFromRequest.p50} ms | ${r.latency.allFromRequest.p95} ms | ${r.latency.allFromRequest.max} ms |`,
     `| event at the last subscriber, from the write's request | ${r.latency.lastFromRequest.p50} ms | ${r.latency.lastFromRequest.p95} ms | ${r.latency.lastFromRequest.max} ms |`,
     '',
     `Opening the streams took ${r.openSeconds} s (50 at a time, each to its first \`current\` event). RSS under the users.list load with the streams open: ${r.rssMb.streamsOpenUnderLoad} MB; 2 s after closing them: ${r.rssMb.afterClosing} MB.`,
     r.latency.writesWithMissingEvents > 0 ? `${r.latency.writesWithMissingEvents} writes did not reach every subscriber within 10 s.` : 'Every write reached every subscriber.',
+    '',
+    WHERE_THE_TIME_GOES,
     '',
     'What the open streams cost the server between writes: once per `LIVE_CHECK_INTERVAL_MS` (1 s) one read of the subscribed workspaces\' revisions and one re-check of every stream\'s session and user (in chunks of 500), and a ping comment per stream every 15 s.',
     e.loadAverage.atStart[0]! > os.cpus().length

@@ -21,6 +21,17 @@ export function rssMbOf(pid: number): number | null {
   }
 }
 
+/** The CPU time (user and system) a process has used so far in ms, from Linux's /proc; null elsewhere. */
+export function cpuMsOf(pid: number): number | null {
+  try {
+    // The fields after the command's closing parenthesis; utime and stime are the 12th and 13th, in clock ticks (100 a second).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ', 2)[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * How the bench server is started: compiled to one JavaScript file by esbuild (the packages left
  * as imports), so that it runs as a host runs the library, compiled. Through tsx, as `npm start`
@@ -48,12 +59,25 @@ async function benchServerCommand(): Promise<{ args: string[]; runtime: 'compile
   }
 }
 
+/**
+ * The Node options `npm start` runs the standalone server with (README, "Memory"), read from
+ * package.json so that the bench measures the server as it is recommended to run;
+ * BENCH_SERVER_NODE_OPTIONS replaces them (empty: Node's defaults), for comparing.
+ */
+function recommendedNodeOptions(): string {
+  if (process.env.BENCH_SERVER_NODE_OPTIONS !== undefined) return process.env.BENCH_SERVER_NODE_OPTIONS;
+  const start = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  return /\bNODE_OPTIONS=(\S+)/.exec(start)?.[1] ?? '';
+}
+
 /** server/bench/http-server.ts in a process of its own, once it listens; `env` is added to its environment. */
 export async function startBenchServer(path: string, seed: { workspaceId: string; ownerId: string }, element = '', env: Record<string, string> = {}) {
   const command = await benchServerCommand();
-  const child = spawn(process.execPath, [...command.args, path, seed.workspaceId, seed.ownerId, SEED_NOW.toISOString(), element], {
+  // BENCH_SERVER_PROFILE=<folder>: the server writes a CPU profile there when it stops.
+  const profile = process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROFILE] : [];
+  const child = spawn(process.execPath, [...profile, ...command.args, path, seed.workspaceId, seed.ownerId, SEED_NOW.toISOString(), element], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, NODE_OPTIONS: recommendedNodeOptions(), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -69,8 +93,10 @@ export async function startBenchServer(path: string, seed: { workspaceId: string
   return {
     ready,
     runtime: command.runtime,
+    nodeOptions: env.NODE_OPTIONS ?? recommendedNodeOptions(),
     pid: child.pid!,
     rssMb: () => rssMbOf(child.pid!),
+    cpuMs: () => cpuMsOf(child.pid!),
     stop: async () => {
       child.kill('SIGTERM');
       await exited;

@@ -41,7 +41,7 @@ import { load, startBenchServer } from './bench-server.ts';
 import { RECORD_REQUESTS, WAIT_FOR_ROWS } from './browser-probes.ts';
 import { benchCases, listQuery } from './bench-cases.ts';
 import { benchPostgres, renderPostgres } from './postgres.ts';
-import { renderReport, type BenchResults, type SizeResults, type Stat } from './report.ts';
+import { renderReport, requestPathCpuGoal, requestPathGoal, type BenchResults, type SizeResults, type Stat } from './report.ts';
 import { SEED_NOW, seedBenchDatabase, seedSeconds } from './seed.ts';
 
 const QUICK = process.argv.includes('--quick');
@@ -52,9 +52,15 @@ const CONNECTIONS = 20;
 const LOAD = { connections: CONNECTIONS, seconds: HTTP_SECONDS };
 /** BENCH_ONLY_BROWSER=1 runs the Chromium part alone, for working on it. */
 const ONLY_BROWSER = process.env.BENCH_ONLY_BROWSER === '1';
+/**
+ * BENCH_ONLY_HTTP=1 runs the HTTP part alone, with the list's first page in the server for its
+ * SQL floor (BENCH_SERVER_PROFILE=<folder> adds a CPU profile of the HTTP server): for working
+ * on the request path.
+ */
+const ONLY_HTTP = process.env.BENCH_ONLY_HTTP === '1';
 /** BENCH_POSTGRES=0 leaves the PostgreSQL section out; BENCH_ONLY_POSTGRES=1 runs it alone (bench-results/postgres.md). */
 const ONLY_POSTGRES = process.env.BENCH_ONLY_POSTGRES === '1';
-const POSTGRES = !ONLY_BROWSER && process.env.BENCH_POSTGRES !== '0';
+const POSTGRES = !ONLY_BROWSER && !ONLY_HTTP && process.env.BENCH_POSTGRES !== '0';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ELEMENT = `${ROOT}dist/element/panta-user-management.js`;
 
@@ -72,12 +78,14 @@ async function sample(work: () => unknown, runs = RUNS, warmup = 3): Promise<Sta
   // Slow operations (a scan) get fewer runs, so the whole bench stays within minutes.
   if ((performance.now() - first) / warmup > 100) runs = Math.min(runs, 10);
   const samples: number[] = [];
+  const cpu = process.cpuUsage();
   for (let index = 0; index < runs; index++) {
     const start = performance.now();
     await work();
     samples.push(performance.now() - start);
   }
-  return stat(samples);
+  const used = process.cpuUsage(cpu);
+  return { ...stat(samples), cpuMs: round((used.user + used.system) / 1000 / runs) };
 }
 
 /** A Kysely over its own connection that records every statement run through it. */
@@ -102,6 +110,53 @@ async function floorOf(path: string, raw: SQLite.Database, deps: Deps, read: (de
   return sample(() => {
     for (const { statement, parameters } of prepared) statement.all(...parameters);
   });
+}
+
+/**
+ * Writes: the service's transaction (guards, audit, outbox) beside the bare row write with the
+ * same durability (WAL, synchronous FULL, BEGIN IMMEDIATE).
+ */
+async function benchWrites(deps: Deps, caller: Caller, raw: SQLite.Database, workspaceId: string): Promise<SizeResults['server']> {
+  const invited: string[] = [];
+  const stamp = Date.now();
+  let inviteIndex = 0;
+  const invite = await sample(async () => {
+    const user = await inviteUser(deps, caller, { email: `bench${stamp}.${inviteIndex++}@bench.test`, firstName: 'Bench', lastName: 'Invitee', role: 'user' });
+    invited.push(user.id);
+  }, 30);
+  const bareInsert = raw.prepare(`insert into users (id, workspace_id, email, email_normalized, search_text, sort_name, role, status,
+    invited_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, 'user', 'pending', ?, ?, ?)`);
+  const bareIds: string[] = [];
+  const inviteFloor = await sample(() => {
+    const id = newId();
+    const email = `bare${stamp}.${bareIds.length}@bench.test`;
+    raw.exec('begin immediate');
+    bareInsert.run(id, workspaceId, email, email, `bench invitee ${email}`, 'bench invitee', SEED_NOW.toISOString(), SEED_NOW.toISOString(), SEED_NOW.toISOString());
+    raw.exec('commit');
+    bareIds.push(id);
+  }, 30);
+  const victims = (await listUsers(deps, caller, listQuery({ tab: 'active', role: 'user', limit: 40 }))).items.map((item) => item.id);
+  let victim = 0;
+  const remove = await sample(() => deleteUsersSoftly(deps, caller, [victims[victim++]!]), 30, 3);
+  victim = 0;
+  const restore = await sample(() => restoreUsers(deps, caller, [victims[victim++]!]), 30, 3);
+  const bareUpdate = raw.prepare('update users set deleted_at = ?, purge_at = ?, updated_at = ? where workspace_id = ? and id = ?');
+  let bareVictim = 0;
+  const removeFloor = await sample(() => {
+    raw.exec('begin immediate');
+    bareUpdate.run(SEED_NOW.toISOString(), SEED_NOW.toISOString(), SEED_NOW.toISOString(), workspaceId, bareIds[bareVictim++ % bareIds.length]);
+    raw.exec('commit');
+  }, 30);
+  // Leave the cached file as it was seeded: the bench's own users go again.
+  raw.prepare(`delete from users where id in (${bareIds.map(() => '?').join(', ')})`).run(...bareIds);
+  await deleteUsersSoftly(deps, caller, invited);
+  await purgeUsers(deps, caller, invited);
+  console.log(`  invite ${invite.p50} / ${invite.p95} ms, delete ${remove.p50} / ${remove.p95}, restore ${restore.p50} / ${restore.p95} (bare write ${removeFloor.p50} / ${removeFloor.p95})`);
+  return [
+    { name: 'Invite one user', total: null, service: invite, floor: inviteFloor },
+    { name: 'Delete one user', total: null, service: remove, floor: removeFloor },
+    { name: 'Restore one user', total: null, service: restore, floor: removeFloor },
+  ];
 }
 
 async function benchSize(count: number): Promise<SizeResults> {
@@ -131,7 +186,7 @@ async function benchSize(count: number): Promise<SizeResults> {
   const cases = await benchCases(deps, caller);
 
   const server: SizeResults['server'] = [];
-  for (const { name, query } of ONLY_BROWSER ? [] : cases) {
+  for (const { name, query } of ONLY_BROWSER ? [] : ONLY_HTTP ? cases.slice(0, 1) : cases) {
     const input = listQuery(query);
     const result = await listUsers(deps, caller, input);
     const measured = await sample(() => listUsers(deps, caller, input));
@@ -139,53 +194,14 @@ async function benchSize(count: number): Promise<SizeResults> {
     server.push({ name, total: result.total, service: measured, floor });
     console.log(`  ${name}: ${measured.p50} / ${measured.p95} ms (floor ${floor.p50} / ${floor.p95}), ${result.total.toLocaleString('en')} found`);
   }
-  {
+  if (!ONLY_HTTP) {
     const measured = await sample(() => getSummary(deps, caller));
     const floor = await floorOf(path, raw, deps, (capture) => getSummary(capture, caller));
     server.push({ name: 'KPIs plus the three tab counts', total: null, service: measured, floor });
     console.log(`  KPIs: ${measured.p50} / ${measured.p95} ms (floor ${floor.p50} / ${floor.p95})`);
   }
 
-  // Writes: the service's transaction (guards, audit, outbox) beside the bare row write with the
-  // same durability (WAL, synchronous FULL, BEGIN IMMEDIATE).
-  const invited: string[] = [];
-  const stamp = Date.now();
-  let inviteIndex = 0;
-  const invite = await sample(async () => {
-    const user = await inviteUser(deps, caller, { email: `bench${stamp}.${inviteIndex++}@bench.test`, firstName: 'Bench', lastName: 'Invitee', role: 'user' });
-    invited.push(user.id);
-  }, 30);
-  const bareInsert = raw.prepare(`insert into users (id, workspace_id, email, email_normalized, search_text, sort_name, role, status,
-    invited_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, 'user', 'pending', ?, ?, ?)`);
-  const bareIds: string[] = [];
-  const inviteFloor = await sample(() => {
-    const id = newId();
-    const email = `bare${stamp}.${bareIds.length}@bench.test`;
-    raw.exec('begin immediate');
-    bareInsert.run(id, seed.workspaceId, email, email, `bench invitee ${email}`, 'bench invitee', SEED_NOW.toISOString(), SEED_NOW.toISOString(), SEED_NOW.toISOString());
-    raw.exec('commit');
-    bareIds.push(id);
-  }, 30);
-  const victims = (await listUsers(deps, caller, listQuery({ tab: 'active', role: 'user', limit: 40 }))).items.map((item) => item.id);
-  let victim = 0;
-  const remove = await sample(() => deleteUsersSoftly(deps, caller, [victims[victim++]!]), 30, 3);
-  victim = 0;
-  const restore = await sample(() => restoreUsers(deps, caller, [victims[victim++]!]), 30, 3);
-  const bareUpdate = raw.prepare('update users set deleted_at = ?, purge_at = ?, updated_at = ? where workspace_id = ? and id = ?');
-  let bareVictim = 0;
-  const removeFloor = await sample(() => {
-    raw.exec('begin immediate');
-    bareUpdate.run(SEED_NOW.toISOString(), SEED_NOW.toISOString(), SEED_NOW.toISOString(), seed.workspaceId, bareIds[bareVictim++ % bareIds.length]);
-    raw.exec('commit');
-  }, 30);
-  // Leave the cached file as it was seeded: the bench's own users go again.
-  raw.prepare(`delete from users where id in (${bareIds.map(() => '?').join(', ')})`).run(...bareIds);
-  await deleteUsersSoftly(deps, caller, invited);
-  await purgeUsers(deps, caller, invited);
-  server.push({ name: 'Invite one user', total: null, service: invite, floor: inviteFloor });
-  server.push({ name: 'Delete one user', total: null, service: remove, floor: removeFloor });
-  server.push({ name: 'Restore one user', total: null, service: restore, floor: removeFloor });
-  console.log(`  invite ${invite.p50} / ${invite.p95} ms, delete ${remove.p50} / ${remove.p95}, restore ${restore.p50} / ${restore.p95} (bare write ${removeFloor.p50} / ${removeFloor.p95})`);
+  if (!ONLY_HTTP) server.push(...(await benchWrites(deps, caller, raw, seed.workspaceId)));
 
   raw.close();
   await app.close();
@@ -201,20 +217,38 @@ async function benchSize(count: number): Promise<SizeResults> {
     const http: SizeResults['http'] = [];
     const rssIdleMb = served.rssMb();
     let maxRss = rssIdleMb ?? 0;
+    /** The load, and the server's CPU time per request under it: unlike throughput, not shrunk by other work on the machine. */
+    const timedLoad = async (url: string, headers: Record<string, string>) => {
+      const before = served.cpuMs();
+      const result = await load(url, headers, LOAD);
+      const after = served.cpuMs();
+      const requests = result.rps * HTTP_SECONDS;
+      return { ...result, serverCpuMs: before === null || after === null || requests === 0 ? null : round((after - before) / requests) };
+    };
     const rssTimer = setInterval(() => (maxRss = Math.max(maxRss, served.rssMb() ?? 0)), 100);
     for (const endpoint of ONLY_BROWSER ? [] : served.ready.endpoints) {
-      const real = await load(`${served.ready.origin}${endpoint.real}`, auth, LOAD);
-      const constant = await load(`${served.ready.origin}${endpoint.constant}`, {}, LOAD);
-      const bare = await load(`${served.ready.origin}${endpoint.bare}`, {}, LOAD);
+      const real = await timedLoad(`${served.ready.origin}${endpoint.real}`, auth);
+      const constant = await timedLoad(`${served.ready.origin}${endpoint.constant}`, {});
+      const bare = await timedLoad(`${served.ready.origin}${endpoint.bare}`, {});
       http.push({ name: endpoint.name, bytes: endpoint.bytes, real, constant, bare });
-      console.log(`  HTTP ${endpoint.name}: ${real.rps} req/s (p97.5 ${real.p95} ms), constant tRPC ${constant.rps}, bare Fastify ${bare.rps}`);
+      console.log(
+        `  HTTP ${endpoint.name}: ${real.rps} req/s (p97.5 ${real.p95} ms, server CPU ${real.serverCpuMs} ms a request), ` +
+          `constant tRPC ${constant.rps} (${constant.serverCpuMs} ms), bare Fastify ${bare.rps} (${bare.serverCpuMs} ms)`,
+      );
     }
     clearInterval(rssTimer);
+    const list = http.find((row) => row.name === 'users.list, first page');
+    if (list && server[0]) {
+      const goal = requestPathGoal(list, server[0].floor.p50);
+      console.log(`  HTTP users.list per request: ${goal.perRequestMs} ms against ${goal.budgetMs} ms (1.3 × (SQL floor + constant tRPC)): ${goal.ratio}×`);
+      const cpuGoal = requestPathCpuGoal(list, server[0].floor);
+      if (cpuGoal) console.log(`  in server CPU: ${cpuGoal.perRequestMs} ms against ${cpuGoal.budgetMs} ms: ${cpuGoal.ratio}×`);
+    }
     const rssMb = rssIdleMb === null ? null : maxRss;
     console.log(`  server RSS: ${rssIdleMb} MB when started, ${rssMb} MB at most under load`);
 
-    const browser = existsSync(ELEMENT) ? await benchBrowser(served.ready.origin, served.ready.token) : null;
-    return { users: count, seedSeconds: seeded, migration, server, http, rssMb, rssIdleMb, serverRuntime: served.runtime, browser };
+    const browser = existsSync(ELEMENT) && !ONLY_HTTP ? await benchBrowser(served.ready.origin, served.ready.token) : null;
+    return { users: count, seedSeconds: seeded, migration, server, http, rssMb, rssIdleMb, serverRuntime: served.runtime, serverNodeOptions: served.nodeOptions, browser };
   } finally {
     await served.stop();
   }
@@ -300,7 +334,7 @@ const results: BenchResults = {
   postgres,
 };
 results.environment.minutes = Math.round((performance.now() - started) / 6000) / 10;
-if (ONLY_BROWSER) process.exit(0);
+if (ONLY_BROWSER || ONLY_HTTP) process.exit(0);
 mkdirSync(`${ROOT}bench-results`, { recursive: true });
 writeFileSync(`${ROOT}bench-results/bench.json`, `${JSON.stringify(results, null, 2)}\n`);
 const markdown = renderReport(results) + (postgres ? `\n${renderPostgres(postgres, sizes)}` : '');

@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { initTRPC } from '@trpc/server';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import { buildServer } from '../app.ts';
@@ -34,6 +35,46 @@ export interface BenchServerReady {
   tokens: string[];
   /** Per endpoint: the real URL's path and query, the constant tRPC floor's, the bare route's, and the answer's size. */
   endpoints: { name: string; real: string; constant: string; bare: string; bytes: number }[];
+}
+
+/** For `npm run bench:live`: when a change reached the live feed (after its commit), and when its event was last written to a stream. */
+export interface LiveWrite {
+  committedAt: number;
+  /** When the last stream's socket was handed the event; 0 before any was. */
+  lastWriteAt: number;
+  /** How many streams it was written to. */
+  writes: number;
+}
+
+/**
+ * Records, per change, the time from the feed's hint (`changed`, called after the commit) to the
+ * write of its event to the last stream's socket: the server's side of commit-to-event, without
+ * the client that reads the streams. Served at `/bench/live-writes`.
+ */
+function recordLiveWrites(app: Awaited<ReturnType<typeof buildServer>>) {
+  const writes: LiveWrite[] = [];
+  const feed = app.management.changeFeed;
+  const changed = feed.changed.bind(feed);
+  feed.changed = (workspaceId) => {
+    writes.push({ committedAt: performance.now(), lastWriteAt: 0, writes: 0 });
+    changed(workspaceId);
+  };
+  const decoder = new TextDecoder();
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.split('?', 1)[0]!.endsWith('/users.changes')) return;
+    const raw = reply.raw;
+    const write = raw.write.bind(raw) as (...args: unknown[]) => boolean;
+    raw.write = ((chunk: unknown, ...rest: unknown[]) => {
+      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array);
+      const last = writes.at(-1);
+      if (last && text.includes('"kind":"change"')) {
+        last.lastWriteAt = performance.now();
+        last.writes++;
+      }
+      return write(chunk, ...rest);
+    }) as typeof raw.write;
+  });
+  app.get('/bench/live-writes', async () => writes);
 }
 
 const urlOf = (base: string, input: unknown) => (input === undefined ? base : `${base}?input=${encodeURIComponent(JSON.stringify(input))}`);
@@ -80,6 +121,8 @@ if (/http-server\.(ts|mjs)$/.test(process.argv[1] ?? '')) {
       .send(elementPage((request.query as { size?: string }).size, '/bench/element.js')),
   );
   if (element) app.get('/bench/element.js', (_request, reply) => reply.type('text/javascript').send(readFileSync(element)));
+
+  recordLiveWrites(app);
 
   await app.ready();
   for (const endpoint of HTTP_ENDPOINTS) {

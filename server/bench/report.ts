@@ -6,6 +6,8 @@ export interface Stat {
   p50: number;
   p95: number;
   runs: number;
+  /** Mean CPU time of the process per run. Older results lack it. */
+  cpuMs?: number;
 }
 
 export interface LoadResult {
@@ -13,6 +15,8 @@ export interface LoadResult {
   p50: number;
   p95: number;
   errors: number;
+  /** The server process's CPU time per request under the load (null where /proc is missing). Older results lack it. */
+  serverCpuMs?: number | null;
 }
 
 export interface SizeResults {
@@ -28,6 +32,8 @@ export interface SizeResults {
   rssIdleMb?: number | null;
   /** How the HTTP server ran: compiled to JavaScript, or through tsx. Older results lack it. */
   serverRuntime?: 'compiled' | 'tsx';
+  /** The NODE_OPTIONS it ran with (`npm start`'s, README "Memory"). Older results lack it. */
+  serverNodeOptions?: string;
   browser: { searchToRows: Stat; render100Rows: Stat } | null;
 }
 
@@ -60,6 +66,31 @@ const TARGETS = {
   searchToRowsP95Ms: 50,
   render100RowsP95Ms: 16,
 };
+
+/**
+ * Issue 17's goal for the request path: a list request over HTTP (time ≈ 1 / throughput, one
+ * event loop) costs at most 1.3 × (its SQL floor + the constant tRPC procedure's time per request).
+ */
+export const REQUEST_PATH_FACTOR = 1.3;
+
+export function requestPathGoal(list: SizeResults['http'][number], sqlFloorMs: number) {
+  const perRequestMs = 1000 / list.real.rps;
+  const budgetMs = REQUEST_PATH_FACTOR * (sqlFloorMs + 1000 / list.constant.rps);
+  const round = (value: number) => Math.round(value * 1000) / 1000;
+  return { perRequestMs: round(perRequestMs), budgetMs: round(budgetMs), ratio: round(perRequestMs / (budgetMs / REQUEST_PATH_FACTOR)) };
+}
+
+/**
+ * The same goal in CPU time, which other work on a shared machine inflates far less than
+ * throughput: the server's CPU per list request against 1.3 × (the floor's CPU per run + the
+ * constant procedure's CPU per request). Null where either was not measured.
+ */
+export function requestPathCpuGoal(list: SizeResults['http'][number], floor: Stat) {
+  if (floor.cpuMs === undefined || list.real.serverCpuMs == null || list.constant.serverCpuMs == null) return null;
+  const base = floor.cpuMs + list.constant.serverCpuMs;
+  const round = (value: number) => Math.round(value * 1000) / 1000;
+  return { perRequestMs: list.real.serverCpuMs, budgetMs: round(REQUEST_PATH_FACTOR * base), ratio: round(list.real.serverCpuMs / base) };
+}
 
 const met = (ok: boolean) => (ok ? '✅ met' : '❌ missed');
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
@@ -132,11 +163,21 @@ function targets(size: SizeResults): string[] {
   const worstRatio = Math.max(...size.http.map((row) => row.constant.rps / row.real.rps));
   const list = size.http.find((row) => row.name === 'users.list, first page')!;
   const listShare = list.real.rps / list.constant.rps;
+  const first = find(size, 'Active, first page');
+  const goal = first ? requestPathGoal(list, first.floor.p50) : null;
   const rows = [
     ['Search p95 in the server (every search with a word of 3+ characters)', `< ${TARGETS.searchP95Ms} ms`, `${ms(worst)} ms (worst)`, met(worst < TARGETS.searchP95Ms)],
     ['KPIs plus the three tab counts, p95', `< ${TARGETS.kpisP95Ms} ms`, `${ms(kpis.service.p95)} ms`, met(kpis.service.p95 < TARGETS.kpisP95Ms)],
     ['Every read over HTTP against the constant tRPC procedure (latency ≈ 1 / throughput)', `≤ ${TARGETS.httpLatencyRatio}×`, `${worstRatio.toFixed(2)}× (worst)`, met(worstRatio <= TARGETS.httpLatencyRatio)],
     ['users.list throughput against the constant procedure', `≥ ${TARGETS.listThroughputShare * 100} %`, `${Math.round(listShare * 100)} %`, met(listShare >= TARGETS.listThroughputShare)],
+    ...(first
+      ? [[
+          `users.list per request over HTTP against ${REQUEST_PATH_FACTOR} × (SQL floor + constant procedure) (issue 17)`,
+          `≤ ${REQUEST_PATH_FACTOR}×`,
+          `${ms(goal!.perRequestMs)} ms against ${ms(goal!.budgetMs)}: ${goal!.ratio.toFixed(2)}×`,
+          met(goal!.ratio <= REQUEST_PATH_FACTOR),
+        ]]
+      : []),
     ['Server memory under load (RSS of its own process)', `< ${TARGETS.rssMb} MB`, `${size.rssMb ?? 'n/a'} MB`, met(size.rssMb !== null && size.rssMb < TARGETS.rssMb)],
   ];
   if (size.browser) {
@@ -214,8 +255,9 @@ function httpReading(size: SizeResults, list: SizeResults['http'][number], first
         ? `The ${TARGETS.listThroughputShare * 100} % target is out of the request path's reach: the constant procedure answers in ${ms(constantMs)} ms, so the list's SQL floor alone, with nothing else added, would hold it to ${Math.round(bestShare * 100)} %; it needs a cheaper page statement (it reads every column of 25 users through three joins, and building those rows is about a third of it). `
         : `The list's SQL floor alone, with nothing else added, would allow ${Math.round(bestShare * 100)} % of the constant procedure's throughput; the rest of the gap is the request path. `) +
     'The previous report measured 15 % (215 against 1,432 requests/s, load average 3.4 to 3.9), with the server inside the bench process and without request logging; this one runs it as in production, logging every request. ' +
-    'Cut in this round: every statement was prepared anew by Kysely\'s driver (10-14 % of the server\'s CPU on the list; now each connection keeps its 256 most recent statements), and the session and its user were two statements (now one; the caller is still read on every request). ' +
-    'A CPU profile of the server process serving the list at 1,000,000 users after that (taken apart from this run: one connection, the machine shared) puts 27 % in SQLite running the statements (mostly the page statement), 9 % in Kysely building and compiling queries, 11 % in tRPC, 23 % in Node\'s HTTP and the web streams tRPC\'s adapter answers through, 5 % in zod (input and output), 5 % in Fastify, 5 % in our own code and 2 % in request logging; ' +
+    'Issue 17\'s request path (the first page, the counters row and the session compiled once, and the profile behind it): server/bench/REQUEST-PATH.md. ' +
+    'Cut in an earlier round: every statement was prepared anew by Kysely\'s driver (10-14 % of the server\'s CPU on the list; now each connection keeps its 256 most recent statements), and the session and its user were two statements (now one; the caller is still read on every request). ' +
+    'A CPU profile of the server process serving the list at 1,000,000 users after that round (taken apart from this run: one connection, the machine shared) puts 27 % in SQLite running the statements (mostly the page statement), 9 % in Kysely building and compiling queries, 11 % in tRPC, 23 % in Node\'s HTTP and the web streams tRPC\'s adapter answers through, 5 % in zod (input and output), 5 % in Fastify, 5 % in our own code and 2 % in request logging; ' +
     'the constant procedure has the tRPC, HTTP and stream parts too. Output validation stays: it is 3-5 % of the list\'s CPU and the only check that a row read from either database has the shape the API promises.'
   );
 }
@@ -227,8 +269,10 @@ function memoryReading(size: SizeResults): string {
   const how = size.serverRuntime === 'tsx' ? 'run through tsx' : 'compiled to JavaScript as a host runs the library (through tsx, as `npm start` runs it, add about 50 MB: tsx\'s loader thread and compiler)';
   return (
     `- **Memory** is the RSS of the server's own process, ${how}: ${size.rssIdleMb ?? 'n/a'} MB once listening, ${size.rssMb ?? 'n/a'} MB at most under the load above. ` +
-    'After a full garbage collection its heap holds about 40 MB whatever the load (measured apart, so no leak); what grows under load is garbage V8 leaves in its old space while nothing caps the heap. ' +
-    'Measured apart in the same session at 1,000,000 users, `NODE_OPTIONS=--max-old-space-size=96` kept the same load\'s peak at 154 MB (293 MB without) at the same list throughput; the bench measures the default. ' +
+    'After a full garbage collection its heap holds about 40 MB whatever the load (measured apart, so no leak); what grew under load was V8\'s young generation, which Node lets reach 16 MB a semi-space. ' +
+    (size.serverNodeOptions
+      ? `The server runs with \`NODE_OPTIONS=${size.serverNodeOptions}\`, as \`npm start\` runs it and README ("Memory") recommends; without it the floors' loads (over 1,000 requests/s) took it to about 190 MB on their own (server/bench/REQUEST-PATH.md). `
+      : 'The server ran with Node\'s defaults. ') +
     'sheetjs-style (about 35 MB) is not in these figures: it loads on the first spreadsheet the server writes (an export, the template, an error report), and uploads are parsed in a child process of their own.'
   );
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { reusableQuery } from '../reusable-query.ts';
 import type { Database, NewSessionRow, SessionRow } from '../schema/index.ts';
 
 type Db = Kysely<Database>;
@@ -20,10 +21,15 @@ export async function findLiveSessionByTokenHash(db: Db, tokenHash: string, nowI
 
 /**
  * A live session and its user's row as it is now, in one statement: the user's columns are null
- * when the user no longer exists.
+ * when the user no longer exists. Read on every request: compiled once (`reusableQuery`).
  */
 export async function findLiveSessionWithUser(db: Db, tokenHash: string, nowIso: string) {
-  return db
+  const [found] = await liveSessionWithUser(db, null, { tokenHash, nowIso });
+  return found;
+}
+
+const liveSessionWithUser = reusableQuery('live session', (db: Db, _shape: null, values: { tokenHash: string; nowIso: string }) =>
+  db
     .selectFrom('sessions as s')
     .leftJoin('users as u', (join) => join.onRef('u.workspace_id', '=', 's.workspace_id').onRef('u.id', '=', 's.user_id'))
     .select([
@@ -38,11 +44,10 @@ export async function findLiveSessionWithUser(db: Db, tokenHash: string, nowIso:
       'u.status',
       'u.deleted_at',
     ])
-    .where('s.token_hash', '=', tokenHash)
+    .where('s.token_hash', '=', values.tokenHash)
     .where('s.revoked_at', 'is', null)
-    .where('s.expires_at', '>', nowIso)
-    .executeTakeFirst();
-}
+    .where('s.expires_at', '>', values.nowIso),
+);
 
 export async function revokeSessionsOfUsers(db: Db, workspaceId: string, userIds: readonly string[], nowIso: string): Promise<void> {
   if (userIds.length === 0) return;

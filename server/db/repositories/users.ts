@@ -2,6 +2,7 @@ import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kyse
 import type { Role, RoleFilter, SortDirection, SortField, Tab } from '../../../shared/constants.ts';
 import { insertMany } from '../bulk-insert.ts';
 import { dialectOf } from '../dialect.ts';
+import { reusableQuery } from '../reusable-query.ts';
 import { SEARCH_KEY } from '../migrations/0008-search-partitions.ts';
 import type { Database, NewUserRow, UserRow, UserUpdate } from '../schema/index.ts';
 
@@ -93,11 +94,7 @@ export async function deleteUsers(db: Db, workspaceId: string, ids: readonly str
  * users as at a million.
  */
 export async function readUserCounts(db: Db, workspaceId: string): Promise<UserCounts> {
-  const row = await db
-    .selectFrom('workspace_user_counts')
-    .select(['active', 'pending', 'deleted', 'active_admins', 'pending_admins', 'deleted_admins'])
-    .where('workspace_id', '=', workspaceId)
-    .executeTakeFirst();
+  const [row] = await countersRow(db, null, { workspaceId });
   return {
     active: Number(row?.active ?? 0),
     pending: Number(row?.pending ?? 0),
@@ -107,6 +104,14 @@ export async function readUserCounts(db: Db, workspaceId: string): Promise<UserC
     deletedAdmins: Number(row?.deleted_admins ?? 0),
   };
 }
+
+/** Read on every list and summary request: compiled once (`reusableQuery`). */
+const countersRow = reusableQuery('counters row', (db: Db, _shape: null, { workspaceId }: { workspaceId: string }) =>
+  db
+    .selectFrom('workspace_user_counts')
+    .select(['active', 'pending', 'deleted', 'active_admins', 'pending_admins', 'deleted_admins'])
+    .where('workspace_id', '=', workspaceId),
+);
 
 export interface TabCounts {
   active: number;
@@ -400,9 +405,26 @@ async function listPostgresPage(db: Db, workspaceId: string, filter: UserListFil
 /** A page read from the order's index, the search words tried on each entry: after the cursor, or skipping `offset` entries. */
 function orderedPage(db: Db, workspaceId: string, filter: UserListFilter): Promise<UserViewRow[]> {
   if (filter.cursor) return selectPage(db, workspaceId, filter, 'u.id', keysetIds(db, workspaceId, filter, filter.cursor.key));
-  const ids = whereListed(db.selectFrom('users as u').select('u.id'), workspaceId, filter);
-  return selectPage(db, workspaceId, filter, 'u.id', inOrder(ids, listOrder(filter)).offset(filter.offset).limit(filter.limit));
+  if (filter.searchWords.length > 0) return pageByOffset(db, workspaceId, filter).execute();
+  const { tab, role, sortBy, direction, offset, limit } = filter;
+  return unsearchedPage(db, { tab, role, sortBy, direction }, { workspaceId, offset, limit });
 }
+
+/** The statement of `orderedPage` without a cursor. */
+function pageByOffset(db: Db, workspaceId: string, filter: UserListFilter) {
+  const ids = whereListed(db.selectFrom('users as u').select('u.id'), workspaceId, filter);
+  return pageQuery(db, workspaceId, filter, 'u.id', inOrder(ids, listOrder(filter)).offset(filter.offset).limit(filter.limit));
+}
+
+/**
+ * The page every list opens with (no search, no cursor): compiled once per dialect, tab, role and
+ * order (`reusableQuery`), the same statement `pageByOffset` builds.
+ */
+const unsearchedPage = reusableQuery(
+  'unsearched page',
+  (db: Db, shape: Pick<UserListFilter, 'tab' | 'role' | 'sortBy' | 'direction'>, values: { workspaceId: string; offset: number; limit: number }) =>
+    pageByOffset(db, values.workspaceId, { ...shape, searchWords: [], offset: values.offset, limit: values.limit }),
+);
 
 /**
  * The rowids of a search's page among the first `walkLimit` users of the tab in list order (after
@@ -449,13 +471,24 @@ function selectPage(
   key: 'u.id' | 'u.rowid',
   page: UserQuery<{ id: string }> | UserQuery<{ user_rowid: number }>,
 ): Promise<UserViewRow[]> {
+  return pageQuery(db, workspaceId, filter, key, page).execute();
+}
+
+/** The statement of `selectPage`. */
+function pageQuery(
+  db: Db,
+  workspaceId: string,
+  filter: UserListFilter,
+  key: 'u.id' | 'u.rowid',
+  page: UserQuery<{ id: string }> | UserQuery<{ user_rowid: number }>,
+): UserQuery<UserViewRow> {
   // Kysely puts the subquery in parentheses itself.
   const found = selectUserView(db).where(sql<boolean>`${sql.ref(key)} in ${page}`);
   const inWorkspace =
     dialectOf(db) === 'sqlite'
       ? found.where(sql<boolean>`+${sql.ref('u.workspace_id')} = ${workspaceId}`)
       : found.where('u.workspace_id', '=', workspaceId);
-  return inOrder(inWorkspace as UserQuery<UserViewRow>, listOrder(filter)).execute();
+  return inOrder(inWorkspace as UserQuery<UserViewRow>, listOrder(filter));
 }
 
 /** The columns the list is sorted by. */
