@@ -101,6 +101,8 @@ export const de: Messages = {
   toastPurged: (who: string) => `${who} endgültig gelöscht`,
   toastResent: (who: string) => `Neuer Einladungslink für ${who} zum Versand eingereiht`,
   dismiss: 'Schließen',
+  undo: 'Rückgängig',
+  undoAnnounced: (outcome: string) => `${outcome}. Rückgängig machen ist 10 Sekunden lang möglich.`,
   notifications: 'Benachrichtigungen',
   resultsAnnounced: (formatted: string) => `Gefundene Benutzer: ${formatted}`,
   notAdminTitle: notAdmin,

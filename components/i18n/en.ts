@@ -105,6 +105,8 @@ export const en = {
   toastPurged: (who: string) => `${who} deleted permanently`,
   toastResent: (who: string) => `New invitation link queued for ${who}`,
   dismiss: 'Dismiss',
+  undo: 'Undo',
+  undoAnnounced: (outcome: string) => `${outcome}. Undo is available for 10 seconds.`,
   notifications: 'Notifications',
   resultsAnnounced: (formatted: string) => `Users found: ${formatted}`,
   notAdminTitle: notAdmin,

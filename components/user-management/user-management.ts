@@ -8,7 +8,7 @@ import type { InviteUserInput, Summary, UpdateUserInput, User, UserList } from '
 import type { ImportCalls } from '../add-user-dialog/add-user-dialog.ts';
 import { ApiError, type ApiClient, authorization, errorDataOf } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
-import { type Toast, ToastController } from '../controllers/toast-controller.ts';
+import { type Toast, type ToastAction, ToastController } from '../controllers/toast-controller.ts';
 import { type PantaEventDetails, PantaEvent, type PantaEventName } from '../events/events.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
@@ -87,6 +87,7 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart access-denied - The panel standard users and visitors without a session see.
  * @csspart toasts - The toast stack.
  * @csspart toast - A toast (also `toast-success` or `toast-error`).
+ * @csspart toast-action - A toast's Undo button (after a delete, for 10 seconds).
  * @csspart live-region - The screen-reader announcements: `live-region-polite` for outcomes, `live-region-assertive` for errors.
  *
  * @cssproperty --panta-font-family - Font family.
@@ -384,7 +385,9 @@ export class PantaUserManagement extends LitElement {
         this.#selection.clear();
         const skipped = results.filter((result) => result.outcome === 'skipped_recently_sent').length;
         const number = (n: number) => this.#localize.number(n);
-        this.#notify('success', skipped > 0 ? m.toastResentSome(number(results.length - skipped), skipped, number(skipped)) : toast(who));
+        // A delete can be taken back for a while: Undo restores exactly these users, the normal way.
+        const undo = action === 'delete' ? { label: m.undo, run: () => void this.#runAction('restore', users) } : undefined;
+        this.#notify('success', skipped > 0 ? m.toastResentSome(number(results.length - skipped), skipped, number(skipped)) : toast(who), undefined, undo);
         this.#emit(eventName, { ids, results });
         this.#data.refresh();
       } catch (error) {
@@ -427,9 +430,9 @@ export class PantaUserManagement extends LitElement {
   }
 
   /** An action's outcome: shown in a toast and said by the live region (toasts carry no live role of their own). */
-  #notify(variant: 'success' | 'error', message: string, countdown?: Toast['countdown']) {
-    this.#toasts.show(variant, message, countdown);
-    this.#announce(variant === 'success' ? 'polite' : 'assertive', message);
+  #notify(variant: 'success' | 'error', message: string, countdown?: Toast['countdown'], action?: ToastAction) {
+    this.#toasts.show(variant, message, countdown, action);
+    this.#announce(variant === 'success' ? 'polite' : 'assertive', action ? this.#localize.messages.undoAnnounced(message) : message);
   }
 
   #emit<K extends PantaEventName>(name: K, detail: PantaEventDetails[K]) {
@@ -640,6 +643,7 @@ export class PantaUserManagement extends LitElement {
           (toast) => html`
             <div class="toast ${toast.variant}" part="toast toast-${toast.variant}">
               <span>${toast.countdown ? toast.countdown.message(this.#toasts.secondsLeft(toast)) : toast.message}</span>
+              ${toast.action ? html`<button type="button" class="toast-action" part="toast-action" @click=${() => this.#toasts.act(toast)}>${toast.action.label}</button>` : nothing}
               <button type="button" aria-label=${m.dismiss} @click=${() => this.#toasts.dismiss(toast.id)}>×</button>
             </div>
           `,
