@@ -19,6 +19,8 @@ import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import '../user-table/user-table.ts';
 import type { PantaUserTable, SelfLock, TableCalls } from '../user-table/user-table.ts';
 import { DIALOG_TAGS, type DialogTag, loadDialog, prefetchDialogs } from './dialogs.ts';
+import { inactiveFilter } from './inactive-filter.ts';
+import { PageSizeController } from './page-size-controller.ts';
 import { LiveController } from './live-controller.ts';
 import { focusRule } from './focus-rule.ts';
 import { SelectionController } from './selection-controller.ts';
@@ -69,6 +71,9 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart toolbar - Search, role filter and Export.
  * @csspart search - The search field.
  * @csspart role-filter - The role dropdown.
+ * @csspart page-size - The "Rows per page" dropdown (25, 50, 100).
+ * @csspart inactive-filter - The Active tab's "Not signed in for 30/60/90 days" dropdown.
+ * @csspart last-sign-in - An active user's last sign-in ("3 days ago", the exact time as tooltip; "Never").
  * @csspart export - The Export buttons' group.
  * @csspart export-button - Downloads the visible tab (search, role filter and sort applied) as CSV or Excel.
  * @csspart bulk-actions - The bar of actions on selected rows.
@@ -110,6 +115,8 @@ export class PantaUserManagement extends LitElement {
 
   readonly #localize = new LocalizeController(this);
   readonly #toasts = new ToastController(this);
+  // Before the data: the stored page size is known when the first page is asked for.
+  readonly #pageSize = new PageSizeController(this);
   readonly #data = new UsersDataController(this, {
     failed: (operation, error) => {
       this.#errorEvent(operation, error);
@@ -122,7 +129,7 @@ export class PantaUserManagement extends LitElement {
       this.#selection.keepOnly(list.items.map((user) => user.id));
       const fresh = query !== this.#lastListed;
       this.#lastListed = query;
-      if (fresh && (query.search || query.role !== 'all')) this.#announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
+      if (fresh && (query.search || query.role !== 'all' || query.inactiveDays)) this.#announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
     },
   });
   readonly #selection = new SelectionController(this, () => this.#data.query);
@@ -157,8 +164,10 @@ export class PantaUserManagement extends LitElement {
   @property() override lang!: string;
   /** `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
-  /** Rows per page, at most 100. */
+  /** Rows per page, at most 100; an admin's choice of 25, 50 or 100 (kept under `page-size-key`) replaces it. */
   @property({ attribute: 'page-size', type: Number }) pageSize = PAGE_SIZE_DEFAULT;
+  /** The localStorage key the admin's page size is kept under; give each element on a page its own. */
+  @property({ attribute: 'page-size-key' }) pageSizeKey = 'panta-user-management.page-size';
   /** Follows changes made elsewhere as they happen (`users.changes`); `live="false"` turns it off. */
   @property({ converter: (value) => value !== 'false' }) live = true;
 
@@ -402,8 +411,17 @@ export class PantaUserManagement extends LitElement {
   async #exportUsers(format: ExportFormat) {
     // What the search field holds, even if typed within the debounce: the file matches the list it leaves.
     if (this.searchInput.trim() !== this.#data.query.search) this.#applySearch();
-    const { tab, search, role, sort } = this.#data.query;
-    const query = { tab, search, role, sort: sort.by, direction: sort.direction, format, lang: this.#localize.language };
+    const { tab, search, role, sort, inactiveDays } = this.#data.query;
+    const query = {
+      tab,
+      search,
+      role,
+      ...(tab === 'active' && inactiveDays ? { inactiveDays: String(inactiveDays) as '30' } : {}),
+      sort: sort.by,
+      direction: sort.direction,
+      format,
+      lang: this.#localize.language,
+    };
     try {
       const response = await fetch(exportUsersUrl(this.apiUrl, query), { headers: authorization(this.token) });
       if (!response.ok) {
@@ -562,6 +580,8 @@ export class PantaUserManagement extends LitElement {
             ${ROLE_FILTERS.map((role) => html`<option value=${role} ?selected=${role === this.#data.query.role}>${roleLabels[role]}</option>`)}
           </select>
         </div>
+        ${this.#pageSize.render(this.#localize)}
+        ${this.#data.query.tab === 'active' ? inactiveFilter(this.#localize, this.#data.query.inactiveDays, (inactiveDays) => this.#showQuery({ inactiveDays })) : nothing}
         <div class="field" role="group" part="export" aria-labelledby="export-label">
           <span id="export-label">${m.exportLabel}</span>
           <div class="actions">
@@ -615,7 +635,7 @@ export class PantaUserManagement extends LitElement {
         .page=${data.page}
         .status=${data.listTask.status}
         .stale=${data.pageIsStale}
-        .filtered=${search !== '' || role !== 'all'}
+        .filtered=${search !== '' || role !== 'all' || (tab === 'active' && Boolean(data.query.inactiveDays))}
         .sort=${sort}
         .selected=${this.#selection.ids}
         .me=${data.me}

@@ -37,8 +37,13 @@ export default css`
   }
 
   /* Actions: room for three icon buttons on one line, whatever the language. */
-  th:nth-child(6) {
+  th:last-child {
     width: 9rem;
+  }
+
+  /* The Active tab's last sign-in ("3 days ago"), before the actions. */
+  th:nth-child(6):not(:last-child) {
+    width: 13%;
   }
 
   td {
