@@ -49,6 +49,8 @@ export const DEFAULT_SESSION_TTL_HOURS = 12;
 export const AUDIT_ACTIONS = [
   'user.invited',
   'user.invitation_resent',
+  /** A fresh link handed to the admin to pass on (Copy invitation link), instead of an email. */
+  'user.invitation_link_issued',
   'user.updated',
   'user.deleted',
   'user.restored',

@@ -127,6 +127,9 @@ export const acceptInvitationResultSchema = z.object({
   user: userSchema,
 });
 
+/** `users.invitationLink`: the pending user's fresh link, shown once, and when it expires. */
+export const invitationLinkSchema = z.object({ link: z.string(), expiresAt: z.string() });
+
 export const auditEntrySchema = z.object({
   id: z.string(),
   action: z.enum(AUDIT_ACTIONS),
