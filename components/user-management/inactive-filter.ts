@@ -10,7 +10,7 @@ export function inactiveFilter(localize: LocalizeController, value: InactiveDays
   const m = localize.messages;
   return html`
     <div class="field">
-      <label for="inactive-filter">${m.inactiveFilter}</label>
+      <label for="inactive-filter">${m.colLastSignIn}</label>
       <select
         id="inactive-filter"
         part="inactive-filter"

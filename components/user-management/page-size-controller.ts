@@ -27,14 +27,18 @@ export class PageSizeController implements ReactiveController {
     const key = this.host.pageSizeKey;
     if (key === this.#readKey) return;
     this.#readKey = key;
-    const stored = Number(storage()?.getItem(key));
-    if ((PAGE_SIZES as readonly number[]).includes(stored)) this.host.pageSize = stored;
+    try {
+      const stored = Number(localStorage.getItem(key));
+      if ((PAGE_SIZES as readonly number[]).includes(stored)) this.host.pageSize = stored;
+    } catch {
+      // Storage blocked: the element's own page size.
+    }
   }
 
   choose(size: number): void {
     this.host.pageSize = size;
     try {
-      storage()?.setItem(this.host.pageSizeKey, String(size));
+      localStorage.setItem(this.host.pageSizeKey, String(size));
     } catch {
       // Full or refused: the choice holds for this visit.
     }
@@ -50,14 +54,5 @@ export class PageSizeController implements ReactiveController {
         </select>
       </div>
     `;
-  }
-}
-
-/** localStorage, or nothing where reading it throws (storage blocked). */
-function storage(): Storage | undefined {
-  try {
-    return localStorage;
-  } catch {
-    return undefined;
   }
 }

@@ -268,6 +268,7 @@ export class PantaUserManagement extends LitElement {
       // Rows of a view being left are inert; this holds for a click already on its way too.
       if (this.#data.pageIsStale) return;
       if (action === 'edit') void this.#openEdit(user);
+      else if (action === 'link') void this.#copyLink(user);
       else void this.#runAction(action, [user]);
     },
     retry: () => this.#data.reloadPage(),
@@ -404,6 +405,22 @@ export class PantaUserManagement extends LitElement {
       }
     } finally {
       this.#acting = false;
+    }
+  }
+
+  /**
+   * Copy invitation link: a fresh link (the previous one stops working), put on the clipboard and
+   * shown once in the toast, for a host whose users cannot receive email; no email goes out.
+   */
+  async #copyLink(user: User) {
+    try {
+      const { link } = await this.#requireClient().users.invitationLink.mutate({ id: user.id });
+      // Refused (no permission, an insecure page): the toast still shows the link to copy by hand.
+      await navigator.clipboard.writeText(link).catch(() => undefined);
+      this.#notify('success', this.#localize.messages.linkCopied(displayName(user), link));
+      this.#data.refresh();
+    } catch (error) {
+      this.#reportActionError('users.invitationLink', error, true);
     }
   }
 

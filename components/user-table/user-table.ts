@@ -11,7 +11,7 @@ import type { TabPage } from '../user-management/users-data-controller.ts';
 import { ActionTooltip } from './tooltip.ts';
 
 /** What a row's buttons do. */
-export type RowAction = 'edit' | 'resend' | 'delete' | 'restore' | 'purge';
+export type RowAction = 'edit' | 'resend' | 'link' | 'delete' | 'restore' | 'purge';
 
 /** Why the signed-in admin may not delete or demote a user (themselves). */
 export interface SelfLock {
@@ -175,6 +175,7 @@ export class PantaUserTable extends LitElement {
         : [
             button('edit', 'pencil', m.edit),
             tab === 'pending' ? button('resend', 'mail', m.resend, wait > 0 ? m.resendNotYet(this.#clock(wait)) : undefined) : nothing,
+            tab === 'pending' ? button('link', 'link', m.copyLink) : nothing,
             // A pending user has no account yet: deleting them takes back the invitation.
             button('delete', 'trash', tab === 'pending' ? m.revokeInvitation : m.delete, lock?.delete),
           ];
