@@ -225,6 +225,8 @@ describe('<panta-user-management> messages', () => {
     await until(() => tabCount(element, 'deleted') === '0' && tabCount(element, 'active') === '2');
     expect(events.of('panta-user-restored')[0]!.detail.ids).to.deep.equal([f.deleted[0]!.id]);
     expect(toastTexts(element)[0]).to.contain('dora@example.test restored');
+    // The counts and the page load in separate requests: the counts may come first.
+    await until(() => rowFor(element, 'dora@example.test'));
     expect(text(rowFor(element, 'dora@example.test')!.querySelector('[part~="role-badge"]'))).to.equal('Admin');
   });
 });

@@ -36,9 +36,9 @@ export default css`
     width: 8rem;
   }
 
-  /* Actions: room for three icon buttons on one line, whatever the language. */
+  /* Actions: room for four icon buttons on one line (Pending: edit, resend, copy link, revoke), whatever the language. */
   th:last-child {
-    width: 9rem;
+    width: 11rem;
   }
 
   /* The Active tab's last sign-in ("3 days ago"), before the actions. */
