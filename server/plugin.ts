@@ -11,6 +11,7 @@ import { type AppRouter, appRouter } from './routers/app.ts';
 import { requestLanguage } from './request-language.ts';
 import type { ProcedureMeta } from './trpc.ts';
 import { importLimitsOf } from './services/imports.ts';
+import { SignInRecorder, recordingSignIns } from './services/sign-ins.ts';
 import type { UserManagement } from './user-management.ts';
 
 export interface PantaPluginOptions {
@@ -50,7 +51,8 @@ export interface PantaPluginOptions {
  */
 export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async (app, options) => {
   const { management } = options;
-  const authenticate = options.authenticate ?? bearerSessionAuthenticate;
+  // Our own sessions note the sign-in when made; a host's sign-in is noted on its first request in an hour.
+  const authenticate = options.authenticate ? recordingSignIns(options.authenticate, new SignInRecorder(management.deps)) : bearerSessionAuthenticate;
   const exposeErrors = options.exposeErrors ?? false;
 
   await allowOrigins(app, options.corsOrigins ?? []);

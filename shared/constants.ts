@@ -11,7 +11,7 @@ export type Tab = (typeof TABS)[number];
 export const STATUSES = ['pending', 'active'] as const;
 export type Status = (typeof STATUSES)[number];
 
-export const SORT_FIELDS = ['name', 'email', 'role', 'invitedAt', 'deletedAt', 'onboardedAt'] as const;
+export const SORT_FIELDS = ['name', 'email', 'role', 'invitedAt', 'deletedAt', 'onboardedAt', 'lastSignedInAt'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
 export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
@@ -19,6 +19,16 @@ export type SortDirection = (typeof SORT_DIRECTIONS)[number];
 
 export const ROLE_FILTERS = ['all', ...ROLES] as const;
 export type RoleFilter = (typeof ROLE_FILTERS)[number];
+
+/** The list's filter "not signed in for N days" (never signed in counts as not). */
+export const INACTIVE_DAYS = [30, 60, 90] as const;
+export type InactiveDays = (typeof INACTIVE_DAYS)[number];
+
+/** A sign-in is written at most this often per user (a host's `authenticate` is asked on every request). */
+export const SIGN_IN_WRITE_INTERVAL_MS = 3600_000;
+
+/** The page sizes the element offers. */
+export const PAGE_SIZES = [25, 50, 100] as const;
 
 export const PAGE_SIZE_MAX = 100;
 export const PAGE_SIZE_DEFAULT = 25;
@@ -39,6 +49,8 @@ export const DEFAULT_SESSION_TTL_HOURS = 12;
 export const AUDIT_ACTIONS = [
   'user.invited',
   'user.invitation_resent',
+  /** A fresh link handed to the admin to pass on (Copy invitation link), instead of an email. */
+  'user.invitation_link_issued',
   'user.updated',
   'user.deleted',
   'user.restored',

@@ -3,7 +3,7 @@
  * validates it) and the element (which builds the download URL from it). Built with `zod/mini`.
  */
 import * as z from 'zod/mini';
-import { type Role, SORT_DIRECTIONS, SORT_FIELDS, type Status, type Tab } from './constants.ts';
+import { INACTIVE_DAYS, type Role, SORT_DIRECTIONS, SORT_FIELDS, type Status, type Tab } from './constants.ts';
 import { IMPORT_TEXT, type ImportLang, importLangSchema } from './import.ts';
 import { roleFilterSchema, searchSchema, tabSchema } from './inputs.ts';
 
@@ -28,6 +28,8 @@ export const exportUsersQuery = z.strictObject({
   tab: tabSchema,
   search: searchSchema,
   role: roleFilterSchema,
+  /** The list's "not signed in for N days", as text: `30`, `60` or `90`. */
+  inactiveDays: z.optional(z.enum(INACTIVE_DAYS.map(String) as ['30', '60', '90'])),
   sort: z._default(z.enum(SORT_FIELDS), 'name'),
   direction: z._default(z.enum(SORT_DIRECTIONS), 'asc'),
   format: z._default(z.enum(EXPORT_FORMATS), 'csv'),
@@ -41,7 +43,7 @@ export type ExportUsersFilter = z.output<typeof exportUsersQuery>;
  * their state. Deleted users also show the state a restore returns them to.
  */
 export const EXPORT_COLUMNS = {
-  active: ['email', 'firstName', 'lastName', 'role', 'invitedAt', 'onboardedAt'],
+  active: ['email', 'firstName', 'lastName', 'role', 'invitedAt', 'onboardedAt', 'lastSignedInAt'],
   pending: ['email', 'firstName', 'lastName', 'role', 'invitedAt', 'lastSentAt', 'invitationExpiresAt'],
   deleted: ['email', 'firstName', 'lastName', 'role', 'status', 'deletedAt', 'purgeAt'],
 } as const satisfies Record<Tab, readonly string[]>;
@@ -57,6 +59,7 @@ export const EXPORT_TEXT = {
       lastSentAt: 'Last sent (UTC)',
       invitationExpiresAt: 'Invitation expires (UTC)',
       onboardedAt: 'Onboarding completed (UTC)',
+      lastSignedInAt: 'Last sign-in (UTC)',
       deletedAt: 'Deleted at (UTC)',
       purgeAt: 'Purge at (UTC)',
     },
@@ -72,6 +75,7 @@ export const EXPORT_TEXT = {
       lastSentAt: 'Zuletzt gesendet (UTC)',
       invitationExpiresAt: 'Einladung gültig bis (UTC)',
       onboardedAt: 'Onboarding abgeschlossen (UTC)',
+      lastSignedInAt: 'Letzte Anmeldung (UTC)',
       deletedAt: 'Gelöscht am (UTC)',
       purgeAt: 'Endgültig gelöscht am (UTC)',
     },

@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import {
   BULK_IDS_MAX,
   EMAIL_MAX_LENGTH,
+  INACTIVE_DAYS,
   NAME_MAX_LENGTH,
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
@@ -145,6 +146,8 @@ export const searchSchema = z._default(
   '',
 );
 export const roleFilterSchema = z._default(z.enum(ROLE_FILTERS), 'all');
+/** "Not signed in for N days" (never signed in included); absent: everyone. */
+export const inactiveDaysSchema = z.optional(z.literal(INACTIVE_DAYS, { error: `Choose ${INACTIVE_DAYS.join(', ')} days` }));
 
 /** A page cursor from a previous answer (`nextCursor`, `prevCursor`): see ./list-cursor.ts. */
 const cursorSchema = checked(
@@ -163,6 +166,7 @@ export const listUsersInput = checked(
     tab: tabSchema,
     search: searchSchema,
     role: roleFilterSchema,
+    inactiveDays: inactiveDaysSchema,
     sort: z._default(
       z.strictObject({
         by: z.enum(SORT_FIELDS),

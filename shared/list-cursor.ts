@@ -20,6 +20,7 @@ export const CURSOR_KEY_LENGTH: Record<SortField, number> = {
   invitedAt: 2,
   onboardedAt: 2,
   deletedAt: 2,
+  lastSignedInAt: 2,
 };
 
 /** A cursor's key values are text the database holds: a name, an email, a time. */

@@ -34,6 +34,8 @@ export const userSchema = z.object({
   /** When the open invitation link expires; null when there is none. */
   invitationExpiresAt: z.nullable(z.string()),
   onboardedAt: z.nullable(z.string()),
+  /** When they last signed in (a session made, or a host's sign-in, noted at most hourly); null: never. */
+  lastSignedInAt: z.nullable(z.string()),
   deletedAt: z.nullable(z.string()),
   deletedBy: personRefSchema,
   /** When retention runs out and the user is removed for good. */
@@ -124,6 +126,9 @@ export const acceptInvitationResultSchema = z.object({
   session: sessionSchema,
   user: userSchema,
 });
+
+/** `users.invitationLink`: the pending user's fresh link, shown once, and when it expires. */
+export const invitationLinkSchema = z.object({ link: z.string(), expiresAt: z.string() });
 
 export const auditEntrySchema = z.object({
   id: z.string(),

@@ -8,13 +8,24 @@ export interface Toast {
   message: string;
   /** A wait the message counts down ("Try again in 58 seconds"): its text for the seconds left, and when it ends (ms). */
   countdown?: { until: number; message: (seconds: number) => string };
+  /** A button that takes the outcome back (Undo); the toast then stays `UNDO_MS` instead of `autoCloseMs`. */
+  action?: ToastAction;
 }
+
+export interface ToastAction {
+  label: string;
+  run: () => void;
+}
+
+/** How long a success that can be taken back offers it. */
+export const UNDO_MS = 10_000;
 
 /** At most this many toasts show; a newer one pushes out the oldest (a success before an error). */
 const MAX_TOASTS = 3;
 
 /**
- * Keeps the toasts of a host. A success closes by itself after `autoCloseMs`, though not while the
+ * Keeps the toasts of a host. A success closes by itself after `autoCloseMs` (`UNDO_MS` when it
+ * offers an action such as Undo, which outlives any reload of the list: it holds what it undoes), though not while the
  * pointer or the focus is on the stack (the time left resumes after); an error stays until dismissed, or
  * until the wait it counts down is over, when what it refused is possible again.
  */
@@ -33,16 +44,16 @@ export class ToastController implements ReactiveController {
     host.addController(this);
   }
 
-  show(variant: ToastVariant, message: string, countdown?: Toast['countdown']): void {
+  show(variant: ToastVariant, message: string, countdown?: Toast['countdown'], action?: ToastAction): void {
     const id = this.#nextId++;
-    const next = [...this.toasts, { id, variant, message, ...(countdown ? { countdown } : {}) }];
+    const next = [...this.toasts, { id, variant, message, ...(countdown ? { countdown } : {}), ...(action ? { action } : {}) }];
     while (next.length > MAX_TOASTS) {
       const oldest = next.findIndex((toast) => toast.variant === 'success');
       this.#clearTimer(next.splice(oldest === -1 ? 0 : oldest, 1)[0]!.id);
     }
     this.toasts = next;
     if (variant === 'success') {
-      this.#timers.set(id, { endsAt: 0, left: this.autoCloseMs });
+      this.#timers.set(id, { endsAt: 0, left: action ? UNDO_MS : this.autoCloseMs });
       this.#start(id);
     }
     if (countdown && !this.#ticker) this.#ticker = setInterval(this.#tick, 1000);
@@ -69,6 +80,13 @@ export class ToastController implements ReactiveController {
     this.#paused = false;
     for (const id of this.#timers.keys()) this.#start(id);
   };
+
+  /** The toast's action, once: the toast closes first, so a second press finds nothing to run. */
+  act(toast: Toast): void {
+    if (!this.toasts.includes(toast)) return;
+    this.dismiss(toast.id);
+    toast.action?.run();
+  }
 
   dismiss(id: number): void {
     this.#clearTimer(id);

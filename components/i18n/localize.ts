@@ -15,9 +15,9 @@ const DAY_MS = 86_400_000;
  * costs far more than formatting with it (about 0.1 ms for a DateTimeFormat), and a 100-row page
  * formats up to 300 dates on every render.
  */
-const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
 
-function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(Format: new (locale: string, options?: object) => T, locale: string, options?: object): T {
+function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>(Format: new (locale: string, options?: object) => T, locale: string, options?: object): T {
   const key = `${Format.name} ${locale} ${JSON.stringify(options)}`;
   let found = formatters.get(key) as T | undefined;
   if (!found) formatters.set(key, (found = new Format(locale, options)));
@@ -82,6 +82,20 @@ export class LocalizeController implements ReactiveController {
 
   date(iso: string): string {
     return formatter(Intl.DateTimeFormat, this.locale, { dateStyle: 'medium' }).format(new Date(iso));
+  }
+
+  /** A date with its time, for a tooltip beside a relative time. */
+  dateTime(iso: string): string {
+    return formatter(Intl.DateTimeFormat, this.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  }
+
+  /** How long ago (or until) `iso` is, in its largest whole unit: "3 days ago", "vor 2 Stunden", "now". */
+  relativeTime(iso: string, now = Date.now()): string {
+    const seconds = (Date.parse(iso) - now) / 1000;
+    // Days rather than months below a year: "45 days ago" says more than "last month" beside a 30/60/90-day filter.
+    const units: [Intl.RelativeTimeFormatUnit, number][] = [['year', 31_536_000], ['day', 86_400], ['hour', 3600], ['minute', 60]];
+    const [unit, size] = units.find(([, size]) => Math.abs(seconds) >= size) ?? ['second', 1];
+    return formatter(Intl.RelativeTimeFormat, this.locale, { numeric: 'auto' }).format(Math.trunc(seconds / size), unit);
   }
 
   /** A file size in MB (1,024 × 1,024 bytes, as the server's caps are set), with one decimal at most. */

@@ -191,6 +191,12 @@ export default [
       cursor: pointer;
     }
 
+    .toast .toast-action {
+      color: var(--_primary);
+      font-weight: 600;
+      text-decoration: underline;
+    }
+
     /* Live updates: the hint sits quietly before the buttons, pushing them to the end. */
     .live-status {
       margin-inline-start: auto;

@@ -8,7 +8,7 @@ import type { InviteUserInput, Summary, UpdateUserInput, User, UserList } from '
 import type { ImportCalls } from '../add-user-dialog/add-user-dialog.ts';
 import { ApiError, type ApiClient, authorization, errorDataOf, isAbort } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
-import { type Toast, ToastController } from '../controllers/toast-controller.ts';
+import { type Toast, type ToastAction, ToastController } from '../controllers/toast-controller.ts';
 import { type PantaEventDetails, PantaEvent, type PantaEventName } from '../events/events.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
@@ -19,6 +19,8 @@ import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import '../user-table/user-table.ts';
 import type { PantaUserTable, SelfLock, TableCalls } from '../user-table/user-table.ts';
 import { DIALOG_TAGS, type DialogTag, loadDialog, prefetchDialogs } from './dialogs.ts';
+import { inactiveFilter } from './inactive-filter.ts';
+import { PageSizeController } from './page-size-controller.ts';
 import { LiveController } from './live-controller.ts';
 import { focusRule } from './focus-rule.ts';
 import { SelectionController } from './selection-controller.ts';
@@ -69,6 +71,9 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart toolbar - Search, role filter and Export.
  * @csspart search - The search field.
  * @csspart role-filter - The role dropdown.
+ * @csspart page-size - The "Rows per page" dropdown (25, 50, 100).
+ * @csspart inactive-filter - The Active tab's "Not signed in for 30/60/90 days" dropdown.
+ * @csspart last-sign-in - An active user's last sign-in ("3 days ago", the exact time as tooltip; "Never").
  * @csspart export - The Export buttons' group.
  * @csspart export-button - Downloads the visible tab (search, role filter and sort applied) as CSV or Excel.
  * @csspart bulk-actions - The bar of actions on selected rows.
@@ -87,6 +92,7 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart access-denied - The panel standard users and visitors without a session see.
  * @csspart toasts - The toast stack.
  * @csspart toast - A toast (also `toast-success` or `toast-error`).
+ * @csspart toast-action - A toast's Undo button (after a delete, for 10 seconds).
  * @csspart live-region - The screen-reader announcements: `live-region-polite` for outcomes, `live-region-assertive` for errors.
  *
  * @cssproperty --panta-font-family - Font family.
@@ -109,6 +115,8 @@ export class PantaUserManagement extends LitElement {
 
   readonly #localize = new LocalizeController(this);
   readonly #toasts = new ToastController(this);
+  // Before the data: the stored page size is known when the first page is asked for.
+  readonly #pageSize = new PageSizeController(this);
   readonly #data = new UsersDataController(this, {
     failed: (operation, error) => {
       this.#errorEvent(operation, error);
@@ -121,7 +129,7 @@ export class PantaUserManagement extends LitElement {
       this.#selection.keepOnly(list.items.map((user) => user.id));
       const fresh = query !== this.#lastListed;
       this.#lastListed = query;
-      if (fresh && (query.search || query.role !== 'all')) this.#announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
+      if (fresh && (query.search || query.role !== 'all' || query.inactiveDays)) this.#announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
     },
   });
   readonly #selection = new SelectionController(this, () => this.#data.query);
@@ -156,8 +164,10 @@ export class PantaUserManagement extends LitElement {
   @property() override lang!: string;
   /** `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
-  /** Rows per page, at most 100. */
+  /** Rows per page, at most 100; an admin's choice of 25, 50 or 100 (kept under `page-size-key`) replaces it. */
   @property({ attribute: 'page-size', type: Number }) pageSize = PAGE_SIZE_DEFAULT;
+  /** The localStorage key the admin's page size is kept under; give each element on a page its own. */
+  @property({ attribute: 'page-size-key' }) pageSizeKey = 'panta-user-management.page-size';
   /** Follows changes made elsewhere as they happen (`users.changes`); `live="false"` turns it off. */
   @property({ converter: (value) => value !== 'false' }) live = true;
 
@@ -258,6 +268,7 @@ export class PantaUserManagement extends LitElement {
       // Rows of a view being left are inert; this holds for a click already on its way too.
       if (this.#data.pageIsStale) return;
       if (action === 'edit') void this.#openEdit(user);
+      else if (action === 'link') void this.#copyLink(user);
       else void this.#runAction(action, [user]);
     },
     retry: () => this.#data.reloadPage(),
@@ -386,7 +397,9 @@ export class PantaUserManagement extends LitElement {
         this.#selection.clear();
         const skipped = results.filter((result) => result.outcome === 'skipped_recently_sent').length;
         const number = (n: number) => this.#localize.number(n);
-        this.#notify('success', skipped > 0 ? m.toastResentSome(number(results.length - skipped), skipped, number(skipped)) : toast(who));
+        // A delete can be taken back for a while: Undo restores exactly these users, the normal way.
+        const undo = action === 'delete' ? { label: m.undo, run: () => void this.#runAction('restore', users) } : undefined;
+        this.#notify('success', skipped > 0 ? m.toastResentSome(number(results.length - skipped), skipped, number(skipped)) : toast(who), undefined, undo);
         this.#emit(eventName, { ids, results });
         this.#data.refresh();
       } catch (error) {
@@ -397,12 +410,37 @@ export class PantaUserManagement extends LitElement {
     }
   }
 
+  /**
+   * Copy invitation link: a fresh link (the previous one stops working), put on the clipboard and
+   * shown once in the toast, for a host whose users cannot receive email; no email goes out.
+   */
+  async #copyLink(user: User) {
+    try {
+      const { link } = await this.#requireClient().users.invitationLink.mutate({ id: user.id });
+      // Refused (no permission, an insecure page): the toast still shows the link to copy by hand.
+      await navigator.clipboard.writeText(link).catch(() => undefined);
+      this.#notify('success', this.#localize.messages.linkCopied(displayName(user), link));
+      this.#data.refresh();
+    } catch (error) {
+      this.#reportActionError('users.invitationLink', error, true);
+    }
+  }
+
   /** Downloads the visible tab, every page of it, with the current search, role filter and sort. */
   async #exportUsers(format: ExportFormat) {
     // What the search field holds, even if typed within the debounce: the file matches the list it leaves.
     if (this.searchInput.trim() !== this.#data.query.search) this.#applySearch();
-    const { tab, search, role, sort } = this.#data.query;
-    const query = { tab, search, role, sort: sort.by, direction: sort.direction, format, lang: this.#localize.language };
+    const { tab, search, role, sort, inactiveDays } = this.#data.query;
+    const query = {
+      tab,
+      search,
+      role,
+      ...(tab === 'active' && inactiveDays ? { inactiveDays: String(inactiveDays) as '30' } : {}),
+      sort: sort.by,
+      direction: sort.direction,
+      format,
+      lang: this.#localize.language,
+    };
     try {
       const response = await fetch(exportUsersUrl(this.apiUrl, query), { headers: authorization(this.token) });
       if (!response.ok) {
@@ -429,9 +467,9 @@ export class PantaUserManagement extends LitElement {
   }
 
   /** An action's outcome: shown in a toast and said by the live region (toasts carry no live role of their own). */
-  #notify(variant: 'success' | 'error', message: string, countdown?: Toast['countdown']) {
-    this.#toasts.show(variant, message, countdown);
-    this.#announce(variant === 'success' ? 'polite' : 'assertive', message);
+  #notify(variant: 'success' | 'error', message: string, countdown?: Toast['countdown'], action?: ToastAction) {
+    this.#toasts.show(variant, message, countdown, action);
+    this.#announce(variant === 'success' ? 'polite' : 'assertive', action ? this.#localize.messages.undoAnnounced(message) : message);
   }
 
   #emit<K extends PantaEventName>(name: K, detail: PantaEventDetails[K]) {
@@ -561,6 +599,8 @@ export class PantaUserManagement extends LitElement {
             ${ROLE_FILTERS.map((role) => html`<option value=${role} ?selected=${role === this.#data.query.role}>${roleLabels[role]}</option>`)}
           </select>
         </div>
+        ${this.#pageSize.render(this.#localize)}
+        ${this.#data.query.tab === 'active' ? inactiveFilter(this.#localize, this.#data.query.inactiveDays, (inactiveDays) => this.#showQuery({ inactiveDays })) : nothing}
         <div class="field" role="group" part="export" aria-labelledby="export-label">
           <span id="export-label">${m.exportLabel}</span>
           <div class="actions">
@@ -614,7 +654,7 @@ export class PantaUserManagement extends LitElement {
         .page=${data.page}
         .status=${data.listTask.status}
         .stale=${data.pageIsStale}
-        .filtered=${search !== '' || role !== 'all'}
+        .filtered=${search !== '' || role !== 'all' || (tab === 'active' && Boolean(data.query.inactiveDays))}
         .sort=${sort}
         .selected=${this.#selection.ids}
         .me=${data.me}
@@ -642,6 +682,7 @@ export class PantaUserManagement extends LitElement {
           (toast) => html`
             <div class="toast ${toast.variant}" part="toast toast-${toast.variant}">
               <span>${toast.countdown ? toast.countdown.message(this.#toasts.secondsLeft(toast)) : toast.message}</span>
+              ${toast.action ? html`<button type="button" class="toast-action" part="toast-action" @click=${() => this.#toasts.act(toast)}>${toast.action.label}</button>` : nothing}
               <button type="button" aria-label=${m.dismiss} @click=${() => this.#toasts.dismiss(toast.id)}>×</button>
             </div>
           `,

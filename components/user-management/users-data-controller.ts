@@ -1,6 +1,6 @@
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { PAGE_SIZE_MAX, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
+import { type InactiveDays, PAGE_SIZE_MAX, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
 import type { Me, Summary, UserList } from '../../shared/schemas.ts';
 import { type ApiClient, createApiClient, errorDataOf, isAbort } from '../api/client.ts';
 
@@ -9,6 +9,8 @@ export interface ListQuery {
   tab: Tab;
   search: string;
   role: RoleFilter;
+  /** The Active tab's "not signed in for N days"; not sent for the other tabs. */
+  inactiveDays?: InactiveDays | undefined;
   sort: { by: SortField; direction: SortDirection };
   offset: number;
 }
@@ -105,15 +107,16 @@ export class UsersDataController implements ReactiveController {
     this.listTask = new Task(host, {
       args: () => {
         const { tab, search, role, sort, offset } = this.query;
-        return [this.client, this.host.token, this.#mayBeAdmin, tab, search, role, sort, offset, this.host.pageSize, this.#revision] as const;
+        const inactiveDays = tab === 'active' ? this.query.inactiveDays : undefined;
+        return [this.client, this.host.token, this.#mayBeAdmin, tab, search, role, sort, offset, this.host.pageSize, inactiveDays, this.#revision] as const;
       },
-      task: async ([client, token, mayBeAdmin, tab, search, role, sort, offset, pageSize], { signal }): Promise<TabPage | typeof initialState> => {
+      task: async ([client, token, mayBeAdmin, tab, search, role, sort, offset, pageSize, inactiveDays], { signal }): Promise<TabPage | typeof initialState> => {
         if (!client || !mayBeAdmin) return initialState;
         const speculative = this.#meToken !== token;
         const query = this.query;
         try {
           const limit = Math.min(Math.max(1, pageSize), PAGE_SIZE_MAX);
-          const list = await client.users.list.query({ tab, search, role, sort, offset, limit }, { signal });
+          const list = await client.users.list.query({ tab, search, role, inactiveDays, sort, offset, limit }, { signal });
           // A page emptied by an action: step back to the last page that has rows.
           if (list.items.length === 0 && list.total > 0 && offset > 0) {
             this.query = { ...this.query, offset: Math.max(0, Math.floor((list.total - 1) / limit) * limit) };

@@ -36,9 +36,14 @@ export default css`
     width: 8rem;
   }
 
-  /* Actions: room for three icon buttons on one line, whatever the language. */
-  th:nth-child(6) {
-    width: 9rem;
+  /* Actions: room for four icon buttons on one line (Pending: edit, resend, copy link, revoke), whatever the language. */
+  th:last-child {
+    width: 11rem;
+  }
+
+  /* The Active tab's last sign-in ("3 days ago"), before the actions. */
+  th:nth-child(6):not(:last-child) {
+    width: 13%;
   }
 
   td {

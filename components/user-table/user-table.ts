@@ -11,7 +11,7 @@ import type { TabPage } from '../user-management/users-data-controller.ts';
 import { ActionTooltip } from './tooltip.ts';
 
 /** What a row's buttons do. */
-export type RowAction = 'edit' | 'resend' | 'delete' | 'restore' | 'purge';
+export type RowAction = 'edit' | 'resend' | 'link' | 'delete' | 'restore' | 'purge';
 
 /** Why the signed-in admin may not delete or demote a user (themselves). */
 export interface SelfLock {
@@ -175,6 +175,7 @@ export class PantaUserTable extends LitElement {
         : [
             button('edit', 'pencil', m.edit),
             tab === 'pending' ? button('resend', 'mail', m.resend, wait > 0 ? m.resendNotYet(this.#clock(wait)) : undefined) : nothing,
+            tab === 'pending' ? button('link', 'link', m.copyLink) : nothing,
             // A pending user has no account yet: deleting them takes back the invitation.
             button('delete', 'trash', tab === 'pending' ? m.revokeInvitation : m.delete, lock?.delete),
           ];
@@ -211,13 +212,21 @@ export class PantaUserTable extends LitElement {
         <td part="email">${user.email}</td>
         <td><span class="badge ${user.role}" part="role-badge">${user.role === 'admin' ? m.roleAdmin : m.roleUser}</span></td>
         <td>${this.#renderState(user, tab)}</td>
+        ${tab === 'active' ? this.#renderLastSignIn(user) : nothing}
         <td>${this.#renderActions(user, tab)}</td>
       </tr>
     `;
   }
 
+  /** Relative ("3 days ago"), the exact time as its tooltip; "Never" before the first sign-in. */
+  #renderLastSignIn(user: User) {
+    const at = user.lastSignedInAt;
+    if (!at) return html`<td part="last-sign-in">${this.#localize.messages.neverSignedIn}</td>`;
+    return html`<td part="last-sign-in"><time datetime=${at} title=${this.#localize.dateTime(at)}>${this.#localize.relativeTime(at, this.calls.serverNow())}</time></td>`;
+  }
+
   #renderMessageRow(content: unknown) {
-    return html`<tr><td colspan="6"><div class="message" part="empty">${content}</div></td></tr>`;
+    return html`<tr><td colspan=${this.tab === 'active' ? 7 : 6}><div class="message" part="empty">${content}</div></td></tr>`;
   }
 
   /**
@@ -320,6 +329,7 @@ export class PantaUserTable extends LitElement {
               </th>
               ${this.#renderSortHeader('name', m.colName)} ${this.#renderSortHeader('email', m.email)}
               ${this.#renderSortHeader('role', m.role)} ${this.#renderSortHeader(stateSort, stateLabel)}
+              ${(this.page?.tab ?? this.tab) === 'active' ? this.#renderSortHeader('lastSignedInAt', m.colLastSignIn) : nothing}
               <th scope="col">${m.colActions}</th>
             </tr>
           </thead>

@@ -1,5 +1,6 @@
 import {
   bulkResultSchema,
+  invitationLinkSchema,
   inviteUserInput,
   listUsersInput,
   noInput,
@@ -24,6 +25,7 @@ import {
   updateUser,
 } from '../services/users.ts';
 import { DomainError } from '../errors.ts';
+import { issueInvitationLink } from '../services/invitation-links.ts';
 import { adminProcedure, invitingProcedure, router, withDomainErrors } from '../trpc.ts';
 
 export const usersRouter = router({
@@ -56,6 +58,15 @@ export const usersRouter = router({
     .input(userIdsInput)
     .output(bulkResultSchema)
     .mutation(({ ctx, input }) => resendInvitations(ctx.deps, ctx.caller, input.ids)),
+
+  /**
+   * A fresh invitation link for one pending user, answered to the admin and emailed to nobody
+   * (Copy invitation link): rotates the link like a resend, rate-limited like one, audited.
+   */
+  invitationLink: invitingProcedure
+    .input(userIdInput)
+    .output(invitationLinkSchema)
+    .mutation(({ ctx, input }) => issueInvitationLink(ctx.deps, ctx.caller, input.id)),
 
   /** Moves users to Recently deleted; their access ends at once. All or none. */
   delete: adminProcedure

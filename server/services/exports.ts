@@ -15,6 +15,7 @@ import { type CellValue, csvLine, SheetRows, writeXlsx } from '../imports/workbo
 import type { Caller } from './actor.ts';
 import { auditEntry } from './audit.ts';
 import { searchWords } from './text.ts';
+import { signedInBefore } from './users.ts';
 
 /** Rows read from the database at a time: neither a CSV nor an .xlsx export holds the tab's rows as records at once. */
 export const EXPORT_BATCH_SIZE = 1000;
@@ -40,7 +41,8 @@ export async function exportUsers(
   options: { xlsxMaxRows?: number } = {},
 ): Promise<UserExport> {
   const xlsxMaxRows = options.xlsxMaxRows ?? EXPORT_XLSX_MAX_ROWS;
-  const scope = { tab: filter.tab, searchWords: searchWords(filter.search), role: filter.role };
+  const inactiveDays = filter.inactiveDays === undefined ? undefined : Number(filter.inactiveDays);
+  const scope = { tab: filter.tab, searchWords: searchWords(filter.search), role: filter.role, signedInBefore: signedInBefore(deps, inactiveDays) };
   const rows = await countListedUsers(deps.db, caller.workspaceId, scope);
   if (filter.format === 'xlsx' && rows > xlsxMaxRows) {
     throw new DomainError(
@@ -52,7 +54,7 @@ export async function exportUsers(
   const now = deps.clock.now();
   const { tab, search, role, sort, direction, format, lang } = filter;
   await insertAuditEntries(deps.db, [
-    auditEntry(caller.workspaceId, caller, 'users.exported', null, now.toISOString(), { tab, search, role, sort, direction, format, lang, rows }),
+    auditEntry(caller.workspaceId, caller, 'users.exported', null, now.toISOString(), { tab, search, role, inactiveDays, sort, direction, format, lang, rows }),
   ]);
 
   const columns = EXPORT_COLUMNS[tab];
@@ -121,6 +123,8 @@ function cellOf(user: UserViewRow, column: ExportColumn, lang: ImportLang): Cell
       return utcTime(user.invitation_expires_at);
     case 'onboardedAt':
       return utcTime(user.onboarded_at);
+    case 'lastSignedInAt':
+      return utcTime(user.last_signed_in_at);
     case 'deletedAt':
       return utcTime(user.deleted_at);
     case 'purgeAt':

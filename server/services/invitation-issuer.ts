@@ -39,7 +39,7 @@ export function invitationRows(
   inviter: Pick<Caller, 'email' | 'firstName' | 'lastName' | 'language'>,
   now: Date,
   workspaceName: string,
-): { invitations: NewInvitationRow[]; messages: NewOutboxRow[] } {
+): { invitations: NewInvitationRow[]; messages: NewOutboxRow[]; tokens: readonly string[] } {
   const { keyId, nonce, tokens } = deps.invitationKeys.issue(users.length);
   const ids = newSortableIds(users.length * 2);
   const nowIso = now.toISOString();
@@ -80,5 +80,5 @@ export function invitationRows(
       last_error: null,
     };
   });
-  return { invitations, messages };
+  return { invitations, messages, tokens };
 }

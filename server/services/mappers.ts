@@ -28,6 +28,7 @@ export function toApiUser(row: UserViewRow): User {
     resendAvailableAt: row.status === 'pending' && !row.deleted_at ? resendAvailableAt(row.last_invitation_sent_at) : null,
     invitationExpiresAt: row.invitation_expires_at,
     onboardedAt: row.onboarded_at,
+    lastSignedInAt: row.last_signed_in_at,
     deletedAt: row.deleted_at,
     deletedBy: personRef(row.deleted_by_id, row.deleter_email, row.deleter_first_name, row.deleter_last_name),
     purgeAt: row.purge_at,

@@ -1,7 +1,7 @@
 import { addMs } from '../clock.ts';
 import type { DB } from '../db/database.ts';
 import { findLiveSessionWithUser, insertSession, revokeSession } from '../db/repositories/sessions.ts';
-import { findUserByEmail, findUserById } from '../db/repositories/users.ts';
+import { findUserByEmail, findUserById, recordSignIn } from '../db/repositories/users.ts';
 import { PLAIN_EMAIL } from '../../shared/inputs.ts';
 import { normalizeEmail } from './email-rule.ts';
 import type { Deps } from '../deps.ts';
@@ -40,6 +40,8 @@ export async function createSession(
     expires_at: expiresAt,
     revoked_at: null,
   });
+  // A session made is a sign-in (in the same transaction as the session, when there is one).
+  await recordSignIn(db, user.workspace_id, user.id, now.toISOString(), now.toISOString());
   return { token, expiresAt };
 }
 

@@ -37,6 +37,8 @@ export interface ListUsersQuery {
   tab: Tab;
   search: string;
   role: RoleFilter;
+  /** Only users not signed in for this many days (never signed in included). */
+  inactiveDays?: number | undefined;
   sort: { by: SortField; direction: SortDirection };
   offset: number;
   limit: number;
@@ -51,6 +53,11 @@ export interface ListUsersQuery {
  * other way lies at least the cursor's own row. An empty page (past the end, or its rows were
  * deleted meanwhile) has no cursors: the client goes back by offset.
  */
+/** The cutoff of "not signed in for N days", by the server's clock. */
+export function signedInBefore(deps: Pick<Deps, 'clock'>, inactiveDays: number | undefined): string | undefined {
+  return inactiveDays === undefined ? undefined : new Date(deps.clock.now().getTime() - inactiveDays * 86_400_000).toISOString();
+}
+
 export async function listUsers(deps: Deps, caller: Caller, query: ListUsersQuery): Promise<UserList> {
   const cursor = query.cursor === undefined ? undefined : decodeListCursor(query.cursor);
   const { rows, total, more } = await listUserRows(deps.db, caller.workspaceId, {
@@ -62,6 +69,7 @@ export async function listUsers(deps: Deps, caller: Caller, query: ListUsersQuer
     offset: cursor ? 0 : query.offset,
     limit: query.limit,
     cursor: cursor && { way: cursor.way, key: cursor.key },
+    signedInBefore: signedInBefore(deps, query.inactiveDays),
   });
   const order = { tab: query.tab, sortBy: query.sort.by, direction: query.sort.direction };
   const keyOf = (row: UserRow) => SORT_KEY_COLUMNS[query.sort.by].map((column) => row[column]);
@@ -147,6 +155,7 @@ export function pendingUserRow(caller: Caller, command: InviteUserCommand, id: s
     last_invitation_sent_at: nowIso,
     invitation_send_count: 1,
     onboarded_at: null,
+    last_signed_in_at: null,
     deleted_at: null,
     deleted_by_id: null,
     purge_at: null,

@@ -77,6 +77,7 @@ export async function createWorkspace(deps: Pick<Deps, 'db' | 'clock'>, input: N
     last_invitation_sent_at: null,
     invitation_send_count: 0,
     onboarded_at: nowIso,
+    last_signed_in_at: null,
     deleted_at: null,
     deleted_by_id: null,
     purge_at: null,

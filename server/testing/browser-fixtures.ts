@@ -16,6 +16,8 @@ export interface PersonSpec {
   role?: Role;
   /** The language of the admin's element that invites them (pending only). */
   language?: 'en' | 'de';
+  /** Active only: as if they had not signed in since last sign-ins were recorded (accepting signs them in). */
+  neverSignedIn?: boolean;
 }
 
 export interface FixtureRequest {
@@ -102,7 +104,11 @@ export async function createFixture(server: TestServer, request: FixtureRequest 
   if (request.standardUser) {
     fixture.user = await activate({ email: 'standard.user@example.test', firstName: 'Uma', lastName: 'User', role: 'user' });
   }
-  for (const spec of request.active ?? []) fixture.active.push(await activate(spec));
+  for (const spec of request.active ?? []) {
+    const person = await activate(spec);
+    if (spec.neverSignedIn) await server.deps.db.updateTable('users').set({ last_signed_in_at: null }).where('id', '=', person.id).execute();
+    fixture.active.push(person);
+  }
   const invitees: FixturePerson[] = [];
   for (const spec of request.pending ?? []) {
     const invited = await server.client(admin.token, spec.language).users.invite.mutate({

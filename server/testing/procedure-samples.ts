@@ -69,6 +69,7 @@ export const SAMPLES: Record<string, Sample> = {
   'users.invite': { access: 'admin', input: () => ({ email: `new-${crypto.randomUUID()}@matrix.test`, role: 'admin' }), foreignAdmin: 'own' },
   'users.update': { access: 'admin', input: (f) => ({ id: f.target.id, role: 'admin' }), foreignAdmin: 'NOT_FOUND' },
   'users.resendInvitations': { access: 'admin', input: (f) => ({ ids: [f.pending.id] }), foreignAdmin: 'NOT_FOUND' },
+  'users.invitationLink': { access: 'admin', input: (f) => ({ id: f.pending.id }), foreignAdmin: 'NOT_FOUND' },
   'users.delete': { access: 'admin', input: (f) => ({ ids: [f.target.id] }), foreignAdmin: 'NOT_FOUND' },
   'users.restore': { access: 'admin', input: (f) => ({ ids: [f.binned.id] }), foreignAdmin: 'NOT_FOUND' },
   'users.purge': { access: 'admin', input: (f) => ({ ids: [f.binned.id] }), foreignAdmin: 'NOT_FOUND' },

@@ -98,10 +98,11 @@ describe('GET /api/users/export', () => {
       assert.equal(response.headers.get('content-disposition'), 'attachment; filename="users-active-2026-01-05.csv"');
       assert.equal(response.headers.get('cache-control'), 'no-store');
       assert.equal(response.headers.get('transfer-encoding'), 'chunked', 'streamed, not sent with a length');
-      assert.deepEqual(rows[0], ['Email', 'First name', 'Last name', 'Role', 'Invited at (UTC)', 'Onboarding completed (UTC)']);
+      assert.deepEqual(rows[0], ['Email', 'First name', 'Last name', 'Role', 'Invited at (UTC)', 'Onboarding completed (UTC)', 'Last sign-in (UTC)']);
       const expected = [...seeded.map((user) => user.email), admin.email].sort().reverse();
       assert.deepEqual(rows.slice(1).map((row) => row[0]), expected);
-      assert.deepEqual(rows[1], ['p2499@bulk.test', 'Person2499', 'Odd', 'Admin', '2026-01-05 09:00:00', '2026-01-05 09:00:00']);
+      // Seeded straight into the table: never signed in.
+      assert.deepEqual(rows[1], ['p2499@bulk.test', 'Person2499', 'Odd', 'Admin', '2026-01-05 09:00:00', '2026-01-05 09:00:00', '']);
       // The same as the list shows, page by page.
       const page = await admin.client.users.list.query({ tab: 'active', sort: { by: 'email', direction: 'desc' }, offset: 1200, limit: 100 });
       assert.deepEqual(rows.slice(1201, 1301).map((row) => row[0]), page.items.map((user) => user.email));
@@ -122,7 +123,7 @@ describe('GET /api/users/export', () => {
       assert.equal(response.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       assert.equal(response.headers.get('content-disposition'), 'attachment; filename="users-active-2026-01-05.xlsx"');
       assert.equal(book.SheetNames[0], 'Users');
-      assert.deepEqual(rows[0], ['Email', 'First name', 'Last name', 'Role', 'Invited at (UTC)', 'Onboarding completed (UTC)']);
+      assert.deepEqual(rows[0], ['Email', 'First name', 'Last name', 'Role', 'Invited at (UTC)', 'Onboarding completed (UTC)', 'Last sign-in (UTC)']);
       const styles = xlsxParts(bytes).find((part) => part.name === 'xl/styles.xml')?.data.toString();
       assert.match(styles ?? '', /<b\/>.*fgColor rgb="FF1F4E79"/s, 'a bold header on a dark fill');
       const expected = seeded.filter((user) => user.role === 'user').map((user) => user.email);
@@ -221,9 +222,9 @@ describe('GET /api/users/export', () => {
     it('German: column names, roles and semicolons; the file imports again as it is', async () => {
       const { rows, bytes } = await csvOf(admin, { tab: 'active', lang: 'de' });
       assert.deepEqual(rows, [
-        ['E-Mail', 'Vorname', 'Nachname', 'Rolle', 'Eingeladen am (UTC)', 'Onboarding abgeschlossen (UTC)'],
-        ['juergen@columns.test', 'Jürgen', 'Müller', 'Admin', '2026-01-05 09:00:00', '2026-01-05 09:00:00'],
-        ['owner@columns.test', 'Olivia', 'Owner', 'Admin', '2026-01-05 09:00:00', '2026-01-05 09:00:00'],
+        ['E-Mail', 'Vorname', 'Nachname', 'Rolle', 'Eingeladen am (UTC)', 'Onboarding abgeschlossen (UTC)', 'Letzte Anmeldung (UTC)'],
+        ['juergen@columns.test', 'Jürgen', 'Müller', 'Admin', '2026-01-05 09:00:00', '2026-01-05 09:00:00', '2026-01-05 09:00:00'],
+        ['owner@columns.test', 'Olivia', 'Owner', 'Admin', '2026-01-05 09:00:00', '2026-01-05 09:00:00', '2026-01-05 09:00:00'],
       ]);
       const preview = await admin.client.imports.preview.mutate(upload(bytes));
       assert.deepEqual(

@@ -14,6 +14,7 @@ import * as workspaceRevision from './0010-workspace-revision.ts';
 import * as emailAsciiDomains from './0012-email-ascii-domains.ts';
 import * as invitationLanguage from './0013-invitation-language.ts';
 import * as postgresCoveringNameIndex from './0014-postgres-covering-name-index.ts';
+import * as lastSignIn from './0015-last-sign-in.ts';
 
 /**
  * Registered statically, in order, so migrations survive bundling. One list for both dialects:
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0012-email-ascii-domains': emailAsciiDomains,
   '0013-invitation-language': invitationLanguage,
   '0014-postgres-covering-name-index': postgresCoveringNameIndex,
+  '0015-last-sign-in': lastSignIn,
 };
 
 const provider: MigrationProvider = {

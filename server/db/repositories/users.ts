@@ -173,10 +173,12 @@ export interface UserListFilter {
    * the values of `SORT_KEY_COLUMNS[sortBy]`.
    */
   cursor?: { way: 'after' | 'before'; key: readonly (string | null)[] };
+  /** Only users who have not signed in since this time (ISO), never signed in included. */
+  signedInBefore?: string;
 }
 
 /** Which users a list shows, before sorting and paging. */
-type UserListScope = Pick<UserListFilter, 'tab' | 'searchWords' | 'role'>;
+type UserListScope = Pick<UserListFilter, 'tab' | 'searchWords' | 'role' | 'signedInBefore'>;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
@@ -184,7 +186,16 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char
 function whereListed<O>(query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
   let narrowed = whereTab(query.where('u.workspace_id', '=', workspaceId), filter.tab);
   if (filter.role !== 'all') narrowed = narrowed.where('u.role', '=', filter.role as Role);
-  return whereWordsOccur(narrowed, filter.searchWords);
+  return whereWordsOccur(whereNotSignedInSince(narrowed, filter.signedInBefore), filter.searchWords);
+}
+
+/**
+ * Users who have not signed in since `before` (never signed in included): in migration 0015's
+ * index by sign-in, the NULLs and then the dates before it, the first entries of the tab.
+ */
+function whereNotSignedInSince<O>(query: UserQuery<O>, before: string | undefined): UserQuery<O> {
+  if (before === undefined) return query;
+  return query.where((eb) => eb.or([eb('u.last_signed_in_at', 'is', null), eb('u.last_signed_in_at', '<', before)]));
 }
 
 /**
@@ -243,7 +254,7 @@ function searchedFirst<O>(query: UserQuery<O>, workspaceId: string, filter: User
     .where(sql<boolean>`+${sql.ref('u.workspace_id')} = ${workspaceId}`);
   let narrowed = whereTab(named, filter.tab);
   if (filter.role !== 'all') narrowed = narrowed.where('u.role', '=', filter.role as Role);
-  return whereWordsOccur(narrowed, filter.searchWords);
+  return whereWordsOccur(whereNotSignedInSince(narrowed, filter.signedInBefore), filter.searchWords);
 }
 
 /** How many users of a tab have the role asked for, by the workspace's counters. */
@@ -276,8 +287,14 @@ export async function listUsers(
  * the rows those entries name.
  */
 export async function countListedUsers(db: Db, workspaceId: string, filter: UserListScope): Promise<number> {
-  if (filter.searchWords.length === 0) return countedInTab(await readUserCounts(db, workspaceId), filter);
-  if (usesSearchIndex(db, filter.searchWords) && indexedWords(filter.searchWords).length === filter.searchWords.length) {
+  const bySignIn = filter.signedInBefore !== undefined;
+  if (filter.searchWords.length === 0 && !bySignIn) return countedInTab(await readUserCounts(db, workspaceId), filter);
+  if (bySignIn && !usesSearchIndex(db, filter.searchWords)) {
+    // The sign-in filter is counted in the tab's index by sign-in (migration 0015), entries only.
+    const counted = db.selectFrom('users as u').select((eb) => eb.fn.countAll<number>().as('count'));
+    return Number((await whereListed(counted, workspaceId, filter).executeTakeFirstOrThrow()).count);
+  }
+  if (!bySignIn && usesSearchIndex(db, filter.searchWords) && indexedWords(filter.searchWords).length === filter.searchWords.length) {
     const { rows } = await sql<{ count: number }>`select count(*) as count from users_search where ${inSearchIndex(workspaceId, filter)}`.execute(db);
     return Number(rows[0]?.count ?? 0);
   }
@@ -405,7 +422,7 @@ async function listPostgresPage(db: Db, workspaceId: string, filter: UserListFil
 /** A page read from the order's index, the search words tried on each entry: after the cursor, or skipping `offset` entries. */
 function orderedPage(db: Db, workspaceId: string, filter: UserListFilter): Promise<UserViewRow[]> {
   if (filter.cursor) return selectPage(db, workspaceId, filter, 'u.id', keysetIds(db, workspaceId, filter, filter.cursor.key));
-  if (filter.searchWords.length > 0) return pageByOffset(db, workspaceId, filter).execute();
+  if (filter.searchWords.length > 0 || filter.signedInBefore !== undefined) return pageByOffset(db, workspaceId, filter).execute();
   const { tab, role, sortBy, direction, offset, limit } = filter;
   return unsearchedPage(db, { tab, role, sortBy, direction }, { workspaceId, offset, limit });
 }
@@ -417,7 +434,7 @@ function pageByOffset(db: Db, workspaceId: string, filter: UserListFilter) {
 }
 
 /**
- * The page every list opens with (no search, no cursor): compiled once per dialect, tab, role and
+ * The page every list opens with (no search, no sign-in filter, no cursor): compiled once per dialect, tab, role and
  * order (`reusableQuery`), the same statement `pageByOffset` builds.
  */
 const unsearchedPage = reusableQuery(
@@ -447,9 +464,10 @@ function walkedPage(db: Db, workspaceId: string, filter: UserListFilter, walkLim
       'u.invited_at',
       'u.onboarded_at',
       'u.deleted_at',
+      'u.last_signed_in_at',
     ]);
   const reading = readingOrder(filter);
-  const walkedScope: UserListScope = { tab: filter.tab, searchWords: [], role: roleAfterWalk ? 'all' : filter.role };
+  const walkedScope: UserListScope = { tab: filter.tab, searchWords: [], role: roleAfterWalk ? 'all' : filter.role, signedInBefore: filter.signedInBefore };
   const firstOfTab = inOrder(pastCursor(whereListed(inTab, workspaceId, walkedScope), filter), reading).limit(walkLimit);
   // The outer query sees the columns it orders and searches by under the names of `users as u`.
   const walked = db.selectFrom(firstOfTab.as('u')).select('u.user_rowid') as unknown as UserQuery<{ user_rowid: number }>;
@@ -492,7 +510,7 @@ function pageQuery(
 }
 
 /** The columns the list is sorted by. */
-type SortColumn = 'sort_name' | 'email_normalized' | 'role' | 'invited_at' | 'onboarded_at' | 'deleted_at';
+type SortColumn = 'sort_name' | 'email_normalized' | 'role' | 'invited_at' | 'onboarded_at' | 'deleted_at' | 'last_signed_in_at';
 
 /** One column of an order. A nullable one counts NULL as earlier than any value: first ascending, last descending. */
 interface OrderKey {
@@ -509,6 +527,7 @@ export const SORT_KEY_COLUMNS: Record<SortField, readonly SortColumn[]> = {
   invitedAt: ['invited_at', 'email_normalized'],
   onboardedAt: ['onboarded_at', 'email_normalized'],
   deletedAt: ['deleted_at', 'email_normalized'],
+  lastSignedInAt: ['last_signed_in_at', 'email_normalized'],
 };
 
 /**
@@ -543,6 +562,11 @@ function listOrder(filter: Pick<UserListFilter, 'tab' | 'sortBy' | 'direction'>)
       // (PostgreSQL sorted the whole tab by a column that is null throughout).
       if (filter.tab !== 'deleted') return [email];
       return [key('deleted_at', dir), email];
+    case 'lastSignedInAt':
+      // Never signed in counts as earliest, like onboarding (migration 0015's indexes keep NULLs
+      // first). Only active users sign in (`recordSignIn`): the pending tab is one tie, by email.
+      if (filter.tab === 'pending') return [email];
+      return [key('last_signed_in_at', dir, true), email];
   }
 }
 
@@ -669,4 +693,23 @@ export async function findUsersByEmails(db: Db, workspaceId: string, emailsNorma
 export async function findUserStandings(db: Db, userIds: readonly string[]) {
   if (userIds.length === 0) return [];
   return db.selectFrom('users').select(['id', 'workspace_id', 'role', 'status', 'deleted_at']).where('id', 'in', userIds).execute();
+}
+
+/**
+ * Notes that an active user signed in at `nowIso`, unless a sign-in at or after `unlessSince` is
+ * already noted: one conditional statement, so that servers seeing the same user at once write it
+ * once. Answers whether it wrote. (The write raises the workspace's revision like any change an
+ * admin sees: the Active tab shows the last sign-in.)
+ */
+export async function recordSignIn(db: Db, workspaceId: string, userId: string, nowIso: string, unlessSince: string): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ last_signed_in_at: nowIso })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .where('status', '=', 'active')
+    .where((eb) => eb.or([eb('last_signed_in_at', 'is', null), eb('last_signed_in_at', '<', unlessSince)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

@@ -26,6 +26,8 @@ export interface UsersTable {
   last_invitation_sent_at: string | null;
   invitation_send_count: number;
   onboarded_at: string | null;
+  /** When they last signed in: a session made, or a host's sign-in seen (at most one write an hour). */
+  last_signed_in_at: string | null;
   deleted_at: string | null;
   deleted_by_id: string | null;
   purge_at: string | null;

@@ -1,0 +1,62 @@
+import { expect } from '@open-wc/testing';
+import '../index.ts';
+import { action, part, root, rowFor, text, until } from '../testing/element.ts';
+import { mountLoaded, openTab, toastTexts } from '../testing/mount.ts';
+import { createFixture } from '../testing/server.ts';
+
+/** `invitations.preview` for a token, as the accept page asks it: its error code, or the email it is for. */
+async function preview(apiUrl: string, token: string): Promise<string> {
+  const response = await fetch(`${apiUrl}/invitations.preview?input=${encodeURIComponent(JSON.stringify({ token }))}`);
+  const body = await response.json();
+  return body.error ? body.error.data.code : body.result.data.email;
+}
+
+describe('<panta-user-management> copy invitation link', () => {
+  it('issues a fresh link for a pending user, copies it and shows it once; the emailed link stops working', async () => {
+    const f = await createFixture({ pending: [{ email: 'pia@example.test', firstName: 'Pia', lastName: 'Pending' }] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    await openTab(element, 'pending');
+    const copied: string[] = [];
+    const clipboard = navigator.clipboard.writeText;
+    navigator.clipboard.writeText = async (data: string) => void copied.push(data);
+    try {
+      const button = action(rowFor(element, 'pia@example.test')!, 'link');
+      expect(button.getAttribute('aria-label')).to.equal('Copy invitation link Pia Pending');
+      button.click();
+      await until(() => copied.length === 1);
+    } finally {
+      navigator.clipboard.writeText = clipboard;
+    }
+    const link = copied[0]!;
+    expect(link).to.match(/\/accept#token=/);
+    await until(() => toastTexts(element).some((toast) => toast.includes(link)));
+    expect(toastTexts(element).at(-1)).to.contain(`New link for Pia Pending copied: ${link}`);
+    expect(text(part(root(element), 'live-region-polite'))).to.contain('New link for Pia Pending copied');
+    const token = decodeURIComponent(link.split('#token=')[1]!);
+    expect(await preview(f.apiUrl, token)).to.equal('pia@example.test');
+    expect(await preview(f.apiUrl, f.pending[0]!.invitationToken)).to.equal('PRECONDITION_FAILED');
+  });
+
+  it('still shows the link when the clipboard refuses it', async () => {
+    const f = await createFixture({ pending: [{ email: 'pia@example.test', firstName: 'Pia', lastName: 'Pending' }] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    await openTab(element, 'pending');
+    const clipboard = navigator.clipboard.writeText;
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException('Not allowed', 'NotAllowedError'));
+    try {
+      action(rowFor(element, 'pia@example.test')!, 'link').click();
+      await until(() => toastTexts(element).some((toast) => /New link for Pia Pending copied: \S+\/accept#token=\S+/.test(toast)));
+    } finally {
+      navigator.clipboard.writeText = clipboard;
+    }
+    expect(root(element).querySelector('[data-action="link"]')).to.not.equal(null);
+  });
+
+  it('is offered on the Pending tab only', async () => {
+    const f = await createFixture({ active: [{ email: 'ann@example.test' }], deleted: [{ email: 'dora@example.test' }] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    expect(root(element).querySelector('[data-action="link"]')).to.equal(null);
+    await openTab(element, 'deleted');
+    expect(root(element).querySelector('[data-action="link"]')).to.equal(null);
+  });
+});

@@ -1,0 +1,94 @@
+import { expect } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../index.ts';
+import { confirmDialog } from '../testing/dialogs.ts';
+import { action, emails, part, parts, root, rowFor, tabCount, text, until } from '../testing/element.ts';
+import { mountLoaded, openTab, toastTexts } from '../testing/mount.ts';
+import { createFixture, mutateAs } from '../testing/server.ts';
+import type { PantaUserManagement } from './user-management.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const longTest = (context: unknown, ms: number) => (context as { timeout(ms: number): void }).timeout(ms);
+
+const undoButton = (element: PantaUserManagement) => part<HTMLButtonElement>(root(element), 'toast-action');
+
+async function confirmDelete(element: PantaUserManagement) {
+  const dialog = confirmDialog(element);
+  await dialog.opened();
+  dialog.confirm();
+  await dialog.closed();
+}
+
+describe('<panta-user-management> undo a delete', () => {
+  it('offers Undo after a delete, says so in the live region, and Undo (by keyboard) restores that user', async () => {
+    const f = await createFixture({ active: [{ email: 'ann@example.test', firstName: 'Ann', lastName: 'Active' }] });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    action(rowFor(element, 'ann@example.test')!, 'delete').click();
+    await confirmDelete(element);
+    await until(() => undoButton(element));
+    expect(text(undoButton(element))).to.equal('Undo');
+    await until(() => text(part(root(element), 'live-region-polite')) === 'Ann Active moved to Recently deleted. Undo is available for 10 seconds.');
+
+    undoButton(element)!.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => events.of('panta-user-restored').length === 1);
+    expect(events.of('panta-user-restored')[0]!.detail.ids).to.deep.equal([f.active[0]!.id]);
+    await until(() => rowFor(element, 'ann@example.test') && tabCount(element, 'deleted') === '0');
+    expect(toastTexts(element).at(-1)).to.contain('Ann Active restored');
+    // The Undo toast closed with its use: nothing is left to press twice.
+    expect(undoButton(element)).to.equal(null);
+    expect(text(part(root(element), 'live-region-polite'))).to.equal('Ann Active restored');
+  });
+
+  it('restores exactly the users of a bulk delete, not others deleted before', async () => {
+    const f = await createFixture({
+      active: [{ email: 'a@example.test' }, { email: 'b@example.test' }],
+      deleted: [{ email: 'old@example.test' }],
+    });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    for (const email of ['a@example.test', 'b@example.test']) rowFor(element, email)!.querySelector<HTMLInputElement>('input[type="checkbox"]')!.click();
+    await until(() => part(root(element), 'bulk-actions'));
+    root(element).querySelector<HTMLButtonElement>('[data-bulk="delete"]')!.click();
+    await confirmDelete(element);
+    await until(() => tabCount(element, 'deleted') === '3');
+    undoButton(element)!.click();
+    await until(() => events.of('panta-user-restored').length === 1);
+    expect([...events.of('panta-user-restored')[0]!.detail.ids].sort()).to.deep.equal([f.active[0]!.id, f.active[1]!.id].sort());
+    await until(() => tabCount(element, 'deleted') === '1');
+    await openTab(element, 'deleted');
+    expect(emails(element)).to.deep.equal(['old@example.test']);
+  });
+
+  it('keeps Undo for 10 s, through a reload of the list by a change made elsewhere', async function () {
+    longTest(this, 30000);
+    const f = await createFixture({ secondAdmin: true, active: [{ email: 'ann@example.test' }] });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    action(rowFor(element, 'ann@example.test')!, 'delete').click();
+    await confirmDelete(element);
+    await until(() => undoButton(element));
+    const shown = performance.now();
+    // Another admin invites someone: the live feed reloads the page under the toast.
+    await mutateAs(f.apiUrl, f.secondAdmin!.token, 'users.invite', { email: 'new@example.test', firstName: '', lastName: '', role: 'user' });
+    await until(() => tabCount(element, 'pending') === '1');
+    await sleep(7000 - (performance.now() - shown));
+    // Longer than a plain success stays (about 6 s).
+    expect(undoButton(element)).to.not.equal(null);
+    undoButton(element)!.click();
+    await until(() => events.of('panta-user-restored').length === 1);
+    await until(() => rowFor(element, 'ann@example.test'));
+  });
+
+  it('closes the Undo toast after about 10 s', async function () {
+    longTest(this, 30000);
+    const f = await createFixture({ active: [{ email: 'ann@example.test' }] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    action(rowFor(element, 'ann@example.test')!, 'delete').click();
+    await confirmDelete(element);
+    await until(() => undoButton(element));
+    const shown = performance.now();
+    await sleep(9000);
+    expect(parts(root(element), 'toast')).to.have.length(1);
+    await until(() => parts(root(element), 'toast').length === 0);
+    expect(performance.now() - shown).to.be.within(9500, 11000);
+  });
+});
