@@ -1,6 +1,7 @@
-// Bundles the typed client's declarations into one file, dist/types/client.d.ts, that names no
-// module of ours: the router's type reaches no server module (see shared/router-context.ts), so a
-// script that installs the package and @trpc/client type-checks with `skipLibCheck: false`.
+// Bundles the published declarations into one file per entry in dist/types/, each naming no module
+// of ours, so a strict consumer (`skipLibCheck: false`) type-checks with only what that entry's
+// README install names: the element's and the accept page's (types/) need no other package; the
+// client's needs @trpc/client, and its router type reaches no server module (shared/router-context.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -8,10 +9,18 @@ import { createRequire } from 'node:module';
 const { generateDtsBundle } = createRequire(import.meta.url)('dts-bundle-generator');
 
 const root = new URL('..', import.meta.url);
-const entries = [{ file: 'shared/client.ts', out: 'client.d.ts' }];
-const bundles = generateDtsBundle(
-  entries.map(({ file }) => ({ filePath: new URL(file, root).pathname, output: { noBanner: true, inlineDeclareGlobals: true } })),
-  { preferredConfigPath: new URL('tsconfig.build.json', root).pathname },
-);
+const config = new URL('tsconfig.types.json', root).pathname;
+// One program per entry: each bundle carries the `declare global` blocks (tags, events) of its own files only.
+const entries = [
+  { file: 'types/element.ts', out: 'element.d.ts', globals: true },
+  { file: 'types/accept.ts', out: 'accept.d.ts', globals: true },
+  { file: 'shared/client.ts', out: 'client.d.ts', globals: false },
+];
 mkdirSync(new URL('dist/types/', root), { recursive: true });
-entries.forEach(({ out }, index) => writeFileSync(new URL(`dist/types/${out}`, root), bundles[index]));
+for (const { file, out, globals } of entries) {
+  const [bundle] = generateDtsBundle(
+    [{ filePath: new URL(file, root).pathname, output: { noBanner: true, inlineDeclareGlobals: globals } }],
+    { preferredConfigPath: config },
+  );
+  writeFileSync(new URL(`dist/types/${out}`, root), bundle);
+}
