@@ -2,7 +2,7 @@
 // of ours, so a strict consumer (`skipLibCheck: false`) type-checks with only what that entry's
 // README install names: the element's and the accept page's (types/) need no other package; the
 // client's needs @trpc/client, and its router type reaches no server module (shared/router-context.ts).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 // dts-bundle-generator ships CommonJS only.
@@ -23,4 +23,10 @@ for (const { file, out, globals } of entries) {
     { preferredConfigPath: config },
   );
   writeFileSync(new URL(`dist/types/${out}`, root), bundle);
+}
+
+// The framework entries: each puts the typings that `cem analyze` generates (custom-elements-manifest.config.mjs)
+// into its framework's JSX.
+for (const file of readdirSync(new URL('types/', root)).filter((name) => name.endsWith('.d.ts'))) {
+  copyFileSync(new URL(`types/${file}`, root), new URL(`dist/types/${file}`, root));
 }

@@ -2,7 +2,7 @@
 // and what a front-end app and a server host get when they install the packed tarball.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -195,5 +195,95 @@ describe('installed from the packed tarball', { timeout: 300_000 }, () => {
     const help = run(dir, [join('node_modules', '.bin', 'panta-user-management'), '--help']);
     assert.equal(help.status, 0, help.stderr);
     assert.match(help.stdout, /^  create-workspace /m);
+  });
+  describe('typed in a strict TypeScript project and in each framework', () => {
+    // One project for every fixture (scripts/package-fixtures/): the tarball, what README's install
+    // lines add for the client, and each framework with its checker.
+    let dir;
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const fixture = (name) => readFileSync(new URL(`scripts/package-fixtures/${name}`, root), 'utf8');
+    const bin = (name) => join(dir, 'node_modules', '.bin', name);
+    const check = (command, args) => spawnSync(bin(command), args, { cwd: dir, encoding: 'utf8' });
+    /** The errors a checker printed, one `file: message` per error, whichever checker's format. */
+    const errors = (result) =>
+      `${result.stdout}${result.stderr}`
+        .split('\n')
+        .filter((line) => /error/i.test(line) && /\.(tsx?|vue|svelte)\b/.test(line) && !/^=+|found \d+ error/.test(line));
+    const compilerOptions = {
+      strict: true,
+      skipLibCheck: false,
+      noEmit: true,
+      target: 'ES2022',
+      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      module: 'ESNext',
+      moduleResolution: 'bundler',
+      types: [],
+    };
+    const project = (folder, options, include) =>
+      writeFileSync(join(dir, folder, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, ...options }, include }));
+
+    before(() => {
+      dir = join(work, 'typed');
+      const { seconds } = installProject(dir, [
+        tarball,
+        '@trpc/client@11',
+        'typescript@5.9',
+        '@types/node@20',
+        '@types/react@19',
+        'vue@3',
+        'vue-tsc@3',
+        'svelte@5',
+        'svelte-check@4',
+      ]);
+      console.log(`# typed project install: ${seconds} s`);
+      cpSync(new URL('scripts/package-fixtures/', root), dir, { recursive: true });
+    });
+
+    for (const resolution of ['bundler', 'nodenext']) {
+      it(`types the element, the accept page and the client with skipLibCheck false (moduleResolution ${resolution})`, () => {
+        const module = resolution === 'nodenext' ? 'nodenext' : 'esnext';
+        project('strict', { module, moduleResolution: resolution, types: ['node'] }, ['element.ts', 'client.ts']);
+        const good = check('tsc', ['-p', 'strict']);
+        assert.equal(good.status, 0, good.stdout);
+        project('strict', { module, moduleResolution: resolution, types: ['node'] }, ['wrong.ts']);
+        const wrong = check('tsc', ['-p', 'strict']);
+        assert.deepEqual(errors(wrong).map((line) => line.replace(/\(\d+,\d+\)/, '')), [
+          `strict/wrong.ts: error TS2322: Type '"blue"' is not assignable to type 'PantaTheme'.`,
+        ]);
+      });
+    }
+
+    it('runs the client with @trpc/client beside it', () => {
+      const client = run(dir, ['--input-type=module', '-e', "const m = await import('panta-user-management/client'); console.log(typeof m.createPantaClient)"]);
+      assert.equal(client.stdout.trim(), 'function', client.stderr);
+      assert.ok(readme.includes(fixture('strict/client.ts').trim()), 'README shows the client fixture');
+    });
+
+    it('types the element in React 19 JSX (tsc): README\'s snippet compiles, theme="blue" does not', () => {
+      project('react', { jsx: 'react-jsx' }, ['users.tsx', 'wrong.tsx']);
+      const result = check('tsc', ['-p', 'react']);
+      assert.deepEqual(errors(result).map((line) => line.replace(/\(\d+,\d+\)/, '')), [
+          `react/wrong.tsx: error TS2322: Type '"blue"' is not assignable to type 'PantaTheme | undefined'.`,
+      ]);
+      assert.ok(readme.includes(fixture('react/users.tsx').trim()), 'README shows the React fixture');
+    });
+
+    it('types the element in Vue 3 templates (vue-tsc): README\'s snippet compiles, :token="123" does not', () => {
+      project('vue', {}, ['*.vue']);
+      const result = check('vue-tsc', ['-p', 'vue']);
+      assert.deepEqual(errors(result).map((line) => line.replace(/\(\d+,\d+\)/, '')), [
+        `vue/Wrong.vue: error TS2322: Type 'number' is not assignable to type 'string'.`,
+      ]);
+      assert.ok(readme.includes(fixture('vue/Users.vue').trim()), 'README shows the Vue fixture');
+    });
+
+    it('types the element in Svelte 5 templates (svelte-check): README\'s snippet compiles, theme="blue" does not', () => {
+      project('svelte', { verbatimModuleSyntax: true }, ['*.svelte']);
+      const result = check('svelte-check', ['--tsconfig', 'svelte/tsconfig.json', '--output', 'machine']);
+      const found = result.stdout.split('\n').filter((line) => / ERROR /.test(line));
+      assert.equal(found.length, 1, result.stdout);
+      assert.match(found[0], /Wrong\.svelte.*Type '"blue"' is not assignable to type 'PantaTheme \| undefined'/);
+      assert.ok(readme.includes(fixture('svelte/Users.svelte').trim()), 'README shows the Svelte fixture');
+    });
   });
 });
