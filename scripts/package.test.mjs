@@ -234,6 +234,8 @@ describe('installed from the packed tarball', { timeout: 300_000 }, () => {
         'vue-tsc@3',
         'svelte@5',
         'svelte-check@4',
+        'preact@10',
+        'solid-js@1',
       ]);
       console.log(`# typed project install: ${seconds} s`);
       cpSync(new URL('scripts/package-fixtures/', root), dir, { recursive: true });
@@ -267,6 +269,20 @@ describe('installed from the packed tarball', { timeout: 300_000 }, () => {
       ]);
       assert.ok(readme.includes(fixture('react/users.tsx').trim()), 'README shows the React fixture');
     });
+
+    for (const [framework, options] of [
+      ['preact', { jsx: 'react-jsx', jsxImportSource: 'preact' }],
+      ['solid', { jsx: 'preserve', jsxImportSource: 'solid-js' }],
+    ]) {
+      it(`types the element in ${framework}'s JSX (tsc): README's snippet compiles, theme="blue" does not`, () => {
+        project(framework, options, ['users.tsx', 'wrong.tsx']);
+        const result = check('tsc', ['-p', framework]);
+        assert.deepEqual(errors(result).map((line) => line.replace(/\(\d+,\d+\)/, '')), [
+          `${framework}/wrong.tsx: error TS2322: Type '"blue"' is not assignable to type 'PantaTheme | undefined'.`,
+        ]);
+        assert.ok(readme.includes(fixture(`${framework}/users.tsx`).trim()), `README shows the ${framework} fixture`);
+      });
+    }
 
     it('types the element in Vue 3 templates (vue-tsc): README\'s snippet compiles, :token="123" does not', () => {
       project('vue', {}, ['*.vue']);
