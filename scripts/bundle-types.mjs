@@ -2,7 +2,7 @@
 // of ours, so a strict consumer (`skipLibCheck: false`) type-checks with only what that entry's
 // README install names: the element's and the accept page's (types/) need no other package; the
 // client's needs @trpc/client, and its router type reaches no server module (shared/router-context.ts).
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 // dts-bundle-generator ships CommonJS only.
@@ -16,6 +16,7 @@ const entries = [
   { file: 'types/accept.ts', out: 'accept.d.ts', globals: true },
   { file: 'shared/client.ts', out: 'client.d.ts', globals: false },
 ];
+rmSync(new URL('dist/types/', root), { recursive: true, force: true });
 mkdirSync(new URL('dist/types/', root), { recursive: true });
 for (const { file, out, globals } of entries) {
   const [bundle] = generateDtsBundle(
