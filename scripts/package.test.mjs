@@ -2,7 +2,7 @@
 // and what a front-end app and a server host get when they install the packed tarball.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -96,24 +96,26 @@ describe('the npm package', () => {
     }
   });
 
-  it('depends at run time only on what the built code imports; the server dependencies are optional peers', () => {
-    const imported = new Set();
-    const lib = new URL('dist/lib/', root);
-    for (const path of readdirSync(lib, { recursive: true }).filter((path) => /\.m?js$/.test(path))) {
-      const source = readFileSync(new URL(path, lib), 'utf8');
-      for (const [, name] of source.matchAll(/(?:from |import\(|require\()'((?:@[\w.-]+\/)?[\w.-]+)[^']*'/g)) imported.add(name);
-    }
-    // eventsource is for callers of the client, which takes their EventSource (README, Live changes).
-    for (const name of Object.keys(packageJson.dependencies).filter((name) => name !== 'eventsource')) {
-      assert.ok(imported.has(name), `the dependency ${name} is imported by dist/lib`);
-    }
+  it('has no dependencies: what the built code imports is an optional peer, those of the server named by server/peers.ts', () => {
+    assert.equal(packageJson.dependencies, undefined, 'the bundled element needs nothing, and each other entry names its peers');
+    const importedBy = (folder) => {
+      const imported = new Set();
+      const lib = new URL(`dist/lib/${folder}`, root);
+      for (const path of readdirSync(lib, { recursive: true }).filter((path) => /\.m?js$/.test(path))) {
+        const source = readFileSync(new URL(path, lib), 'utf8');
+        for (const [, name] of source.matchAll(/(?:from |import\(|require\()'((?:@[\w.-]+\/)?\w[\w.-]*)[^']*'/g)) if (name !== 'node') imported.add(name); // not node:…
+      }
+      return imported;
+    };
+    const imported = importedBy('');
     const peers = Object.keys(packageJson.peerDependencies);
     for (const name of peers) {
-      assert.ok(imported.has(name), `the peer ${name} is imported by dist/lib`);
       assert.equal(packageJson.peerDependenciesMeta[name]?.optional, true, `the peer ${name} is optional`);
+      assert.ok(imported.has(name), `the peer ${name} is imported by dist/lib`);
     }
+    for (const name of imported) assert.ok(peers.includes(name), `${name}, imported by dist/lib, is a peer`);
     const { SERVER_PEERS } = readServerPeers();
-    assert.deepEqual([...SERVER_PEERS].sort(), peers.sort(), 'server/peers.ts checks the peers package.json names');
+    assert.deepEqual([...SERVER_PEERS].sort(), [...importedBy('server/')].sort(), 'server/peers.ts checks the peers the server imports');
   });
 
   it('installs the panta-user-management command as a script plain node runs', () => {
@@ -165,18 +167,17 @@ describe('installed from the packed tarball', { timeout: 300_000 }, () => {
     const dir = join(work, 'front-end');
     const { seconds, megabytes, installed } = installProject(dir, [tarball]);
     t.diagnostic(`front-end install: ${megabytes.toFixed(1)} MB of node_modules in ${installed.length} packages, ${seconds} s`);
+    assert.ok(megabytes < 5, `the front-end install is ${megabytes.toFixed(1)} MB, over 5 MB`);
     const names = installed.map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
     for (const peer of Object.keys(packageJson.peerDependencies)) assert.ok(!names.includes(peer), `${peer} is not installed`);
     for (const [path, entry] of installed) assert.ok(!entry.hasInstallScript, `${path} runs no install script`);
     const native = readdirSync(join(dir, 'node_modules'), { recursive: true }).filter((path) => /\.node$|binding\.gyp$/.test(path));
     assert.deepEqual(native, [], 'no native module');
 
-    const client = run(dir, ['--input-type=module', '-e', "const m = await import('panta-user-management/client'); console.log(typeof m.createPantaClient)"]);
-    assert.equal(client.stdout.trim(), 'function', client.stderr);
     const server = run(dir, ['--input-type=module', '-e', "await import('panta-user-management/server')"]);
     assert.notEqual(server.status, 0);
     assert.match(server.stderr, /panta-user-management\/server needs .*fastify.*not installed/);
-    assert.match(server.stderr, /npm install @fastify\/cors better-sqlite3 fastify kysely nodemailer pg sheetjs-style/);
+    assert.match(server.stderr, /npm install @fastify\/cors @trpc\/server better-sqlite3 fastify kysely nodemailer pg sheetjs-style zod/);
     const command = run(dir, [join('node_modules', '.bin', 'panta-user-management'), '--help']);
     assert.equal(command.status, 1);
     assert.match(command.stderr, /The panta-user-management command needs .*better-sqlite3/);
@@ -184,7 +185,7 @@ describe('installed from the packed tarball', { timeout: 300_000 }, () => {
 
   it('gives a server host, with the peers README names, the server entry and the command', (t) => {
     const dir = join(work, 'server');
-    const peers = Object.entries(packageJson.peerDependencies).map(([name, range]) => `${name}@${range}`);
+    const peers = readServerPeers().SERVER_PEERS.map((name) => `${name}@${packageJson.peerDependencies[name]}`);
     const { seconds, megabytes, installed } = installProject(dir, [tarball, ...peers]);
     t.diagnostic(`server install: ${megabytes.toFixed(1)} MB of node_modules in ${installed.length} packages, ${seconds} s`);
     const keys = (specifier) => {
@@ -198,5 +199,112 @@ describe('installed from the packed tarball', { timeout: 300_000 }, () => {
     const help = run(dir, [join('node_modules', '.bin', 'panta-user-management'), '--help']);
     assert.equal(help.status, 0, help.stderr);
     assert.match(help.stdout, /^  create-workspace /m);
+  });
+  describe('typed in a strict TypeScript project and in each framework', () => {
+    // One project for every fixture (scripts/package-fixtures/): the tarball, what README's install
+    // lines add for the client, and each framework with its checker.
+    let dir;
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const fixture = (name) => readFileSync(new URL(`scripts/package-fixtures/${name}`, root), 'utf8');
+    const bin = (name) => join(dir, 'node_modules', '.bin', name);
+    const check = (command, args) => spawnSync(bin(command), args, { cwd: dir, encoding: 'utf8' });
+    /** The errors a checker printed, one `file: message` per error, whichever checker's format. */
+    const errors = (result) =>
+      `${result.stdout}${result.stderr}`
+        .split('\n')
+        .filter((line) => /error/i.test(line) && /\.(tsx?|vue|svelte)\b/.test(line) && !/^=+|found \d+ error/.test(line));
+    const compilerOptions = {
+      strict: true,
+      skipLibCheck: false,
+      noEmit: true,
+      target: 'ES2022',
+      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      module: 'ESNext',
+      moduleResolution: 'bundler',
+      types: [],
+    };
+    const project = (folder, options, include) =>
+      writeFileSync(join(dir, folder, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, ...options }, include }));
+
+    before(() => {
+      dir = join(work, 'typed');
+      const { seconds } = installProject(dir, [
+        tarball,
+        '@trpc/client@11',
+        'typescript@5.9',
+        '@types/node@20',
+        '@types/react@19',
+        'vue@3',
+        'vue-tsc@3',
+        'svelte@5',
+        'svelte-check@4',
+        'preact@10',
+        'solid-js@1',
+      ]);
+      console.log(`# typed project install: ${seconds} s`);
+      cpSync(new URL('scripts/package-fixtures/', root), dir, { recursive: true });
+    });
+
+    for (const resolution of ['bundler', 'nodenext']) {
+      it(`types the element, the accept page and the client with skipLibCheck false (moduleResolution ${resolution})`, () => {
+        const module = resolution === 'nodenext' ? 'nodenext' : 'esnext';
+        project('strict', { module, moduleResolution: resolution, types: ['node'] }, ['element.ts', 'client.ts']);
+        const good = check('tsc', ['-p', 'strict']);
+        assert.equal(good.status, 0, good.stdout);
+        project('strict', { module, moduleResolution: resolution, types: ['node'] }, ['wrong.ts']);
+        const wrong = check('tsc', ['-p', 'strict']);
+        assert.deepEqual(errors(wrong).map((line) => line.replace(/\(\d+,\d+\)/, '')), [
+          `strict/wrong.ts: error TS2322: Type '"blue"' is not assignable to type 'PantaTheme'.`,
+        ]);
+      });
+    }
+
+    it('runs the client with @trpc/client beside it', () => {
+      const client = run(dir, ['--input-type=module', '-e', "const m = await import('panta-user-management/client'); console.log(typeof m.createPantaClient)"]);
+      assert.equal(client.stdout.trim(), 'function', client.stderr);
+      assert.ok(readme.includes(fixture('strict/client.ts').trim()), 'README shows the client fixture');
+    });
+
+    it('types the element in React 19 JSX (tsc): README\'s snippet compiles, theme="blue" does not', () => {
+      project('react', { jsx: 'react-jsx' }, ['users.tsx', 'wrong.tsx']);
+      const result = check('tsc', ['-p', 'react']);
+      assert.deepEqual(errors(result).map((line) => line.replace(/\(\d+,\d+\)/, '')), [
+          `react/wrong.tsx: error TS2322: Type '"blue"' is not assignable to type 'PantaTheme | undefined'.`,
+      ]);
+      assert.ok(readme.includes(fixture('react/users.tsx').trim()), 'README shows the React fixture');
+    });
+
+    for (const [framework, options] of [
+      ['preact', { jsx: 'react-jsx', jsxImportSource: 'preact' }],
+      ['solid', { jsx: 'preserve', jsxImportSource: 'solid-js' }],
+    ]) {
+      it(`types the element in ${framework}'s JSX (tsc): README's snippet compiles, theme="blue" does not`, () => {
+        project(framework, options, ['users.tsx', 'wrong.tsx']);
+        const result = check('tsc', ['-p', framework]);
+        assert.deepEqual(errors(result).map((line) => line.replace(/\(\d+,\d+\)/, '')), [
+          `${framework}/wrong.tsx: error TS2322: Type '"blue"' is not assignable to type 'PantaTheme | undefined'.`,
+        ]);
+        assert.ok(readme.includes(fixture(`${framework}/users.tsx`).trim()), `README shows the ${framework} fixture`);
+      });
+    }
+
+    it('types the element in Vue 3 templates (vue-tsc): README\'s snippet compiles, :token="123" does not', () => {
+      project('vue', {}, ['*.vue']);
+      const result = check('vue-tsc', ['-p', 'vue']);
+      assert.deepEqual(errors(result).map((line) => line.replace(/\(\d+,\d+\)/, '')), [
+        `vue/Wrong.vue: error TS2322: Type 'number' is not assignable to type 'string'.`,
+      ]);
+      assert.ok(readme.includes(fixture('vue/Users.vue').trim()), 'README shows the Vue fixture');
+    });
+
+    it('types the element in Svelte 5 templates (svelte-check): README\'s snippet compiles, theme="blue" does not', () => {
+      project('svelte', { verbatimModuleSyntax: true }, ['*.svelte']);
+      const result = check('svelte-check', ['--tsconfig', 'svelte/tsconfig.json', '--output', 'machine']);
+      const found = result.stdout.split('\n').filter((line) => / ERROR /.test(line));
+      assert.equal(found.length, 1, result.stdout);
+      // The machine output escapes the message's quotes.
+      assert.match(found[0], /Wrong\.svelte.*Type '\\"blue\\"' is not assignable to type 'PantaTheme \| undefined'/);
+      assert.ok(readme.includes(fixture('svelte/Users.svelte').trim()), 'README shows the Svelte fixture');
+    });
   });
 });

@@ -17,6 +17,11 @@ export const bearerSessionAuthenticate: Authenticate = async (request, deps) => 
   return match?.[1] ? identityFromSessionToken(deps, match[1]) : null;
 };
 
+declare module '../shared/router-context.ts' {
+  /** What the router's procedures receive: this context (see shared/router-context.ts). */
+  interface RouterContext extends Context {}
+}
+
 /** The adapter-free part of the context; tests build it directly. */
 export interface Context {
   deps: Deps;

@@ -5,8 +5,12 @@
  * before anything imports them, where Node would only say that some file of ours cannot find one.
  */
 
-/** package.json's `peerDependencies`, all marked optional there (a test keeps the two lists equal). */
-export const SERVER_PEERS = ['@fastify/cors', 'better-sqlite3', 'fastify', 'kysely', 'nodemailer', 'pg', 'sheetjs-style'] as const;
+/**
+ * The server's share of package.json's `peerDependencies`, all marked optional there (a test keeps
+ * this list equal to the peers that dist/lib/server imports). The other peers are the front end's:
+ * Lit for the unbundled element, `@trpc/client` for the typed client.
+ */
+export const SERVER_PEERS = ['@fastify/cors', '@trpc/server', 'better-sqlite3', 'fastify', 'kysely', 'nodemailer', 'pg', 'sheetjs-style', 'zod'] as const;
 
 /** The peers that the package cannot resolve from where it is installed. */
 export function missingServerPeers(): string[] {

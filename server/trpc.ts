@@ -1,6 +1,8 @@
 import { TRPCError, initTRPC } from '@trpc/server';
 import type { PantaErrorData } from '../shared/errors.ts';
-import type { Context } from './context.ts';
+import type { RouterContext } from '../shared/router-context.ts';
+// Brings in the declaration that fills RouterContext in with the server's Context.
+import type {} from './context.ts';
 import { DomainError, ImportParseTimedOut, databaseUnavailable, isDatabaseUnavailable, isUniqueViolation } from './errors.ts';
 import type { RateLimited } from './rate-limiter.ts';
 import { assertActiveAdmin, notSignedIn } from './services/actor.ts';
@@ -38,7 +40,7 @@ export interface ProcedureMeta {
 export const SSE_PING_INTERVAL_MS = 15_000;
 const SSE_RECONNECT_AFTER_INACTIVITY_MS = 40_000;
 
-const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
+const t = initTRPC.context<RouterContext>().meta<ProcedureMeta>().create({
   sse: {
     ping: { enabled: true, intervalMs: SSE_PING_INTERVAL_MS },
     client: { reconnectAfterInactivityMs: SSE_RECONNECT_AFTER_INACTIVITY_MS },

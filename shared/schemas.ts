@@ -4,9 +4,16 @@
  */
 import * as z from 'zod/mini';
 import { AUDIT_ACTIONS, LANGUAGES, STATUSES } from './constants.ts';
+import type { BulkResult, Summary, User } from './api-types.ts';
 import { roleSchema, tabSchema } from './inputs.ts';
 
 export * from './inputs.ts';
+export type { BulkOutcome, BulkResult, PersonRef, Summary, User } from './api-types.ts';
+
+/** True when A and B are the same type (not merely assignable either way). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** Fails to compile unless `Check` is true: a schema infers exactly the type api-types.ts writes out. */
+type Assert<Check extends true> = Check;
 
 export const statusSchema = z.enum(STATUSES);
 
@@ -41,7 +48,7 @@ export const userSchema = z.object({
   /** When retention runs out and the user is removed for good. */
   purgeAt: z.nullable(z.string()),
 });
-export type User = z.infer<typeof userSchema>;
+export type UserMatchesItsSchema = Assert<Same<z.infer<typeof userSchema>, User>>;
 
 export const userListSchema = z.object({
   items: z.array(userSchema),
@@ -74,7 +81,7 @@ export const summarySchema = z.object({
   retentionDays: z.number(),
   invitationTtlDays: z.number(),
 });
-export type Summary = z.infer<typeof summarySchema>;
+export type SummaryMatchesItsSchema = Assert<Same<z.infer<typeof summarySchema>, Summary>>;
 
 /** `skipped_recently_sent`: a bulk resend left this user out, the previous send being too recent. */
 export const ACTION_OUTCOMES = ['resent', 'deleted', 'restored', 'purged', 'skipped_recently_sent'] as const;
@@ -89,7 +96,7 @@ export const bulkResultSchema = z.object({
     }),
   ),
 });
-export type BulkResult = z.infer<typeof bulkResultSchema>;
+export type BulkResultMatchesItsSchema = Assert<Same<z.infer<typeof bulkResultSchema>, BulkResult>>;
 
 export const meSchema = z.nullable(
   z.object({

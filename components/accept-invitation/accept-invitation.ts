@@ -7,6 +7,7 @@ import { type ApiClient, createApiClient, errorDataOf } from '../api/client.ts';
 import { PantaEvent } from '../events/events.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
+import type { PantaAcceptInvitationProperties } from '../public-api.ts';
 import { type FieldErrors, serverFieldErrors, validate } from '../internal/validation.ts';
 import styles from './accept-invitation.styles.ts';
 import { ACCEPT_MESSAGES } from './messages.ts';
@@ -19,6 +20,7 @@ const LINK_PROBLEMS: readonly string[] = ['TOKEN_EXPIRED', 'TOKEN_USED', 'TOKEN_
 const tokenInHash = () => new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
 
 /**
+ * @tagname panta-accept-invitation
  * @summary The page an invitation link opens: the invitee gives their names and completes
  * onboarding. Shows only the outcome once there is one: a welcome with a link on to sign in, or
  * why the link cannot be used (expired, used, withdrawn, not valid).
@@ -26,7 +28,7 @@ const tokenInHash = () => new URLSearchParams(location.hash.slice(1)).get('token
  * Speaks its own `lang` if it has one, else the language of the admin who sent the invitation,
  * else the page's `<html lang>`, else the browser's.
  *
- * @event panta-invitation-accepted - Onboarding is complete: `{ user, session }` (the invitee's
+ * @event {PantaAcceptedDetail} panta-invitation-accepted - Onboarding is complete: `{ user, session }` (the invitee's
  * new session, for a host that signs them in at once).
  *
  * @csspart base - The wrapper of everything.
@@ -50,7 +52,7 @@ const tokenInHash = () => new URLSearchParams(location.hash.slice(1)).get('token
  * @cssproperty --panta-color-border
  * @cssproperty --panta-color-focus
  */
-export class PantaAcceptInvitation extends LitElement {
+export class PantaAcceptInvitation extends LitElement implements PantaAcceptInvitationProperties {
   static override styles = styles;
 
   readonly #localize = new LocalizeController(this, () => this.#invitation?.language ?? (document.documentElement.lang ? undefined : navigator.language));

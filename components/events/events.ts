@@ -1,28 +1,60 @@
+import type { BulkOutcome, Summary, User } from '../../shared/api-types.ts';
 import type { PantaErrorData } from '../../shared/errors.ts';
-import type { BulkResult, Summary, User } from '../../shared/schemas.ts';
 
 /** Who a bulk action touched, as the server reported it. */
-export type BulkOutcomes = BulkResult['results'];
+export type BulkOutcomes = BulkOutcome[];
+
+// Each detail has a name of its own: custom-elements.json gives it as the event's type, and the
+// framework typings generated from it import it by that name.
+export interface PantaReadyDetail {
+  summary: Summary;
+}
+export interface PantaUserDetail {
+  user: User;
+}
+export interface PantaBulkDetail {
+  ids: string[];
+  results: BulkOutcomes;
+}
+/** A bulk import committed: how many rows were invited and how many skipped (re-judged at commit). */
+export interface PantaImportDetail {
+  invited: number;
+  skipped: number;
+}
+/** The session is missing or no longer valid: the host may refresh `token`. */
+export interface PantaUnauthorizedDetail {
+  reason: string;
+}
+export interface PantaErrorDetail {
+  operation: string;
+  message: string;
+  data: PantaErrorData | undefined;
+}
+/** Cancelable: call `preventDefault()` to veto the action (or to confirm it your own way). */
+export interface PantaRequestDetail {
+  ids: string[];
+  users: User[];
+}
+/** <panta-accept-invitation>: onboarding is complete, and the invitee has a session. */
+export interface PantaAcceptedDetail {
+  user: User;
+  session: { token: string; expiresAt: string };
+}
 
 export interface PantaEventDetails {
-  'panta-ready': { summary: Summary };
-  'panta-user-invited': { user: User };
-  'panta-user-updated': { user: User };
-  'panta-user-deleted': { ids: string[]; results: BulkOutcomes };
-  'panta-user-restored': { ids: string[]; results: BulkOutcomes };
-  'panta-user-purged': { ids: string[]; results: BulkOutcomes };
-  'panta-invitation-resent': { ids: string[]; results: BulkOutcomes };
-  /** A bulk import committed: how many rows were invited and how many skipped (re-judged at commit). */
-  'panta-users-imported': { invited: number; skipped: number };
-  /** The session is missing or no longer valid: the host may refresh `token`. */
-  'panta-unauthorized': { reason: string };
-  'panta-error': { operation: string; message: string; data: PantaErrorData | undefined };
-  /** Cancelable: call `preventDefault()` to veto the delete (or to confirm it your own way). */
-  'panta-request-delete': { ids: string[]; users: User[] };
-  /** Cancelable: call `preventDefault()` to veto the permanent delete. */
-  'panta-request-purge': { ids: string[]; users: User[] };
-  /** <panta-accept-invitation>: onboarding is complete, and the invitee has a session. */
-  'panta-invitation-accepted': { user: User; session: { token: string; expiresAt: string } };
+  'panta-ready': PantaReadyDetail;
+  'panta-user-invited': PantaUserDetail;
+  'panta-user-updated': PantaUserDetail;
+  'panta-user-deleted': PantaBulkDetail;
+  'panta-user-restored': PantaBulkDetail;
+  'panta-user-purged': PantaBulkDetail;
+  'panta-invitation-resent': PantaBulkDetail;
+  'panta-users-imported': PantaImportDetail;
+  'panta-unauthorized': PantaUnauthorizedDetail;
+  'panta-error': PantaErrorDetail;
+  'panta-request-delete': PantaRequestDetail;
+  'panta-request-purge': PantaRequestDetail;
+  'panta-invitation-accepted': PantaAcceptedDetail;
 }
 
 export type PantaEventName = keyof PantaEventDetails;

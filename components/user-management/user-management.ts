@@ -12,6 +12,7 @@ import { type Toast, type ToastAction, ToastController } from '../controllers/to
 import { type PantaEventDetails, PantaEvent, type PantaEventName } from '../events/events.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
+import type { PantaUserManagementProperties } from '../public-api.ts';
 import { displayName } from '../internal/display-name.ts';
 import { deepActiveElement } from '../internal/focus.ts';
 import { download } from '../internal/download.ts';
@@ -40,18 +41,18 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @summary Embeddable admin for workspace users.
  * @tagname panta-user-management
  *
- * @event panta-ready - The first data has loaded. detail: `{ summary }`.
- * @event panta-user-invited - An invitation was sent. detail: `{ user }`.
- * @event panta-user-updated - A user's role or names changed. detail: `{ user }`.
- * @event panta-user-deleted - Users moved to Recently deleted. detail: `{ ids, results }`.
- * @event panta-user-restored - Users came back from Recently deleted. detail: `{ ids, results }`.
- * @event panta-user-purged - Users were deleted permanently. detail: `{ ids, results }`.
- * @event panta-invitation-resent - Invitations were sent again. detail: `{ ids, results }`.
- * @event panta-users-imported - A bulk import invited people. detail: `{ invited, skipped }` (counts of rows).
- * @event panta-unauthorized - No valid session: refresh `token`. detail: `{ reason }`.
- * @event panta-error - A call failed. detail: `{ operation, message, data }` (`data` is the server's PantaErrorData).
- * @event panta-request-delete - Cancelable, before a delete: `preventDefault()` vetoes it. detail: `{ ids, users }`.
- * @event panta-request-purge - Cancelable, before a permanent delete. detail: `{ ids, users }`.
+ * @event {PantaReadyDetail} panta-ready - The first data has loaded. detail: `{ summary }`.
+ * @event {PantaUserDetail} panta-user-invited - An invitation was sent. detail: `{ user }`.
+ * @event {PantaUserDetail} panta-user-updated - A user's role or names changed. detail: `{ user }`.
+ * @event {PantaBulkDetail} panta-user-deleted - Users moved to Recently deleted. detail: `{ ids, results }`.
+ * @event {PantaBulkDetail} panta-user-restored - Users came back from Recently deleted. detail: `{ ids, results }`.
+ * @event {PantaBulkDetail} panta-user-purged - Users were deleted permanently. detail: `{ ids, results }`.
+ * @event {PantaBulkDetail} panta-invitation-resent - Invitations were sent again. detail: `{ ids, results }`.
+ * @event {PantaImportDetail} panta-users-imported - A bulk import invited people. detail: `{ invited, skipped }` (counts of rows).
+ * @event {PantaUnauthorizedDetail} panta-unauthorized - No valid session: refresh `token`. detail: `{ reason }`.
+ * @event {PantaErrorDetail} panta-error - A call failed. detail: `{ operation, message, data }` (`data` is the server's PantaErrorData).
+ * @event {PantaRequestDetail} panta-request-delete - Cancelable, before a delete: `preventDefault()` vetoes it. detail: `{ ids, users }`.
+ * @event {PantaRequestDetail} panta-request-purge - Cancelable, before a permanent delete. detail: `{ ids, users }`.
  *
  * @csspart base - The whole element.
  * @csspart header - Title and Add user button.
@@ -110,7 +111,7 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @cssproperty --panta-color-border - Borders.
  * @cssproperty --panta-color-focus - Focus ring.
  */
-export class PantaUserManagement extends LitElement {
+export class PantaUserManagement extends LitElement implements PantaUserManagementProperties {
   static override styles = styles;
 
   readonly #localize = new LocalizeController(this);
@@ -165,7 +166,7 @@ export class PantaUserManagement extends LitElement {
   /** `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
   /** Rows per page, at most 100; an admin's choice of 25, 50 or 100 (kept under `page-size-key`) replaces it. */
-  @property({ attribute: 'page-size', type: Number }) pageSize = PAGE_SIZE_DEFAULT;
+  @property({ attribute: 'page-size', type: Number }) pageSize: number = PAGE_SIZE_DEFAULT;
   /** The localStorage key the admin's page size is kept under; give each element on a page its own. */
   @property({ attribute: 'page-size-key' }) pageSizeKey = 'panta-user-management.page-size';
   /** Follows changes made elsewhere as they happen (`users.changes`); `live="false"` turns it off. */

@@ -1,0 +1,2 @@
+import 'panta-user-management';
+document.querySelector('panta-user-management')!.theme = 'blue';
