@@ -13,6 +13,7 @@ import * as onboardedOrderIndex from './0009-onboarded-order-index.ts';
 import * as workspaceRevision from './0010-workspace-revision.ts';
 import * as emailAsciiDomains from './0012-email-ascii-domains.ts';
 import * as invitationLanguage from './0013-invitation-language.ts';
+import * as auditActivity from './0016-audit-activity.ts';
 
 /**
  * Registered statically, in order, so migrations survive bundling. One list for both dialects:
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0010-workspace-revision': workspaceRevision,
   '0012-email-ascii-domains': emailAsciiDomains,
   '0013-invitation-language': invitationLanguage,
+  '0016-audit-activity': auditActivity,
 };
 
 const provider: MigrationProvider = {
