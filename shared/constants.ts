@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   'user.onboarded',
   'users.imported',
   'users.exported',
+  'audit.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

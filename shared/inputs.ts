@@ -228,7 +228,8 @@ export const auditFilterShape = {
   to: z.optional(instantSchema),
 };
 
-const rangeInOrder = z.refine<{ from?: string | undefined; to?: string | undefined }>((input) => !input.from || !input.to || input.from < input.to, {
+/** `from` before `to`, when both are given. */
+export const auditRangeInOrder = z.refine<{ from?: string | undefined; to?: string | undefined }>((input) => !input.from || !input.to || input.from < input.to, {
   error: 'The date range ends before it starts',
   path: ['to'],
   when: (payload) => payload.issues.length === 0,
@@ -241,7 +242,7 @@ export const listAuditInput = checked(
     cursor: z.optional(checked(z.string(), z.regex(AUDIT_CURSOR, { error: 'This is not a page cursor of the audit log' }))),
     limit: z._default(checked(z.int(), z.minimum(1), z.maximum(PAGE_SIZE_MAX)), 50),
   }),
-  rangeInOrder,
+  auditRangeInOrder,
 );
 export type ListAuditInput = z.input<typeof listAuditInput>;
 

@@ -76,10 +76,14 @@ export async function listAuditEntries(db: Db, workspaceId: string, filter: Audi
     .execute();
 }
 
-/** How many entries match, counting no further than `cap` + 1: the filter's index entries up to there, never the whole log. */
-export async function countAuditEntries(db: Db, workspaceId: string, filter: Omit<AuditFilter, 'before' | 'limit'>, cap: number): Promise<number> {
+/**
+ * How many entries match, counting no further than `cap` + 1 (the filter's index entries up to
+ * there, not the whole log); without a cap, all of them (an export's audit entry says how many).
+ */
+export async function countAuditEntries(db: Db, workspaceId: string, filter: Omit<AuditFilter, 'before' | 'limit'>, cap?: number): Promise<number> {
+  const entries = matching(db, workspaceId, filter).select('a.id');
   const { count } = await db
-    .selectFrom(matching(db, workspaceId, filter).select('a.id').limit(cap + 1).as('m'))
+    .selectFrom((cap === undefined ? entries : entries.limit(cap + 1)).as('m'))
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();
   return Number(count);
