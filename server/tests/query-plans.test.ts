@@ -430,6 +430,11 @@ describe(`query plans of the audit log (${testDialect})`, () => {
     workspaceId = created.workspaceId;
     const other = await createWorkspace({ db: seeding.db, clock }, { name: 'Other log', owner: { email: 'owner@otherlog.test', firstName: 'O', lastName: 'Other' } });
     for (let index = 0; index < 4000; index++) people.push({ id: newId(), email: `person${index}@log.test` });
+    // The people are users of the workspace, so that the page's names are read as a large table's would be.
+    const users = people.map(({ id, email }) =>
+      pendingUserRow({ id: created.owner.id, workspaceId } as never, { email, firstName: 'P', lastName: email, role: 'user' }, id, '2026-01-01T00:00:00.000Z'),
+    );
+    await seeding.db.transaction().execute((trx) => insertUsers(trx, users));
     const start = Date.parse('2026-01-01T00:00:00.000Z');
     const entry = (workspace: string, index: number) =>
       auditEntry(
@@ -496,8 +501,9 @@ describe(`query plans of the audit log (${testDialect})`, () => {
     return { page: plans[0]!, count: plans[1]! };
   }
 
-  const SHAPES: { name: string; filter: () => z.input<typeof listAuditInput>; index: Access }[] = [
-    { name: 'the whole log', filter: () => ({}), index: 'audit_log_by_time' },
+  const SHAPES: { name: string; filter: () => z.input<typeof listAuditInput>; index: Access; count?: Access }[] = [
+    // PostgreSQL may count the whole log's first 10,001 entries in table order, as they come: it stops there either way.
+    { name: 'the whole log', filter: () => ({}), index: 'audit_log_by_time', count: 'audit_log_by_time|audit_log full scan' },
     { name: 'a date range', filter: () => ({ from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' }), index: 'audit_log_by_time' },
     { name: "a user's history", filter: () => ({ targetId: people[17]!.id }), index: 'audit_log_by_target' },
     { name: 'by actor', filter: () => ({ actorId: people[7]!.id }), index: 'audit_log_by_actor' },
@@ -521,7 +527,8 @@ describe(`query plans of the audit log (${testDialect})`, () => {
         }
         const plans = await plansOf(() => listAudit(deps, caller, input(cursor)));
         assert.ok(matches(plans.page, [shape.index]), `${shape.name}: the page reads ${JSON.stringify(plans.page)}, expected ${shape.index}`);
-        assert.ok(matches(plans.count, [shape.index]), `${shape.name}: the count reads ${JSON.stringify(plans.count)}, expected ${shape.index}`);
+        const count = (testDialect === 'postgres' && shape.count) || shape.index;
+        assert.ok(matches(plans.count, [count]), `${shape.name}: the count reads ${JSON.stringify(plans.count)}, expected ${count}`);
       });
     }
   }
