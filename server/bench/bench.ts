@@ -34,6 +34,7 @@ import type { Caller } from '../services/actor.ts';
 import { loadCaller } from '../services/sessions.ts';
 import { deleteUsersSoftly, getSummary, inviteUser, type ListUsersQuery, listUsers, purgeUsers, restoreUsers } from '../services/users.ts';
 import { newId } from '../tokens.ts';
+import { benchAudit } from './audit.ts';
 import { load, startBenchServer } from './bench-server.ts';
 import { RECORD_REQUESTS, WAIT_FOR_ROWS } from './browser-probes.ts';
 import { renderReport, type BenchResults, type SizeResults, type Stat } from './report.ts';
@@ -174,6 +175,8 @@ async function benchSize(count: number): Promise<SizeResults> {
     server.push({ name: 'KPIs plus the three tab counts', total: null, service: measured, floor });
     console.log(`  KPIs: ${measured.p50} / ${measured.p95} ms (floor ${floor.p50} / ${floor.p95})`);
   }
+  // The Activity view and the user detail panel, over a copy of this seed with five audit entries per user.
+  if (!ONLY_BROWSER) server.push(...(await benchAudit(path, count, caller, { sample, floorOf })));
 
   // Writes: the service's transaction (guards, audit, outbox) beside the bare row write with the
   // same durability (WAL, synchronous FULL, BEGIN IMMEDIATE).
