@@ -81,6 +81,7 @@ export const de: Messages = {
   toastImported: (count: number, formatted: string) =>
     count === 1 ? 'Einladung an 1 Benutzer zum Versand eingereiht' : `Einladungen an ${formatted} Benutzer zum Versand eingereiht`,
   exportLabel: 'Exportieren',
+  details: 'Details',
   exportFormats: { csv: 'CSV', xlsx: 'Excel' },
   email: 'E-Mail',
   firstName: 'Vorname',

@@ -85,6 +85,7 @@ export const en = {
   inviteCount: (count: number, formatted: string) => (count === 1 ? 'Invite 1 user' : `Invite ${formatted} users`),
   toastImported: (count: number, formatted: string) => (count === 1 ? 'Invitation queued for 1 user' : `Invitations queued for ${formatted} users`),
   exportLabel: 'Export',
+  details: 'Details',
   exportFormats: { csv: 'CSV', xlsx: 'Excel' },
   email: 'Email',
   firstName: 'First name',

@@ -6,6 +6,7 @@ import type { PantaErrorData } from '../../shared/errors.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportUsersUrl } from '../../shared/export-url.ts';
 import type { InviteUserInput, Summary, UpdateUserInput, User, UserList } from '../../shared/schemas.ts';
 import type { ImportCalls } from '../add-user-dialog/add-user-dialog.ts';
+import type { DetailCalls } from '../user-detail/user-detail.ts';
 import { ApiError, type ApiClient, authorization, errorDataOf } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
 import { type Toast, ToastController } from '../controllers/toast-controller.ts';
@@ -258,6 +259,7 @@ export class PantaUserManagement extends LitElement {
       // Rows of a view being left are inert; this holds for a click already on its way too.
       if (this.#data.pageIsStale) return;
       if (action === 'edit') void this.#openEdit(user);
+      else if (action === 'details') void this.#dialog('panta-user-detail').then((panel) => panel?.show(user));
       else void this.#runAction(action, [user]);
     },
     retry: () => this.#data.reloadPage(),
@@ -316,6 +318,11 @@ export class PantaUserManagement extends LitElement {
         this.#data.refresh();
         return result;
       }),
+  };
+
+  readonly #detailCalls: DetailCalls = {
+    client: () => this.#requireClient(),
+    report: (operation, error) => void this.#errorEvent(operation, error),
   };
 
   /**
@@ -699,6 +706,7 @@ export class PantaUserManagement extends LitElement {
         ></panta-add-user-dialog>
         <panta-edit-user-dialog lang=${this.#localize.locale} .save=${this.#updateUser}></panta-edit-user-dialog>
         <panta-confirm-dialog lang=${this.#localize.locale}></panta-confirm-dialog>
+        <panta-user-detail lang=${this.#localize.locale} .calls=${this.#detailCalls}></panta-user-detail>
       `;
     }
     return html`

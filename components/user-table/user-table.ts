@@ -11,7 +11,7 @@ import type { TabPage } from '../user-management/users-data-controller.ts';
 import { ActionTooltip } from './tooltip.ts';
 
 /** What a row's buttons do. */
-export type RowAction = 'edit' | 'resend' | 'delete' | 'restore' | 'purge';
+export type RowAction = 'details' | 'edit' | 'resend' | 'delete' | 'restore' | 'purge';
 
 /** Why the signed-in admin may not delete or demote a user (themselves). */
 export interface SelfLock {
@@ -171,8 +171,9 @@ export class PantaUserTable extends LitElement {
     `;
     const buttons =
       tab === 'deleted'
-        ? [button('restore', 'rotate-ccw', m.restore), button('purge', 'trash-2', m.purge)]
+        ? [button('details', 'info', m.details), button('restore', 'rotate-ccw', m.restore), button('purge', 'trash-2', m.purge)]
         : [
+            button('details', 'info', m.details),
             button('edit', 'pencil', m.edit),
             tab === 'pending' ? button('resend', 'mail', m.resend, wait > 0 ? m.resendNotYet(this.#clock(wait)) : undefined) : nothing,
             // A pending user has no account yet: deleting them takes back the invitation.
