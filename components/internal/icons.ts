@@ -1,4 +1,4 @@
-/*! Icons: Lucide (pencil, mail, rotate-ccw, trash, trash-2, info), ISC License, (c) Lucide Contributors 2022, portions (c) Cole Bemis 2013-2022 (Feather, MIT). https://lucide.dev/license */
+/*! Icons: Lucide (pencil, mail, rotate-ccw, trash, trash-2), ISC License, (c) Lucide Contributors 2022, portions (c) Cole Bemis 2013-2022 (Feather, MIT). https://lucide.dev/license */
 /*
  * The banner above is what the build keeps, in the form Lucide's own bundles carry theirs. The notice in full:
  *
@@ -32,7 +32,6 @@ const ICONS = {
   mail: ['m22 7-8.991 5.727a2 2 0 0 1-2.009 0L2 7', 'M4 4h16a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z'],
   'rotate-ccw': ['M3 12a9 9 0 1 0 9-9 9.75 9.75 0 0 0-6.74 2.74L3 8', 'M3 3v5h5'],
   trash: TRASH,
-  info: ['M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20', 'M12 16v-4', 'M12 8h.01'],
   'trash-2': ['M10 11v6', 'M14 11v6', ...TRASH],
 };
 

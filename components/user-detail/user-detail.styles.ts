@@ -15,12 +15,9 @@ export default [
       overflow-wrap: anywhere;
     }
 
-    nav {
+    .pages {
       display: flex;
-      flex-wrap: wrap;
-      align-items: center;
       gap: var(--_space);
-      margin-top: var(--_space);
     }
   `,
 ];

@@ -15,8 +15,9 @@ describe('<panta-user-detail> (the user detail panel)', () => {
     const ana = f.active[0]!;
     await mutateAs(f.apiUrl, f.admin.token, 'users.update', { id: ana.id, role: 'admin' });
     const { element } = await mountLoaded(f.apiUrl, f.admin.token);
-    const details = action(rowFor(element, 'ana@example.test')!, 'details');
-    expect(details.getAttribute('aria-label')).to.equal('Details Ana Martínez');
+    const details = part<HTMLButtonElement>(rowFor(element, 'ana@example.test')!, 'details-button')!;
+    expect(text(details)).to.equal('Ana Martínez');
+    expect(details.getAttribute('aria-haspopup')).to.equal('dialog');
     details.focus();
     details.click();
     const detail = userDetail(element);
@@ -38,7 +39,7 @@ describe('<panta-user-detail> (the user detail panel)', () => {
 
     await sendKeys({ press: 'Escape' });
     await detail.closed();
-    await until(() => deepActiveElement() === action(rowFor(element, 'ana@example.test')!, 'details'), 'focus is back on the row');
+    await until(() => deepActiveElement() === part<HTMLButtonElement>(rowFor(element, 'ana@example.test')!, 'details-button')!, 'focus is back on the row');
   });
 
   it('pages the history by cursor (Older, Newer) and speaks German', async () => {
@@ -47,7 +48,7 @@ describe('<panta-user-detail> (the user detail panel)', () => {
     // 28 changes, the invitation and the onboarding: 30 entries, 25 to a page.
     for (let index = 0; index < 28; index++) await mutateAs(f.apiUrl, f.admin.token, 'users.update', { id: bo.id, lastName: `Busy ${index}` });
     const { element } = await mountLoaded(f.apiUrl, f.admin.token, { lang: 'de' });
-    action(rowFor(element, 'bo@example.test')!, 'details').click();
+    part<HTMLButtonElement>(rowFor(element, 'bo@example.test')!, 'details-button')!.click();
     const detail = userDetail(element);
     await detail.opened();
     await until(() => historyOf(detail).length === 25, 'the first page');
@@ -72,7 +73,7 @@ describe('<panta-user-detail> (the user detail panel)', () => {
     await mutateAs(f.apiUrl, f.admin.token, 'users.delete', { ids: [f.secondAdmin!.id] });
     await mutateAs(f.apiUrl, f.admin.token, 'users.purge', { ids: [f.secondAdmin!.id] });
     const { element } = await mountLoaded(f.apiUrl, f.admin.token);
-    action(rowFor(element, 'cy@example.test')!, 'details').click();
+    part<HTMLButtonElement>(rowFor(element, 'cy@example.test')!, 'details-button')!.click();
     const detail = userDetail(element);
     await detail.opened();
     await until(() => historyOf(detail).length === 3);

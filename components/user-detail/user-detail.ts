@@ -128,7 +128,7 @@ export class PantaUserDetail extends LitElement {
               ? this.#renderHistory(list)
               : html`<p>${main.loading}</p>`}
         </div>
-        <nav part="history-pagination" aria-label=${main.pagination}>
+        <div class="pages" part="history-pagination">
           <span>${list ? `${m.entries}: ${this.#localize.number(list.total)}${list.totalCapped ? '+' : ''}` : ''}</span>
           <button type="button" class="button" data-page="newer" ?disabled=${this.cursors.length === 1} @click=${() => (this.cursors = this.cursors.slice(0, -1))}>
             ${m.newer}
@@ -136,7 +136,7 @@ export class PantaUserDetail extends LitElement {
           <button type="button" class="button" data-page="older" ?disabled=${!list?.nextCursor} @click=${() => (this.cursors = [...this.cursors, list!.nextCursor!])}>
             ${m.older}
           </button>
-        </nav>
+        </div>
       </panta-dialog>
     `;
   }

@@ -73,7 +73,7 @@ describe('<panta-user-management> accessibility', () => {
         confirm.cancel();
         await confirm.closed();
 
-        action(rowFor(element, 'ana@example.test')!, 'details').click();
+        part<HTMLButtonElement>(rowFor(element, 'ana@example.test')!, 'details-button')!.click();
         const detail = userDetail(element);
         await detail.opened();
         await until(() => part(detail.scope(), 'history'));

@@ -171,9 +171,8 @@ export class PantaUserTable extends LitElement {
     `;
     const buttons =
       tab === 'deleted'
-        ? [button('details', 'info', m.details), button('restore', 'rotate-ccw', m.restore), button('purge', 'trash-2', m.purge)]
+        ? [button('restore', 'rotate-ccw', m.restore), button('purge', 'trash-2', m.purge)]
         : [
-            button('details', 'info', m.details),
             button('edit', 'pencil', m.edit),
             tab === 'pending' ? button('resend', 'mail', m.resend, wait > 0 ? m.resendNotYet(this.#clock(wait)) : undefined) : nothing,
             // A pending user has no account yet: deleting them takes back the invitation.
@@ -204,9 +203,11 @@ export class PantaUserTable extends LitElement {
           />
         </td>
         <td>
-          ${fullName
-            ? html`<span part="name">${fullName}</span>`
-            : html`<span part="name"><span aria-hidden="true">—</span><span class="visually-hidden">${m.noNameYet}</span></span>`}
+          <button type="button" class="details" part="details-button" aria-haspopup="dialog" data-tip=${m.details} @click=${() => this.calls.act('details', user)}>
+            ${fullName
+              ? html`<span part="name">${fullName}</span>`
+              : html`<span part="name"><span aria-hidden="true">—</span><span class="visually-hidden">${m.noNameYet}</span></span>`}
+          </button>
           ${self ? html` <span class="badge" part="you-badge">${m.you}</span>` : nothing}
         </td>
         <td part="email">${user.email}</td>
