@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import * as auditActivity from '../db/migrations/0016-audit-activity.ts';
 import { rejectsWith } from '../testing/assertions.ts';
 import { addActiveUser, seedWorkspace, startTestServer, type TestServer } from '../testing/harness.ts';
 
@@ -118,5 +119,25 @@ describe('audit log: activity filters and pages', () => {
     });
     await rejectsWith(query({ action: 'user.hacked' }), { code: 'BAD_REQUEST' });
     await rejectsWith(query({ offset: 2 }), { code: 'BAD_REQUEST' });
+  });
+
+  it('migration 0016 gives older entries the normalized address: their user\'s, else the entry\'s lower-cased', async () => {
+    const { admin } = await seedWorkspace(server, 'Backfill');
+    const kept = await admin.client.users.invite.mutate({ email: 'Kept.Person@Backfill.test' });
+    const gone = await admin.client.users.invite.mutate({ email: 'Gone.Person@Backfill.test' });
+    await admin.client.users.delete.mutate({ ids: [gone.id] });
+    await admin.client.users.purge.mutate({ ids: [gone.id] });
+    const db = server.database.db;
+    await auditActivity.down(db as never);
+    await auditActivity.up(db as never);
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['target_email', 'target_email_normalized'])
+      .where('workspace_id', '=', admin.workspaceId)
+      .where('target_id', 'in', [kept.id, gone.id])
+      .execute();
+    assert.equal(rows.length, 4);
+    for (const row of rows) assert.equal(row.target_email_normalized, row.target_email!.toLowerCase());
+    assert.equal((await admin.client.audit.list.query({ targetEmail: 'gone.person@backfill.test' })).total, 3);
   });
 });
