@@ -59,8 +59,12 @@ export const AUDIT_ACTIONS = [
   'user.onboarded',
   'users.imported',
   'users.exported',
+  'audit.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The audit log counts its matches up to this many: a count of millions would cost more than the page. */
+export const AUDIT_COUNT_CAP = 10_000;
 
 /** The languages the element and the invitation emails speak; an invitation keeps its admin's. */
 export const LANGUAGES = ['en', 'de'] as const;

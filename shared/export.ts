@@ -5,11 +5,11 @@
 import * as z from 'zod/mini';
 import { INACTIVE_DAYS, type Role, SORT_DIRECTIONS, SORT_FIELDS, type Status, type Tab } from './constants.ts';
 import { IMPORT_TEXT, type ImportLang, importLangSchema } from './import.ts';
-import { roleFilterSchema, searchSchema, tabSchema } from './inputs.ts';
+import { auditFilterShape, auditRangeInOrder, roleFilterSchema, searchSchema, tabSchema } from './inputs.ts';
 
 import { EXPORT_FORMATS, type ExportFormat } from './export-url.ts';
 
-export { EXPORT_FORMATS, EXPORT_PATH, type ExportFormat, exportUsersUrl } from './export-url.ts';
+export { AUDIT_EXPORT_PATH, EXPORT_FORMATS, EXPORT_PATH, type ExportFormat, exportAuditUrl, exportUsersUrl } from './export-url.ts';
 
 /** An .xlsx is built in memory before it is sent; a larger tab must be exported as CSV, which streams. */
 export const EXPORT_XLSX_MAX_ROWS = 100_000;
@@ -87,6 +87,29 @@ export const EXPORT_TEXT = {
   ImportLang,
   { columns: Record<ExportColumn, string>; roles: Record<Role, string>; statuses: Record<Status, string>; sheet: string }
 >;
+
+/** The Activity view's entries as a file: its filters (as `audit.list` takes them), the format and the language. */
+export const exportAuditQuery = z
+  .strictObject({ ...auditFilterShape, format: z._default(z.enum(EXPORT_FORMATS), 'csv'), lang: importLangSchema })
+  .check(auditRangeInOrder);
+export type ExportAuditQuery = z.input<typeof exportAuditQuery>;
+export type ExportAuditFilter = z.output<typeof exportAuditQuery>;
+
+export const AUDIT_EXPORT_COLUMNS = ['time', 'action', 'actorName', 'actorEmail', 'targetName', 'targetEmail', 'details'] as const;
+export type AuditExportColumn = (typeof AUDIT_EXPORT_COLUMNS)[number];
+
+export const AUDIT_EXPORT_TEXT = {
+  en: {
+    columns: { time: 'Time (UTC)', action: 'Action', actorName: 'By', actorEmail: 'By (email)', targetName: 'User', targetEmail: 'User (email)', details: 'Details' },
+    system: 'System',
+    sheet: 'Activity',
+  },
+  de: {
+    columns: { time: 'Zeit (UTC)', action: 'Aktion', actorName: 'Von', actorEmail: 'Von (E-Mail)', targetName: 'Benutzer', targetEmail: 'Benutzer (E-Mail)', details: 'Details' },
+    system: 'System',
+    sheet: 'Aktivität',
+  },
+} as const satisfies Record<ImportLang, { columns: Record<AuditExportColumn, string>; system: string; sheet: string }>;
 
 /**
  * Why an export was refused, in `error.data.reason`. PAYLOAD_TOO_LARGE: the tab has more rows

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import {
+  AUDIT_ACTIONS,
   BULK_IDS_MAX,
   EMAIL_MAX_LENGTH,
   INACTIVE_DAYS,
@@ -197,10 +198,55 @@ export type AcceptInvitationInput = z.input<typeof acceptInvitationInput>;
 
 export const invitationTokenInput = z.strictObject({ token: tokenSchema });
 
-export const listAuditInput = z.strictObject({
+/** A time as the server writes them (`Date#toISOString()`), so that it compares as text on every dialect. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const instantSchema = checked(
+  z.string(),
+  z.refine((text) => ISO_INSTANT.test(text) && new Date(text).toISOString() === text, {
+    error: 'Give a time in UTC as 2026-06-01T00:00:00.000Z',
+  }),
+);
+
+/** A page cursor of the audit log: the last entry's time and id, `2026-06-01T09:00:00.000Z~<uuid>`. */
+export const AUDIT_CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)~([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/**
+ * The Activity view's filters, which its export takes too: what was done, by whom, to whom (by
+ * id, or by the address as the entry kept it, in any case), and when (`from` inclusive, `to`
+ * exclusive). Each may be left out.
+ */
+export const auditFilterShape = {
+  action: z.optional(z.enum(AUDIT_ACTIONS)),
+  actorId: z.optional(userIdSchema),
   targetId: z.optional(userIdSchema),
-  offset: z._default(checked(z.int(), z.minimum(0)), 0),
-  limit: z._default(checked(z.int(), z.minimum(1), z.maximum(PAGE_SIZE_MAX)), 50),
+  targetEmail: z._default(
+    checked(
+      z.string(),
+      z.trim(),
+      z.maxLength(EMAIL_MAX_LENGTH, { error: `An email address has at most ${EMAIL_MAX_LENGTH} characters`, abort: true }),
+      z.regex(PLAIN_EMAIL, { error: 'An email address cannot contain control or invisible characters' }),
+    ),
+    '',
+  ),
+  from: z.optional(instantSchema),
+  to: z.optional(instantSchema),
+};
+
+/** `from` before `to`, when both are given. */
+export const auditRangeInOrder = z.refine<{ from?: string | undefined; to?: string | undefined }>((input) => !input.from || !input.to || input.from < input.to, {
+  error: 'The date range ends before it starts',
+  path: ['to'],
+  when: (payload) => payload.issues.length === 0,
 });
+
+/** Newest first; with a `cursor` (a previous answer's `nextCursor`), the entries older than it. */
+export const listAuditInput = checked(
+  z.strictObject({
+    ...auditFilterShape,
+    cursor: z.optional(checked(z.string(), z.regex(AUDIT_CURSOR, { error: 'This is not a page cursor of the audit log' }))),
+    limit: z._default(checked(z.int(), z.minimum(1), z.maximum(PAGE_SIZE_MAX)), 50),
+  }),
+  auditRangeInOrder,
+);
 export type ListAuditInput = z.input<typeof listAuditInput>;
 

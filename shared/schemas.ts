@@ -143,8 +143,11 @@ export const auditEntrySchema = z.object({
   /** Null for the system (the retention job). Emails are kept as they were, even after a purge. */
   actorId: z.nullable(z.string()),
   actorEmail: z.nullable(z.string()),
+  /** The actor's name now ("" without one); null once they were purged (or for the system): show the email. */
+  actorName: z.nullable(z.string()),
   targetId: z.nullable(z.string()),
   targetEmail: z.nullable(z.string()),
+  targetName: z.nullable(z.string()),
   details: z.nullable(z.record(z.string(), z.unknown())),
   createdAt: z.string(),
 });
@@ -152,5 +155,10 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const auditListSchema = z.object({
   items: z.array(auditEntrySchema),
+  /** How many entries match, counted up to `AUDIT_COUNT_CAP`: past it, `totalCapped` is true and the log says "10,000+". */
   total: z.number(),
+  totalCapped: z.boolean(),
+  /** The page of older entries, to send back as `cursor`; null on the last page. */
+  nextCursor: z.nullable(z.string()),
 });
+export type AuditList = z.infer<typeof auditListSchema>;

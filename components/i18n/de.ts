@@ -89,6 +89,7 @@ export const de: Messages = {
   readingRows: 'Datei wird gelesen, Zeilen werden geprüft…',
   invitingRows: 'Datei wird gelesen, Einladungen werden angelegt…',
   exportLabel: 'Exportieren',
+  details: 'Details',
   exportFormats: { csv: 'CSV', xlsx: 'Excel' },
   email: 'E-Mail',
   firstName: 'Vorname',

@@ -93,6 +93,7 @@ export const en = {
   readingRows: 'Reading the file and checking its rows…',
   invitingRows: 'Reading the file and inviting…',
   exportLabel: 'Export',
+  details: 'Details',
   exportFormats: { csv: 'CSV', xlsx: 'Excel' },
   email: 'Email',
   firstName: 'First name',

@@ -72,3 +72,4 @@ export function bulkImport(element: PantaUserManagement) {
 export const addUserDialog = (element: PantaUserManagement) => harness(element, 'panta-add-user-dialog');
 export const editUserDialog = (element: PantaUserManagement) => harness(element, 'panta-edit-user-dialog');
 export const confirmDialog = (element: PantaUserManagement) => harness(element, 'panta-confirm-dialog');
+export const userDetail = (element: PantaUserManagement) => harness(element, 'panta-user-detail');

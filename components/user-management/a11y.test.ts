@@ -4,7 +4,7 @@ import { emulateMedia } from '@web/test-runner-commands';
 import 'axe-core/axe.min.js';
 import type { AxeResults, RunOptions } from 'axe-core';
 import '../index.ts';
-import { addUserDialog, bulkImport, confirmDialog, editUserDialog } from '../testing/dialogs.ts';
+import { addUserDialog, bulkImport, confirmDialog, editUserDialog, userDetail } from '../testing/dialogs.ts';
 import { action, part, root, rowFor, tab, until } from '../testing/element.ts';
 import { mount, mountLoaded, openTab } from '../testing/mount.ts';
 import { createFixture, xlsxFile } from '../testing/server.ts';
@@ -72,6 +72,14 @@ describe('<panta-user-management> accessibility', () => {
         await expectNoViolations(element, 'Confirm delete');
         confirm.cancel();
         await confirm.closed();
+
+        part<HTMLButtonElement>(rowFor(element, 'ana@example.test')!, 'details-button')!.click();
+        const detail = userDetail(element);
+        await detail.opened();
+        await until(() => part(detail.scope(), 'history'));
+        await expectNoViolations(element, 'User details');
+        part<HTMLButtonElement>(detail.scope().querySelector('panta-dialog')!.shadowRoot!, 'close-button')!.click();
+        await detail.closed();
 
         const standard = (await mount(f.apiUrl, f.user!.token, { lang })).element;
         standard.theme = theme as 'light' | 'dark';

@@ -10,6 +10,7 @@ const modules = {
   'panta-add-user-dialog': loadViews,
   'panta-edit-user-dialog': loadViews,
   'panta-confirm-dialog': loadViews,
+  'panta-user-detail': loadViews,
 };
 
 export type DialogTag = keyof typeof modules;

@@ -6,6 +6,7 @@ import type { PantaErrorData } from '../../shared/errors.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportUsersUrl } from '../../shared/export-url.ts';
 import type { InviteUserInput, Summary, UpdateUserInput, User, UserList } from '../../shared/schemas.ts';
 import type { ImportCalls } from '../add-user-dialog/add-user-dialog.ts';
+import type { DetailCalls } from '../user-detail/user-detail.ts';
 import { ApiError, type ApiClient, authorization, errorDataOf, isAbort } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
 import { type Toast, type ToastAction, ToastController } from '../controllers/toast-controller.ts';
@@ -270,6 +271,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       if (this.#data.pageIsStale) return;
       if (action === 'edit') void this.#openEdit(user);
       else if (action === 'link') void this.#copyLink(user);
+      else if (action === 'details') void this.#dialog('panta-user-detail').then((panel) => panel?.show(user));
       else void this.#runAction(action, [user]);
     },
     retry: () => this.#data.reloadPage(),
@@ -330,6 +332,11 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         this.#data.refresh();
         return result;
       }),
+  };
+
+  readonly #detailCalls: DetailCalls = {
+    client: () => this.#requireClient(),
+    report: (operation, error) => void this.#errorEvent(operation, error),
   };
 
   /**
@@ -743,6 +750,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         ></panta-add-user-dialog>
         <panta-edit-user-dialog lang=${this.#localize.locale} .save=${this.#updateUser}></panta-edit-user-dialog>
         <panta-confirm-dialog lang=${this.#localize.locale}></panta-confirm-dialog>
+        <panta-user-detail lang=${this.#localize.locale} .calls=${this.#detailCalls}></panta-user-detail>
       `;
     }
     return html`

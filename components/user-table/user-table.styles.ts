@@ -143,6 +143,17 @@ export default css`
     padding: calc(var(--_space) * 0.5);
   }
 
+  .details {
+    padding: 0;
+    border: 0;
+    background: none;
+    color: inherit;
+    font: inherit;
+    text-align: start;
+    text-decoration: underline dotted;
+    cursor: pointer;
+  }
+
   .tooltip {
     position: fixed;
     inset: auto;

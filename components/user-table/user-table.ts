@@ -11,7 +11,7 @@ import type { TabPage } from '../user-management/users-data-controller.ts';
 import { ActionTooltip } from './tooltip.ts';
 
 /** What a row's buttons do. */
-export type RowAction = 'edit' | 'resend' | 'link' | 'delete' | 'restore' | 'purge';
+export type RowAction = 'details' | 'edit' | 'resend' | 'link' | 'delete' | 'restore' | 'purge';
 
 /** Why the signed-in admin may not delete or demote a user (themselves). */
 export interface SelfLock {
@@ -204,9 +204,11 @@ export class PantaUserTable extends LitElement {
           />
         </td>
         <td>
-          ${fullName
-            ? html`<span part="name">${fullName}</span>`
-            : html`<span part="name"><span aria-hidden="true">—</span><span class="visually-hidden">${m.noNameYet}</span></span>`}
+          <button type="button" class="details" part="details-button" aria-haspopup="dialog" data-tip=${m.details} @click=${() => this.calls.act('details', user)}>
+            ${fullName
+              ? html`<span part="name">${fullName}</span>`
+              : html`<span part="name"><span aria-hidden="true">—</span><span class="visually-hidden">${m.noNameYet}</span></span>`}
+          </button>
           ${self ? html` <span class="badge" part="you-badge">${m.you}</span>` : nothing}
         </td>
         <td part="email">${user.email}</td>

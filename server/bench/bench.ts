@@ -37,6 +37,7 @@ import type { Caller } from '../services/actor.ts';
 import { loadCaller } from '../services/sessions.ts';
 import { deleteUsersSoftly, getSummary, inviteUser, listUsers, purgeUsers, restoreUsers } from '../services/users.ts';
 import { newId } from '../tokens.ts';
+import { benchAudit } from './audit.ts';
 import { load, startBenchServer } from './bench-server.ts';
 import { RECORD_REQUESTS, WAIT_FOR_ROWS } from './browser-probes.ts';
 import { benchCases, listQuery } from './bench-cases.ts';
@@ -200,6 +201,8 @@ async function benchSize(count: number): Promise<SizeResults> {
     server.push({ name: 'KPIs plus the three tab counts', total: null, service: measured, floor });
     console.log(`  KPIs: ${measured.p50} / ${measured.p95} ms (floor ${floor.p50} / ${floor.p95})`);
   }
+  // The Activity view and the user detail panel, over a copy of this seed with five audit entries per user.
+  if (!ONLY_BROWSER) server.push(...(await benchAudit(path, count, caller, { sample, floorOf })));
 
   if (!ONLY_HTTP) server.push(...(await benchWrites(deps, caller, raw, seed.workspaceId)));
 

@@ -63,19 +63,9 @@ export async function exportUsers(
   const pages = () => pagesOf(deps, caller, { ...scope, sortBy: sort, direction });
   const filename = `users-${tab}-${now.toISOString().slice(0, 10)}.${format}`;
 
-  if (format === 'csv') {
-    // Excel splits a line at the list separator of its locale: a semicolon where the decimal separator is a comma.
-    const separator = lang === 'de' ? ';' : ',';
-    return { filename, contentType: EXPORT_CONTENT_TYPES.csv, rows, body: csvChunks(header, pages(), cellsOf, separator) };
-  }
-  const sheet = new SheetRows();
-  for await (const page of pages()) {
-    // Users added since the count do not push the sheet past the cap.
-    for (const user of page.slice(0, xlsxMaxRows - sheet.length)) sheet.add(cellsOf(user));
-    if (sheet.length >= xlsxMaxRows) break;
-  }
+  if (format === 'csv') return { filename, contentType: EXPORT_CONTENT_TYPES.csv, rows, body: csvChunks(header, pages(), cellsOf, lang) };
   const widths = columns.map((column) => (column === 'email' ? 36 : column === 'firstName' || column === 'lastName' ? 20 : 24));
-  const body = writeXlsx([{ name: EXPORT_TEXT[lang].sheet, header, rows: sheet, widths }]);
+  const body = await xlsxOf({ name: EXPORT_TEXT[lang].sheet, header, widths }, pages(), cellsOf, xlsxMaxRows);
   return { filename, contentType: EXPORT_CONTENT_TYPES.xlsx, rows, body };
 }
 
@@ -88,19 +78,37 @@ async function* pagesOf(deps: Deps, caller: Caller, filter: Omit<UserListFilter,
   }
 }
 
-async function* csvChunks(
+/** A CSV a page at a time; the users' export and the activity export both write theirs with it. */
+export async function* csvChunks<Row>(
   header: readonly string[],
-  pages: AsyncIterable<UserViewRow[]>,
-  cellsOf: (user: UserViewRow) => CellValue[],
-  separator: ',' | ';',
+  pages: AsyncIterable<Row[]>,
+  cellsOf: (row: Row) => CellValue[],
+  lang: ImportLang,
 ): AsyncGenerator<string> {
+  // Excel splits a line at the list separator of its locale: a semicolon where the decimal separator is a comma.
+  const separator = lang === 'de' ? ';' : ',';
   // The BOM tells spreadsheet programs the file is UTF-8, so that umlauts survive.
   yield `\uFEFF${csvLine(header, separator)}\r\n`;
-  for await (const page of pages) yield page.map((user) => `${csvLine(cellsOf(user), separator)}\r\n`).join('');
+  for await (const page of pages) yield page.map((row) => `${csvLine(cellsOf(row), separator)}\r\n`).join('');
+}
+
+/** An .xlsx of at most `maxRows` rows of the pages (rows added since they were counted do not push it past). */
+export async function xlsxOf<Row>(
+  sheet: { name: string; header: string[]; widths: number[] },
+  pages: AsyncIterable<Row[]>,
+  cellsOf: (row: Row) => CellValue[],
+  maxRows: number,
+): Promise<Buffer> {
+  const rows = new SheetRows();
+  for await (const page of pages) {
+    for (const row of page.slice(0, maxRows - rows.length)) rows.add(cellsOf(row));
+    if (rows.length >= maxRows) break;
+  }
+  return writeXlsx([{ ...sheet, rows }]);
 }
 
 /** A time as `2026-11-27 09:30:00` (UTC), which spreadsheet programs read as a date; empty when unset. */
-const utcTime = (iso: string | null) => (iso ? iso.slice(0, 19).replace('T', ' ') : '');
+export const utcTime = (iso: string | null) => (iso ? iso.slice(0, 19).replace('T', ' ') : '');
 
 function cellOf(user: UserViewRow, column: ExportColumn, lang: ImportLang): CellValue {
   const text = EXPORT_TEXT[lang];

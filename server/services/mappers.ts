@@ -1,7 +1,7 @@
 import { RESEND_COOLDOWN_SECONDS } from '../../shared/constants.ts';
 import type { AuditEntry, User } from '../../shared/schemas.ts';
 import type { UserViewRow } from '../db/repositories/users.ts';
-import type { AuditRow } from '../db/schema/index.ts';
+import type { AuditViewRow } from '../db/repositories/audit-log.ts';
 
 function personRef(id: string | null, email: string | null, firstName: string | null, lastName: string | null) {
   return id && email !== null ? { id, email, firstName: firstName ?? '', lastName: lastName ?? '' } : null;
@@ -35,14 +35,19 @@ export function toApiUser(row: UserViewRow): User {
   };
 }
 
-export function toApiAuditEntry(row: AuditRow): AuditEntry {
+/** A user's name as the list shows it ("" without one); null when there is no such user any more. */
+const nameOf = (first: string | null, last: string | null) => (first === null || last === null ? null : `${first} ${last}`.trim());
+
+export function toApiAuditEntry(row: AuditViewRow): AuditEntry {
   return {
     id: row.id,
     action: row.action,
     actorId: row.actor_id,
     actorEmail: row.actor_email,
+    actorName: nameOf(row.actor_first_name, row.actor_last_name),
     targetId: row.target_id,
     targetEmail: row.target_email,
+    targetName: nameOf(row.target_first_name, row.target_last_name),
     details: row.details ? (JSON.parse(row.details) as Record<string, unknown>) : null,
     createdAt: row.created_at,
   };

@@ -183,3 +183,25 @@ export function xlsxWithComments(base: Buffer, commentsXml: string): Buffer {
   );
   return zip(parts);
 }
+
+/** RFC 4180 CSV (quoted fields may hold separators, quotes and line breaks) as rows of cells. */
+export function parseCsv(text: string, separator: ',' | ';'): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (quoted) {
+      if (char === '"' && text[index + 1] === '"') (cell += '"'), index++;
+      else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === separator) row.push(cell), (cell = '');
+    else if (char === '\r' && text[index + 1] === '\n') {
+      row.push(cell), rows.push(row), (row = []), (cell = ''), index++;
+    } else cell += char;
+  }
+  if (cell || row.length > 0) row.push(cell), rows.push(row);
+  return rows;
+}

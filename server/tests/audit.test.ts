@@ -59,10 +59,12 @@ describe('audit log', () => {
     const byTarget = await admin.client.audit.list.query({ targetId: users[1]!.id });
     assert.deepEqual(byTarget.items.map((item) => item.targetEmail), ['b@auditpages.test']);
     const first = await admin.client.audit.list.query({ limit: 2 });
-    const second = await admin.client.audit.list.query({ limit: 2, offset: 2 });
+    assert.ok(first.nextCursor);
+    const second = await admin.client.audit.list.query({ limit: 2, cursor: first.nextCursor });
     assert.equal(first.total, 3);
     assert.equal(first.items.length, 2);
     assert.equal(second.items.length, 1);
+    assert.equal(second.nextCursor, null);
     const seen = [...first.items, ...second.items].map((item) => item.targetEmail).sort();
     assert.deepEqual(seen, ['a@auditpages.test', 'b@auditpages.test', 'c@auditpages.test']);
   });

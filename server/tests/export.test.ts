@@ -10,30 +10,8 @@ import type { Caller } from '../services/actor.ts';
 import { EXPORT_BATCH_SIZE, exportUsers } from '../services/exports.ts';
 import { pendingUserRow } from '../services/users.ts';
 import { addActiveUser, type SeededPerson, seedWorkspace, startTestServer, type TestServer } from '../testing/harness.ts';
-import { upload, xlsxParts } from '../testing/spreadsheets.ts';
+import { parseCsv, upload, xlsxParts } from '../testing/spreadsheets.ts';
 import { newId } from '../tokens.ts';
-
-/** RFC 4180 CSV (quoted fields may hold separators, quotes and line breaks) as rows of cells. */
-function parseCsv(text: string, separator: ',' | ';'): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index]!;
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') (cell += '"'), index++;
-      else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === separator) row.push(cell), (cell = '');
-    else if (char === '\r' && text[index + 1] === '\n') {
-      row.push(cell), rows.push(row), (row = []), (cell = ''), index++;
-    } else cell += char;
-  }
-  if (cell || row.length > 0) row.push(cell), rows.push(row);
-  return rows;
-}
 
 describe('GET /api/users/export', () => {
   let server: TestServer;

@@ -3,7 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import type { RoleFilter, SortDirection, SortField, Tab } from '../../shared/constants.ts';
+import * as z from 'zod/mini';
+import { AUDIT_ACTIONS, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
+import { listAuditInput } from '../../shared/schemas.ts';
+import { insertAuditEntries } from '../db/repositories/audit-log.ts';
+import type { Deps } from '../deps.ts';
+import type { Caller } from '../services/actor.ts';
+import { auditEntry, listAudit } from '../services/audit.ts';
 import { openDatabase, sqliteLocation } from '../db/database.ts';
 import { insertUsers, listUsers, readUserCounts, SORT_KEY_COLUMNS, type UserListFilter } from '../db/repositories/users.ts';
 import type { Database, UserRow } from '../db/schema/index.ts';
@@ -459,5 +465,130 @@ describe(`query plans of the list, its search and its counts (${testDialect})`, 
       assert.equal(plans.page.length, 1, `${shape.name}: one statement reads the page`);
       assert.ok(matches(plans.page[0]!, want.page), `${shape.name}: the page reads ${JSON.stringify(plans.page[0])}, expected ${JSON.stringify(want.page)}`);
     });
+  }
+});
+
+/**
+ * The audit log's reads (the Activity view and a user's history): each filter's page and its
+ * capped count from the filter's own index (migration 0016), first page and after a cursor,
+ * never the whole log, never a sort of it. The joined users are read by their primary key.
+ */
+describe(`query plans of the audit log (${testDialect})`, () => {
+  const ENTRIES = 40_000;
+  let database: TestDatabase;
+  let db: Kysely<Database>;
+  let workspaceId: string;
+  const people: { id: string; email: string }[] = [];
+  const statements: CompiledQuery[] = [];
+
+  before(async () => {
+    database = await createTestDatabase();
+    const seeding = await openDatabase(database.url);
+    const clock = new ManualClock();
+    const created = await createWorkspace({ db: seeding.db, clock }, { name: 'Log', owner: { email: 'owner@log.test', firstName: 'O', lastName: 'Owner' } });
+    workspaceId = created.workspaceId;
+    const other = await createWorkspace({ db: seeding.db, clock }, { name: 'Other log', owner: { email: 'owner@otherlog.test', firstName: 'O', lastName: 'Other' } });
+    for (let index = 0; index < 4000; index++) people.push({ id: newId(), email: `person${index}@log.test` });
+    // The people are users of the workspace, so that the page's names are read as a large table's would be.
+    const users = people.map(({ id, email }) =>
+      pendingUserRow({ id: created.owner.id, workspaceId } as never, { email, firstName: 'P', lastName: email, role: 'user' }, id, '2026-01-01T00:00:00.000Z'),
+    );
+    await seeding.db.transaction().execute((trx) => insertUsers(trx, users));
+    const start = Date.parse('2026-01-01T00:00:00.000Z');
+    const entry = (workspace: string, index: number) =>
+      auditEntry(
+        workspace,
+        // 40 admins act; every user is the target of ten entries, a year apart at most.
+        people[(index * 7) % 40]!,
+        AUDIT_ACTIONS[index % AUDIT_ACTIONS.length]!,
+        people[index % people.length]!,
+        new Date(start + ((index * 7919) % 525_600) * 60_000).toISOString(),
+      );
+    await seeding.db.transaction().execute(async (trx) => {
+      await insertAuditEntries(trx, Array.from({ length: ENTRIES }, (_, index) => entry(workspaceId, index)));
+      await insertAuditEntries(trx, Array.from({ length: 4000 }, (_, index) => entry(other.workspaceId, index)));
+    });
+    await seeding.close();
+    const log = (event: { level: string; query: CompiledQuery }) => void (event.level === 'query' && statements.push(event.query));
+    db =
+      testDialect === 'postgres'
+        ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }), log })
+        : new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(sqliteLocation(database.url)) }), log });
+    if (testDialect === 'postgres') {
+      await db.executeQuery(CompiledQuery.raw('alter table audit_log set (autovacuum_enabled = false)'));
+      await db.executeQuery(CompiledQuery.raw('vacuum analyze'));
+    }
+  });
+  after(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  /** The audit log's indexes a plan reads, a read of all its rows, or a sort. */
+  function accessesOf(plan: unknown): Access[] {
+    if (testDialect === 'sqlite') {
+      return (plan as { parent: number; detail: string }[]).flatMap(({ detail }): Access[] => {
+        const index = /^(?:SCAN|SEARCH) (\S+) USING (?:COVERING )?INDEX (\S+)/.exec(detail);
+        if (index) return index[2]!.startsWith('audit_log_') ? [index[2]!] : [];
+        const scanned = /^SCAN (\S+)$/.exec(detail)?.[1];
+        if (scanned && scanned !== 'm') return [`${scanned === 'a' ? 'audit_log' : 'users'} full scan`];
+        return /TEMP B-TREE FOR ORDER BY/.test(detail) ? ['sort'] : [];
+      });
+    }
+    const walk = (node: PostgresNode): Access[] => {
+      const own: Access[] = [];
+      if (node['Index Name']?.startsWith('audit_log_')) own.push(node['Index Name']);
+      if (node['Node Type'] === 'Seq Scan') own.push(`${node['Relation Name']} full scan`);
+      if (node['Node Type'] === 'Sort') own.push('sort');
+      return [...own, ...(node.Plans ?? []).flatMap(walk)];
+    };
+    return walk((plan as [{ Plan: PostgresNode }])[0].Plan);
+  }
+
+  async function plansOf(run: () => Promise<unknown>): Promise<{ page: Access[]; count: Access[] }> {
+    statements.splice(0);
+    await run();
+    const run_ = statements.splice(0);
+    const plans: Access[][] = [];
+    for (const statement of run_) {
+      const explain = testDialect === 'postgres' ? `explain (format json) ${statement.sql}` : `explain query plan ${statement.sql}`;
+      const { rows } = await db.executeQuery(CompiledQuery.raw(explain, [...statement.parameters]));
+      plans.push(accessesOf(testDialect === 'postgres' ? (rows[0] as { 'QUERY PLAN': unknown })['QUERY PLAN'] : rows));
+    }
+    statements.splice(0);
+    assert.equal(plans.length, 2, 'one statement for the page, one for the count');
+    return { page: plans[0]!, count: plans[1]! };
+  }
+
+  const SHAPES: { name: string; filter: () => z.input<typeof listAuditInput>; index: Access; count?: Access }[] = [
+    // PostgreSQL may count the whole log's first 10,001 entries in table order, as they come: it stops there either way.
+    { name: 'the whole log', filter: () => ({}), index: 'audit_log_by_time', count: 'audit_log_by_time|audit_log full scan' },
+    { name: 'a date range', filter: () => ({ from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' }), index: 'audit_log_by_time' },
+    { name: "a user's history", filter: () => ({ targetId: people[17]!.id }), index: 'audit_log_by_target' },
+    { name: 'by actor', filter: () => ({ actorId: people[7]!.id }), index: 'audit_log_by_actor' },
+    { name: 'by action', filter: () => ({ action: 'user.deleted' }), index: 'audit_log_by_action' },
+    { name: 'by target email', filter: () => ({ targetEmail: 'PERSON17@log.test' }), index: 'audit_log_by_target_email' },
+    // A two-sided time range (and a cursor) beside an equality: SQLite, unled, read the range through the index by time.
+    { name: 'by action in a date range', filter: () => ({ action: 'user.deleted', from: '2026-03-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' }), index: 'audit_log_by_action' },
+    { name: 'by actor in a date range', filter: () => ({ actorId: people[7]!.id, from: '2026-02-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' }), index: 'audit_log_by_actor' },
+  ];
+
+  for (const shape of SHAPES) {
+    for (const paged of [false, true]) {
+      it(`${shape.name}${paged ? ', after a cursor' : ''}`, async () => {
+        const caller = { workspaceId } as Caller;
+        const deps = { db } as Deps;
+        const input = (cursor?: string) => z.parse(listAuditInput, { ...shape.filter(), limit: 5, cursor });
+        let cursor: string | undefined;
+        if (paged) {
+          cursor = (await listAudit(deps, caller, input())).nextCursor ?? undefined;
+          assert.ok(cursor, `${shape.name}: more than a page`);
+        }
+        const plans = await plansOf(() => listAudit(deps, caller, input(cursor)));
+        assert.ok(matches(plans.page, [shape.index]), `${shape.name}: the page reads ${JSON.stringify(plans.page)}, expected ${shape.index}`);
+        const count = (testDialect === 'postgres' && shape.count) || shape.index;
+        assert.ok(matches(plans.count, [count]), `${shape.name}: the count reads ${JSON.stringify(plans.count)}, expected ${count}`);
+      });
+    }
   }
 });

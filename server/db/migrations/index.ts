@@ -15,6 +15,7 @@ import * as emailAsciiDomains from './0012-email-ascii-domains.ts';
 import * as invitationLanguage from './0013-invitation-language.ts';
 import * as postgresCoveringNameIndex from './0014-postgres-covering-name-index.ts';
 import * as lastSignIn from './0015-last-sign-in.ts';
+import * as auditActivity from './0016-audit-activity.ts';
 
 /**
  * Registered statically, in order, so migrations survive bundling. One list for both dialects:
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0013-invitation-language': invitationLanguage,
   '0014-postgres-covering-name-index': postgresCoveringNameIndex,
   '0015-last-sign-in': lastSignIn,
+  '0016-audit-activity': auditActivity,
 };
 
 const provider: MigrationProvider = {

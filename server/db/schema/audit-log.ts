@@ -14,6 +14,8 @@ export interface AuditLogTable {
   action: AuditAction;
   target_id: string | null;
   target_email: string | null;
+  /** `target_email` as the users' `email_normalized`, for a search by address (migration 0016). */
+  target_email_normalized: string | null;
   /** JSON object, for example `{ "before": {...}, "after": {...} }` of an edit. */
   details: string | null;
   created_at: string;

@@ -1,0 +1,34 @@
+import type { Language } from '../i18n/localize.ts';
+
+/**
+ * The detail panel's own words, kept beside it rather than in the element's catalogs
+ * (components/i18n): they load with the panel's chunk, not with the first module. The facts reuse
+ * the table's phrases ("Invited …", "Deleted …") from the catalogs.
+ */
+const en = {
+  history: 'History',
+  by: (who: string) => `by ${who}`,
+  sends: 'Invitation emails sent',
+  system: 'System',
+  gone: (email: string) => `${email} (purged)`,
+  entries: 'Entries',
+  none: 'No activity',
+  newer: 'Newer',
+  older: 'Older',
+  failed: 'The history could not be loaded.',
+};
+
+const de: typeof en = {
+  history: 'Verlauf',
+  by: (who: string) => `von ${who}`,
+  sends: 'Gesendete Einladungen',
+  system: 'System',
+  gone: (email: string) => `${email} (endgültig gelöscht)`,
+  entries: 'Einträge',
+  none: 'Keine Aktivität',
+  newer: 'Neuer',
+  older: 'Älter',
+  failed: 'Der Verlauf konnte nicht geladen werden.',
+};
+
+export const PANEL_MESSAGES: Record<Language, typeof en> = { en, de };
