@@ -11,6 +11,8 @@
  *   same JSON; that process's RSS under the load, so the figure is the server's alone.
  * - In headless Chromium (the built element, dist/element): from the element's search request to
  *   the updated rows (the 250 ms debounce before it is left out), and rendering a 100-row page.
+ * - Over an emulated network (network.ts, also `npm run bench:network`): cold start, search, tab,
+ *   sort, next page, invite and delete as an admin 150 ms away feels them, beside their floors.
  *
  * Writes bench-results/bench.md and bench.json; a full run also writes server/bench/REPORT.md and
  * REPORT.json.
@@ -36,6 +38,7 @@ import { deleteUsersSoftly, getSummary, inviteUser, type ListUsersQuery, listUse
 import { newId } from '../tokens.ts';
 import { load, startBenchServer } from './bench-server.ts';
 import { RECORD_REQUESTS, WAIT_FOR_ROWS } from './browser-probes.ts';
+import { NETWORK, NETWORK_RUNS, type NetworkSizeResults, benchNetwork, writeNetworkReport } from './network.ts';
 import { renderReport, type BenchResults, type SizeResults, type Stat } from './report.ts';
 import { SEED_NOW, seedBenchDatabase, seedSeconds } from './seed.ts';
 
@@ -243,6 +246,7 @@ async function benchSize(count: number): Promise<SizeResults> {
     console.log(`  server RSS: ${rssIdleMb} MB when started, ${rssMb} MB at most under load`);
 
     const browser = existsSync(ELEMENT) ? await benchBrowser(served.ready.origin, served.ready.token) : null;
+    if (existsSync(ELEMENT)) networkSizes.push(await benchNetwork(served.ready.origin, served.ready.token, count));
     return { users: count, seedSeconds: seeded, migration, server, http, rssMb, rssIdleMb, serverRuntime: served.runtime, browser };
   } finally {
     await served.stop();
@@ -302,6 +306,8 @@ async function benchBrowser(origin: string, token: string): Promise<SizeResults[
 }
 
 const started = performance.now();
+/** The emulated-network section (network.ts), written into the report after the rest. */
+const networkSizes: NetworkSizeResults[] = [];
 const sizes: SizeResults[] = [];
 for (const count of SIZES) sizes.push(await benchSize(count));
 const results: BenchResults = {
@@ -329,6 +335,9 @@ writeFileSync(`${ROOT}bench-results/bench.md`, markdown);
 if (!QUICK) {
   writeFileSync(`${ROOT}server/bench/REPORT.md`, markdown);
   writeFileSync(`${ROOT}server/bench/REPORT.json`, `${JSON.stringify(results, null, 2)}\n`);
+}
+if (networkSizes.length > 0) {
+  writeNetworkReport({ date: results.environment.date, network: NETWORK, runs: NETWORK_RUNS, sizes: networkSizes }, `${ROOT}${QUICK ? 'bench-results/bench.md' : 'server/bench/REPORT.md'}`);
 }
 console.log(`\nWrote bench-results/bench.md and bench.json${QUICK ? '' : ' and server/bench/REPORT.md and REPORT.json'} (${results.environment.minutes} min)`);
 process.exit(0);
