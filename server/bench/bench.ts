@@ -38,7 +38,7 @@ import { deleteUsersSoftly, getSummary, inviteUser, type ListUsersQuery, listUse
 import { newId } from '../tokens.ts';
 import { load, startBenchServer } from './bench-server.ts';
 import { RECORD_REQUESTS, WAIT_FOR_ROWS } from './browser-probes.ts';
-import { NETWORK, NETWORK_RUNS, type NetworkSizeResults, benchNetwork, writeNetworkReport } from './network.ts';
+import { NETWORK, NETWORK_RUNS, type NetworkSizeResults, benchNetwork, loadAverage, writeNetworkReport } from './network.ts';
 import { renderReport, type BenchResults, type SizeResults, type Stat } from './report.ts';
 import { SEED_NOW, seedBenchDatabase, seedSeconds } from './seed.ts';
 
@@ -337,7 +337,7 @@ if (!QUICK) {
   writeFileSync(`${ROOT}server/bench/REPORT.json`, `${JSON.stringify(results, null, 2)}\n`);
 }
 if (networkSizes.length > 0) {
-  writeNetworkReport({ date: results.environment.date, network: NETWORK, runs: NETWORK_RUNS, sizes: networkSizes }, `${ROOT}${QUICK ? 'bench-results/bench.md' : 'server/bench/REPORT.md'}`);
+  writeNetworkReport({ date: results.environment.date, network: NETWORK, runs: NETWORK_RUNS, loadAverage: loadAverage(), sizes: networkSizes }, `${ROOT}${QUICK ? 'bench-results/bench.md' : 'server/bench/REPORT.md'}`);
 }
 console.log(`\nWrote bench-results/bench.md and bench.json${QUICK ? '' : ' and server/bench/REPORT.md and REPORT.json'} (${results.environment.minutes} min)`);
 process.exit(0);

@@ -13,6 +13,7 @@
  * HTTP requests, and the bytes they moved.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Page, chromium } from 'playwright-core';
 import { startBenchServer } from './bench-server.ts';
@@ -57,6 +58,8 @@ export interface NetworkResults {
   date: string;
   network: typeof NETWORK;
   runs: number;
+  /** The machine's load average when the section ended: other work on the 2 cores skews the figures. */
+  loadAverage: number[];
   sizes: NetworkSizeResults[];
 }
 
@@ -460,6 +463,8 @@ export async function benchNetwork(origin: string, token: string, users: number)
   }
 }
 
+export const loadAverage = () => os.loadavg().map((value) => Math.round(value * 10) / 10);
+
 const ms = (value: number) => Math.round(value).toLocaleString('en');
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
@@ -470,7 +475,7 @@ export function renderNetworkSection(results: NetworkResults): string {
     NETWORK_HEADING,
     '',
     `Run with \`npm run bench\` (or \`npm run bench:network\`) on ${results.date.slice(0, 10)}: the built element in headless Chromium, the network emulated through ` +
-      `the DevTools protocol (\`Network.emulateNetworkConditions\`): ${net.latencyMs} ms latency, ${net.downMbit} Mbit/s down, ${net.upMbit} Mbit/s up; ${results.runs} runs of each, figures in ms, p50 / p95.`,
+      `the DevTools protocol (\`Network.emulateNetworkConditions\`): ${net.latencyMs} ms latency, ${net.downMbit} Mbit/s down, ${net.upMbit} Mbit/s up; ${results.runs} runs of each, figures in ms, p50 / p95; load average at the end ${results.loadAverage.join(', ')}.`,
     `A floor is what the network and the server cannot do without: the round trips needed × ${net.latencyMs} ms (the page; the module when not cached; one API request), ` +
       'plus the server\'s own time for the requests on that path (Fastify\'s elapsed time for each, measured in the same run), plus the bytes moved at the emulated bandwidth. ' +
       `"Round trips" is the longest chain of requests the element made, each started after another had answered. Goal (issue 17): within one round trip + 50 ms (${GOAL_OVER_FLOOR_MS} ms) of the floor.`,
@@ -527,7 +532,7 @@ if (/network\.ts$/.test(process.argv[1] ?? '')) {
       await served.stop();
     }
   }
-  writeNetworkReport({ date: new Date().toISOString(), network: NETWORK, runs: NETWORK_RUNS, sizes });
+  writeNetworkReport({ date: new Date().toISOString(), network: NETWORK, runs: NETWORK_RUNS, loadAverage: loadAverage(), sizes });
   console.log('\nWrote bench-results/network.json and the section in server/bench/REPORT.md');
   process.exit(0);
 }
