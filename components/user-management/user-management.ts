@@ -263,7 +263,8 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       const direction: SortDirection = sort.by === by && sort.direction === 'asc' ? 'desc' : 'asc';
       this.#showQuery({ sort: { by, direction } });
     },
-    goTo: (offset) => this.#showQuery({ offset }),
+    // A cursor is of the page shown: not of another sort or tab still loading.
+    goTo: (offset, cursor) => this.#showQuery({ offset, cursor: this.#data.pageIsStale ? undefined : cursor }),
     toggleRow: (id, checked) => this.#selection.toggle(id, checked),
     togglePage: (users, checked) => this.#selection.set(checked ? users.filter((user) => !this.#selfLock(user)).map((user) => user.id) : []),
     act: (action, user) => {
@@ -292,29 +293,29 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
 
   readonly #inviteUser = (input: InviteUserInput) =>
     this.#dialogCall('users.invite', async (client) => {
-      const user = await client.users.invite.mutate(input);
+      const { view, ...user } = await client.users.invite.mutate({ ...input, view: this.#data.view() });
       this.#notify('success', this.#localize.messages.toastInvited(user.email));
       this.#emit('panta-user-invited', { user });
-      this.#data.refresh();
+      this.#data.applyView(view);
     });
 
   readonly #updateUser = (input: UpdateUserInput) =>
     this.#dialogCall('users.update', async (client) => {
-      const user = await client.users.update.mutate(input);
+      const { view, ...user } = await client.users.update.mutate({ ...input, view: this.#data.view() });
       this.#notify('success', this.#localize.messages.toastUpdated(displayName(user)));
       this.#emit('panta-user-updated', { user });
       const dialog = this.#openDialog();
       const dialogClosed = dialog ? new Promise((resolve) => dialog.addEventListener('dialog-close', resolve, { once: true })) : undefined;
       this.#refocus = { id: user.id, page: this.#data.page, dialogClosed };
-      this.#data.refresh();
+      this.#data.applyView(view);
     });
 
   readonly #restoreInstead = (id: string) =>
     this.#dialogCall('users.restore', async (client) => {
-      const { results } = await client.users.restore.mutate({ ids: [id] });
+      const { results, view } = await client.users.restore.mutate({ ids: [id], view: this.#data.view() });
       this.#notify('success', this.#localize.messages.toastRestored(results[0]?.email ?? ''));
       this.#emit('panta-user-restored', { ids: [id], results });
-      this.#data.refresh();
+      this.#data.applyView(view);
     });
 
   readonly #importCalls: ImportCalls = {
@@ -401,7 +402,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         } as const
       )[action];
       try {
-        const { results } = await client.users[procedure].mutate({ ids });
+        const { results, view } = await client.users[procedure].mutate({ ids, view: this.#data.view() });
         this.#selection.clear();
         const skipped = results.filter((result) => result.outcome === 'skipped_recently_sent').length;
         const number = (n: number) => this.#localize.number(n);
@@ -409,7 +410,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         const undo = action === 'delete' ? { label: m.undo, run: () => void this.#runAction('restore', users) } : undefined;
         this.#notify('success', skipped > 0 ? m.toastResentSome(number(results.length - skipped), skipped, number(skipped)) : toast(who), undefined, undo);
         this.#emit(eventName, { ids, results });
-        this.#data.refresh();
+        this.#data.applyView(view);
       } catch (error) {
         this.#reportActionError(`users.${action}`, error, true);
       }

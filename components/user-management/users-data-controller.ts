@@ -13,6 +13,14 @@ export interface ListQuery {
   inactiveDays?: InactiveDays | undefined;
   sort: { by: SortField; direction: SortDirection };
   offset: number;
+  /** From Next or Previous: the page after (or before) the row the server named (keyset paging). */
+  cursor?: string;
+}
+
+/** What a write answers with when asked for the view it leaves (`view`): see server/routers/view.ts. */
+export interface View {
+  summary: Summary;
+  list: UserList;
 }
 
 /** A page of a tab, with the tab and query it is a page of: its rows are drawn for that tab until the next page arrives. */
@@ -55,6 +63,10 @@ export class UsersDataController implements ReactiveController {
   #clockSkewMs = 0;
   /** Bumped after every change, so that the summary and the list load again. */
   #revision = 0;
+  /** A page a write answered with, for the query it was asked for: the list task shows it instead of loading. */
+  #answered: { list: UserList; query: ListQuery } | undefined;
+  /** The query the last `view()` was made for. */
+  #viewFor: ListQuery | undefined;
   /** What the list shows; changed through `setQuery()`. */
   query: ListQuery = { tab: 'active', search: '', role: 'all', sort: { by: 'name', direction: 'asc' }, offset: 0 };
 
@@ -106,20 +118,22 @@ export class UsersDataController implements ReactiveController {
 
     this.listTask = new Task(host, {
       args: () => {
-        const { tab, search, role, sort, offset } = this.query;
+        const { tab, search, role, sort, offset, cursor } = this.query;
         const inactiveDays = tab === 'active' ? this.query.inactiveDays : undefined;
-        return [this.client, this.host.token, this.#mayBeAdmin, tab, search, role, sort, offset, this.host.pageSize, inactiveDays, this.#revision] as const;
+        return [this.client, this.host.token, this.#mayBeAdmin, tab, search, role, sort, offset, cursor, this.host.pageSize, inactiveDays, this.#revision] as const;
       },
-      task: async ([client, token, mayBeAdmin, tab, search, role, sort, offset, pageSize, inactiveDays], { signal }): Promise<TabPage | typeof initialState> => {
+      task: async ([client, token, mayBeAdmin, tab, , , , offset], { signal }): Promise<TabPage | typeof initialState> => {
         if (!client || !mayBeAdmin) return initialState;
         const speculative = this.#meToken !== token;
         const query = this.query;
+        const answered = this.#answered?.query === query ? this.#answered.list : undefined;
+        this.#answered = undefined;
         try {
-          const limit = Math.min(Math.max(1, pageSize), PAGE_SIZE_MAX);
-          const list = await client.users.list.query({ tab, search, role, inactiveDays, sort, offset, limit }, { signal });
+          const input = this.#listInput(query);
+          const list = answered ?? (await client.users.list.query(input, { signal }));
           // A page emptied by an action: step back to the last page that has rows.
           if (list.items.length === 0 && list.total > 0 && offset > 0) {
-            this.query = { ...this.query, offset: Math.max(0, Math.floor((list.total - 1) / limit) * limit) };
+            this.query = { ...this.query, offset: Math.max(0, Math.floor((list.total - 1) / input.limit) * input.limit), cursor: undefined };
           }
           this.listener.listed(list, query);
           return { ...list, tab, query };
@@ -167,10 +181,33 @@ export class UsersDataController implements ReactiveController {
     return this.listTask.status === TaskStatus.PENDING && this.page !== undefined && this.page.query !== this.query;
   }
 
-  /** Shows another page, tab, search, filter or sort; the list loads for it. */
+  /** Shows another page, tab, search, filter or sort; the list loads for it. A cursor only counts for the change that gives it. */
   setQuery(change: Partial<ListQuery>): void {
-    this.query = { ...this.query, ...change };
+    this.query = { ...this.query, cursor: undefined, ...change };
     this.host.requestUpdate();
+  }
+
+  /** `users.list`'s input for a query. */
+  #listInput({ tab, search, role, inactiveDays, sort, offset, cursor }: ListQuery) {
+    const limit = Math.min(Math.max(1, this.host.pageSize), PAGE_SIZE_MAX);
+    return { tab, search, role, inactiveDays: tab === 'active' ? inactiveDays : undefined, sort, offset, limit, cursor };
+  }
+
+  /** The page shown, as a write's `view`: the write answers with it and the summary (`applyView()`). */
+  view() {
+    this.#viewFor = this.query;
+    return this.#listInput(this.query);
+  }
+
+  /**
+   * After a write: the view it answered with is shown as if loaded (no request), its page only if
+   * the admin is still on that page; without one, the summary and the page load again.
+   */
+  applyView(view: View | undefined): void {
+    if (!view) return this.refresh();
+    this.applySummary(view.summary);
+    this.#answered = { list: view.list, query: this.#viewFor! };
+    void this.listTask.run();
   }
 
   hostUpdate(): void {

@@ -22,7 +22,8 @@ export interface SelfLock {
 /** What the table asks of the element that owns the data and the selection. */
 export interface TableCalls {
   sortBy(by: SortField): void;
-  goTo(offset: number): void;
+  /** `cursor`: Next's or Previous's, from the page's answer, so that a deep page costs what the first does; offset alone is a jump. */
+  goTo(offset: number, cursor?: string): void;
   toggleRow(id: string, checked: boolean): void;
   togglePage(users: User[], checked: boolean): void;
   act(action: RowAction, user: User): void;
@@ -275,7 +276,7 @@ export class PantaUserTable extends LitElement {
           data-page="previous"
           aria-label=${m.previousPage}
           ?disabled=${page.offset === 0}
-          @click=${() => this.calls.goTo(Math.max(0, page.offset - limit))}
+          @click=${() => (page.offset > limit ? this.calls.goTo(page.offset - limit, page.prevCursor ?? undefined) : this.calls.goTo(0))}
         >
           ‹
         </button>
@@ -285,7 +286,7 @@ export class PantaUserTable extends LitElement {
           data-page="next"
           aria-label=${m.nextPage}
           ?disabled=${page.offset + limit >= page.total}
-          @click=${() => this.calls.goTo(page.offset + limit)}
+          @click=${() => this.calls.goTo(page.offset + limit, page.nextCursor ?? undefined)}
         >
           ›
         </button>

@@ -11,6 +11,8 @@
  *   same JSON; that process's RSS under the load, so the figure is the server's alone.
  * - In headless Chromium (the built element, dist/element): from the element's search request to
  *   the updated rows (the 250 ms debounce before it is left out), and rendering a 100-row page.
+ * - Over an emulated network (network.ts, also `npm run bench:network`): cold start, search, tab,
+ *   sort, next page, invite and delete as an admin 150 ms away feels them, beside their floors.
  *
  * - PostgreSQL (postgres.ts): the same cases on the same users beside their floors, and over HTTP
  *   one and two server processes on one database.
@@ -41,6 +43,7 @@ import { benchAudit } from './audit.ts';
 import { load, startBenchServer } from './bench-server.ts';
 import { RECORD_REQUESTS, WAIT_FOR_ROWS } from './browser-probes.ts';
 import { benchCases, listQuery } from './bench-cases.ts';
+import { NETWORK, NETWORK_RUNS, type NetworkSizeResults, benchNetwork, loadAverage, writeNetworkReport } from './network.ts';
 import { benchPostgres, renderPostgres } from './postgres.ts';
 import { renderReport, requestPathCpuGoal, requestPathGoal, type BenchResults, type SizeResults, type Stat } from './report.ts';
 import { SEED_NOW, seedBenchDatabase, seedSeconds } from './seed.ts';
@@ -251,6 +254,7 @@ async function benchSize(count: number): Promise<SizeResults> {
     console.log(`  server RSS: ${rssIdleMb} MB when started, ${rssMb} MB at most under load`);
 
     const browser = existsSync(ELEMENT) && !ONLY_HTTP ? await benchBrowser(served.ready.origin, served.ready.token) : null;
+    if (existsSync(ELEMENT) && !ONLY_HTTP) networkSizes.push(await benchNetwork(served.ready.origin, served.ready.token, count));
     return { users: count, seedSeconds: seeded, migration, server, http, rssMb, rssIdleMb, serverRuntime: served.runtime, serverNodeOptions: served.nodeOptions, browser };
   } finally {
     await served.stop();
@@ -310,6 +314,8 @@ async function benchBrowser(origin: string, token: string): Promise<SizeResults[
 }
 
 const started = performance.now();
+/** The emulated-network section (network.ts), written into the report after the rest. */
+const networkSizes: NetworkSizeResults[] = [];
 const sizes: SizeResults[] = [];
 if (!ONLY_POSTGRES) for (const count of SIZES) sizes.push(await benchSize(count));
 const postgres = POSTGRES ? await benchPostgres(SIZES, { sample, load: LOAD }) : null;
@@ -345,6 +351,9 @@ writeFileSync(`${ROOT}bench-results/bench.md`, markdown);
 if (!QUICK) {
   writeFileSync(`${ROOT}server/bench/REPORT.md`, markdown);
   writeFileSync(`${ROOT}server/bench/REPORT.json`, `${JSON.stringify(results, null, 2)}\n`);
+}
+if (networkSizes.length > 0) {
+  writeNetworkReport({ date: results.environment.date, network: NETWORK, runs: NETWORK_RUNS, loadAverage: loadAverage(), sizes: networkSizes }, `${ROOT}${QUICK ? 'bench-results/bench.md' : 'server/bench/REPORT.md'}`);
 }
 console.log(`\nWrote bench-results/bench.md and bench.json${QUICK ? '' : ' and server/bench/REPORT.md and REPORT.json'} (${results.environment.minutes} min)`);
 process.exit(0);

@@ -11,8 +11,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { basename, dirname, join } from 'node:path';
 import { initTRPC } from '@trpc/server';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import type { FastifyReply } from 'fastify';
 import { buildServer } from '../app.ts';
 import { ManualClock } from '../clock.ts';
 import { loadConfig } from '../config.ts';
@@ -118,9 +120,29 @@ if (/http-server\.(ts|mjs)$/.test(process.argv[1] ?? '')) {
   app.get('/bench/page', (request, reply) =>
     reply
       .type('text/html')
-      .send(elementPage((request.query as { size?: string }).size, '/bench/element.js')),
+      .send(elementPage((request.query as { size?: string }).size, `/bench/${basename(element ?? '')}`)),
   );
-  if (element) app.get('/bench/element.js', (_request, reply) => reply.type('text/javascript').send(readFileSync(element)));
+  if (element) {
+    // Cacheable as a host would serve a versioned build, so that a second visit loads it from cache.
+    const script = (reply: FastifyReply, file: string) =>
+      reply.type('text/javascript').header('cache-control', 'public, max-age=31536000, immutable').send(readFileSync(file));
+    // Under its own name: its lazy chunks (dialogs, the live feed) import it by that name.
+    app.get(`/bench/${basename(element)}`, (_request, reply) => script(reply, element));
+    app.get('/bench/chunks/:file', (request, reply) => {
+      const { file } = request.params as { file: string };
+      if (!/^[\w.-]+\.js$/.test(file)) return reply.code(404).send();
+      return script(reply, join(dirname(element), 'chunks', file));
+    });
+  }
+  // Each request's own time in the server (Fastify's elapsedTime), for the network bench's floors:
+  // the last few hundred, read and cleared through /bench/timings.
+  const timings: { method: string; url: string; ms: number }[] = [];
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!request.url.startsWith('/bench/timings')) timings.push({ method: request.method, url: request.url, ms: reply.elapsedTime });
+    if (timings.length > 500) timings.shift();
+    done();
+  });
+  app.get('/bench/timings', (_request, reply) => reply.send(timings.splice(0)));
 
   recordLiveWrites(app);
 

@@ -27,6 +27,7 @@ import {
 import { DomainError } from '../errors.ts';
 import { issueInvitationLink } from '../services/invitation-links.ts';
 import { adminProcedure, invitingProcedure, router, withDomainErrors } from '../trpc.ts';
+import { answerWithView, withViewInput, withViewOutput } from './view.ts';
 
 export const usersRouter = router({
   /** One page of a tab, with the total for the same filter. */
@@ -43,21 +44,22 @@ export const usersRouter = router({
   /** The four onboarding KPIs and the three tab counts. */
   summary: adminProcedure.input(noInput).output(summarySchema).query(({ ctx }) => getSummary(ctx.deps, ctx.caller)),
 
+  // The writes below take an optional `view` and answer with it (./view.ts).
   invite: invitingProcedure
-    .input(inviteUserInput)
-    .output(userSchema)
-    .mutation(({ ctx, input }) => inviteUser(ctx.deps, ctx.caller, input)),
+    .input(withViewInput(inviteUserInput))
+    .output(withViewOutput(userSchema))
+    .mutation(({ ctx, input: { view, ...input } }) => answerWithView(ctx, view, () => inviteUser(ctx.deps, ctx.caller, input))),
 
   update: adminProcedure
-    .input(updateUserInput)
-    .output(userSchema)
-    .mutation(({ ctx, input }) => updateUser(ctx.deps, ctx.caller, input)),
+    .input(withViewInput(updateUserInput))
+    .output(withViewOutput(userSchema))
+    .mutation(({ ctx, input: { view, ...input } }) => answerWithView(ctx, view, () => updateUser(ctx.deps, ctx.caller, input))),
 
   /** Rotates each pending user's link and sends it again; all or none. */
   resendInvitations: invitingProcedure
-    .input(userIdsInput)
-    .output(bulkResultSchema)
-    .mutation(({ ctx, input }) => resendInvitations(ctx.deps, ctx.caller, input.ids)),
+    .input(withViewInput(userIdsInput))
+    .output(withViewOutput(bulkResultSchema))
+    .mutation(({ ctx, input }) => answerWithView(ctx, input.view, () => resendInvitations(ctx.deps, ctx.caller, input.ids))),
 
   /**
    * A fresh invitation link for one pending user, answered to the admin and emailed to nobody
@@ -70,14 +72,14 @@ export const usersRouter = router({
 
   /** Moves users to Recently deleted; their access ends at once. All or none. */
   delete: adminProcedure
-    .input(userIdsInput)
-    .output(bulkResultSchema)
-    .mutation(({ ctx, input }) => deleteUsersSoftly(ctx.deps, ctx.caller, input.ids)),
+    .input(withViewInput(userIdsInput))
+    .output(withViewOutput(bulkResultSchema))
+    .mutation(({ ctx, input }) => answerWithView(ctx, input.view, () => deleteUsersSoftly(ctx.deps, ctx.caller, input.ids))),
 
   restore: adminProcedure
-    .input(userIdsInput)
-    .output(bulkResultSchema)
-    .mutation(({ ctx, input }) => restoreUsers(ctx.deps, ctx.caller, input.ids)),
+    .input(withViewInput(userIdsInput))
+    .output(withViewOutput(bulkResultSchema))
+    .mutation(({ ctx, input }) => answerWithView(ctx, input.view, () => restoreUsers(ctx.deps, ctx.caller, input.ids))),
 
   /**
    * The workspace's change feed over Server-Sent Events: an event (`LiveEvent`, tracked by the
@@ -91,7 +93,7 @@ export const usersRouter = router({
 
   /** Deletes users in Recently deleted for good. Cannot be undone. */
   purge: adminProcedure
-    .input(userIdsInput)
-    .output(bulkResultSchema)
-    .mutation(({ ctx, input }) => purgeUsers(ctx.deps, ctx.caller, input.ids)),
+    .input(withViewInput(userIdsInput))
+    .output(withViewOutput(bulkResultSchema))
+    .mutation(({ ctx, input }) => answerWithView(ctx, input.view, () => purgeUsers(ctx.deps, ctx.caller, input.ids))),
 });
