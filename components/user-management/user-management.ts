@@ -338,6 +338,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   readonly #detailCalls: DetailCalls = {
     client: () => this.#requireClient(),
     report: (operation, error) => void this.#errorEvent(operation, error),
+    serverNow: () => this.#data.serverNow(),
   };
 
   /**
