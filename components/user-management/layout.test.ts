@@ -53,6 +53,19 @@ describe('<panta-user-management> layout by its own width', () => {
     expect(new Set(tabs).size, 'the tabs wrap onto a second line').to.equal(1);
   });
 
+  it('in a 480 px column, says what a stacked row\'s last sign-in is and keeps each header on one line', async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const { element } = await inColumn(480);
+    const cell = part<HTMLElement>(rowFor(element, 'jurgen@example.test')!, 'last-sign-in')!;
+    // Beside the other stacked facts ("Abgeschlossen am …"), a bare "vor 3 Sekunden" says nothing.
+    expect(cell.innerText).to.match(/^Letzte Anmeldung: /);
+    const heights = [...root(element).querySelectorAll('thead th button')].map((button) => button.getBoundingClientRect().height);
+    expect(Math.max(...heights), 'a header broke onto a second line').to.equal(Math.min(...heights));
+    // The wide table says it once, in its header.
+    element.parentElement!.style.width = '900px';
+    await until(() => !cell.innerText.includes(':'), 'the label is gone in the wide table');
+  });
+
   it('keeps the table in a wide host column, even in a narrow viewport', async () => {
     await setViewport({ width: 700, height: 800 });
     const { element } = await inColumn(680, 'en');

@@ -50,6 +50,10 @@ export default css`
     overflow-wrap: anywhere;
   }
 
+  .stacked-label {
+    display: none;
+  }
+
   .table-wrap {
     position: relative;
   }
@@ -208,6 +212,15 @@ export default css`
     thead th {
       padding-inline: 0;
       border: 0;
+    }
+
+    /* A heading wraps as a whole onto the next line, never inside ("Last sign-" / "in"). */
+    thead button {
+      white-space: nowrap;
+    }
+
+    .stacked-label {
+      display: inline;
     }
 
     thead th:last-child {
