@@ -22,28 +22,39 @@ export default css`
     width: 2.5rem;
   }
 
-  th:nth-child(2),
-  th:nth-child(5) {
+  th:nth-child(2) {
     width: 18%;
+  }
+
+  th:nth-child(5) {
+    width: 22%;
   }
 
   /* Email: the longest words of a row, broken only where they do not fit. */
   th:nth-child(3) {
-    width: 28%;
+    width: 26%;
   }
 
   th:nth-child(4) {
     width: 8rem;
   }
 
-  /* Actions: room for four icon buttons on one line (Pending: edit, resend, copy link, revoke), whatever the language. */
+  /*
+   * Actions: room for their icon buttons on one line, whatever the language: two (edit, delete;
+   * restore, delete permanently), four on Pending (edit, resend, copy link, revoke). The room two
+   * leave goes to the Active tab's extra column and German's long headings.
+   */
   th:last-child {
+    width: 5.5rem;
+  }
+
+  [aria-labelledby='tab-pending'] th:last-child {
     width: 11rem;
   }
 
   /* The Active tab's last sign-in ("3 days ago"), before the actions. */
   th:nth-child(6):not(:last-child) {
-    width: 13%;
+    width: 17%;
   }
 
   td {
