@@ -22,17 +22,14 @@ export default css`
     width: 2.5rem;
   }
 
-  th:nth-child(2) {
-    width: 18%;
-  }
-
+  th:nth-child(2),
   th:nth-child(5) {
-    width: 22%;
+    width: 21%;
   }
 
   /* Email: the longest words of a row, broken only where they do not fit. */
   th:nth-child(3) {
-    width: 26%;
+    width: 24%;
   }
 
   th:nth-child(4) {
