@@ -166,6 +166,12 @@ export default css`
     cursor: pointer;
   }
 
+  /* A nameless invitee's, drawn as a dash: still a target of 24 by 24 px. */
+  .details:has([aria-hidden]) {
+    min-width: 1.5rem;
+    min-height: 1.5rem;
+  }
+
   .tooltip {
     position: fixed;
     inset: auto;
