@@ -36,17 +36,17 @@ export default css`
     width: 8rem;
   }
 
-  /*
-   * Actions: room for their icon buttons on one line, whatever the language: two (edit, delete;
-   * restore, delete permanently), four on Pending (edit, resend, copy link, revoke). The room two
-   * leave goes to the Active tab's extra column and German's long headings.
-   */
+  /* Actions: room for four icon buttons on one line (Pending: edit, resend, copy link, revoke), whatever the language. */
   th:last-child {
-    width: 5.5rem;
+    width: 11rem;
   }
 
-  [aria-labelledby='tab-pending'] th:last-child {
-    width: 11rem;
+  /*
+   * The Active tab's actions (its seventh column) are two (edit, delete): the room left goes to its extra
+   * column and German's long headings. Pending and Recently deleted keep the same widths.
+   */
+  th:nth-child(7) {
+    width: 5.5rem;
   }
 
   /* The Active tab's last sign-in ("3 days ago"), before the actions. */
