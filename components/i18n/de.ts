@@ -113,7 +113,7 @@ export const de: Messages = {
   undo: 'Rückgängig',
   undoAnnounced: (outcome: string) => `${outcome}. Rückgängig machen ist 10 Sekunden lang möglich.`,
   copyLink: 'Einladungslink kopieren',
-  linkCopied: (who: string, link: string) => `Neuer Link für ${who} kopiert: ${link}`,
+  linkCopied: (who: string, link: string, copied: boolean) => `Neuer Link für ${who} ${copied ? 'kopiert' : 'nicht kopiert, bitte von Hand kopieren'}: ${link}`,
   notifications: 'Benachrichtigungen',
   resultsAnnounced: (formatted: string) => `Gefundene Benutzer: ${formatted}`,
   notAdminTitle: notAdmin,

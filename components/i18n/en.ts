@@ -117,7 +117,7 @@ export const en = {
   undo: 'Undo',
   undoAnnounced: (outcome: string) => `${outcome}. Undo is available for 10 seconds.`,
   copyLink: 'Copy invitation link',
-  linkCopied: (who: string, link: string) => `New link for ${who} copied: ${link}`,
+  linkCopied: (who: string, link: string, copied: boolean) => `New link for ${who} ${copied ? 'copied' : 'not copied, copy it by hand'}: ${link}`,
   notifications: 'Notifications',
   resultsAnnounced: (formatted: string) => `Users found: ${formatted}`,
   notAdminTitle: notAdmin,

@@ -17,6 +17,7 @@ export default [
 
     .pages {
       display: flex;
+      align-items: center;
       gap: var(--_space);
     }
   `,

@@ -4,11 +4,19 @@ import '../index.ts';
 import { deepActiveElement } from '../internal/focus.ts';
 import { userDetail } from '../testing/dialogs.ts';
 import { action, part, rowFor, text, until } from '../testing/element.ts';
-import { mountLoaded } from '../testing/mount.ts';
-import { createFixture, mutateAs } from '../testing/server.ts';
+import { mountLoaded, openTab } from '../testing/mount.ts';
+import { advanceServerClock, createFixture, mutateAs, signIn } from '../testing/server.ts';
 
 describe('<panta-user-detail> (the user detail panel)', () => {
   const historyOf = (detail: ReturnType<typeof userDetail>) => [...(part(detail.scope(), 'history')?.querySelectorAll('li') ?? [])].map((li) => text(li));
+  const factsOf = (detail: ReturnType<typeof userDetail>) => [...part(detail.scope(), 'facts')!.querySelectorAll('li')].map((li) => text(li));
+
+  async function openDetails(element: Awaited<ReturnType<typeof mountLoaded>>['element'], email: string) {
+    part<HTMLButtonElement>(rowFor(element, email)!, 'details-button')!.click();
+    const detail = userDetail(element);
+    await detail.opened();
+    return detail;
+  }
 
   it("opens from a row's Details action with the user's facts and history, newest first; Escape gives focus back to the row", async () => {
     const f = await createFixture({ active: [{ email: 'ana@example.test', firstName: 'Ana', lastName: 'Martínez' }] });
@@ -78,5 +86,45 @@ describe('<panta-user-detail> (the user detail panel)', () => {
     await detail.opened();
     await until(() => historyOf(detail).length === 3);
     expect(historyOf(detail)[0]).to.match(/· Changed · by second\.admin@example\.test \(purged\)$/);
+  });
+
+  it('says when the user last signed in, as the table does: relative with the exact time, or "Never"', async () => {
+    const f = await createFixture({
+      active: [
+        { email: 'ann@example.test', firstName: 'Ann', lastName: 'Never', neverSignedIn: true },
+        { email: 'bob@example.test', firstName: 'Bob', lastName: 'Old' },
+      ],
+    });
+    await advanceServerClock({ days: 45 });
+    const { token } = await signIn(f.workspaceId, f.admin.id);
+    const { element } = await mountLoaded(f.apiUrl, token);
+    let detail = await openDetails(element, 'bob@example.test');
+    expect(factsOf(detail).find((fact) => fact.startsWith('Last sign-in')) ?? '').to.match(/^Last sign-in: 45 days ago \(.+\d{4}, \d{1,2}:\d\d.*\)$/);
+    detail.scope().querySelector('panta-dialog')!.hide();
+    await detail.closed();
+    detail = await openDetails(element, 'ann@example.test');
+    expect(factsOf(detail)).to.include('Last sign-in: Never');
+  });
+
+  it('says an invitation whose link has run out is expired, not that it "expires" on a past date', async () => {
+    const f = await createFixture({ pending: [{ email: 'pia@example.test' }] });
+    await advanceServerClock({ days: 30 });
+    const { token } = await signIn(f.workspaceId, f.admin.id);
+    const { element } = await mountLoaded(f.apiUrl, token);
+    await openTab(element, 'pending');
+    const detail = await openDetails(element, 'pia@example.test');
+    expect(factsOf(detail)).to.include('Invitation expired');
+    expect(factsOf(detail).some((fact) => fact.startsWith('Expires'))).to.equal(false);
+    // Nor a sign-in line for someone who cannot have signed in yet.
+    expect(factsOf(detail).some((fact) => fact.startsWith('Last sign-in'))).to.equal(false);
+  });
+
+  it('has no empty footer: Newer / Older sit in it', async () => {
+    const f = await createFixture({ active: [{ email: 'eve@example.test' }] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    const detail = await openDetails(element, 'eve@example.test');
+    const dialog = detail.scope().querySelector('panta-dialog')!;
+    const footer = dialog.shadowRoot!.querySelector<HTMLSlotElement>('slot[name="footer"]')!;
+    expect(footer.assignedElements().map((node) => node.getAttribute('part'))).to.deep.equal(['history-pagination']);
   });
 });

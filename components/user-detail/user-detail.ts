@@ -17,6 +17,8 @@ export interface DetailCalls {
   client(): ApiClient;
   /** A read failed: the element fires panta-error; the panel says so itself. */
   report(operation: string, error: unknown): void;
+  /** The server's time, as the table reckons "3 days ago" and "expired" by it. */
+  serverNow(): number;
 }
 
 const PAGE_SIZE = 25;
@@ -30,7 +32,7 @@ const PAGE_SIZE = 25;
  * @tagname panta-user-detail
  * @csspart facts - The user's facts.
  * @csspart history - The history's entries.
- * @csspart history-pagination - Their count and Newer / Older.
+ * @csspart history-pagination - Their count and Newer / Older, in the footer.
  */
 export class PantaUserDetail extends LitElement {
   static override styles = styles;
@@ -78,15 +80,19 @@ export class PantaUserDetail extends LitElement {
     const date = (iso: string) => this.#localize.date(iso);
     const by = (person: User['invitedBy']) => (person ? ` ${m.by(displayName(person))}` : '');
     const pending = user.status === 'pending' && user.state !== 'deleted';
+    const now = this.calls.serverNow();
+    const signedIn = user.lastSignedInAt;
+    const expires = user.invitationExpiresAt;
     const facts = [
       user.email,
       `${user.role === 'admin' ? main.roleAdmin : main.roleUser} · ${{ active: main.tabActive, pending: main.tabPending, deleted: main.tabDeleted }[user.state]}`,
       main.stateInvited(date(user.invitedAt)) + by(user.invitedBy),
       user.onboardedAt && main.stateOnboarded(date(user.onboardedAt)),
-      // Last sign-in joins these once users carry it (issue 18, part 4).
+      // Nobody signs in before accepting: no "Never" for an invitee.
+      user.status !== 'pending' && `${main.colLastSignIn}: ${signedIn ? `${this.#localize.relativeTime(signedIn, now)} (${this.#localize.dateTime(signedIn)})` : main.neverSignedIn}`,
       pending && `${m.sends}: ${this.#localize.number(user.invitationSendCount)}`,
       pending && user.lastInvitationSentAt && main.stateLastSent(date(user.lastInvitationSentAt)),
-      pending && user.invitationExpiresAt && main.stateExpires(date(user.invitationExpiresAt)),
+      pending && expires && (Date.parse(expires) <= now ? main.stateExpired : main.stateExpires(date(expires))),
       user.deletedAt && main.stateDeleted(date(user.deletedAt)) + by(user.deletedBy),
       user.purgeAt && `${main.statePurgeIn(this.#localize.daysUntil(user.purgeAt), this.#localize.number(this.#localize.daysUntil(user.purgeAt)))} (${date(user.purgeAt)})`,
     ];
@@ -128,7 +134,7 @@ export class PantaUserDetail extends LitElement {
               ? this.#renderHistory(list)
               : html`<p>${main.loading}</p>`}
         </div>
-        <div class="pages" part="history-pagination">
+        <div class="pages" slot="footer" part="history-pagination">
           <span>${list ? `${m.entries}: ${this.#localize.number(list.total)}${list.totalCapped ? '+' : ''}` : ''}</span>
           <button type="button" class="button" data-page="newer" ?disabled=${this.cursors.length === 1} @click=${() => (this.cursors = this.cursors.slice(0, -1))}>
             ${m.newer}

@@ -3,7 +3,7 @@ import { setViewport } from '@web/test-runner-commands';
 import '../index.ts';
 import { addUserDialog, bulkImport, editUserDialog } from '../testing/dialogs.ts';
 import { action, part, parts, root, rowFor, rows, tab, until } from '../testing/element.ts';
-import { mountLoaded } from '../testing/mount.ts';
+import { mountLoaded, openTab } from '../testing/mount.ts';
 import { createFixture, xlsxFile } from '../testing/server.ts';
 import type { PantaUserManagement } from './user-management.ts';
 
@@ -25,6 +25,21 @@ async function inColumn(width: number, lang = 'de') {
 function inside(element: Element, frame: DOMRect): boolean {
   const box = element.getBoundingClientRect();
   return box.left >= frame.left - 0.5 && box.right <= frame.right + 0.5;
+}
+
+/** The words of `scope` that a line break cuts in two ("abgeschlosse" / "n"). */
+function brokenWords(scope: Element): string[] {
+  const broken = [];
+  const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+    for (const word of node.data.matchAll(/\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      if (new Set([...range.getClientRects()].map((box) => Math.round(box.top))).size > 1) broken.push(word[0]);
+    }
+  }
+  return broken;
 }
 
 const outside = (scope: ParentNode, selector: string, frame: DOMRect) =>
@@ -51,6 +66,29 @@ describe('<panta-user-management> layout by its own width', () => {
     expect([third!.left, third!.top]).to.deep.equal([first!.left, fourth!.top]);
     const tabs = (['active', 'pending', 'deleted'] as const).map((name) => tab(element, name).getBoundingClientRect().top);
     expect(new Set(tabs).size, 'the tabs wrap onto a second line').to.equal(1);
+  });
+
+  it('in a 480 px column, says what a stacked row\'s last sign-in is and keeps each header on one line', async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const { element } = await inColumn(480);
+    const cell = part<HTMLElement>(rowFor(element, 'jurgen@example.test')!, 'last-sign-in')!;
+    // Beside the other stacked facts ("Abgeschlossen am …"), a bare "vor 3 Sekunden" says nothing.
+    expect(cell.innerText).to.match(/^Letzte Anmeldung: /);
+    const heights = [...root(element).querySelectorAll('thead th button')].map((button) => button.getBoundingClientRect().height);
+    expect(Math.max(...heights), 'a header broke onto a second line').to.equal(Math.min(...heights));
+    // The wide table says it once, in its header.
+    element.parentElement!.style.width = '900px';
+    await until(() => !cell.innerText.includes(':'), 'the label is gone in the wide table');
+  });
+
+  it('breaks no header word inside on the Active tab, in German, in an 860 px column (its extra column makes room on the actions\' side)', async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const { element } = await inColumn(860);
+    expect(brokenWords(root(element).querySelector('thead')!)).to.deep.equal([]);
+    // The Pending tab's four actions still stand on one line.
+    await openTab(element, 'pending');
+    const buttons = [...rowFor(element, 'pia@example.test')!.querySelectorAll('[data-action]')].map((button) => button.getBoundingClientRect().top);
+    expect(new Set(buttons).size).to.equal(1);
   });
 
   it('keeps the table in a wide host column, even in a narrow viewport', async () => {

@@ -338,6 +338,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   readonly #detailCalls: DetailCalls = {
     client: () => this.#requireClient(),
     report: (operation, error) => void this.#errorEvent(operation, error),
+    serverNow: () => this.#data.serverNow(),
   };
 
   /**
@@ -426,9 +427,12 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   async #copyLink(user: User) {
     try {
       const { link } = await this.#requireClient().users.invitationLink.mutate({ id: user.id });
-      // Refused (no permission, an insecure page): the toast still shows the link to copy by hand.
-      await navigator.clipboard.writeText(link).catch(() => undefined);
-      this.#notify('success', this.#localize.messages.linkCopied(displayName(user), link));
+      // Refused (no permission, an insecure page): the toast says so and shows the link to copy by hand, until closed.
+      const copied = await navigator.clipboard.writeText(link).then(
+        () => true,
+        () => false,
+      );
+      this.#notify(copied ? 'success' : 'error', this.#localize.messages.linkCopied(displayName(user), link, copied));
       this.#data.refresh();
     } catch (error) {
       this.#reportActionError('users.invitationLink', error, true);

@@ -24,12 +24,12 @@ export default css`
 
   th:nth-child(2),
   th:nth-child(5) {
-    width: 18%;
+    width: 21%;
   }
 
   /* Email: the longest words of a row, broken only where they do not fit. */
   th:nth-child(3) {
-    width: 28%;
+    width: 24%;
   }
 
   th:nth-child(4) {
@@ -41,13 +41,25 @@ export default css`
     width: 11rem;
   }
 
+  /*
+   * The Active tab's actions (its seventh column) are two (edit, delete): the room left goes to its extra
+   * column and German's long headings. Pending and Recently deleted keep the same widths.
+   */
+  th:nth-child(7) {
+    width: 5.5rem;
+  }
+
   /* The Active tab's last sign-in ("3 days ago"), before the actions. */
   th:nth-child(6):not(:last-child) {
-    width: 13%;
+    width: 17%;
   }
 
   td {
     overflow-wrap: anywhere;
+  }
+
+  .stacked-label {
+    display: none;
   }
 
   .table-wrap {
@@ -154,6 +166,12 @@ export default css`
     cursor: pointer;
   }
 
+  /* A nameless invitee's, drawn as a dash: still a target of 24 by 24 px. */
+  .details:has([aria-hidden]) {
+    min-width: 1.5rem;
+    min-height: 1.5rem;
+  }
+
   .tooltip {
     position: fixed;
     inset: auto;
@@ -208,6 +226,15 @@ export default css`
     thead th {
       padding-inline: 0;
       border: 0;
+    }
+
+    /* A heading wraps as a whole onto the next line, never inside ("Last sign-" / "in"). */
+    thead button {
+      white-space: nowrap;
+    }
+
+    .stacked-label {
+      display: inline;
     }
 
     thead th:last-child {

@@ -109,4 +109,12 @@ describe('<panta-user-table> row actions', () => {
     await until(() => tooltipShown(element), 'no tooltip on the disabled Delete');
     expect(text(tooltip(element))).to.equal(text(reason));
   });
+
+  it("makes a nameless invitee's Details (drawn as a dash) a target of at least 24 by 24 px", async () => {
+    const f = await createFixture({ pending: [{ email: 'pia@example.test' }] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    await openTab(element, 'pending');
+    const box = part(rowFor(element, 'pia@example.test')!, 'details-button')!.getBoundingClientRect();
+    expect([box.width, box.height].map(Math.round).every((side) => side >= 24), `${box.width} x ${box.height}`).to.equal(true);
+  });
 });

@@ -221,11 +221,18 @@ export class PantaUserTable extends LitElement {
     `;
   }
 
-  /** Relative ("3 days ago"), the exact time as its tooltip; "Never" before the first sign-in. */
+  /**
+   * Relative ("3 days ago"), the exact time as its tooltip; "Never" before the first sign-in. A
+   * stacked row shows what it is (the label), as the other stacked facts say it in their words.
+   */
   #renderLastSignIn(user: User) {
     const at = user.lastSignedInAt;
-    if (!at) return html`<td part="last-sign-in">${this.#localize.messages.neverSignedIn}</td>`;
-    return html`<td part="last-sign-in"><time datetime=${at} title=${this.#localize.dateTime(at)}>${this.#localize.relativeTime(at, this.calls.serverNow())}</time></td>`;
+    const m = this.#localize.messages;
+    return html`<td part="last-sign-in">
+      <span class="stacked-label">${m.colLastSignIn}: </span>${at
+        ? html`<time datetime=${at} title=${this.#localize.dateTime(at)}>${this.#localize.relativeTime(at, this.calls.serverNow())}</time>`
+        : m.neverSignedIn}
+    </td>`;
   }
 
   #renderMessageRow(content: unknown) {
