@@ -94,7 +94,22 @@ export class ToastController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  hostConnected(): void {}
+  /**
+   * Ctrl+Z (⌘Z) anywhere in the host but a text field takes the newest outcome back, so that a keyboard
+   * user need not travel to the toast within its 10 s (the toasts come first in the tab order).
+   */
+  #undoKey = (event: KeyboardEvent): void => {
+    const toast = this.toasts.findLast((shown) => shown.action);
+    const inText = (event.composedPath()[0] as Element).matches?.('input,textarea');
+    if (!toast || inText || event.shiftKey || !(event.ctrlKey || event.metaKey) || event.key != 'z') return;
+    event.preventDefault();
+    this.act(toast);
+  };
+
+  /** Added once however often the host reconnects (the same listener is not added twice); a disconnected host has no toasts. */
+  hostConnected(): void {
+    (this.host as unknown as HTMLElement).addEventListener('keydown', this.#undoKey);
+  }
 
   hostDisconnected(): void {
     this.#timers.forEach((entry) => clearTimeout(entry.timer));

@@ -111,7 +111,7 @@ export const de: Messages = {
   toastResent: (who: string) => `Neuer Einladungslink für ${who} zum Versand eingereiht`,
   dismiss: 'Schließen',
   undo: 'Rückgängig',
-  undoAnnounced: (outcome: string) => `${outcome}. Rückgängig machen ist 10 Sekunden lang möglich.`,
+  undoAnnounced: (outcome: string) => `${outcome}. Strg+Z macht es 10 Sekunden lang rückgängig.`,
   copyLink: 'Einladungslink kopieren',
   linkCopied: (who: string, link: string, copied: boolean) => `Neuer Link für ${who} ${copied ? 'kopiert' : 'nicht kopiert, bitte von Hand kopieren'}: ${link}`,
   notifications: 'Benachrichtigungen',

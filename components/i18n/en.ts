@@ -115,7 +115,7 @@ export const en = {
   toastResent: (who: string) => `New invitation link queued for ${who}`,
   dismiss: 'Dismiss',
   undo: 'Undo',
-  undoAnnounced: (outcome: string) => `${outcome}. Undo is available for 10 seconds.`,
+  undoAnnounced: (outcome: string) => `${outcome}. Undo with Ctrl+Z for 10 seconds.`,
   copyLink: 'Copy invitation link',
   linkCopied: (who: string, link: string, copied: boolean) => `New link for ${who} ${copied ? 'copied' : 'not copied, copy it by hand'}: ${link}`,
   notifications: 'Notifications',

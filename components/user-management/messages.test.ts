@@ -96,7 +96,7 @@ describe('<panta-user-management> messages', () => {
     typeInto(part<HTMLInputElement>(root(element), 'search')!, 'ann');
     await until(() => text(polite) === 'Users found: 1');
     await deleteRow(element, 'ann@example.test');
-    const deleted = 'Ann Active moved to Recently deleted. Undo is available for 10 seconds.';
+    const deleted = 'Ann Active moved to Recently deleted. Undo with Ctrl+Z for 10 seconds.';
     await until(() => text(polite) === deleted);
     await until(() => tabCount(element, 'deleted') === '1');
     await sleep(200);

@@ -27,7 +27,7 @@ describe('<panta-user-management> undo a delete', () => {
     await confirmDelete(element);
     await until(() => undoButton(element));
     expect(text(undoButton(element))).to.equal('Undo');
-    await until(() => text(part(root(element), 'live-region-polite')) === 'Ann Active moved to Recently deleted. Undo is available for 10 seconds.');
+    await until(() => text(part(root(element), 'live-region-polite')) === 'Ann Active moved to Recently deleted. Undo with Ctrl+Z for 10 seconds.');
 
     undoButton(element)!.focus();
     await sendKeys({ press: 'Enter' });
@@ -38,6 +38,27 @@ describe('<panta-user-management> undo a delete', () => {
     // The Undo toast closed with its use: nothing is left to press twice.
     expect(undoButton(element)).to.equal(null);
     expect(text(part(root(element), 'live-region-polite'))).to.equal('Ann Active restored');
+  });
+
+  it('Ctrl+Z from wherever focus landed after the delete takes it back; in the search field it stays the field\'s own', async () => {
+    const f = await createFixture({ active: [{ email: 'ann@example.test', firstName: 'Ann', lastName: 'Active' }, { email: 'bo@example.test' }] });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    action(rowFor(element, 'ann@example.test')!, 'delete').click();
+    await confirmDelete(element);
+    await until(() => undoButton(element) && !rowFor(element, 'ann@example.test'));
+    const search = part<HTMLInputElement>(root(element), 'search')!;
+    search.focus();
+    await sendKeys({ press: 'Control+z' });
+    await sleep(300);
+    expect(events.of('panta-user-restored')).to.have.length(0);
+    expect(undoButton(element)).to.not.equal(null);
+
+    action(rowFor(element, 'bo@example.test')!, 'edit').focus();
+    await sendKeys({ press: 'Control+z' });
+    await until(() => events.of('panta-user-restored').length === 1);
+    expect(events.of('panta-user-restored')[0]!.detail.ids).to.deep.equal([f.active[0]!.id]);
+    await until(() => rowFor(element, 'ann@example.test'));
+    expect(undoButton(element)).to.equal(null);
   });
 
   it('restores exactly the users of a bulk delete, not others deleted before', async () => {
