@@ -346,7 +346,11 @@ describe('<panta-add-user-dialog> bulk import', () => {
     for (const reopenAtOnce of [false, true]) {
       let bulk = await openBulkImport(element);
       bulk.pick(csvFile('people.csv', ['Email', 'late@example.test']));
-      await until(() => part(bulk.scope(), 'progress'));
+      // The upload starts as the file is picked; its progress is drawn in the next update, a
+      // microtask later, before any answer can arrive (that takes a task). Polling for it instead
+      // missed it on a quiet machine, where the preview of one row answered within the 50 ms poll.
+      await (bulk.scope().host as PantaAddUserDialog).updateComplete;
+      expect(part(bulk.scope(), 'progress')).to.not.equal(null);
       dialog.cancel();
       await dialog.closed();
       if (!reopenAtOnce) await new Promise((resolve) => setTimeout(resolve, 50));
