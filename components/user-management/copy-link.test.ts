@@ -31,7 +31,7 @@ describe('<panta-user-management> copy invitation link', () => {
     expect(link).to.match(/\/accept#token=/);
     await until(() => toastTexts(element).some((toast) => toast.includes(link)));
     expect(toastTexts(element).at(-1)).to.contain(`New link for Pia Pending copied: ${link}`);
-    expect(text(part(root(element), 'live-region-polite'))).to.contain('New link for Pia Pending copied');
+    await until(() => text(part(root(element), 'live-region-polite')).includes('New link for Pia Pending copied'));
     const token = decodeURIComponent(link.split('#token=')[1]!);
     expect(await preview(f.apiUrl, token)).to.equal('pia@example.test');
     expect(await preview(f.apiUrl, f.pending[0]!.invitationToken)).to.equal('PRECONDITION_FAILED');

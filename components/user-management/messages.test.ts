@@ -154,7 +154,7 @@ describe('<panta-user-management> messages', () => {
       await until(() => part(root(element), 'kpi-error'));
       expect(text(part(root(element), 'kpi-error'))).to.contain('The figures could not be loaded.');
       expect(tabCount(element, 'active')).to.contain('count unavailable');
-      expect(text(part(root(element), 'live-region-assertive'))).to.equal('The figures could not be loaded.');
+      await until(() => text(part(root(element), 'live-region-assertive')) === 'The figures could not be loaded.');
     } finally {
       window.fetch = realFetch;
     }
