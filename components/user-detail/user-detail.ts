@@ -107,7 +107,7 @@ export class PantaUserDetail extends LitElement {
     if (list.items.length === 0) return html`<p>${m.none}</p>`;
     const row = (entry: AuditEntry) => html`
       <li>
-        <time datetime=${entry.createdAt}>${new Date(entry.createdAt).toLocaleString(this.#localize.locale, { dateStyle: 'medium', timeStyle: 'short' })}</time>
+        <time datetime=${entry.createdAt}>${this.#localize.dateTime(entry.createdAt)}</time>
         · ${actions[entry.action]} · ${m.by(this.#person(entry.actorId, entry.actorName, entry.actorEmail))}
       </li>
     `;

@@ -27,7 +27,7 @@ import { LiveController } from './live-controller.ts';
 import { focusRule } from './focus-rule.ts';
 import { SelectionController } from './selection-controller.ts';
 import styles from './user-management.styles.ts';
-import { type ListQuery, UsersDataController } from './users-data-controller.ts';
+import { type ListQuery, UsersDataController, inactiveDaysOf } from './users-data-controller.ts';
 
 /** How long typing pauses before the search goes to the server. */
 const SEARCH_DEBOUNCE_MS = 250;
@@ -131,7 +131,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       this.#selection.keepOnly(list.items.map((user) => user.id));
       const fresh = query !== this.#lastListed;
       this.#lastListed = query;
-      if (fresh && (query.search || query.role !== 'all' || query.inactiveDays)) this.#announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
+      if (fresh && (query.search || query.role !== 'all' || inactiveDaysOf(query))) this.#announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
     },
   });
   readonly #selection = new SelectionController(this, () => this.#data.query);
@@ -443,12 +443,13 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   async #exportUsers(format: ExportFormat) {
     // What the search field holds, even if typed within the debounce: the file matches the list it leaves.
     if (this.searchInput.trim() !== this.#data.query.search) this.#applySearch();
-    const { tab, search, role, sort, inactiveDays } = this.#data.query;
+    const { tab, search, role, sort } = this.#data.query;
+    const inactiveDays = inactiveDaysOf(this.#data.query);
     const query = {
       tab,
       search,
       role,
-      ...(tab === 'active' && inactiveDays ? { inactiveDays: String(inactiveDays) as '30' } : {}),
+      ...(inactiveDays ? { inactiveDays: String(inactiveDays) as '30' } : {}),
       sort: sort.by,
       direction: sort.direction,
       format,
@@ -667,7 +668,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         .page=${data.page}
         .status=${data.listTask.status}
         .stale=${data.pageIsStale}
-        .filtered=${search !== '' || role !== 'all' || (tab === 'active' && Boolean(data.query.inactiveDays))}
+        .filtered=${search !== '' || role !== 'all' || Boolean(inactiveDaysOf(data.query))}
         .sort=${sort}
         .selected=${this.#selection.ids}
         .me=${data.me}

@@ -17,6 +17,9 @@ export interface ListQuery {
   cursor?: string;
 }
 
+/** The sign-in filter as it applies: only the Active tab has one (a choice made there stays for when it returns). */
+export const inactiveDaysOf = (query: ListQuery): InactiveDays | undefined => (query.tab === 'active' ? query.inactiveDays : undefined);
+
 /** What a write answers with when asked for the view it leaves (`view`): see server/routers/view.ts. */
 export interface View {
   summary: Summary;
@@ -119,8 +122,7 @@ export class UsersDataController implements ReactiveController {
     this.listTask = new Task(host, {
       args: () => {
         const { tab, search, role, sort, offset, cursor } = this.query;
-        const inactiveDays = tab === 'active' ? this.query.inactiveDays : undefined;
-        return [this.client, this.host.token, this.#mayBeAdmin, tab, search, role, sort, offset, cursor, this.host.pageSize, inactiveDays, this.#revision] as const;
+        return [this.client, this.host.token, this.#mayBeAdmin, tab, search, role, sort, offset, cursor, this.host.pageSize, inactiveDaysOf(this.query), this.#revision] as const;
       },
       task: async ([client, token, mayBeAdmin, tab, , , , offset], { signal }): Promise<TabPage | typeof initialState> => {
         if (!client || !mayBeAdmin) return initialState;
@@ -188,9 +190,10 @@ export class UsersDataController implements ReactiveController {
   }
 
   /** `users.list`'s input for a query. */
-  #listInput({ tab, search, role, inactiveDays, sort, offset, cursor }: ListQuery) {
+  #listInput(query: ListQuery) {
+    const { tab, search, role, sort, offset, cursor } = query;
     const limit = Math.min(Math.max(1, this.host.pageSize), PAGE_SIZE_MAX);
-    return { tab, search, role, inactiveDays: tab === 'active' ? inactiveDays : undefined, sort, offset, limit, cursor };
+    return { tab, search, role, inactiveDays: inactiveDaysOf(query), sort, offset, limit, cursor };
   }
 
   /** The page shown, as a write's `view`: the write answers with it and the summary (`applyView()`). */

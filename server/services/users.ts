@@ -46,6 +46,11 @@ export interface ListUsersQuery {
   cursor?: string;
 }
 
+/** The cutoff of "not signed in for N days", by the server's clock. */
+export function signedInBefore(deps: Pick<Deps, 'clock'>, inactiveDays: number | undefined): string | undefined {
+  return inactiveDays === undefined ? undefined : new Date(deps.clock.now().getTime() - inactiveDays * 86_400_000).toISOString();
+}
+
 /**
  * A page of the list, with the cursors of the pages beside it. A page found by offset has a
  * previous page unless it is the first, and a next one while rows follow it; a page found by a
@@ -53,11 +58,6 @@ export interface ListUsersQuery {
  * other way lies at least the cursor's own row. An empty page (past the end, or its rows were
  * deleted meanwhile) has no cursors: the client goes back by offset.
  */
-/** The cutoff of "not signed in for N days", by the server's clock. */
-export function signedInBefore(deps: Pick<Deps, 'clock'>, inactiveDays: number | undefined): string | undefined {
-  return inactiveDays === undefined ? undefined : new Date(deps.clock.now().getTime() - inactiveDays * 86_400_000).toISOString();
-}
-
 export async function listUsers(deps: Deps, caller: Caller, query: ListUsersQuery): Promise<UserList> {
   const cursor = query.cursor === undefined ? undefined : decodeListCursor(query.cursor);
   const { rows, total, more } = await listUserRows(deps.db, caller.workspaceId, {
