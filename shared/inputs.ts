@@ -1,7 +1,7 @@
 /**
- * What the API accepts: field and input schemas, shared by the server (input validation) and the
- * element (form validation). Built with `zod/mini`, and kept apart from the output schemas, so
- * the element's bundle carries only what its forms need.
+ * What the API accepts: field and input schemas, with which the server validates. The fields a
+ * person types follow the rules of ./field-rules.ts, which the element's forms check with directly:
+ * the element imports this module for its types only, and carries no zod.
  */
 import * as z from 'zod/mini';
 import {
@@ -19,22 +19,12 @@ import {
   SORT_FIELDS,
   TABS,
 } from './constants.ts';
+import { EMAIL_RULE, type FieldProblem, type FieldRule, NAME_RULE, PLAIN_EMAIL, REQUIRED_NAME_RULE, normalizeField } from './field-rules.ts';
 import { decodeListCursor } from './list-cursor.ts';
 
 /** Far more than a cursor's key of a name and an email needs. */
 const CURSOR_MAX_LENGTH = 2000;
 
-/**
- * Text that shows what it says: no controls (C0, C1, DEL), no format characters (bidi overrides and
- * isolates, zero-width space, soft hyphen, byte order mark), no line or paragraph separators and
- * no lone surrogates (`\p{Cs}` matches only those in a `u` regex), which no database stores intact.
- * Names keep the zero-width (non-)joiner: Persian and Indic names and emoji sequences need them.
- */
-const PLAIN_NAME = /^(?:[^\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]|[\u200c\u200d])*$/u;
-/** An email address allows no such character at all: none has a place in an address. */
-export const PLAIN_EMAIL = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]*$/u;
-/** Like zod's default, but internationalised addresses (`jürgen@müller.de`) are welcome too. */
-const EMAIL_PATTERN = /^[^\s@"<>()[\]\\,;:]{1,64}@(?:[^\s@"<>()[\]\\,;:.]+\.)+[^\s@"<>()[\]\\,;:.\d]{2,}$/u;
 /** zod's `z.uuid()` pattern (RFC 9562: versions 1–8, the nil and the max UUID), as a plain regex check. */
 const UUID_PATTERN =
   /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
@@ -42,7 +32,7 @@ const UUID_PATTERN =
 /**
  * `schema.check(...checks)` as a call a bundler may drop when its result is unused. zod marks its
  * own factories free of side effects, but a method call on a schema cannot be proven so: without
- * this, the element's bundle would carry every schema below and the zod features only they use.
+ * this, a bundle that uses one schema (a host's, of `./shared`) would carry every schema below.
  */
 // @__NO_SIDE_EFFECTS__
 function checked<T extends z.ZodMiniType>(schema: T, ...checks: z.core.$ZodCheck<z.output<T>>[]): T {
@@ -50,43 +40,50 @@ function checked<T extends z.ZodMiniType>(schema: T, ...checks: z.core.$ZodCheck
 }
 
 /**
- * Trimmed and NFC (so `ü` typed as u + ◌̈ is the same address as `ü`), then its length, then its
- * characters, then its pattern. The length and character checks abort, so an empty, overlong or
- * booby-trapped address gets one message, not a second "not valid" besides; a pattern never runs
- * over megabytes. Plain regex checks rather than `z.email()`/`z.uuid()`: the same patterns,
- * without the string-format schemas in the element. The server adds what needs more than a regex
- * (`server/services/email-rule.ts`): the domain's ASCII form and the script rules against lookalikes.
+ * A string schema that applies a field rule (./field-rules.ts): the value normalised, then the
+ * rule's first problem, as the issue zod's own length or regex check would give (`too_small`,
+ * `too_big`, `invalid_format`), with the field's English message. A name has no pattern: its
+ * `invalid` message is never given.
  */
-export const emailSchema = checked(
-  z.string({ error: 'Enter an email address' }),
-  z.trim(),
-  z.normalize('NFC'),
-  z.minLength(1, { error: 'Enter an email address', abort: true }),
-  z.maxLength(EMAIL_MAX_LENGTH, { error: `An email address has at most ${EMAIL_MAX_LENGTH} characters`, abort: true }),
-  z.regex(PLAIN_EMAIL, { error: 'An email address cannot contain control or invisible characters', abort: true }),
-  z.regex(EMAIL_PATTERN, { error: 'Enter a valid email address' }),
-);
+// @__NO_SIDE_EFFECTS__
+function ruledString(rule: FieldRule, messages: Record<FieldProblem, string>) {
+  return checked(
+    z.string({ error: messages.required }),
+    z.overwrite(normalizeField),
+    z.check<string>((payload) => {
+      const problem = rule.problem(payload.value);
+      if (!problem) return;
+      const base = { input: payload.value, message: messages[problem] };
+      if (problem === 'required') payload.issues.push({ ...base, code: 'too_small', origin: 'string', minimum: 1, inclusive: true });
+      else if (problem === 'tooLong') payload.issues.push({ ...base, code: 'too_big', origin: 'string', maximum: rule.maxLength, inclusive: true });
+      else payload.issues.push({ ...base, code: 'invalid_format', format: 'regex' });
+    }),
+  );
+}
 
-const NAME_CHARACTERS_ERROR = 'A name cannot contain control or invisible characters';
+const NAME_MESSAGES: Record<FieldProblem, string> = {
+  required: 'Enter a name',
+  tooLong: `A name has at most ${NAME_MAX_LENGTH} characters`,
+  characters: 'A name cannot contain control or invisible characters',
+  invalid: 'Enter a name',
+};
 
-/** A first or last name: trimmed, NFC, may be empty, plain text on one line; its length is checked first. */
-export const nameSchema = checked(
-  z.string({ error: 'Enter a name' }),
-  z.trim(),
-  z.normalize('NFC'),
-  z.maxLength(NAME_MAX_LENGTH, { error: `A name has at most ${NAME_MAX_LENGTH} characters`, abort: true }),
-  z.regex(PLAIN_NAME, { error: NAME_CHARACTERS_ERROR }),
-);
+/**
+ * Trimmed and NFC, then its length, then its characters, then its pattern: `EMAIL_RULE`. The server
+ * adds what needs more than a pattern (`server/services/email-rule.ts`).
+ */
+export const emailSchema = ruledString(EMAIL_RULE, {
+  required: 'Enter an email address',
+  tooLong: `An email address has at most ${EMAIL_MAX_LENGTH} characters`,
+  characters: 'An email address cannot contain control or invisible characters',
+  invalid: 'Enter a valid email address',
+});
+
+/** A first or last name: trimmed, NFC, may be empty, plain text on one line (`NAME_RULE`). */
+export const nameSchema = ruledString(NAME_RULE, NAME_MESSAGES);
 
 /** A name the person must give (when accepting an invitation). */
-export const requiredNameSchema = checked(
-  z.string({ error: 'Enter a name' }),
-  z.trim(),
-  z.normalize('NFC'),
-  z.minLength(1, { error: 'Enter a name' }),
-  z.maxLength(NAME_MAX_LENGTH, { error: `A name has at most ${NAME_MAX_LENGTH} characters`, abort: true }),
-  z.regex(PLAIN_NAME, { error: NAME_CHARACTERS_ERROR }),
-);
+export const requiredNameSchema = ruledString(REQUIRED_NAME_RULE, NAME_MESSAGES);
 
 export const roleSchema = z.enum(ROLES, { error: 'Choose Admin or Standard user' });
 export const tabSchema = z.enum(TABS);

@@ -1,14 +1,14 @@
 import { Task } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { acceptInvitationInput } from '../../shared/inputs.ts';
+import type { AcceptInvitationInput } from '../../shared/inputs.ts';
 import type { InvitationPreview, User } from '../../shared/schemas.ts';
 import { type ApiClient, createApiClient, errorDataOf } from '../api/client.ts';
 import { PantaEvent } from '../events/events.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
 import type { PantaAcceptInvitationProperties } from '../public-api.ts';
-import { type FieldErrors, serverFieldErrors, validate } from '../internal/validation.ts';
+import { ACCEPT_RULES, type FieldErrors, serverFieldErrors, validate } from '../internal/validation.ts';
 import styles from './accept-invitation.styles.ts';
 import { ACCEPT_MESSAGES } from './messages.ts';
 
@@ -120,7 +120,7 @@ export class PantaAcceptInvitation extends LitElement implements PantaAcceptInvi
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const values = Object.fromEntries(new FormData(form)) as Record<string, string>;
-    const checked = validate(acceptInvitationInput, { ...values, token: this.#token }, this.#localize);
+    const checked = validate<AcceptInvitationInput>({ ...values, token: this.#token }, ACCEPT_RULES, this.#localize);
     if (!checked.ok) {
       this.errors = checked.errors;
       return;

@@ -13,7 +13,7 @@ import {
   importFormData,
   verdictText,
 } from '../../shared/import.ts';
-import { type InviteUserInput, inviteUserInput } from '../../shared/inputs.ts';
+import type { InviteUserInput } from '../../shared/inputs.ts';
 import { errorDataOf, isAbort } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
 import '../dialog/dialog.ts';
@@ -23,7 +23,7 @@ import { defineElement } from '../internal/define.ts';
 import { downloadGenerated } from '../internal/download.ts';
 import { roleField, textField } from '../internal/fields.ts';
 import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
-import { type FieldErrors, serverFieldErrors, validate } from '../internal/validation.ts';
+import { type FieldErrors, INVITE_RULES, serverFieldErrors, validate } from '../internal/validation.ts';
 import styles from './add-user-dialog.styles.ts';
 
 type Mode = 'single' | 'bulk';
@@ -178,7 +178,7 @@ export class PantaAddUserDialog extends LitElement {
     event.preventDefault();
     if (this.busy) return;
     this.formError = '';
-    const checked = validate(inviteUserInput, this.#values(), this.#localize);
+    const checked = validate<InviteUserInput>(this.#values(), INVITE_RULES, this.#localize);
     if (!checked.ok) {
       this.errors = checked.errors;
       await this.updateComplete;

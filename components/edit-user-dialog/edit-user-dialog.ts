@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { type UpdateUserInput, updateUserInput } from '../../shared/inputs.ts';
+import type { UpdateUserInput } from '../../shared/inputs.ts';
 import type { User } from '../../shared/schemas.ts';
 import { errorDataOf } from '../api/client.ts';
 import styles from '../add-user-dialog/add-user-dialog.styles.ts';
@@ -10,7 +10,7 @@ import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
 import { displayName } from '../internal/display-name.ts';
 import { roleField, textField } from '../internal/fields.ts';
-import { type FieldErrors, serverFieldErrors, validate } from '../internal/validation.ts';
+import { EDIT_RULES, type FieldErrors, serverFieldErrors, validate } from '../internal/validation.ts';
 
 /**
  * Edits a user's role and names. Only what changed is sent. When the role may not change (your
@@ -55,7 +55,7 @@ export class PantaEditUserDialog extends LitElement {
       this.hide();
       return;
     }
-    const checked = validate(updateUserInput, input, this.#localize);
+    const checked = validate<UpdateUserInput>(input, EDIT_RULES, this.#localize);
     const errors: FieldErrors = checked.ok ? {} : checked.errors;
     // As the server rules (NAME_REQUIRED): a user who has completed onboarding keeps both names.
     if (user.status === 'active') {

@@ -1,40 +1,42 @@
-import type * as z from 'zod/mini';
 import type { PantaErrorData } from '../../shared/errors.ts';
-import { PLAIN_EMAIL } from '../../shared/inputs.ts';
+import { EMAIL_RULE, type FieldProblem, type FieldRule, NAME_RULE, REQUIRED_NAME_RULE, normalizeField } from '../../shared/field-rules.ts';
 import type { LocalizeController } from '../i18n/localize.ts';
 
 export type FieldErrors = Partial<Record<string, string>>;
 
+/** The rules of the fields each form checks before it asks the server, which applies them again. */
+export const INVITE_RULES = { email: EMAIL_RULE, firstName: NAME_RULE, lastName: NAME_RULE };
+export const EDIT_RULES = { firstName: NAME_RULE, lastName: NAME_RULE };
+export const ACCEPT_RULES = { firstName: REQUIRED_NAME_RULE, lastName: REQUIRED_NAME_RULE };
+
 /**
- * Validates form values with a shared schema and words the first problem of each field from the
- * catalog (the schema's own messages are English).
+ * Checks form values with the shared field rules (../../shared/field-rules.ts) and words the problem
+ * of each field from the catalog. The values a rule covers come back normalised (trimmed, NFC); the
+ * others (a role from a select, an id) as they were: the server checks those.
  */
-export function validate<T extends z.ZodMiniType>(
-  schema: T,
-  values: unknown,
+export function validate<T>(
+  values: Record<string, string>,
+  rules: Partial<Record<string, FieldRule>>,
   localize: LocalizeController,
-): { ok: true; data: z.output<T> } | { ok: false; errors: FieldErrors } {
-  const result = schema.safeParse(values);
-  if (result.success) return { ok: true, data: result.data };
+): { ok: true; data: T } | { ok: false; errors: FieldErrors } {
+  const data: Record<string, string> = { ...values };
   const errors: FieldErrors = {};
-  for (const issue of result.error.issues) {
-    const field = String(issue.path[0] ?? 'form');
-    errors[field] ??= messageFor(issue, field, localize);
+  for (const [field, rule] of Object.entries(rules)) {
+    if (!rule || data[field] === undefined) continue;
+    const value = normalizeField(data[field]);
+    const problem = rule.problem(value);
+    if (problem) errors[field] = messageFor(problem, field, rule, localize);
+    else data[field] = value;
   }
-  return { ok: false, errors };
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, data: data as T };
 }
 
-function messageFor(issue: z.core.$ZodIssue, field: string, localize: LocalizeController): string {
+function messageFor(problem: FieldProblem, field: string, rule: FieldRule, localize: LocalizeController): string {
   const m = localize.messages;
-  if (issue.code === 'too_big' && typeof issue.maximum === 'number') return m.validationTooLong(localize.number(issue.maximum));
-  if (field === 'email') {
-    if (issue.code === 'too_small' || issue.code === 'invalid_type') return m.validationEmailRequired;
-    return issue.code === 'invalid_format' && issue.pattern === String(PLAIN_EMAIL) ? m.validationControlCharacters : m.validationEmailInvalid;
-  }
-  if (issue.code === 'invalid_format') return m.validationControlCharacters;
-  if (issue.code === 'too_small') return m.validationNameRequired;
-  if (issue.code === 'custom' && field === 'form') return m.nothingChanged;
-  return issue.message;
+  if (problem === 'tooLong') return m.validationTooLong(localize.number(rule.maxLength));
+  if (problem === 'characters') return m.validationControlCharacters;
+  if (problem === 'invalid') return m.validationEmailInvalid;
+  return field === 'email' ? m.validationEmailRequired : m.validationNameRequired;
 }
 
 /** Server-side field errors (zod's, in English) when the server rejects input the form let through. */

@@ -2,7 +2,7 @@ import { addMs } from '../clock.ts';
 import type { DB } from '../db/database.ts';
 import { findLiveSessionWithUser, insertSession, revokeSession } from '../db/repositories/sessions.ts';
 import { findUserByEmail, findUserById, recordSignIn } from '../db/repositories/users.ts';
-import { PLAIN_EMAIL } from '../../shared/inputs.ts';
+import { PLAIN_EMAIL } from '../../shared/field-rules.ts';
 import { normalizeEmail } from './email-rule.ts';
 import type { Deps } from '../deps.ts';
 import { generateToken, hashToken, newId } from '../tokens.ts';
