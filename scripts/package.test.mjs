@@ -53,6 +53,13 @@ describe('the npm package', () => {
     assert.deepEqual([...seen].sort(), [...built], 'every built file is reachable from the first module');
   });
 
+  it('builds the element and the accept page without zod: their forms check with shared/field-rules.ts', () => {
+    // zod's objects keep their state under `_zod`, and its module sets `__zod_globalConfig`: names no minifier renames.
+    for (const path of readdirSync(ELEMENT_DIR, { recursive: true }).filter((path) => path.endsWith('.js'))) {
+      assert.doesNotMatch(readFileSync(new URL(path, ELEMENT_DIR), 'utf8'), /_zod/, `dist/element/${path} carries zod`);
+    }
+  });
+
   it('has a custom elements manifest that describes the element', () => {
     assert.equal(packageJson.customElements, 'custom-elements.json');
     const manifest = JSON.parse(readFileSync(new URL('custom-elements.json', root), 'utf8'));

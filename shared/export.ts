@@ -4,7 +4,8 @@
  */
 import * as z from 'zod/mini';
 import { INACTIVE_DAYS, type Role, SORT_DIRECTIONS, SORT_FIELDS, type Status, type Tab } from './constants.ts';
-import { IMPORT_TEXT, type ImportLang, importLangSchema } from './import.ts';
+import { IMPORT_TEXT, type ImportLang } from './import.ts';
+import { importLangSchema } from './import-schemas.ts';
 import { auditFilterShape, auditRangeInOrder, roleFilterSchema, searchSchema, tabSchema } from './inputs.ts';
 
 import { EXPORT_FORMATS, type ExportFormat } from './export-url.ts';

@@ -1,12 +1,5 @@
-import {
-  generatedFileSchema,
-  IMPORT_LANGS,
-  importCommitResultSchema,
-  importPreviewSchema,
-  importTemplateInput,
-  importUploadInput,
-  type ImportLang,
-} from '../../shared/import.ts';
+import { IMPORT_LANGS, type ImportLang } from '../../shared/import.ts';
+import { generatedFileSchema, importCommitResultSchema, importPreviewSchema, importTemplateInput, importUploadInput } from '../../shared/import-schemas.ts';
 import { DomainError } from '../errors.ts';
 import { commitImport, importErrorReport, importFileTooLarge, importTemplate, previewImport } from '../services/imports.ts';
 import { adminProcedure, importingProcedure, router } from '../trpc.ts';
