@@ -4,7 +4,8 @@ import { DomainError } from '../errors.ts';
 import { isSingleScript } from './scripts.ts';
 
 /**
- * The email rule. Its first half is `emailSchema`, shared with the element: trimmed, NFC, no control
+ * The email rule. Its first half is `emailSchema`, built from `EMAIL_RULE` (shared/field-rules.ts),
+ * which the element's forms check with too: trimmed, NFC, no control
  * or invisible characters, the shape of an address. The second half needs more than the element
  * should carry. Invite, import and workspace creation all go through `checkEmail`, so one address
  * is one user however it is spelled, and an address that imitates another is refused:
