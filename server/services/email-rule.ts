@@ -5,9 +5,8 @@ import { isSingleScript } from './scripts.ts';
 
 /**
  * The email rule. Its first half is `emailSchema`, built from `EMAIL_RULE` (shared/field-rules.ts),
- * which the element's forms check with too: trimmed, NFC, no control
- * or invisible characters, the shape of an address. The second half needs more than the element
- * should carry. Invite, import and workspace creation all go through `checkEmail`, so one address
+ * which the element's forms check with too: trimmed, NFC, no control or invisible characters, the
+ * shape of an address. The second half needs more than the element should carry. Invite, import and workspace creation all go through `checkEmail`, so one address
  * is one user however it is spelled, and an address that imitates another is refused:
  *
  * - The domain is compared in its ASCII (punycode) form: `müller.de` and `xn--mller-kva.de` are one
