@@ -81,6 +81,24 @@ describe('<panta-user-management> layout by its own width', () => {
     await until(() => !cell.innerText.includes(':'), 'the label is gone in the wide table');
   });
 
+  for (const [viewport, column] of [[375, undefined], [1280, 480]] as const) {
+    it(`shows every sort header whole in German ${column ? `in a ${column} px column` : `at ${viewport} px`}: "Letzte Anmeldung" is not cut`, async () => {
+      await setViewport({ width: viewport, height: 800 });
+      const { element } = await inColumn(column ?? viewport);
+      if (!column) {
+        element.parentElement!.style.width = '';
+        await element.updateComplete;
+      }
+      const header = root(element).querySelector('thead tr')!;
+      expect(header.scrollWidth, 'the sort headers overflow their row').to.be.at.most(header.clientWidth);
+      const frame = root(element).querySelector('.table-wrap')!.getBoundingClientRect();
+      const sorts = [...root(element).querySelectorAll<HTMLButtonElement>('thead [data-sort]')];
+      expect(sorts.map((button) => button.textContent!.trim())).to.include('Letzte Anmeldung');
+      // Whole: inside the frame that clips the table, and not wider than the cell it stands in.
+      expect(sorts.filter((button) => !inside(button, frame) || !inside(button, button.parentElement!.getBoundingClientRect())).map((button) => button.textContent!.trim())).to.deep.equal([]);
+    });
+  }
+
   it('breaks no header word inside on the Active tab, in German, in an 860 px column (its extra column makes room on the actions\' side)', async () => {
     await setViewport({ width: 1280, height: 800 });
     const { element } = await inColumn(860);
