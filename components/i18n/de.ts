@@ -170,7 +170,6 @@ export const de: Messages = {
   },
   // Layout, icons and accessibility (UX issue #13)
   revokeInvitation: 'Einladung zurückziehen',
-  noNameYet: 'Noch kein Name',
   importPreviewLabel: 'Vorschau der Zeilen',
   // Loading, messages and resend (issue #13).
   notAdminNotSaved: `${notAdmin}. Ihre Änderung wurde nicht gespeichert.`,

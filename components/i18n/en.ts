@@ -172,7 +172,6 @@ export const en = {
   } satisfies Record<ErrorReason | ImportErrorReason | ExportErrorReason | LiveErrorReason, (p: Params) => string>,
   // Layout, icons and accessibility (UX issue #13)
   revokeInvitation: 'Revoke invitation',
-  noNameYet: 'No name yet',
   importPreviewLabel: 'Preview of the rows',
   // Loading, messages and resend (issue #13).
   notAdminNotSaved: `${notAdmin}. Your change was not saved.`,
