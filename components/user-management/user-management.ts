@@ -432,7 +432,10 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         () => true,
         () => false,
       );
-      this.#notify(copied ? 'success' : 'error', this.#localize.messages.linkCopied(displayName(user), link, copied));
+      const outcome = this.#localize.messages.linkCopied(displayName(user), copied);
+      // Said without the link: a screen reader would spell out the whole URL.
+      this.#toasts.show(copied ? 'success' : 'error', `${outcome}: ${link}`);
+      this.#announce(copied ? 'polite' : 'assertive', outcome);
       this.#data.refresh();
     } catch (error) {
       this.#reportActionError('users.invitationLink', error, true);
