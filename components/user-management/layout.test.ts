@@ -1,7 +1,8 @@
 import { expect } from '@open-wc/testing';
-import { setViewport } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../index.ts';
-import { addUserDialog, bulkImport, editUserDialog } from '../testing/dialogs.ts';
+import { deepActiveElement } from '../internal/focus.ts';
+import { addUserDialog, bulkImport, confirmDialog, editUserDialog } from '../testing/dialogs.ts';
 import { action, part, parts, root, rowFor, rows, tab, until } from '../testing/element.ts';
 import { mountLoaded, openTab } from '../testing/mount.ts';
 import { createFixture, xlsxFile } from '../testing/server.ts';
@@ -98,6 +99,50 @@ describe('<panta-user-management> layout by its own width', () => {
       expect(sorts.filter((button) => !inside(button, frame) || !inside(button, button.parentElement!.getBoundingClientRect())).map((button) => button.textContent!.trim())).to.deep.equal([]);
     });
   }
+
+  it('lays a toast over the view at 375 px: the table does not move, neither the bulk bar nor a dialog\'s buttons are covered, and it comes first in the tab order', async () => {
+    await setViewport({ width: 375, height: 667 });
+    const f = await createFixture({ active: PEOPLE });
+    // Without the live feed, whose "Updated" beside the title would change the header's height meanwhile.
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token, { live: false });
+    const tableTop = () => part(root(element), 'table')!.getBoundingClientRect().top + scrollY;
+    const before = tableTop();
+    action(rowFor(element, 'jurgen@example.test')!, 'delete').click();
+    const confirm = confirmDialog(element);
+    await confirm.opened();
+    confirm.confirm();
+    await confirm.closed();
+    await until(() => part(root(element), 'toast-action'));
+    expect(tableTop(), 'the table moved when the toast appeared').to.equal(before);
+
+    // Covered: another node is drawn at a control's centre.
+    const covered = (scope: DocumentOrShadowRoot, controls: Element[]) =>
+      controls.filter((control) => {
+        const box = control.getBoundingClientRect();
+        const hit = scope.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return !hit || !control.contains(hit);
+      }).map((control) => control.textContent!.trim());
+    rowFor(element, 'ana.martinez-hernandez@example.test')!.querySelector<HTMLInputElement>('input[type="checkbox"]')!.click();
+    await until(() => part(root(element), 'bulk-actions'));
+    const bulk = part(root(element), 'bulk-actions')!;
+    for (const block of ['start', 'end'] as const) {
+      bulk.scrollIntoView({ block });
+      expect(covered(root(element), [...bulk.querySelectorAll('button')]), `the bulk bar at the ${block} of the screen`).to.deep.equal([]);
+      const toast = part(root(element), 'toast')!.getBoundingClientRect();
+      expect([toast.top >= 0, toast.bottom <= innerHeight], `the toast off the screen with the bulk bar at its ${block}`).to.deep.equal([true, true]);
+    }
+    action(rowFor(element, 'ana.martinez-hernandez@example.test')!, 'delete').click();
+    await confirm.opened();
+    expect(covered(confirm.scope(), [...confirm.scope().querySelectorAll('button')])).to.deep.equal([]);
+    confirm.cancel();
+    await confirm.closed();
+
+    // Before the header in the tab order: Undo is two Shift+Tabs from Add user.
+    part(root(element), 'add-button')!.focus();
+    await sendKeys({ press: 'Shift+Tab' });
+    await sendKeys({ press: 'Shift+Tab' });
+    expect(deepActiveElement()).to.equal(part(root(element), 'toast-action'));
+  });
 
   it('breaks no header word inside on the Active tab, in German, in an 860 px column (its extra column makes room on the actions\' side)', async () => {
     await setViewport({ width: 1280, height: 800 });

@@ -153,16 +153,36 @@ export default [
     }
 
     /*
-     * In the flow above the header, so that a toast never lies over the table, its controls or the
-     * pagination; sticky, so that it stays in sight while the page is scrolled.
+     * Over the view, not in its flow: a toast that appears moves nothing under the admin's pointer.
+     * At the table's top, or the screen's once that has scrolled by; above the bulk bar (or the
+     * table) when the table begins below the screen: never over the header or the bulk bar. Dialogs
+     * are modal, in the top layer above it. Without anchor positioning, at the screen's top.
      */
+    [part~='table'] {
+      anchor-name: --panta-table;
+    }
+
+    .bulk {
+      anchor-name: --panta-bulk;
+    }
+
     .toasts {
-      position: sticky;
-      inset-block-start: var(--_space);
+      position: fixed;
+      top: var(--_space);
+      top: max(var(--_space), anchor(--panta-table top, 0px));
+      inset-inline-end: var(--_space);
+      inset-inline-end: anchor(--panta-table end, var(--_space));
+      max-inline-size: anchor-size(--panta-table inline, calc(100vw - 2 * var(--_space)));
+      position-try-fallbacks: --panta-above-table;
       display: grid;
       justify-items: end;
       gap: var(--_space);
       z-index: 10;
+    }
+
+    @position-try --panta-above-table {
+      top: auto;
+      bottom: max(var(--_space), calc(anchor(--panta-bulk top, anchor(--panta-table top, 0px)) + var(--_space)));
     }
 
     .toasts[hidden] {
