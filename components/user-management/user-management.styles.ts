@@ -119,6 +119,8 @@ export default [
     }
 
     .bulk {
+      position: relative;
+      z-index: 11;
       display: flex;
       flex-wrap: wrap;
       align-items: center;
@@ -154,35 +156,23 @@ export default [
 
     /*
      * Over the view, not in its flow: a toast that appears moves nothing under the admin's pointer.
-     * At the table's top, or the screen's once that has scrolled by; above the bulk bar (or the
-     * table) when the table begins below the screen: never over the header or the bulk bar. Dialogs
-     * are modal, in the top layer above it. Without anchor positioning, at the screen's top.
+     * At the screen's top: with the page at its top, over the header and the KPIs, not the tab
+     * panel's controls. While rows are selected, at its bottom, away from the bulk bar, which the
+     * admin scrolls back up to; should they meet, the bulk bar lies above. Dialogs are modal, above all.
      */
-    [part~='table'] {
-      anchor-name: --panta-table;
-    }
-
-    .bulk {
-      anchor-name: --panta-bulk;
-    }
-
     .toasts {
       position: fixed;
-      top: var(--_space);
-      top: max(var(--_space), anchor(--panta-table top, 0px));
+      inset-block-start: var(--_space);
       inset-inline-end: var(--_space);
-      inset-inline-end: anchor(--panta-table end, var(--_space));
-      max-inline-size: anchor-size(--panta-table inline, calc(100vw - 2 * var(--_space)));
-      position-try-fallbacks: --panta-above-table;
+      max-inline-size: calc(100% - 2 * var(--_space));
       display: grid;
       justify-items: end;
       gap: var(--_space);
       z-index: 10;
     }
 
-    @position-try --panta-above-table {
-      top: auto;
-      bottom: max(var(--_space), calc(anchor(--panta-bulk top, anchor(--panta-table top, 0px)) + var(--_space)));
+    .base:has(.bulk) .toasts {
+      inset-block: auto var(--_space);
     }
 
     .toasts[hidden] {
