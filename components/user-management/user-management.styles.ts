@@ -175,6 +175,18 @@ export default [
       inset-block: auto var(--_space);
     }
 
+    /* Within the element's width, not at the edge of a wide page. */
+    @supports (anchor-name: --a) {
+      .base {
+        anchor-name: --panta-base;
+      }
+
+      .toasts {
+        inset-inline-end: anchor(--panta-base end);
+        max-inline-size: anchor-size(--panta-base inline);
+      }
+    }
+
     .toasts[hidden] {
       display: none;
     }
