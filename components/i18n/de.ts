@@ -113,7 +113,7 @@ export const de: Messages = {
   undo: 'Rückgängig',
   undoAnnounced: (outcome: string) => `${outcome}. Strg+Z macht es 10 Sekunden lang rückgängig.`,
   copyLink: 'Einladungslink kopieren',
-  linkCopied: (who: string, link: string, copied: boolean) => `Neuer Link für ${who} ${copied ? 'kopiert' : 'nicht kopiert, bitte von Hand kopieren'}: ${link}`,
+  linkCopied: (who: string, copied: boolean) => `Neuer Einladungslink für ${who} ${copied ? 'kopiert' : 'nicht kopiert, bitte von Hand kopieren'}`,
   notifications: 'Benachrichtigungen',
   resultsAnnounced: (formatted: string) => `Gefundene Benutzer: ${formatted}`,
   notAdminTitle: notAdmin,
@@ -170,7 +170,6 @@ export const de: Messages = {
   },
   // Layout, icons and accessibility (UX issue #13)
   revokeInvitation: 'Einladung zurückziehen',
-  noNameYet: 'Noch kein Name',
   importPreviewLabel: 'Vorschau der Zeilen',
   // Loading, messages and resend (issue #13).
   notAdminNotSaved: `${notAdmin}. Ihre Änderung wurde nicht gespeichert.`,

@@ -117,7 +117,8 @@ export const en = {
   undo: 'Undo',
   undoAnnounced: (outcome: string) => `${outcome}. Undo with Ctrl+Z for 10 seconds.`,
   copyLink: 'Copy invitation link',
-  linkCopied: (who: string, link: string, copied: boolean) => `New link for ${who} ${copied ? 'copied' : 'not copied, copy it by hand'}: ${link}`,
+  /** Said without the link (a screen reader would spell out the whole URL); the toast shows it after a colon. */
+  linkCopied: (who: string, copied: boolean) => `New invitation link for ${who} ${copied ? 'copied' : 'not copied, copy it by hand'}`,
   notifications: 'Notifications',
   resultsAnnounced: (formatted: string) => `Users found: ${formatted}`,
   notAdminTitle: notAdmin,
@@ -172,7 +173,6 @@ export const en = {
   } satisfies Record<ErrorReason | ImportErrorReason | ExportErrorReason | LiveErrorReason, (p: Params) => string>,
   // Layout, icons and accessibility (UX issue #13)
   revokeInvitation: 'Revoke invitation',
-  noNameYet: 'No name yet',
   importPreviewLabel: 'Preview of the rows',
   // Loading, messages and resend (issue #13).
   notAdminNotSaved: `${notAdmin}. Your change was not saved.`,

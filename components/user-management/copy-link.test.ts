@@ -30,16 +30,17 @@ describe('<panta-user-management> copy invitation link', () => {
     const link = copied[0]!;
     expect(link).to.match(/\/accept#token=/);
     await until(() => toastTexts(element).some((toast) => toast.includes(link)));
-    expect(toastTexts(element).at(-1)).to.contain(`New link for Pia Pending copied: ${link}`);
-    await until(() => text(part(root(element), 'live-region-polite')).includes('New link for Pia Pending copied'));
+    expect(toastTexts(element).at(-1)).to.contain(`New invitation link for Pia Pending copied: ${link}`);
+    // Said without the link: a screen reader would spell out the whole URL.
+    await until(() => text(part(root(element), 'live-region-polite')) === 'New invitation link for Pia Pending copied');
     const token = decodeURIComponent(link.split('#token=')[1]!);
     expect(await preview(f.apiUrl, token)).to.equal('pia@example.test');
     expect(await preview(f.apiUrl, f.pending[0]!.invitationToken)).to.equal('PRECONDITION_FAILED');
   });
 
-  it('still shows the link when the clipboard refuses it, says it was not copied, and keeps it until dismissed', async () => {
+  it('still shows the link when the clipboard refuses it, says it was not copied (without the link), and keeps it until dismissed', async () => {
     const f = await createFixture({ pending: [{ email: 'pia@example.test', firstName: 'Pia', lastName: 'Pending' }] });
-    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token, { lang: 'de' });
     await openTab(element, 'pending');
     const clipboard = navigator.clipboard.writeText;
     navigator.clipboard.writeText = () => Promise.reject(new DOMException('Not allowed', 'NotAllowedError'));
@@ -50,7 +51,8 @@ describe('<panta-user-management> copy invitation link', () => {
       navigator.clipboard.writeText = clipboard;
     }
     // Not "copied": the admin copies it by hand, so it stays until they close it, as errors do.
-    expect(toastTexts(element).at(-1)).to.match(/^New link for Pia Pending not copied, copy it by hand: \S+\/accept#token=\S+/);
+    expect(toastTexts(element).at(-1)).to.match(/^Neuer Einladungslink für Pia Pending nicht kopiert, bitte von Hand kopieren: \S+\/accept#token=\S+/);
+    await until(() => text(part(root(element), 'live-region-assertive')) === 'Neuer Einladungslink für Pia Pending nicht kopiert, bitte von Hand kopieren');
     expect(part(root(element), 'toast-error')).to.not.equal(null);
     expect(root(element).querySelector('[data-action="link"]')).to.not.equal(null);
   });

@@ -1,7 +1,8 @@
 import { expect } from '@open-wc/testing';
-import { setViewport } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../index.ts';
-import { addUserDialog, bulkImport, editUserDialog } from '../testing/dialogs.ts';
+import { deepActiveElement } from '../internal/focus.ts';
+import { addUserDialog, bulkImport, confirmDialog, editUserDialog } from '../testing/dialogs.ts';
 import { action, part, parts, root, rowFor, rows, tab, until } from '../testing/element.ts';
 import { mountLoaded, openTab } from '../testing/mount.ts';
 import { createFixture, xlsxFile } from '../testing/server.ts';
@@ -79,6 +80,69 @@ describe('<panta-user-management> layout by its own width', () => {
     // The wide table says it once, in its header.
     element.parentElement!.style.width = '900px';
     await until(() => !cell.innerText.includes(':'), 'the label is gone in the wide table');
+  });
+
+  for (const [viewport, column] of [[375, undefined], [1280, 480]] as const) {
+    it(`shows every sort header whole in German ${column ? `in a ${column} px column` : `at ${viewport} px`}: "Letzte Anmeldung" is not cut`, async () => {
+      await setViewport({ width: viewport, height: 800 });
+      const { element } = await inColumn(column ?? viewport);
+      if (!column) {
+        element.parentElement!.style.width = '';
+        await element.updateComplete;
+      }
+      const header = root(element).querySelector('thead tr')!;
+      expect(header.scrollWidth, 'the sort headers overflow their row').to.be.at.most(header.clientWidth);
+      const frame = root(element).querySelector('.table-wrap')!.getBoundingClientRect();
+      const sorts = [...root(element).querySelectorAll<HTMLButtonElement>('thead [data-sort]')];
+      expect(sorts.map((button) => button.textContent!.trim())).to.include('Letzte Anmeldung');
+      // Whole: inside the frame that clips the table, and not wider than the cell it stands in.
+      expect(sorts.filter((button) => !inside(button, frame) || !inside(button, button.parentElement!.getBoundingClientRect())).map((button) => button.textContent!.trim())).to.deep.equal([]);
+    });
+  }
+
+  it('lays a toast over the view at 375 px: the table does not move, neither the bulk bar nor a dialog\'s buttons are covered, and it comes first in the tab order', async () => {
+    await setViewport({ width: 375, height: 667 });
+    // Enough rows for the bulk bar to be scrolled to the screen's top.
+    const f = await createFixture({ active: [...PEOPLE, ...['b', 'c', 'd', 'e'].map((name) => ({ email: `${name}@example.test` }))] });
+    // Without the live feed, whose "Updated" beside the title would change the header's height meanwhile.
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token, { live: false });
+    const tableTop = () => part(root(element), 'table')!.getBoundingClientRect().top + scrollY;
+    const before = tableTop();
+    action(rowFor(element, 'jurgen@example.test')!, 'delete').click();
+    const confirm = confirmDialog(element);
+    await confirm.opened();
+    confirm.confirm();
+    await confirm.closed();
+    await until(() => part(root(element), 'toast-action'));
+    expect(tableTop(), 'the table moved when the toast appeared').to.equal(before);
+
+    // Covered: another node is drawn at a control's centre.
+    const covered = (scope: DocumentOrShadowRoot, controls: Element[]) =>
+      controls.filter((control) => {
+        const box = control.getBoundingClientRect();
+        const hit = scope.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return !hit || !control.contains(hit);
+      }).map((control) => control.textContent!.trim());
+    // The admin ticks a row and scrolls back up to the bulk bar, to the screen's top.
+    rowFor(element, 'ana.martinez-hernandez@example.test')!.querySelector<HTMLInputElement>('input[type="checkbox"]')!.click();
+    await until(() => part(root(element), 'bulk-actions'));
+    const bulk = part(root(element), 'bulk-actions')!;
+    bulk.scrollIntoView({ block: 'start' });
+    expect(bulk.getBoundingClientRect().top, 'the bulk bar is not at the screen\'s top').to.be.closeTo(0, 1);
+    expect(covered(root(element), [...bulk.querySelectorAll('button')])).to.deep.equal([]);
+    // The toast still in sight, whole.
+    expect(covered(root(element), [part(root(element), 'toast-action')!])).to.deep.equal([]);
+    action(rowFor(element, 'ana.martinez-hernandez@example.test')!, 'delete').click();
+    await confirm.opened();
+    expect(covered(confirm.scope(), [...confirm.scope().querySelectorAll('button')])).to.deep.equal([]);
+    confirm.cancel();
+    await confirm.closed();
+
+    // Before the header in the tab order: Undo is two Shift+Tabs from Add user.
+    part(root(element), 'add-button')!.focus();
+    await sendKeys({ press: 'Shift+Tab' });
+    await sendKeys({ press: 'Shift+Tab' });
+    expect(deepActiveElement()).to.equal(part(root(element), 'toast-action'));
   });
 
   it('breaks no header word inside on the Active tab, in German, in an 860 px column (its extra column makes room on the actions\' side)', async () => {

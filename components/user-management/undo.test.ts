@@ -1,8 +1,9 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../index.ts';
+import { deepActiveElement } from '../internal/focus.ts';
 import { confirmDialog } from '../testing/dialogs.ts';
-import { action, emails, part, parts, root, rowFor, tabCount, text, until } from '../testing/element.ts';
+import { action, emails, part, parts, root, rowFor, rows, tabCount, text, until } from '../testing/element.ts';
 import { mountLoaded, openTab, toastTexts } from '../testing/mount.ts';
 import { createFixture, mutateAs } from '../testing/server.ts';
 import type { PantaUserManagement } from './user-management.ts';
@@ -60,6 +61,48 @@ describe('<panta-user-management> undo a delete', () => {
     expect(events.of('panta-user-restored')[0]!.detail.ids).to.deep.equal([f.active[0]!.id]);
     await until(() => rowFor(element, 'ann@example.test'));
     expect(undoButton(element)).to.equal(null);
+  });
+
+  it("puts the focus on the restored user's row after Undo, by its button and by Ctrl+Z, and says so", async () => {
+    const f = await createFixture({
+      active: ['ann', 'bo', 'zoe'].map((name) => ({ email: `${name}@example.test`, firstName: name[0]!.toUpperCase() + name.slice(1), lastName: 'Active' })),
+    });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    // By the toast's button: it goes with the toast, and the focus went to the tab.
+    action(rowFor(element, 'zoe@example.test')!, 'delete').click();
+    await confirmDelete(element);
+    await until(() => undoButton(element) && !rowFor(element, 'zoe@example.test'));
+    undoButton(element)!.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => events.of('panta-user-restored').length === 1 && rowFor(element, 'zoe@example.test'));
+    await until(() => deepActiveElement() === action(rowFor(element, 'zoe@example.test')!, 'edit'), `focus is on ${deepActiveElement()?.outerHTML.slice(0, 80)}`);
+    await until(() => text(part(root(element), 'live-region-polite')) === 'Zoe Active restored');
+
+    // By Ctrl+Z from another row: the focus goes from there to the restored row.
+    action(rowFor(element, 'zoe@example.test')!, 'delete').click();
+    await confirmDelete(element);
+    await until(() => undoButton(element) && !rowFor(element, 'zoe@example.test'));
+    action(rowFor(element, 'ann@example.test')!, 'edit').focus();
+    await sendKeys({ press: 'Control+z' });
+    await until(() => events.of('panta-user-restored').length === 2 && rowFor(element, 'zoe@example.test'));
+    await until(() => deepActiveElement() === action(rowFor(element, 'zoe@example.test')!, 'edit'), `focus is on ${deepActiveElement()?.outerHTML.slice(0, 80)}`);
+  });
+
+  it('puts the focus on the first row of the page shown when the restored user is on another page', async () => {
+    const f = await createFixture({
+      active: ['ann', 'bo', 'cy', 'dan'].map((name) => ({ email: `${name}@example.test`, firstName: name[0]!.toUpperCase() + name.slice(1), lastName: 'Active' })),
+    });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token, { pageSize: 2 });
+    action(rowFor(element, 'ann@example.test')!, 'delete').click();
+    await confirmDelete(element);
+    await until(() => undoButton(element) && !rowFor(element, 'ann@example.test'));
+    root(element).querySelector<HTMLButtonElement>('[data-page="next"]')!.click();
+    await until(() => rowFor(element, 'dan@example.test'));
+    undoButton(element)!.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => events.of('panta-user-restored').length === 1);
+    await until(() => deepActiveElement() === action(rows(element)[0]!, 'edit'), `focus is on ${deepActiveElement()?.outerHTML.slice(0, 80)}`);
+    expect(rowFor(element, 'ann@example.test')).to.equal(undefined);
   });
 
   it('restores exactly the users of a bulk delete, not others deleted before', async () => {

@@ -119,6 +119,8 @@ export default [
     }
 
     .bulk {
+      position: relative;
+      z-index: 11;
       display: flex;
       flex-wrap: wrap;
       align-items: center;
@@ -153,16 +155,36 @@ export default [
     }
 
     /*
-     * In the flow above the header, so that a toast never lies over the table, its controls or the
-     * pagination; sticky, so that it stays in sight while the page is scrolled.
+     * Over the view, not in its flow: a toast that appears moves nothing under the admin's pointer.
+     * At the screen's top: with the page at its top, over the header and the KPIs, not the tab
+     * panel's controls. While rows are selected, at its bottom, away from the bulk bar, which the
+     * admin scrolls back up to; should they meet, the bulk bar lies above. Dialogs are modal, above all.
      */
     .toasts {
-      position: sticky;
+      position: fixed;
       inset-block-start: var(--_space);
+      inset-inline-end: var(--_space);
+      max-inline-size: calc(100% - 2 * var(--_space));
       display: grid;
       justify-items: end;
       gap: var(--_space);
       z-index: 10;
+    }
+
+    .base:has(.bulk) .toasts {
+      inset-block: auto var(--_space);
+    }
+
+    /* Within the element's width, not at the edge of a wide page. */
+    @supports (anchor-name: --a) {
+      .base {
+        anchor-name: --panta-base;
+      }
+
+      .toasts {
+        inset-inline-end: anchor(--panta-base end);
+        max-inline-size: anchor-size(--panta-base inline);
+      }
     }
 
     .toasts[hidden] {

@@ -183,8 +183,12 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   #lastListed: ListQuery | undefined;
   /** An action under way: a second click (a double click) waits for it instead of sending it again. */
   #acting = false;
-  /** After an edit: the user whose Edit button gets the focus once the list has loaded again (their row may have moved). */
-  #refocus: { id: string; page: unknown; dialogClosed: Promise<unknown> | undefined } | undefined;
+  /**
+   * After an edit or an Undo: the user whose Edit button gets the focus once the list has loaded again
+   * (their row may have moved). An Undo whose user is on another page gives it to the first row's
+   * first action: the Undo button went with its toast, and a row's button may now be another user's.
+   */
+  #refocus: { id: string; page: unknown; dialogClosed?: Promise<unknown>; orFirstRow?: boolean } | undefined;
 
   /** The `<panta-dialog>` open in one of the element's dialogs, if any. */
   #openDialog(): Element | null | undefined {
@@ -201,7 +205,10 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       // page the list can be back first, and the dialog would then move the focus to whoever now has
       // the opener's row.
       void Promise.all([this.updateComplete, refocus.dialogClosed]).then(() =>
-        this.renderRoot.querySelector<HTMLElement>(`[data-user-id="${refocus.id}"] [data-action="edit"]`)?.focus(),
+        (
+          this.renderRoot.querySelector<HTMLElement>(`[data-user-id="${refocus.id}"] [data-action="edit"]`) ??
+          (refocus.orFirstRow ? this.renderRoot.querySelector<HTMLElement>('[data-user-id] [data-action]') : null)
+        )?.focus(),
       );
     }
     const summary = this.#data.summary;
@@ -363,8 +370,8 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     await (await this.#dialog('panta-edit-user-dialog'))?.show(user, lock && user.role === 'admin' ? lock.demote : '');
   }
 
-  /** Runs an action on some users: veto and confirmation first where it destroys, then one call. */
-  async #runAction(action: BulkAction, users: User[]) {
+  /** Runs an action on some users: veto and confirmation first where it destroys, then one call. `undo`: a delete's Undo. */
+  async #runAction(action: BulkAction, users: User[], undo = false) {
     if (users.length === 0 || this.#acting) return;
     this.#acting = true;
     try {
@@ -408,9 +415,10 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         const skipped = results.filter((result) => result.outcome === 'skipped_recently_sent').length;
         const number = (n: number) => this.#localize.number(n);
         // A delete can be taken back for a while: Undo restores exactly these users, the normal way.
-        const undo = action === 'delete' ? { label: m.undo, run: () => void this.#runAction('restore', users) } : undefined;
-        this.#notify('success', skipped > 0 ? m.toastResentSome(number(results.length - skipped), skipped, number(skipped)) : toast(who), undefined, undo);
+        const undoAction = action === 'delete' ? { label: m.undo, run: () => void this.#runAction('restore', users, true) } : undefined;
+        this.#notify('success', skipped > 0 ? m.toastResentSome(number(results.length - skipped), skipped, number(skipped)) : toast(who), undefined, undoAction);
         this.#emit(eventName, { ids, results });
+        if (undo) this.#refocus = { id: ids[0]!, page: this.#data.page, orFirstRow: true };
         this.#data.applyView(view);
       } catch (error) {
         this.#reportActionError(`users.${action}`, error, true);
@@ -432,7 +440,10 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         () => true,
         () => false,
       );
-      this.#notify(copied ? 'success' : 'error', this.#localize.messages.linkCopied(displayName(user), link, copied));
+      const outcome = this.#localize.messages.linkCopied(displayName(user), copied);
+      // Said without the link: a screen reader would spell out the whole URL.
+      this.#toasts.show(copied ? 'success' : 'error', `${outcome}: ${link}`);
+      this.#announce(copied ? 'polite' : 'assertive', outcome);
       this.#data.refresh();
     } catch (error) {
       this.#reportActionError('users.invitationLink', error, true);

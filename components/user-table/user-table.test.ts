@@ -1,5 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
+// axe-core's browser build registers `window.axe`, whose name computation follows the accessible name spec.
+import 'axe-core/axe.min.js';
+import type axeCore from 'axe-core';
 import '../index.ts';
 import { deepActiveElement } from '../internal/focus.ts';
 import { action, part, root, rowFor, text, until } from '../testing/element.ts';
@@ -10,6 +13,18 @@ import type { PantaUserManagement } from '../user-management/user-management.ts'
 /** The table's one tooltip, in the top layer while shown. */
 const tooltip = (element: PantaUserManagement) => part(root(element), 'tooltip')!;
 const tooltipShown = (element: PantaUserManagement) => tooltip(element).matches(':popover-open');
+
+const { axe } = window as unknown as { axe: typeof axeCore };
+
+/** The accessible names of these nodes, as a screen reader hears them. */
+function accessibleNames(nodes: Element[]): string[] {
+  axe.setup(document);
+  try {
+    return nodes.map((node) => axe.commons.text.accessibleText(node));
+  } finally {
+    axe.teardown();
+  }
+}
 
 /** What a row's action buttons draw: the glyph's first path, which tells Lucide's icons apart. */
 const glyph = (button: HTMLButtonElement) => button.querySelector('svg path')?.getAttribute('d') ?? '';
@@ -90,9 +105,18 @@ describe('<panta-user-table> row actions', () => {
     expect(action(pia, 'delete').getAttribute('aria-label')).to.contain('Einladung zurückziehen');
 
     const nameless = rowFor(element, 'nameless@example.test')!;
-    const name = part(nameless, 'name')!;
-    expect(name.querySelector('[aria-hidden="true"]')?.textContent).to.equal('—');
-    expect(text(name.querySelector('.visually-hidden'))).to.equal('Noch kein Name');
+    expect(part(nameless, 'name')!.querySelector('[aria-hidden="true"]')?.textContent).to.equal('—');
+  });
+
+  it("names each nameless invitee's Details for whose they are, not all alike (EN, DE)", async () => {
+    const f = await createFixture({ pending: [{ email: 'anna@example.test' }, { email: 'ben@example.test' }, { email: 'pia@example.test', firstName: 'Pia', lastName: 'Pending' }] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    await openTab(element, 'pending');
+    const details = () => ['anna@example.test', 'ben@example.test', 'pia@example.test'].map((email) => part(rowFor(element, email)!, 'details-button')!);
+    expect(accessibleNames(details())).to.deep.equal(['Details anna@example.test', 'Details ben@example.test', 'Pia Pending']);
+    element.lang = 'de';
+    await until(() => text(root(element).querySelector('[role="tab"][aria-selected="true"]')).startsWith('Offene'));
+    expect(accessibleNames(details())).to.deep.equal(['Details: anna@example.test', 'Details: ben@example.test', 'Pia Pending']);
   });
 
   it("gives the admin's own Delete its reason as the button's description and tooltip, not as a block under it", async () => {

@@ -208,7 +208,8 @@ export class PantaUserTable extends LitElement {
           <button type="button" class="details" part="details-button" aria-haspopup="dialog" data-tip=${m.details} @click=${() => this.calls.act('details', user)}>
             ${fullName
               ? html`<span part="name">${fullName}</span>`
-              : html`<span part="name"><span aria-hidden="true">—</span><span class="visually-hidden">${m.noNameYet}</span></span>`}
+              : // Named for whose it is: a column of "No name yet" would not tell the invitees apart.
+                html`<span part="name"><span aria-hidden="true">—</span><span class="visually-hidden">${m.actionFor(m.details, user.email)}</span></span>`}
           </button>
           ${self ? html` <span class="badge" part="you-badge">${m.you}</span>` : nothing}
         </td>
