@@ -1,0 +1,312 @@
+import { Task, TaskStatus } from '@lit/task';
+import { LitElement, html, nothing } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { AUDIT_ACTION_TEXT } from '../../shared/audit-text.ts';
+import { AUDIT_ACTIONS, type AuditAction } from '../../shared/constants.ts';
+import { EXPORT_FORMATS, type ExportFormat, exportAuditUrl } from '../../shared/export-url.ts';
+import type { AuditEntry, AuditList } from '../../shared/schemas.ts';
+import { errorDataOf, isAbort } from '../api/client.ts';
+import '../dialog/dialog.ts';
+import type { PantaDialog } from '../dialog/dialog.ts';
+import { LocalizeController } from '../i18n/localize.ts';
+import { defineElement } from '../internal/define.ts';
+import { downloadExport } from '../internal/download.ts';
+import { PANEL_MESSAGES, personOf } from '../user-detail/messages.ts';
+import type { DetailCalls } from '../user-detail/user-detail.ts';
+import { ACTIVITY_MESSAGES } from './messages.ts';
+import styles from './activity-view.styles.ts';
+
+/** What the view asks of the element: the detail panel's calls, and where and as whom to download. */
+export interface ActivityCalls extends DetailCalls {
+  apiUrl(): string;
+  token(): string | undefined;
+}
+
+/** What the entries are filtered by: `email` the target's, `fromDay` and `toDay` local days (`yyyy-mm-dd`), the range's first and last. */
+interface Filters {
+  action: AuditAction | '';
+  actor: { id: string; name: string } | undefined;
+  email: string;
+  fromDay: string;
+  toDay: string;
+}
+
+const PAGE_SIZE = 25;
+/** How long typing pauses before the address goes to the server, as in the list's search. */
+const SEARCH_DEBOUNCE_MS = 250;
+
+/** Midnight at the start of a local day (`2026-06-01` from a date input), `days` later, as the API's instant. */
+const startOfDay = (day: string, days = 0) => {
+  const date = new Date(`${day}T00:00`);
+  date.setDate(date.getDate() + days);
+  return date.toISOString();
+};
+
+/**
+ * The workspace's audit log (`audit.list`), newest first, 25 entries a page by cursor (Older,
+ * Newest), filtered by action, by actor (a click on an actor's name, shown as a removable "By …"
+ * chip), by a range of local days and by the target's email address (debounced; a superseded
+ * request is aborted), and exported with the same filters as CSV or Excel. A modal panel: focus
+ * moves into it and, on closing, back to the Activity button. It speaks through a live region of
+ * its own, since the modal dialog makes the element's regions inert. Loaded lazily (see dialogs.ts).
+ *
+ * @summary Internal: the Activity view of `<panta-user-management>`.
+ * @tagname panta-activity-view
+ * @csspart filters - Action, email, date range, the actor chip and Export.
+ * @csspart actor-chip - "By <name>": removes the actor filter.
+ * @csspart entries - The entries' table.
+ * @csspart actor-button - An actor's name: filters by them.
+ * @csspart pagination - The count and Newest / Older, in the footer.
+ */
+export class PantaActivityView extends LitElement {
+  static override styles = styles;
+
+  readonly #localize = new LocalizeController(this);
+
+  @query('panta-dialog') private dialog!: PantaDialog;
+
+  @property() override lang!: string;
+  @property({ attribute: false }) calls!: ActivityCalls;
+
+  @state() private filters: Filters = { action: '', actor: undefined, email: '', fromDay: '', toDay: '' };
+  /** The address as typed; `filters.email` takes it once typing pauses. */
+  @state() private emailInput = '';
+  @state() private cursor: string | undefined;
+  /** Bumped by each opening, so that the entries load again; 0: never opened, nothing is asked for. */
+  @state() private opened = 0;
+  @state() private said = '';
+  @state() private exportError = '';
+
+  #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A filter just changed: the next answer's count is announced. */
+  #announce = false;
+
+  readonly #entries = new Task(this, {
+    task: async ([opened, action, actorId, targetEmail, from, to, cursor], { signal }): Promise<AuditList | undefined> => {
+      if (!opened || this.#rangeInverted) return undefined;
+      try {
+        const list = await this.calls.client().audit.list.query({ action: action || undefined, actorId, targetEmail, from, to, cursor, limit: PAGE_SIZE }, { signal });
+        if (this.#announce) this.#say(this.#count(list));
+        this.#announce = false;
+        return list;
+      } catch (error) {
+        if (!isAbort(error)) this.calls.report('audit.list', error);
+        throw error;
+      }
+    },
+    args: () => [this.opened, this.filters.action, this.filters.actor?.id, this.filters.email, this.#range.from, this.#range.to, this.cursor] as const,
+  });
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#searchTimer);
+  }
+
+  /** The API's instants for the days chosen: `from` inclusive, `to` the midnight after the last day. */
+  get #range() {
+    const { fromDay, toDay } = this.filters;
+    return { from: fromDay ? startOfDay(fromDay) : undefined, to: toDay ? startOfDay(toDay, 1) : undefined };
+  }
+
+  get #rangeInverted(): boolean {
+    const { from, to } = this.#range;
+    return Boolean(from && to && from >= to);
+  }
+
+  /** Another filter: from the newest entry, its count announced. */
+  #filter(change: Partial<Filters>) {
+    this.filters = { ...this.filters, ...change };
+    this.cursor = undefined;
+    this.exportError = '';
+    this.#announce = true;
+  }
+
+  #onEmailInput(event: InputEvent) {
+    this.emailInput = (event.target as HTMLInputElement).value;
+    clearTimeout(this.#searchTimer);
+    this.#searchTimer = setTimeout(() => this.#applyEmail(), SEARCH_DEBOUNCE_MS);
+  }
+
+  #applyEmail() {
+    clearTimeout(this.#searchTimer);
+    if (this.emailInput.trim() !== this.filters.email) this.#filter({ email: this.emailInput.trim() });
+  }
+
+  async #filterByActor(entry: AuditEntry) {
+    this.#filter({ actor: { id: entry.actorId!, name: personOf(this.#localize.language, entry.actorId, entry.actorName, entry.actorEmail) } });
+    await this.updateComplete;
+    // The name clicked may be gone with its row: the chip that undoes the filter takes the focus.
+    this.renderRoot.querySelector<HTMLElement>('[part~="actor-chip"]')?.focus();
+  }
+
+  async #removeActor() {
+    this.#filter({ actor: undefined });
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('#action')?.focus();
+  }
+
+  /** "Entries: 1,234", the footer's and the announcement's; "10,000+" past the count's cap. */
+  #count(list: AuditList) {
+    return `${PANEL_MESSAGES[this.#localize.language].entries}: ${this.#localize.number(list.total)}${list.totalCapped ? '+' : ''}`;
+  }
+
+  #say(message: string) {
+    // Cleared first, so that the same count is read again.
+    this.said = '';
+    requestAnimationFrame(() => (this.said = message));
+  }
+
+  /** Downloads every entry the filters match (the address as typed, even within the debounce). */
+  async #export(format: ExportFormat) {
+    this.#applyEmail();
+    const { from, to } = this.#range;
+    const { action, actor, email } = this.filters;
+    const query = { action: action || undefined, actorId: actor?.id, targetEmail: email, from, to, format, lang: this.#localize.language };
+    this.exportError = '';
+    try {
+      await downloadExport(exportAuditUrl(this.calls.apiUrl(), query), this.calls.token(), `activity.${format}`);
+    } catch (error) {
+      this.calls.report('audit-export', error);
+      this.exportError = this.#localize.errorMessage(errorDataOf(error));
+    }
+  }
+
+  /** Opens the view on the newest entries, with the filters it had. */
+  async show(): Promise<void> {
+    this.cursor = undefined;
+    this.opened += 1;
+    await this.updateComplete;
+    this.dialog.show();
+  }
+
+  #renderFilters() {
+    const a = ACTIVITY_MESSAGES[this.#localize.language];
+    const main = this.#localize.messages;
+    const actions = AUDIT_ACTION_TEXT[this.#localize.language];
+    const inverted = this.#rangeInverted;
+    const { action: chosen, actor, fromDay, toDay } = this.filters;
+    const chip = actor && a.byChip(actor.name);
+    return html`
+      <div class="filters" part="filters">
+        <div class="field">
+          <label for="action">${a.action}</label>
+          <select id="action" @change=${(event: Event) => this.#filter({ action: (event.target as HTMLSelectElement).value as AuditAction })}>
+            <option value="">${a.allActions}</option>
+            ${AUDIT_ACTIONS.map((action) => html`<option value=${action} ?selected=${action === chosen}>${actions[action]}</option>`)}
+          </select>
+        </div>
+        <div class="field">
+          <label for="target-email">${a.targetEmail}</label>
+          <input id="target-email" type="search" .value=${this.emailInput} @input=${this.#onEmailInput} />
+        </div>
+        <div class="field">
+          <label for="from">${a.from}</label>
+          <input id="from" type="date" .value=${fromDay} @change=${(event: Event) => this.#filter({ fromDay: (event.target as HTMLInputElement).value })} />
+        </div>
+        <div class="field">
+          <label for="to">${a.to}</label>
+          <input
+            id="to"
+            type="date"
+            aria-invalid=${inverted ? 'true' : 'false'}
+            aria-describedby="range-error"
+            .value=${toDay}
+            @change=${(event: Event) => this.#filter({ toDay: (event.target as HTMLInputElement).value })}
+          />
+        </div>
+        <div class="field" role="group" aria-labelledby="export-label">
+          <span id="export-label">${main.exportLabel}</span>
+          <div class="actions">
+            ${EXPORT_FORMATS.map(
+              (format) => html`<button type="button" class="button" data-export=${format} ?disabled=${inverted} @click=${() => this.#export(format)}>${main.exportFormats[format]}</button>`,
+            )}
+          </div>
+        </div>
+      </div>
+      <p id="range-error" class="field-error" role="alert">${inverted ? a.badRange : ''}</p>
+      ${chip ? html`<button type="button" class="button chip" part="actor-chip" aria-label=${a.removeChip(chip)} @click=${this.#removeActor}>${chip} <span aria-hidden="true">×</span></button>` : nothing}
+      ${this.exportError ? html`<p class="field-error" role="alert">${this.exportError}</p>` : nothing}
+    `;
+  }
+
+  #renderEntries(list: AuditList) {
+    const a = ACTIVITY_MESSAGES[this.#localize.language];
+    const actions = AUDIT_ACTION_TEXT[this.#localize.language];
+    const language = this.#localize.language;
+    if (list.items.length === 0) return html`<p part="empty">${PANEL_MESSAGES[language].none}</p>`;
+    const row = (entry: AuditEntry) => html`
+      <tr>
+        <td><time datetime=${entry.createdAt}>${this.#localize.dateTime(entry.createdAt)}</time></td>
+        <td>${actions[entry.action]}</td>
+        <td>
+          ${entry.actorId === null
+            ? personOf(language, null, null, null)
+            : html`<button type="button" class="name" part="actor-button" aria-describedby="actor-hint" @click=${() => this.#filterByActor(entry)}>
+                ${personOf(language, entry.actorId, entry.actorName, entry.actorEmail)}
+              </button>`}
+        </td>
+        <td>
+          ${entry.targetEmail === null
+            ? '–'
+            : html`${personOf(language, entry.targetId, entry.targetName, entry.targetEmail)}
+                ${entry.targetName ? html`<br /><span class="hint">${entry.targetEmail}</span>` : nothing}`}
+        </td>
+      </tr>
+    `;
+    return html`
+      <div class="table-wrap">
+        <table part="entries" aria-label=${this.#localize.messages.activity}>
+          <thead>
+            <tr>
+              <th scope="col">${a.time}</th>
+              <th scope="col">${a.action}</th>
+              <th scope="col">${a.actor}</th>
+              <th scope="col">${a.target}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${list.items.map(row)}
+          </tbody>
+        </table>
+      </div>
+      <p id="actor-hint" hidden>${a.actorHint}</p>
+    `;
+  }
+
+  override render() {
+    const a = ACTIVITY_MESSAGES[this.#localize.language];
+    const panel = PANEL_MESSAGES[this.#localize.language];
+    const main = this.#localize.messages;
+    const list = this.#entries.value;
+    const status = this.#entries.status;
+    return html`
+      <panta-dialog lang=${this.#localize.locale} label=${main.activity}>
+        ${this.#renderFilters()}
+        <div aria-busy=${status === TaskStatus.PENDING ? 'true' : 'false'}>
+          ${status === TaskStatus.ERROR
+            ? html`<p role="alert">${a.failed}</p>
+                <button type="button" class="button" @click=${() => this.#entries.run()}>${main.retry}</button>`
+            : list
+              ? this.#renderEntries(list)
+              : this.#rangeInverted
+                ? nothing
+                : html`<p>${main.loading}</p>`}
+        </div>
+        <div class="visually-hidden" role="status">${this.said}</div>
+        <div class="pages" slot="footer" part="pagination">
+          <span>${list ? this.#count(list) : ''}</span>
+          <button type="button" class="button" data-page="newest" ?disabled=${!this.cursor} @click=${() => (this.cursor = undefined)}>${a.newest}</button>
+          <button type="button" class="button" data-page="older" ?disabled=${!list?.nextCursor} @click=${() => (this.cursor = list!.nextCursor!)}>${panel.older}</button>
+        </div>
+      </panta-dialog>
+    `;
+  }
+}
+
+defineElement('panta-activity-view', PantaActivityView);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'panta-activity-view': PantaActivityView;
+  }
+}
