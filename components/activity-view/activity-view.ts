@@ -2,7 +2,7 @@ import { Task, TaskStatus } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { AUDIT_ACTION_TEXT } from '../../shared/audit-text.ts';
-import { AUDIT_ACTIONS, type AuditAction } from '../../shared/constants.ts';
+import { AUDIT_ACTIONS, type AuditAction, PAGE_SIZE_MAX } from '../../shared/constants.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportAuditUrl } from '../../shared/export-url.ts';
 import type { AuditEntry, AuditList } from '../../shared/schemas.ts';
 import { errorDataOf, isAbort } from '../api/client.ts';
@@ -16,10 +16,11 @@ import type { DetailCalls } from '../user-detail/user-detail.ts';
 import { ACTIVITY_MESSAGES } from './messages.ts';
 import styles from './activity-view.styles.ts';
 
-/** What the view asks of the element: the detail panel's calls, and where and as whom to download. */
+/** What the view asks of the element: the detail panel's calls, where and as whom to download, and its rows per page. */
 export interface ActivityCalls extends DetailCalls {
   apiUrl(): string;
   token(): string | undefined;
+  pageSize(): number;
 }
 
 /** What the entries are filtered by: `email` the target's, `fromDay` and `toDay` local days (`yyyy-mm-dd`), the range's first and last. */
@@ -31,7 +32,6 @@ interface Filters {
   toDay: string;
 }
 
-const PAGE_SIZE = 25;
 /** How long typing pauses before the address goes to the server, as in the list's search. */
 const SEARCH_DEBOUNCE_MS = 250;
 
@@ -43,8 +43,8 @@ const startOfDay = (day: string, days = 0) => {
 };
 
 /**
- * The workspace's audit log (`audit.list`), newest first, 25 entries a page by cursor (Older,
- * Newest), filtered by action, by actor (a click on an actor's name, shown as a removable "By …"
+ * The workspace's audit log (`audit.list`), newest first, as many entries a page as the list's rows
+ * per page, by cursor (Older, Newest), filtered by action, by actor (a click on an actor's name, shown as a removable "By …"
  * chip), by a range of local days and by the target's email address (debounced; a superseded
  * request is aborted), and exported with the same filters as CSV or Excel. A modal panel: focus
  * moves into it and, on closing, back to the Activity button. It speaks through a live region of
@@ -85,7 +85,7 @@ export class PantaActivityView extends LitElement {
     task: async ([opened, action, actorId, targetEmail, from, to, cursor], { signal }): Promise<AuditList | undefined> => {
       if (!opened || this.#rangeInverted) return undefined;
       try {
-        const list = await this.calls.client().audit.list.query({ action: action || undefined, actorId, targetEmail, from, to, cursor, limit: PAGE_SIZE }, { signal });
+        const list = await this.calls.client().audit.list.query({ action: action || undefined, actorId, targetEmail, from, to, cursor, limit: Math.min(this.calls.pageSize(), PAGE_SIZE_MAX) }, { signal });
         if (this.#announce) this.#say(this.#count(list));
         this.#announce = false;
         return list;

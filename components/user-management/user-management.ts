@@ -343,6 +343,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     serverNow: () => this.#data.serverNow(),
     apiUrl: () => this.apiUrl,
     token: () => this.token,
+    pageSize: () => this.pageSize,
   };
 
   /**
