@@ -1,18 +1,15 @@
 import { css } from 'lit';
-import { controlStyles } from '../styles/tokens.ts';
+import detailStyles from '../user-detail/user-detail.styles.ts';
 
+/** The detail panel's (the controls, the footer's Newer / Older), wider, and the whole screen of a phone. */
 export default [
-  controlStyles,
+  detailStyles,
   css`
     :host {
-      display: contents;
       --_dialog-width: 60rem;
     }
 
-    /*
-     * A phone's whole screen: the modal dialog lies over the viewport, whatever the element's own
-     * width, so here the viewport is what to measure.
-     */
+    /* The modal dialog lies over the viewport, whatever the element's own width: here the viewport is what to measure. */
     @media (max-width: 40rem) {
       panta-dialog::part(dialog) {
         width: 100vw;
@@ -44,7 +41,6 @@ export default [
     .chip {
       margin-block: var(--_space);
       border-radius: 999px;
-      background: var(--_surface);
     }
 
     td {
@@ -58,12 +54,6 @@ export default [
       text-align: start;
       text-decoration: underline dotted;
       cursor: pointer;
-    }
-
-    .pages {
-      display: flex;
-      align-items: center;
-      gap: var(--_space);
     }
   `,
 ];

@@ -35,12 +35,8 @@ interface Filters {
 /** How long typing pauses before the address goes to the server, as in the list's search. */
 const SEARCH_DEBOUNCE_MS = 250;
 
-/** Midnight at the start of a local day (`2026-06-01` from a date input), `days` later, as the API's instant. */
-const startOfDay = (day: string, days = 0) => {
-  const date = new Date(`${day}T00:00`);
-  date.setDate(date.getDate() + days);
-  return date.toISOString();
-};
+/** A time of a local day (`2026-06-01` from a date input) as the API's instant; `24:00` is the midnight that ends it. */
+const localTime = (day: string, time: string) => new Date(`${day}T${time}`).toISOString();
 
 /**
  * The workspace's audit log (`audit.list`), newest first, as many entries a page as the list's rows
@@ -97,15 +93,10 @@ export class PantaActivityView extends LitElement {
     args: () => [this.opened, this.filters.action, this.filters.actor?.id, this.filters.email, this.#range.from, this.#range.to, this.cursor] as const,
   });
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearTimeout(this.#searchTimer);
-  }
-
   /** The API's instants for the days chosen: `from` inclusive, `to` the midnight after the last day. */
   get #range() {
     const { fromDay, toDay } = this.filters;
-    return { from: fromDay ? startOfDay(fromDay) : undefined, to: toDay ? startOfDay(toDay, 1) : undefined };
+    return { from: fromDay ? localTime(fromDay, '00:00') : undefined, to: toDay ? localTime(toDay, '24:00') : undefined };
   }
 
   get #rangeInverted(): boolean {
@@ -132,17 +123,14 @@ export class PantaActivityView extends LitElement {
     if (this.emailInput.trim() !== this.filters.email) this.#filter({ email: this.emailInput.trim() });
   }
 
-  async #filterByActor(entry: AuditEntry) {
-    this.#filter({ actor: { id: entry.actorId!, name: personOf(this.#localize.language, entry.actorId, entry.actorName, entry.actorEmail) } });
+  /**
+   * Filters by an actor, or no longer. The control used goes: the name clicked may leave with its
+   * row, the chip does. Focus goes to the chip that undoes the filter, or then to the first filter.
+   */
+  async #setActor(actor: Filters['actor']) {
+    this.#filter({ actor });
     await this.updateComplete;
-    // The name clicked may be gone with its row: the chip that undoes the filter takes the focus.
-    this.renderRoot.querySelector<HTMLElement>('[part~="actor-chip"]')?.focus();
-  }
-
-  async #removeActor() {
-    this.#filter({ actor: undefined });
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('#action')?.focus();
+    this.renderRoot.querySelector<HTMLElement>(actor ? '[part~="actor-chip"]' : '#action')?.focus();
   }
 
   /** "Entries: 1,234", the footer's and the announcement's; "10,000+" past the count's cap. */
@@ -186,6 +174,7 @@ export class PantaActivityView extends LitElement {
     const inverted = this.#rangeInverted;
     const { action: chosen, actor, fromDay, toDay } = this.filters;
     const chip = actor && a.byChip(actor.name);
+    // One alert for the filters: why nothing shows (the range), or why the export failed.
     return html`
       <div class="filters" part="filters">
         <div class="field">
@@ -208,8 +197,7 @@ export class PantaActivityView extends LitElement {
           <input
             id="to"
             type="date"
-            aria-invalid=${inverted ? 'true' : 'false'}
-            aria-describedby="range-error"
+            aria-invalid=${String(inverted)}
             .value=${toDay}
             @change=${(event: Event) => this.#filter({ toDay: (event.target as HTMLInputElement).value })}
           />
@@ -223,9 +211,8 @@ export class PantaActivityView extends LitElement {
           </div>
         </div>
       </div>
-      <p id="range-error" class="field-error" role="alert">${inverted ? a.badRange : ''}</p>
-      ${chip ? html`<button type="button" class="button chip" part="actor-chip" aria-label=${a.removeChip(chip)} @click=${this.#removeActor}>${chip} <span aria-hidden="true">×</span></button>` : nothing}
-      ${this.exportError ? html`<p class="field-error" role="alert">${this.exportError}</p>` : nothing}
+      <p id="range-error" class="field-error" role="alert">${inverted ? a.badRange : this.exportError}</p>
+      ${chip ? html`<button type="button" class="button chip" part="actor-chip" aria-label=${a.removeChip(chip)} @click=${() => this.#setActor(undefined)}>${chip} <span aria-hidden="true">×</span></button>` : nothing}
     `;
   }
 
@@ -234,16 +221,14 @@ export class PantaActivityView extends LitElement {
     const actions = AUDIT_ACTION_TEXT[this.#localize.language];
     const language = this.#localize.language;
     if (list.items.length === 0) return html`<p part="empty">${PANEL_MESSAGES[language].none}</p>`;
-    const row = (entry: AuditEntry) => html`
+    const row = (entry: AuditEntry, actor = personOf(language, entry.actorId, entry.actorName, entry.actorEmail)) => html`
       <tr>
         <td><time datetime=${entry.createdAt}>${this.#localize.dateTime(entry.createdAt)}</time></td>
         <td>${actions[entry.action]}</td>
         <td>
           ${entry.actorId === null
-            ? personOf(language, null, null, null)
-            : html`<button type="button" class="name" part="actor-button" aria-describedby="actor-hint" @click=${() => this.#filterByActor(entry)}>
-                ${personOf(language, entry.actorId, entry.actorName, entry.actorEmail)}
-              </button>`}
+            ? actor
+            : html`<button type="button" class="name" part="actor-button" title=${a.actorHint} @click=${() => this.#setActor({ id: entry.actorId!, name: actor })}>${actor}</button>`}
         </td>
         <td>
           ${entry.targetEmail === null
@@ -255,7 +240,7 @@ export class PantaActivityView extends LitElement {
     `;
     return html`
       <div class="table-wrap">
-        <table part="entries" aria-label=${this.#localize.messages.activity}>
+        <table part="entries">
           <thead>
             <tr>
               <th scope="col">${a.time}</th>
@@ -265,11 +250,10 @@ export class PantaActivityView extends LitElement {
             </tr>
           </thead>
           <tbody>
-            ${list.items.map(row)}
+            ${list.items.map((entry) => row(entry))}
           </tbody>
         </table>
       </div>
-      <p id="actor-hint" hidden>${a.actorHint}</p>
     `;
   }
 
@@ -282,15 +266,15 @@ export class PantaActivityView extends LitElement {
     return html`
       <panta-dialog lang=${this.#localize.locale} label=${main.activity}>
         ${this.#renderFilters()}
-        <div aria-busy=${status === TaskStatus.PENDING ? 'true' : 'false'}>
+        <div aria-busy=${String(status === TaskStatus.PENDING)}>
           ${status === TaskStatus.ERROR
             ? html`<p role="alert">${a.failed}</p>
                 <button type="button" class="button" @click=${() => this.#entries.run()}>${main.retry}</button>`
             : list
               ? this.#renderEntries(list)
-              : this.#rangeInverted
-                ? nothing
-                : html`<p>${main.loading}</p>`}
+              : status === TaskStatus.PENDING
+                ? html`<p>${main.loading}</p>`
+                : nothing}
         </div>
         <div class="visually-hidden" role="status">${this.said}</div>
         <div class="pages" slot="footer" part="pagination">
