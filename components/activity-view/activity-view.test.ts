@@ -245,6 +245,48 @@ describe('<panta-activity-view> (the workspace Activity view)', () => {
     expect(downloads.files[1]!.name).to.match(/\.xlsx$/);
   });
 
+  it('says when the entries cannot be loaded (Try again) or the export fails, in the panel, and fires panta-error', async () => {
+    const f = await createFixture({ active: [{ email: 'ana@example.test', firstName: 'Ana', lastName: 'Martínez' }] });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    // The server fails the log's read once, and the activity export always.
+    const original = window.fetch;
+    let failures = 1;
+    const failure = (status: number) =>
+      new Response(JSON.stringify({ error: { message: 'boom', code: -32603, data: { code: 'INTERNAL_SERVER_ERROR', httpStatus: status, reason: 'INTERNAL' } } }), {
+        status,
+        headers: { 'content-type': 'application/json' },
+      });
+    window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (new URL(url).pathname.endsWith('/audit-export')) return failure(500);
+      if (proceduresOf(url).includes('audit.list') && failures-- > 0) {
+        const batch = new URL(url).searchParams.has('batch');
+        const body = JSON.parse(await failure(500).text());
+        return new Response(JSON.stringify(batch ? [body] : body), { status: 500, headers: { 'content-type': 'application/json' } });
+      }
+      return original(input, init);
+    };
+    try {
+      const view = activityView(element);
+      view.open();
+      await view.opened();
+      await until(() => view.scope().querySelector('[role="alert"]:not(#range-error)'), 'the failure is shown');
+      expect(view.scope().querySelector('[role="alert"]:not(#range-error)')!.textContent).to.equal('The activity could not be loaded.');
+      expect(events.of('panta-error').map((event) => event.detail.operation)).to.deep.equal(['audit.list']);
+      [...view.scope().querySelectorAll('button')].find((button) => button.textContent!.trim() === 'Try again')!.click();
+      await settled(view, () => view.entries().length === 2);
+
+      view.exportButton('csv').click();
+      await until(() => view.scope().querySelector('#range-error')!.textContent === 'Something went wrong on the server. Please try again.');
+      expect(events.of('panta-error').map((event) => event.detail.operation)).to.deep.equal(['audit.list', 'audit-export']);
+      // The next filter clears it.
+      typeInto(view.field<HTMLSelectElement>('action'), 'user.invited');
+      await until(() => view.scope().querySelector('#range-error')!.textContent === '');
+    } finally {
+      window.fetch = original;
+    }
+  });
+
   it('names a purged actor and target by the email the entry kept', async () => {
     const f = await createFixture({ secondAdmin: true, active: [{ email: 'cy@example.test', firstName: 'Cy', lastName: 'Changed' }] });
     await mutateAs(f.apiUrl, f.secondAdmin!.token, 'users.update', { id: f.active[0]!.id, firstName: 'Cyrus' });

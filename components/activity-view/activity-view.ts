@@ -40,9 +40,9 @@ const localTime = (day: string, time: string) => new Date(`${day}T${time}`).toIS
 
 /**
  * The workspace's audit log (`audit.list`), newest first, as many entries a page as the list's rows
- * per page, by cursor (Older, Newest), filtered by action, by actor (a click on an actor's name, shown as a removable "By …"
- * chip), by a range of local days and by the target's email address (debounced; a superseded
- * request is aborted), and exported with the same filters as CSV or Excel. A modal panel: focus
+ * per page, by cursor (Older, Newest), filtered by action, by actor (a click on an actor's name,
+ * shown as a removable "By …" chip), by a range of local days and by the target's email address
+ * (debounced; a superseded request is aborted), and exported with the same filters as CSV or Excel. A modal panel: focus
  * moves into it and, on closing, back to the Activity button. It speaks through a live region of
  * its own, since the modal dialog makes the element's regions inert. Loaded lazily (see dialogs.ts).
  *
@@ -124,8 +124,8 @@ export class PantaActivityView extends LitElement {
   }
 
   /**
-   * Filters by an actor, or no longer. The control used goes: the name clicked may leave with its
-   * row, the chip does. Focus goes to the chip that undoes the filter, or then to the first filter.
+   * Filters by an actor, or no longer. The button pressed may be gone after (the name's row, the
+   * chip), so focus moves on: to the chip that undoes the filter, or to the first filter.
    */
   async #setActor(actor: Filters['actor']) {
     this.#filter({ actor });
