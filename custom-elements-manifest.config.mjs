@@ -17,7 +17,7 @@ const { customElementJetBrainsPlugin } = require('custom-element-jet-brains-inte
  */
 const integration = {
   outdir: 'dist/types',
-  exclude: ['PantaAddUserDialog', 'PantaConfirmDialog', 'PantaDialog', 'PantaEditUserDialog', 'PantaUserDetail', 'PantaUserTable'],
+  exclude: ['PantaActivityView', 'PantaAddUserDialog', 'PantaConfirmDialog', 'PantaDialog', 'PantaEditUserDialog', 'PantaUserDetail', 'PantaUserTable'],
   componentTypePath: (name, tag) => (tag === 'panta-accept-invitation' ? './accept.js' : './element.js'),
   hideLogs: true,
 };

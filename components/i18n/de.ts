@@ -12,6 +12,7 @@ const lastAdmin = (p: Params) => `${p.email ?? 'Dieser Benutzer'} ist der letzte
 export const de: Messages = {
   title: 'Benutzerverwaltung',
   addUser: 'Benutzer hinzufügen',
+  activity: 'Aktivität',
   kpis: 'Onboarding',
   kpiInvited: 'Eingeladene Benutzer',
   kpiCompleted: 'Abgeschlossen',

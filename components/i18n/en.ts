@@ -17,6 +17,8 @@ const lastAdmin = (p: Params) => `${p.email ?? 'This user'} is the last admin of
 export const en = {
   title: 'User management',
   addUser: 'Add user',
+  /** The workspace's Activity view: its button and its title. */
+  activity: 'Activity',
   kpis: 'Onboarding',
   kpiInvited: 'Invited users',
   kpiCompleted: 'Completed',

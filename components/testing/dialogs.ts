@@ -73,3 +73,25 @@ export const addUserDialog = (element: PantaUserManagement) => harness(element, 
 export const editUserDialog = (element: PantaUserManagement) => harness(element, 'panta-edit-user-dialog');
 export const confirmDialog = (element: PantaUserManagement) => harness(element, 'panta-confirm-dialog');
 export const userDetail = (element: PantaUserManagement) => harness(element, 'panta-user-detail');
+
+/** The Activity view: its entries as `{ action, actor, target }` rows (the time left out), its filters by id. */
+export function activityView(element: PantaUserManagement) {
+  const base = harness(element, 'panta-activity-view');
+  const scope = base.scope;
+  return {
+    ...base,
+    open: () => part<HTMLButtonElement>(root(element), 'activity-button')!.click(),
+    entries: () =>
+      [...(part(scope(), 'entries')?.querySelectorAll('tbody tr') ?? [])].map((tr) => {
+        const cells = [...tr.querySelectorAll('td')].map((td) => text(td));
+        return { action: cells[1], actor: cells[2], target: cells[3] };
+      }),
+    busy: () => Boolean(scope().querySelector('[aria-busy="true"]')),
+    count: () => text(part(scope(), 'pagination')?.querySelector('span')),
+    page: (name: 'older' | 'newest') => scope().querySelector<HTMLButtonElement>(`[data-page="${name}"]`)!,
+    chip: () => part<HTMLButtonElement>(scope(), 'actor-chip'),
+    actorButton: (name: string) => [...scope().querySelectorAll<HTMLButtonElement>('[part~="actor-button"]')].find((button) => text(button) === name),
+    exportButton: (format: 'csv' | 'xlsx') => scope().querySelector<HTMLButtonElement>(`[data-export="${format}"]`)!,
+    status: () => text(scope().querySelector('[role="status"]')),
+  };
+}

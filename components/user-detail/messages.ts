@@ -32,3 +32,12 @@ const de: typeof en = {
 };
 
 export const PANEL_MESSAGES: Record<Language, typeof en> = { en, de };
+
+/**
+ * Who an audit entry names, the detail panel's history and the Activity view alike: the system for
+ * no one, a purged user by the email the entry kept, anyone else by their name (or email without one).
+ */
+export function personOf(language: Language, id: string | null, name: string | null, email: string | null): string {
+  const m = PANEL_MESSAGES[language];
+  return id === null ? m.system : name === null ? m.gone(email ?? '') : name || (email ?? '');
+}

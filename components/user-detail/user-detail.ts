@@ -9,7 +9,7 @@ import type { PantaDialog } from '../dialog/dialog.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
 import { displayName } from '../internal/display-name.ts';
-import { PANEL_MESSAGES } from './messages.ts';
+import { PANEL_MESSAGES, personOf } from './messages.ts';
 import styles from './user-detail.styles.ts';
 
 /** What the panel asks of the element that owns the connection. */
@@ -69,11 +69,6 @@ export class PantaUserDetail extends LitElement {
     this.dialog.show();
   }
 
-  #person(id: string | null, name: string | null, email: string | null) {
-    const m = PANEL_MESSAGES[this.#localize.language];
-    return id === null ? m.system : name === null ? m.gone(email ?? '') : name || (email ?? '');
-  }
-
   #renderFacts(user: User) {
     const m = PANEL_MESSAGES[this.#localize.language];
     const main = this.#localize.messages;
@@ -108,7 +103,7 @@ export class PantaUserDetail extends LitElement {
     const row = (entry: AuditEntry) => html`
       <li>
         <time datetime=${entry.createdAt}>${this.#localize.dateTime(entry.createdAt)}</time>
-        · ${actions[entry.action]} · ${m.by(this.#person(entry.actorId, entry.actorName, entry.actorEmail))}
+        · ${actions[entry.action]} · ${m.by(personOf(this.#localize.language, entry.actorId, entry.actorName, entry.actorEmail))}
       </li>
     `;
     return html`<ol part="history" aria-labelledby="history">

@@ -11,6 +11,7 @@ const modules = {
   'panta-edit-user-dialog': loadViews,
   'panta-confirm-dialog': loadViews,
   'panta-user-detail': loadViews,
+  'panta-activity-view': loadViews,
 };
 
 export type DialogTag = keyof typeof modules;

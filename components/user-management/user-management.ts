@@ -6,8 +6,8 @@ import type { PantaErrorData } from '../../shared/errors.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportUsersUrl } from '../../shared/export-url.ts';
 import type { InviteUserInput, Summary, UpdateUserInput, User, UserList } from '../../shared/schemas.ts';
 import type { ImportCalls } from '../add-user-dialog/add-user-dialog.ts';
-import type { DetailCalls } from '../user-detail/user-detail.ts';
-import { ApiError, type ApiClient, authorization, errorDataOf, isAbort } from '../api/client.ts';
+import type { ActivityCalls } from '../activity-view/activity-view.ts';
+import { type ApiClient, errorDataOf, isAbort } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
 import { type Toast, type ToastAction, ToastController } from '../controllers/toast-controller.ts';
 import { type PantaEventDetails, PantaEvent, type PantaEventName } from '../events/events.ts';
@@ -16,7 +16,7 @@ import { defineElement } from '../internal/define.ts';
 import type { PantaUserManagementProperties } from '../public-api.ts';
 import { displayName } from '../internal/display-name.ts';
 import { deepActiveElement } from '../internal/focus.ts';
-import { download } from '../internal/download.ts';
+import { downloadExport } from '../internal/download.ts';
 import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import '../user-table/user-table.ts';
 import type { PantaUserTable, SelfLock, TableCalls } from '../user-table/user-table.ts';
@@ -60,6 +60,7 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart title - The heading.
  * @csspart add-button - Opens the Add user dialog.
  * @csspart refresh-button - Loads the figures and the visible page again (for hosts whose proxies block the live feed).
+ * @csspart activity-button - Opens the workspace's Activity view (the audit log).
  * @csspart live-status - "Updated" for a moment after a change made elsewhere arrived, or why live updates are off.
  * @csspart kpis - The four KPI cards.
  * @csspart kpi - One KPI card (also `kpi-invited`, `kpi-completed`, `kpi-pending`, `kpi-completion-rate`).
@@ -342,10 +343,14 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       }),
   };
 
-  readonly #detailCalls: DetailCalls = {
+  /** The detail panel's and the Activity view's. */
+  readonly #detailCalls: ActivityCalls = {
     client: () => this.#requireClient(),
     report: (operation, error) => void this.#errorEvent(operation, error),
     serverNow: () => this.#data.serverNow(),
+    apiUrl: () => this.apiUrl,
+    token: () => this.token,
+    pageSize: () => this.pageSize,
   };
 
   /**
@@ -467,13 +472,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       lang: this.#localize.language,
     };
     try {
-      const response = await fetch(exportUsersUrl(this.apiUrl, query), { headers: authorization(this.token) });
-      if (!response.ok) {
-        const { error } = await response.json();
-        throw new ApiError(error.message, error.data);
-      }
-      const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1];
-      download(await response.blob(), filename ?? `users.${format}`);
+      await downloadExport(exportUsersUrl(this.apiUrl, query), this.token, `users.${format}`);
     } catch (error) {
       this.#reportActionError('export', error, true);
     }
@@ -754,6 +753,9 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
           ${this.#renderLiveStatus()}
           <button type="button" class="button primary" part="add-button" @click=${this.#openAdd}>${m.addUser}</button>
           <button type="button" class="button" part="refresh-button" @click=${() => this.#live.refresh()}>${m.refresh}</button>
+          <button type="button" class="button" part="activity-button" aria-haspopup="dialog" @click=${() => this.#dialog('panta-activity-view').then((view) => view?.show())}>
+            ${m.activity}
+          </button>
         </div>
         ${this.#renderKpis(summary)} ${this.#renderTabs(summary)}
         <div role="tabpanel" id="panel" part="panel" aria-labelledby="tab-${this.#data.query.tab}">
@@ -768,6 +770,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         <panta-edit-user-dialog lang=${this.#localize.locale} .save=${this.#updateUser}></panta-edit-user-dialog>
         <panta-confirm-dialog lang=${this.#localize.locale}></panta-confirm-dialog>
         <panta-user-detail lang=${this.#localize.locale} .calls=${this.#detailCalls}></panta-user-detail>
+        <panta-activity-view lang=${this.#localize.locale} .calls=${this.#detailCalls}></panta-activity-view>
       `;
     }
     return html`
