@@ -165,7 +165,7 @@ export const de: Messages = {
     IMPORT_NOT_A_SPREADSHEET: () => 'Dies ist keine Tabelle. Verwenden Sie eine .xlsx-, .xls-, .ods- oder .csv-Datei.',
     IMPORT_NO_EMAIL_COLUMN: () => 'Keine E-Mail-Spalte gefunden. Geben Sie einer Spalte die Überschrift „E-Mail“, wie in der Vorlage.',
     IMPORT_UNREADABLE: () => 'Die Datei konnte nicht gelesen werden. Speichern Sie sie in Ihrem Tabellenprogramm erneut und versuchen Sie es noch einmal.',
-    EXPORT_TOO_MANY_ROWS: () => 'Diese Liste enthält zu viele Benutzer für eine Excel-Datei. Exportieren Sie sie als CSV-Datei.',
+    EXPORT_TOO_MANY_ROWS: () => 'Zu viele Zeilen für eine Excel-Datei. Exportieren Sie sie als CSV-Datei.',
     TOO_MANY_STREAMS: () =>
       'Live-Aktualisierungen pausieren: Zu viele Fenster dieser Seite sind offen. Schließen Sie eines oder verwenden Sie „Aktualisieren“.',
   },

@@ -170,7 +170,7 @@ export const en = {
     IMPORT_NOT_A_SPREADSHEET: () => 'This is not a spreadsheet. Use an .xlsx, .xls, .ods or .csv file.',
     IMPORT_NO_EMAIL_COLUMN: () => 'No email column found. Give one column the heading "Email", as in the template.',
     IMPORT_UNREADABLE: () => 'The file could not be read. Save it again from your spreadsheet program and retry.',
-    EXPORT_TOO_MANY_ROWS: () => 'This tab has too many users for an Excel file. Export it as CSV.',
+    EXPORT_TOO_MANY_ROWS: () => 'Too many rows for an Excel file. Export them as CSV.',
     TOO_MANY_STREAMS: () => 'Live updates are paused: too many windows of this page are open. Close one, or use Refresh.',
   } satisfies Record<ErrorReason | ImportErrorReason | ExportErrorReason | LiveErrorReason, (p: Params) => string>,
   // Layout, icons and accessibility (UX issue #13)
