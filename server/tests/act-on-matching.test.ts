@@ -235,6 +235,9 @@ describe('act on all matching users', () => {
     }
     await server.app.management.flushOutbox();
     assert.equal(server.mailbox.messages.length, sentBefore);
+    // The same call without the injected failure goes through: it was that failure that stopped it.
+    const result = await admin.client.users.actOnMatching.mutate({ action: 'resend', filter: { tab: 'pending', expired: true }, expectedCount: 2 });
+    assert.deepEqual(emailsOf(result), ['old1@match.test', 'old2@match.test']);
   });
 
   it('acts on nothing when nothing matches and nothing was expected', async () => {
