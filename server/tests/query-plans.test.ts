@@ -59,8 +59,8 @@ interface Shape {
   page: { sqlite: Access[]; postgres: Access[] };
 }
 
-/** A quarter of the pending users' links expired by then (`seededInvitations`). */
-const EXPIRY_CUTOFF = '2026-03-01T00:00:00.000Z';
+/** One in 16 pending users' links expired by the first, all of them by the second (`seededInvitations`). */
+const EXPIRY_CUTOFFS = { few: '2026-03-01T00:00:00.000Z', all: '2026-05-01T00:00:00.000Z' };
 
 const both = (accesses: Access[]) => ({ sqlite: accesses, postgres: accesses });
 
@@ -245,28 +245,37 @@ function signInShapes(): Shape[] {
 /**
  * The filter "Expired invitations" (migration 0017): the expired open links are the first entries
  * of the workspace's range in the index of open links by expiry, which names their users. With no
- * other filter the total counts those entries alone; with a search, it reads their users by
- * primary key, never the whole Pending tab. A page walks the order's index and looks up each
- * user's open link by 0001's index of open links by user (which these accesses leave out, as
- * every page's join does); SQLite's search walk tries each match against the expired links' users.
+ * other filter the total counts those entries alone (PostgreSQL may read the small table instead
+ * when nearly all match); with a search, it reads their users by primary key, never the whole
+ * Pending tab. A page walks the order's index: when few links expired, SQLite tries each entry
+ * against their users; when most did, it looks up each walked user's open link by 0001's index of
+ * open links by user, as PostgreSQL does either way (these accesses leave that index out, as every
+ * page's join reads it).
  */
 function expiredShapes(): Shape[] {
-  const invitationExpiredBy = EXPIRY_CUTOFF;
   return [
     {
-      name: 'pending, expired invitations',
+      name: 'pending, a few expired invitations',
       tab: 'pending',
-      invitationExpiredBy,
+      invitationExpiredBy: EXPIRY_CUTOFFS.few,
       count: both(['invitations_open_by_expiry']),
+      page: { sqlite: ['users_live_by_name', 'invitations_open_by_expiry'], postgres: ['users_live_by_name', 'invitations_open_by_expiry?'] },
+    },
+    {
+      name: 'pending, every invitation expired',
+      tab: 'pending',
+      invitationExpiredBy: EXPIRY_CUTOFFS.all,
+      count: { sqlite: ['invitations_open_by_expiry'], postgres: ['invitations_open_by_expiry?'] },
       page: both(['users_live_by_name']),
     },
     {
-      name: 'pending, expired invitations, "mar"',
+      name: 'pending, a few expired invitations, "mar"',
       tab: 'pending',
       search: 'mar',
-      invitationExpiredBy,
+      invitationExpiredBy: EXPIRY_CUTOFFS.few,
       count: { sqlite: ['users_search', 'invitations_open_by_expiry'], postgres: ['invitations_open_by_expiry', 'users_search_trigram?'] },
-      page: { sqlite: ['users_live_by_name', 'invitations_open_by_expiry'], postgres: ['users_live_by_name', 'users_search_trigram?'] },
+      // Few matches: read them all through the search index and sort them, as the search alone does.
+      page: { sqlite: ['users_search', 'invitations_open_by_expiry', 'sort'], postgres: ['users_search_trigram|users_live_by_name', 'invitations_open_by_expiry?'] },
     },
   ];
 }
@@ -342,7 +351,7 @@ function seededUsers(workspaceId: string, ownerId: string): UserRow[] {
   });
 }
 
-/** An open link for every pending user, a quarter of them expired by `EXPIRY_CUTOFF`. */
+/** An open link for every pending user, expiring by `EXPIRY_CUTOFFS`. */
 function seededInvitations(users: readonly UserRow[]): NewInvitationRow[] {
   return users
     .filter((user) => user.status === 'pending' && !user.deleted_at)
@@ -352,7 +361,7 @@ function seededInvitations(users: readonly UserRow[]): NewInvitationRow[] {
       user_id: user.id,
       token_hash: newId(),
       created_at: user.invited_at,
-      expires_at: index % 4 === 0 ? '2026-02-01T00:00:00.000Z' : '2026-04-01T00:00:00.000Z',
+      expires_at: index % 16 === 0 ? '2026-02-01T00:00:00.000Z' : '2026-04-01T00:00:00.000Z',
       used_at: null,
       revoked_at: null,
       revoked_reason: null,
