@@ -72,7 +72,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default(''),
   IMPORT_MAX_BYTES: positiveInt(DEFAULT_IMPORT_LIMITS.maxBytes),
   IMPORT_MAX_ROWS: positiveInt(DEFAULT_IMPORT_LIMITS.maxRows),
-  MATCHING_MAX_USERS: positiveInt(DEFAULT_MATCHING_MAX_USERS),
+  // Each statement of an action names its users in one list, and PostgreSQL binds at most 65,535 values.
+  MATCHING_MAX_USERS: positiveInt(DEFAULT_MATCHING_MAX_USERS).pipe(z.number().max(50_000, { error: 'at most 50,000 users in one call' })),
   IMPORT_PARSE_TIMEOUT_MS: positiveInt(DEFAULT_IMPORT_LIMITS.parseTimeoutMs),
   IMPORT_PARSE_HEAP_MB: positiveInt(DEFAULT_IMPORT_LIMITS.parseHeapMb),
   DEMO: flag,

@@ -27,7 +27,7 @@ const BY_IDS: Record<MatchingAction, (deps: Deps, caller: Caller, ids: readonly 
   purge: purgeUsers,
 };
 
-export const matchingMaxUsersOf = (deps: Deps): number => deps.settings.matchingMaxUsers ?? DEFAULT_MATCHING_MAX_USERS;
+const matchingMaxUsersOf = (deps: Deps): number => deps.settings.matchingMaxUsers ?? DEFAULT_MATCHING_MAX_USERS;
 
 /**
  * The users an action acts on among those the filter selects: all of them, except that a resend

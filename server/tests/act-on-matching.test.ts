@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { AuditAction } from '../../shared/constants.ts';
 import { exportUsersUrl } from '../../shared/export.ts';
+import { loadConfig } from '../config.ts';
 import { rejectsWith, rejectsWithoutChange } from '../testing/assertions.ts';
 import { failInsertOfAuditEntry } from '../testing/faults.ts';
 import {
@@ -208,6 +209,13 @@ describe('act on all matching users', () => {
       actual: 4,
     });
     assert.deepEqual(await admin.client.users.matchingCount.query({ action: 'delete', filter: { ...filter, search: 'a@' } }), { matching: 1, count: 1 });
+  });
+
+  it('takes its cap from MATCHING_MAX_USERS: 10,000 by default, at most 50,000', () => {
+    assert.equal(loadConfig({}).matchingMaxUsers, 10_000);
+    assert.equal(loadConfig({ MATCHING_MAX_USERS: '2500' }).matchingMaxUsers, 2500);
+    assert.throws(() => loadConfig({ MATCHING_MAX_USERS: '60000' }), /MATCHING_MAX_USERS: at most 50,000/);
+    assert.throws(() => loadConfig({ MATCHING_MAX_USERS: '0' }), /MATCHING_MAX_USERS/);
   });
 
   it('a guard refusing one user refuses them all and names that user: yourself among the matching users', async () => {
