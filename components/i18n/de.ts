@@ -148,6 +148,8 @@ export const de: Messages = {
     RETENTION_EXPIRED: (p: Params) => `Die Frist zur Wiederherstellung von ${p.email ?? 'diesem Benutzer'} ist abgelaufen`,
     RESEND_TOO_SOON: (p: Params) =>
       `Die Einladung an ${p.email ?? 'diesen Benutzer'} wurde gerade gesendet. Versuchen Sie es in ${p.seconds ?? 'einigen'} Sekunden erneut.`,
+    MATCHING_CHANGED: () => 'Die passenden Benutzer haben sich geändert. Nichts wurde getan: Bestätigen Sie die neue Anzahl.',
+    MATCHING_TOO_MANY: (p: Params) => `Höchstens ${cap(p)} Benutzer auf einmal${figure(p)}. Grenzen Sie Suche oder Filter ein.`,
     TOKEN_INVALID: () => 'Dieser Link ist ungültig',
     TOKEN_EXPIRED: () => 'Dieser Link ist abgelaufen',
     TOKEN_USED: () => 'Dieser Link wurde bereits verwendet',

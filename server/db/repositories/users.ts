@@ -174,19 +174,93 @@ export interface UserListFilter {
    */
   cursor?: { way: 'after' | 'before'; key: readonly (string | null)[] };
   /** Only users who have not signed in since this time (ISO), never signed in included. */
-  signedInBefore?: string;
+  signedInBefore?: string | undefined;
+  /** Only users whose open invitation link expired at or before this time (ISO): "Expired invitations". */
+  invitationExpiredBy?: string | undefined;
+  /** Only users whose invitation was last sent at or before this time (ISO): those a resend is due for. */
+  invitationSentBy?: string | undefined;
+  /** How a SQLite page tries the expiry filter: by each walked user's open link (see `withLinkProbe`). */
+  probeLinks?: boolean;
 }
 
 /** Which users a list shows, before sorting and paging. */
-type UserListScope = Pick<UserListFilter, 'tab' | 'searchWords' | 'role' | 'signedInBefore'>;
+export type UserListScope = Pick<
+  UserListFilter,
+  'tab' | 'searchWords' | 'role' | 'signedInBefore' | 'invitationExpiredBy' | 'invitationSentBy' | 'probeLinks'
+>;
+
+/** The filters tried on each user's row (or an index entry of it), beside the tab, role and search. */
+const ROW_FILTERS = ['signedInBefore', 'invitationExpiredBy', 'invitationSentBy'] as const;
+const hasRowFilters = (filter: UserListScope) => ROW_FILTERS.some((key) => filter[key] !== undefined);
+const rowFiltersOf = (filter: UserListScope) => Object.fromEntries(ROW_FILTERS.map((key) => [key, filter[key]])) as Pick<UserListScope, (typeof ROW_FILTERS)[number]>;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
-/** Narrows a query on `users as u` to a workspace's tab, role and search words. */
-function whereListed<O>(query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
-  let narrowed = whereTab(query.where('u.workspace_id', '=', workspaceId), filter.tab);
+/**
+ * Narrows a query on `users as u` to a workspace's tab, role and search words.
+ *
+ * `byLinks`, for a count or the ids of every match: with the expiry filter, SQLite is to read the
+ * expired links' users by primary key (migration 0017's index names them) rather than walk the
+ * whole tab to try each user against them, so no index on `users` may serve the workspace
+ * (`+workspace_id`). A page, which needs only its first rows in order, walks the order's index.
+ */
+function whereListed<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter: UserListScope, { byLinks = false } = {}): UserQuery<O> {
+  const linksFirst = byLinks && filter.invitationExpiredBy !== undefined && dialectOf(db) === 'sqlite';
+  const inWorkspace = linksFirst ? query.where(sql<boolean>`+${sql.ref('u.workspace_id')} = ${workspaceId}`) : query.where('u.workspace_id', '=', workspaceId);
+  let narrowed = whereTab(inWorkspace, filter.tab);
   if (filter.role !== 'all') narrowed = narrowed.where('u.role', '=', filter.role as Role);
-  return whereWordsOccur(whereNotSignedInSince(narrowed, filter.signedInBefore), filter.searchWords);
+  return whereWordsOccur(whereRowFilters(db, narrowed, workspaceId, filter, byLinks), filter.searchWords);
+}
+
+function whereRowFilters<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter: UserListScope, byLinks = false): UserQuery<O> {
+  let narrowed = whereNotSignedInSince(query, filter.signedInBefore);
+  const expiredLinks = byLinks ? 'array' : filter.probeLinks ? 'probe' : 'list';
+  narrowed = whereInvitationExpired(db, narrowed, workspaceId, filter.invitationExpiredBy, expiredLinks);
+  if (filter.invitationSentBy !== undefined) narrowed = narrowed.where('u.last_invitation_sent_at', '<=', filter.invitationSentBy);
+  return narrowed;
+}
+
+/**
+ * Users whose open invitation link expired by `by`. Only a pending user has an open link
+ * (accepting uses it, a delete revokes it), one at most. Three ways:
+ * - `list`: the expired links are the first entries of the workspace's range in migration 0017's
+ *   index of open links by expiry, each naming its user; the users are tried against that list.
+ * - `array`, for a count or every match: the same, and PostgreSQL is given them as an array
+ *   (`= any(array(…))`, computed once), so that it reads those users by primary key: as a
+ *   semi-join it hashed them over a read of the whole `users` table.
+ * - `probe`, for a SQLite page walking the order's index: each walked user's open link is looked
+ *   up in 0001's index of open links by user, so the page costs what it walks, not what expired.
+ */
+function whereInvitationExpired<O>(
+  db: Db,
+  query: UserQuery<O>,
+  workspaceId: string,
+  by: string | undefined,
+  way: 'list' | 'array' | 'probe',
+): UserQuery<O> {
+  if (by === undefined) return query;
+  if (way === 'probe') {
+    return query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('invitations as inv')
+          .select('inv.id')
+          .whereRef('inv.user_id', '=', 'u.id')
+          .where('inv.used_at', 'is', null)
+          .where('inv.revoked_at', 'is', null)
+          .where('inv.expires_at', '<=', by),
+      ),
+    );
+  }
+  const expired = db
+    .selectFrom('invitations as inv')
+    .select('inv.user_id')
+    .where('inv.workspace_id', '=', workspaceId)
+    .where('inv.used_at', 'is', null)
+    .where('inv.revoked_at', 'is', null)
+    .where('inv.expires_at', '<=', by);
+  if (way === 'array' && dialectOf(db) === 'postgres') return query.where(sql<boolean>`${sql.ref('u.id')} = any(array(${expired}))`);
+  return query.where('u.id', 'in', expired);
 }
 
 /**
@@ -248,13 +322,13 @@ const USER_OF_KEY = sql.raw(`(rowid >> ${SEARCH_KEY.userShift}) & ${2 ** SEARCH_
  * names: the workspace's column is written so that no index on `users` can serve it
  * (`+workspace_id`), and SQLite looks the index's entries up by rowid instead of walking the tab.
  */
-function searchedFirst<O>(query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
+function searchedFirst<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
   const named = query
     .where(sql<boolean>`${sql.ref('u.rowid')} in (select ${USER_OF_KEY} from users_search where ${inSearchIndex(workspaceId, filter)})`)
     .where(sql<boolean>`+${sql.ref('u.workspace_id')} = ${workspaceId}`);
   let narrowed = whereTab(named, filter.tab);
   if (filter.role !== 'all') narrowed = narrowed.where('u.role', '=', filter.role as Role);
-  return whereWordsOccur(whereNotSignedInSince(narrowed, filter.signedInBefore), filter.searchWords);
+  return whereWordsOccur(whereRowFilters(db, narrowed, workspaceId, filter), filter.searchWords);
 }
 
 /** How many users of a tab have the role asked for, by the workspace's counters. */
@@ -287,23 +361,63 @@ export async function listUsers(
  * the rows those entries name.
  */
 export async function countListedUsers(db: Db, workspaceId: string, filter: UserListScope): Promise<number> {
-  const bySignIn = filter.signedInBefore !== undefined;
-  if (filter.searchWords.length === 0 && !bySignIn) return countedInTab(await readUserCounts(db, workspaceId), filter);
-  if (bySignIn && !usesSearchIndex(db, filter.searchWords)) {
-    // The sign-in filter is counted in the tab's index by sign-in (migration 0015), entries only.
+  const byRow = hasRowFilters(filter);
+  if (filter.searchWords.length === 0 && !byRow) return countedInTab(await readUserCounts(db, workspaceId), filter);
+  if (onlyExpiredLinks(filter)) return countExpiredLinks(db, workspaceId, filter.invitationExpiredBy);
+  if (byRow && !usesSearchIndex(db, filter.searchWords)) {
+    // The sign-in filter is counted in the tab's index by sign-in (migration 0015), entries only;
+    // expired links in the index of open links by expiry (migration 0017).
     const counted = db.selectFrom('users as u').select((eb) => eb.fn.countAll<number>().as('count'));
-    return Number((await whereListed(counted, workspaceId, filter).executeTakeFirstOrThrow()).count);
+    return Number((await whereListed(db, counted, workspaceId, filter, { byLinks: true }).executeTakeFirstOrThrow()).count);
   }
-  if (!bySignIn && usesSearchIndex(db, filter.searchWords) && indexedWords(filter.searchWords).length === filter.searchWords.length) {
+  if (!byRow && usesSearchIndex(db, filter.searchWords) && indexedWords(filter.searchWords).length === filter.searchWords.length) {
     const { rows } = await sql<{ count: number }>`select count(*) as count from users_search where ${inSearchIndex(workspaceId, filter)}`.execute(db);
     return Number(rows[0]?.count ?? 0);
   }
   if (usesSearchIndex(db, filter.searchWords)) {
     const counted = db.selectFrom('users as u').select((eb) => eb.fn.countAll<number>().as('count'));
-    return Number((await searchedFirst(counted, workspaceId, filter).executeTakeFirstOrThrow()).count);
+    return Number((await searchedFirst(db, counted, workspaceId, filter).executeTakeFirstOrThrow()).count);
   }
   const counted = scannedForShortWords(db, filter).select((eb) => eb.fn.countAll<number>().as('count'));
-  return Number((await whereListed(counted, workspaceId, filter).executeTakeFirstOrThrow()).count);
+  return Number((await whereListed(db, counted, workspaceId, filter).executeTakeFirstOrThrow()).count);
+}
+
+/** "Expired invitations" on the Pending tab, and no other filter. */
+const onlyExpiredLinks = (filter: UserListScope): filter is UserListScope & { invitationExpiredBy: string } =>
+  filter.tab === 'pending' &&
+  filter.role === 'all' &&
+  filter.searchWords.length === 0 &&
+  filter.invitationExpiredBy !== undefined &&
+  filter.signedInBefore === undefined &&
+  filter.invitationSentBy === undefined;
+
+/**
+ * The expired open links of a workspace, counted in migration 0017's index alone: each is a
+ * different pending user's who is not deleted (at most one open link per user, 0001's unique
+ * index; accepting uses it, a delete revokes it, a purge removes it), so the Pending tab's
+ * "Expired invitations" are counted without reading `users`. Nearly every pending user may be
+ * among them: a workspace's old invitations expire and stay.
+ */
+async function countExpiredLinks(db: Db, workspaceId: string, by: string): Promise<number> {
+  const { count } = await db
+    .selectFrom('invitations as inv')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('inv.workspace_id', '=', workspaceId)
+    .where('inv.used_at', 'is', null)
+    .where('inv.revoked_at', 'is', null)
+    .where('inv.expires_at', '<=', by)
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+/**
+ * The ids of the users a list's scope selects, at most `limit` of them, in no particular order:
+ * read as the total is counted (a search of words SQLite's index can find from that index).
+ */
+export async function findListedUserIds(db: Db, workspaceId: string, filter: UserListScope, limit: number): Promise<string[]> {
+  const ids = db.selectFrom('users as u').select('u.id');
+  const listed = usesSearchIndex(db, filter.searchWords) ? searchedFirst(db, ids, workspaceId, filter) : whereListed(db, ids, workspaceId, filter, { byLinks: true });
+  return (await listed.limit(limit).execute()).map((row) => row.id);
 }
 
 /**
@@ -369,7 +483,7 @@ function pageCosts(filter: UserListFilter, counts: UserCounts, matches: number) 
 export async function listUserViews(db: Db, workspaceId: string, filter: UserListFilter, matches?: number): Promise<UserViewRow[]> {
   const reading = readingOrder(filter);
   if (dialectOf(db) === 'postgres') return listPostgresPage(db, workspaceId, filter, matches);
-  if (!usesSearchIndex(db, filter.searchWords)) return orderedPage(db, workspaceId, filter);
+  if (!usesSearchIndex(db, filter.searchWords)) return orderedPage(db, workspaceId, await withLinkProbe(db, workspaceId, filter, matches));
   const offset = filter.cursor ? 0 : filter.offset;
   if (matches !== undefined && offset >= matches) return [];
   if (matches !== undefined) {
@@ -381,8 +495,23 @@ export async function listUserViews(db: Db, workspaceId: string, filter: UserLis
       if (page.length === filter.limit || walkLimit >= walk.walked) return page;
     }
   }
-  const named = searchedFirst(db.selectFrom('users as u').select(sql<number>`${sql.ref('u.rowid')}`.as('user_rowid')), workspaceId, filter);
+  const named = searchedFirst(db, db.selectFrom('users as u').select(sql<number>`${sql.ref('u.rowid')}`.as('user_rowid')), workspaceId, filter);
   return selectPage(db, workspaceId, filter, 'u.rowid', inOrder(pastCursor(named, filter), reading).offset(offset).limit(filter.limit));
+}
+
+/**
+ * How a SQLite page of "Expired invitations" tries each user (`whereInvitationExpired`): walking
+ * the order's index it goes through about (offset + limit) × tab / matches users if the matches
+ * are spread evenly, each probed for its open link (a row and an index read, about 3 µs); the list
+ * of expired links' users costs about 1 µs per link, however few the page needs. Old invitations
+ * stay expired, so most of the tab may be among them: then the probe reads a page's worth. Without
+ * the total (an export's pages), the list.
+ */
+async function withLinkProbe(db: Db, workspaceId: string, filter: UserListFilter, matches: number | undefined): Promise<UserListFilter> {
+  if (filter.invitationExpiredBy === undefined || matches === undefined) return filter;
+  const inTab = countedInTab(await readUserCounts(db, workspaceId), filter);
+  const walked = (((filter.cursor ? 0 : filter.offset) + filter.limit) * inTab) / Math.max(matches, 1);
+  return { ...filter, probeLinks: 3 * walked < matches };
 }
 
 /**
@@ -412,7 +541,7 @@ async function listPostgresPage(db: Db, workspaceId: string, filter: UserListFil
       if (page.length === filter.limit || walkLimit >= walk.walked) return page;
     }
     const columns = reading.map(({ column }) => `u.${column}` as const);
-    const everyMatch = pastCursor(whereListed(db.selectFrom('users as u').select(['u.id', ...columns]), workspaceId, filter), filter).offset(0);
+    const everyMatch = pastCursor(whereListed(db, db.selectFrom('users as u').select(['u.id', ...columns]), workspaceId, filter), filter).offset(0);
     const ids = db.selectFrom(everyMatch.as('u')).select('u.id') as unknown as UserQuery<{ id: string }>;
     return selectPage(db, workspaceId, filter, 'u.id', inOrder(ids, reading).offset(offset).limit(filter.limit));
   }
@@ -422,19 +551,19 @@ async function listPostgresPage(db: Db, workspaceId: string, filter: UserListFil
 /** A page read from the order's index, the search words tried on each entry: after the cursor, or skipping `offset` entries. */
 function orderedPage(db: Db, workspaceId: string, filter: UserListFilter): Promise<UserViewRow[]> {
   if (filter.cursor) return selectPage(db, workspaceId, filter, 'u.id', keysetIds(db, workspaceId, filter, filter.cursor.key));
-  if (filter.searchWords.length > 0 || filter.signedInBefore !== undefined) return pageByOffset(db, workspaceId, filter).execute();
+  if (filter.searchWords.length > 0 || hasRowFilters(filter)) return pageByOffset(db, workspaceId, filter).execute();
   const { tab, role, sortBy, direction, offset, limit } = filter;
   return unsearchedPage(db, { tab, role, sortBy, direction }, { workspaceId, offset, limit });
 }
 
 /** The statement of `orderedPage` without a cursor. */
 function pageByOffset(db: Db, workspaceId: string, filter: UserListFilter) {
-  const ids = whereListed(db.selectFrom('users as u').select('u.id'), workspaceId, filter);
+  const ids = whereListed(db, db.selectFrom('users as u').select('u.id'), workspaceId, filter);
   return pageQuery(db, workspaceId, filter, 'u.id', inOrder(ids, listOrder(filter)).offset(filter.offset).limit(filter.limit));
 }
 
 /**
- * The page every list opens with (no search, no sign-in filter, no cursor): compiled once per dialect, tab, role and
+ * The page every list opens with (no search, no row filter, no cursor): compiled once per dialect, tab, role and
  * order (`reusableQuery`), the same statement `pageByOffset` builds.
  */
 const unsearchedPage = reusableQuery(
@@ -467,8 +596,8 @@ function walkedPage(db: Db, workspaceId: string, filter: UserListFilter, walkLim
       'u.last_signed_in_at',
     ]);
   const reading = readingOrder(filter);
-  const walkedScope: UserListScope = { tab: filter.tab, searchWords: [], role: roleAfterWalk ? 'all' : filter.role, signedInBefore: filter.signedInBefore };
-  const firstOfTab = inOrder(pastCursor(whereListed(inTab, workspaceId, walkedScope), filter), reading).limit(walkLimit);
+  const walkedScope: UserListScope = { tab: filter.tab, searchWords: [], role: roleAfterWalk ? 'all' : filter.role, ...rowFiltersOf(filter) };
+  const firstOfTab = inOrder(pastCursor(whereListed(db, inTab, workspaceId, walkedScope), filter), reading).limit(walkLimit);
   // The outer query sees the columns it orders and searches by under the names of `users as u`.
   const walked = db.selectFrom(firstOfTab.as('u')).select('u.user_rowid') as unknown as UserQuery<{ user_rowid: number }>;
   let found = whereWordsOccur(walked, filter.searchWords);
@@ -620,7 +749,7 @@ function keysetIds(db: Db, workspaceId: string, filter: UserListFilter, key: rea
   const reading = readingOrder(filter);
   const columns = reading.map(({ column }) => `u.${column}` as const);
   const ranges = pastKey(reading, cursorValues(filter, key)).map((conditions, index) => {
-    const listed = whereListed(db.selectFrom('users as u').select(['u.id', ...columns]), workspaceId, filter);
+    const listed = whereListed(db, db.selectFrom('users as u').select(['u.id', ...columns]), workspaceId, filter);
     const range = conditions.reduce((narrowed, condition) => narrowed.where(condition), listed);
     return db.selectFrom(inOrder(range, reading).limit(filter.limit).as(`range${index}`)).selectAll();
   });
