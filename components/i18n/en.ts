@@ -72,6 +72,20 @@ export const en = {
   selectedCount: (formatted: string) => `${formatted} selected`,
   bulkResend: 'Resend invitations',
   clearSelection: 'Clear selection',
+  // Act on all matching users (issue #18 §5).
+  selectAllMatching: (formatted: string) => `Select all ${formatted} matching`,
+  allMatchingSelected: (formatted: string) => `All ${formatted} matching selected`,
+  expiredFilter: 'Expired invitations',
+  resendAllExpired: 'Resend all expired',
+  resendTitle: (who: string) => `Resend invitations to ${who}?`,
+  resendBody: (resent: string, matching: string, skipped: string | undefined) =>
+    skipped
+      ? `${resent} of ${matching} get a new link; ${skipped} were sent less than a minute ago and are left out.`
+      : 'Each gets a new link; the previous one stops working.',
+  restoreTitle: (who: string) => `Restore ${who}?`,
+  restoreBody: (who: string) => `${who} return to the tab they were deleted from.`,
+  noneMatching: 'No user matches any more. Nothing was changed.',
+  noneDue: 'Every matching invitation was sent less than a minute ago. Nothing was sent.',
   lastAdminReason: 'You are the only admin of this workspace',
   close: 'Close',
   cancel: 'Cancel',
