@@ -39,6 +39,21 @@ export const EMAIL_MAX_LENGTH = 254;
 export const NAME_MAX_LENGTH = 100;
 export const SEARCH_MAX_LENGTH = 100;
 
+/**
+ * What "act on all matching users" can do, and on which tabs: each action on the tabs whose users
+ * it applies to (the id-based bulk action's own rule). Another pair is refused as bad input.
+ */
+export const MATCHING_ACTIONS = ['resend', 'delete', 'restore', 'purge'] as const;
+export type MatchingAction = (typeof MATCHING_ACTIONS)[number];
+export const MATCHING_ACTION_TABS: Record<MatchingAction, readonly Tab[]> = {
+  resend: ['pending'],
+  delete: ['active', 'pending'],
+  restore: ['deleted'],
+  purge: ['deleted'],
+};
+/** The most users one "act on all matching" call touches, unless the server is set otherwise (`MATCHING_MAX_USERS`). */
+export const DEFAULT_MATCHING_MAX_USERS = 10_000;
+
 /** One resend per user per this many seconds. */
 export const RESEND_COOLDOWN_SECONDS = 60;
 

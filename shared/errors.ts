@@ -36,6 +36,13 @@ export const ERROR_REASONS = [
   'RETENTION_EXPIRED',
   /** Resend: the previous send was less than a minute ago. */
   'RESEND_TOO_SOON',
+  /**
+   * Act on all matching users: the users the filter selects are no longer the count the admin
+   * confirmed (another admin's change, a sign-in, a link expiring); nothing was done. `count`: the new count.
+   */
+  'MATCHING_CHANGED',
+  /** Act on all matching users: more users than the server's cap (`limit`; `actual` when known); nothing was done. */
+  'MATCHING_TOO_MANY',
   'TOKEN_INVALID',
   'TOKEN_EXPIRED',
   'TOKEN_USED',
@@ -59,6 +66,8 @@ export interface PantaErrorData {
   /** The user a guard refused, for bulk actions. */
   userId?: string;
   email?: string;
+  /** For `MATCHING_CHANGED`: how many users the action would act on now. */
+  count?: number;
   /** For TOO_MANY_REQUESTS: how long to wait. */
   retryAfterSeconds?: number;
   /** For a cap an upload passed (`IMPORT_FILE_TOO_LARGE`, `IMPORT_UNPACKS_TOO_LARGE` in bytes, `IMPORT_TOO_MANY_ROWS` in rows): the cap. */

@@ -30,6 +30,8 @@ export const exportUsersQuery = z.strictObject({
   role: roleFilterSchema,
   /** The list's "not signed in for N days", as text: `30`, `60` or `90`. */
   inactiveDays: z.optional(z.enum(INACTIVE_DAYS.map(String) as ['30', '60', '90'])),
+  /** The list's "Expired invitations", as text: `true`. */
+  expired: z.optional(z.literal('true', { error: 'Give expired=true, or leave it out' })),
   sort: z._default(z.enum(SORT_FIELDS), 'name'),
   direction: z._default(z.enum(SORT_DIRECTIONS), 'asc'),
   format: z._default(z.enum(EXPORT_FORMATS), 'csv'),

@@ -9,6 +9,8 @@ import {
   BULK_IDS_MAX,
   EMAIL_MAX_LENGTH,
   INACTIVE_DAYS,
+  MATCHING_ACTION_TABS,
+  MATCHING_ACTIONS,
   NAME_MAX_LENGTH,
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
@@ -149,6 +151,26 @@ export const searchSchema = z._default(
 export const roleFilterSchema = z._default(z.enum(ROLE_FILTERS), 'all');
 /** "Not signed in for N days" (never signed in included); absent: everyone. */
 export const inactiveDaysSchema = z.optional(z.literal(INACTIVE_DAYS, { error: `Choose ${INACTIVE_DAYS.join(', ')} days` }));
+/**
+ * "Expired invitations": only users whose open invitation link has expired (the Pending tab's rows
+ * that show "Invitation expired"; a user with no link at all is not among them). Absent: everyone.
+ * Other tabs hold no open link, so there it matches nobody: the element sends it on Pending only.
+ */
+export const expiredSchema = z.optional(z.literal(true, { error: 'Give expired: true, or leave it out' }));
+
+/**
+ * Which users the list shows, before sorting and paging: the filter "act on all matching users"
+ * takes, so that it acts on exactly the rows the admin was looking at, on every page.
+ */
+export const matchingFilterShape = {
+  tab: tabSchema,
+  search: searchSchema,
+  role: roleFilterSchema,
+  inactiveDays: inactiveDaysSchema,
+  expired: expiredSchema,
+};
+export const matchingFilterSchema = z.strictObject(matchingFilterShape);
+export type MatchingFilter = z.input<typeof matchingFilterSchema>;
 
 /** A page cursor from a previous answer (`nextCursor`, `prevCursor`): see ./list-cursor.ts. */
 const cursorSchema = checked(
@@ -164,10 +186,7 @@ const cursorSchema = checked(
  */
 export const listUsersInput = checked(
   z.strictObject({
-    tab: tabSchema,
-    search: searchSchema,
-    role: roleFilterSchema,
-    inactiveDays: inactiveDaysSchema,
+    ...matchingFilterShape,
     sort: z._default(
       z.strictObject({
         by: z.enum(SORT_FIELDS),
@@ -188,6 +207,33 @@ export const listUsersInput = checked(
   ),
 );
 export type ListUsersInput = z.input<typeof listUsersInput>;
+
+/** An action of "act on all matching users", allowed only on the tabs whose users it applies to. */
+const actionOnTab = z.refine<{ action: (typeof MATCHING_ACTIONS)[number]; filter: { tab: (typeof TABS)[number] } }>(
+  (input) => MATCHING_ACTION_TABS[input.action].includes(input.filter.tab),
+  { error: 'This action does not apply to the users of this tab', path: ['action'], when: (payload) => payload.issues.length === 0 },
+);
+
+/** How many users the filter selects, and how many of them the action would act on (the confirmation's figure). */
+export const matchingCountInput = checked(
+  z.strictObject({ action: z.enum(MATCHING_ACTIONS), filter: matchingFilterSchema }),
+  actionOnTab,
+);
+export type MatchingCountInput = z.input<typeof matchingCountInput>;
+
+/**
+ * Acts on every user the filter selects, when they are still `expectedCount` (the count the admin
+ * confirmed, from `matchingCount`); otherwise nothing is done (CONFLICT, `MATCHING_CHANGED`).
+ */
+export const actOnMatchingInput = checked(
+  z.strictObject({
+    action: z.enum(MATCHING_ACTIONS),
+    filter: matchingFilterSchema,
+    expectedCount: checked(z.int(), z.minimum(0)),
+  }),
+  actionOnTab,
+);
+export type ActOnMatchingInput = z.input<typeof actOnMatchingInput>;
 
 export const acceptInvitationInput = z.strictObject({
   token: tokenSchema,

@@ -96,6 +96,10 @@ export const bulkResultSchema = z.object({
     }),
   ),
 });
+/** `matching`: the users the filter selects; `count`: those of them the action would act on (a resend: those due). */
+export const matchingCountSchema = z.object({ matching: z.number(), count: z.number() });
+export type MatchingCount = z.infer<typeof matchingCountSchema>;
+
 export type BulkResultMatchesItsSchema = Assert<Same<z.infer<typeof bulkResultSchema>, BulkResult>>;
 
 export const meSchema = z.nullable(

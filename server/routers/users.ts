@@ -1,8 +1,11 @@
 import {
+  actOnMatchingInput,
   bulkResultSchema,
   invitationLinkSchema,
   inviteUserInput,
   listUsersInput,
+  matchingCountInput,
+  matchingCountSchema,
   noInput,
   summarySchema,
   updateUserInput,
@@ -25,6 +28,7 @@ import {
   updateUser,
 } from '../services/users.ts';
 import { DomainError } from '../errors.ts';
+import { actOnMatching, countMatching } from '../services/matching.ts';
 import { issueInvitationLink } from '../services/invitation-links.ts';
 import { adminProcedure, invitingProcedure, router, withDomainErrors } from '../trpc.ts';
 import { answerWithView, withViewInput, withViewOutput } from './view.ts';
@@ -80,6 +84,25 @@ export const usersRouter = router({
     .input(withViewInput(userIdsInput))
     .output(withViewOutput(bulkResultSchema))
     .mutation(({ ctx, input }) => answerWithView(ctx, input.view, () => restoreUsers(ctx.deps, ctx.caller, input.ids))),
+
+  /**
+   * How many users a filter of the list selects on all its pages, and how many of them an action
+   * would act on: the figure "act on all matching users" asks the admin to confirm.
+   */
+  matchingCount: adminProcedure
+    .input(matchingCountInput)
+    .output(matchingCountSchema)
+    .query(({ ctx, input }) => countMatching(ctx.deps, ctx.caller, input.action, input.filter)),
+
+  /**
+   * A bulk action (resend, delete, restore, purge) on every user the filter selects, in one
+   * transaction, if they are still the confirmed `expectedCount`; the id-based actions' guards,
+   * audit and answer. All or none.
+   */
+  actOnMatching: adminProcedure
+    .input(withViewInput(actOnMatchingInput))
+    .output(withViewOutput(bulkResultSchema))
+    .mutation(({ ctx, input: { view, ...command } }) => answerWithView(ctx, view, () => actOnMatching(ctx.deps, ctx.caller, command))),
 
   /**
    * The workspace's change feed over Server-Sent Events: an event (`LiveEvent`, tracked by the
