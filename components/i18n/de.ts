@@ -73,14 +73,9 @@ export const de: Messages = {
   expiredFilter: 'Abgelaufene Einladungen',
   resendAllExpired: 'Alle abgelaufenen erneut senden',
   resendTitle: (who: string) => `Einladungen an ${who} erneut senden?`,
-  resendBody: (resent: string, matching: string, skipped: string | undefined) =>
-    skipped
-      ? `${resent} von ${matching} erhalten einen neuen Link; ${skipped} wurden vor weniger als einer Minute gesendet und werden ausgelassen.`
-      : 'Jeder erhält einen neuen Link; der bisherige wird ungültig.',
+  resendSkips: (skipped: string, matching: string) => `${skipped} von ${matching} wurden vor weniger als einer Minute gesendet und werden ausgelassen.`,
   restoreTitle: (who: string) => `${who} wiederherstellen?`,
-  restoreBody: (who: string) => `${who} kehren in den Tab zurück, aus dem sie gelöscht wurden.`,
-  noneMatching: 'Kein Benutzer passt mehr. Es wurde nichts geändert.',
-  noneDue: 'Jede passende Einladung wurde vor weniger als einer Minute gesendet. Es wurde nichts gesendet.',
+  noneMatching: 'Kein passender Benutzer kann das jetzt erhalten. Es wurde nichts geändert.',
   lastAdminReason: 'Sie sind der einzige Admin dieses Workspaces',
   close: 'Schließen',
   cancel: 'Abbrechen',

@@ -78,14 +78,9 @@ export const en = {
   expiredFilter: 'Expired invitations',
   resendAllExpired: 'Resend all expired',
   resendTitle: (who: string) => `Resend invitations to ${who}?`,
-  resendBody: (resent: string, matching: string, skipped: string | undefined) =>
-    skipped
-      ? `${resent} of ${matching} get a new link; ${skipped} were sent less than a minute ago and are left out.`
-      : 'Each gets a new link; the previous one stops working.',
+  resendSkips: (skipped: string, matching: string) => `${skipped} of ${matching} were sent less than a minute ago and are left out.`,
   restoreTitle: (who: string) => `Restore ${who}?`,
-  restoreBody: (who: string) => `${who} return to the tab they were deleted from.`,
-  noneMatching: 'No user matches any more. Nothing was changed.',
-  noneDue: 'Every matching invitation was sent less than a minute ago. Nothing was sent.',
+  noneMatching: 'No matching user can get this now. Nothing was changed.',
   lastAdminReason: 'You are the only admin of this workspace',
   close: 'Close',
   cancel: 'Cancel',

@@ -6,7 +6,7 @@ import type { LocalizeController } from '../i18n/localize.ts';
 /**
  * What the admin confirms before a bulk action: a delete or permanent delete always; any action on
  * all matching users, naming the count the server gave (`counted`), since nobody sees those rows.
- * Undefined: no question (a resend or restore of rows the admin ticked).
+ * Loaded with the dialogs (dialog-views.ts): the first module carries only when to ask.
  */
 export function confirmation(
   localize: LocalizeController,
@@ -15,7 +15,7 @@ export function confirmation(
   names: string[],
   retentionDays: number | undefined,
   counted?: MatchingCount,
-): ConfirmOptions | undefined {
+): ConfirmOptions {
   const m = localize.messages;
   const number = (n: number) => localize.number(n);
   if (action === 'delete') {
@@ -23,13 +23,8 @@ export function confirmation(
     return { heading: m.deleteTitle(who), message: m.deleteBody(who, days), confirmLabel: m.delete, danger: true, names };
   }
   if (action === 'purge') return { heading: m.purgeTitle(who), message: m.purgeBody(who), confirmLabel: m.purge, danger: true, names };
-  if (!counted) return undefined;
-  if (action === 'restore') return { heading: m.restoreTitle(who), message: m.restoreBody(who), confirmLabel: m.restore };
-  // A resend leaves out those sent within the cooldown: the dialog says how many of the matching it sends.
-  const skipped = counted.matching - counted.count;
-  return {
-    heading: m.resendTitle(who),
-    message: m.resendBody(number(counted.count), number(counted.matching), skipped > 0 ? number(skipped) : undefined),
-    confirmLabel: m.bulkResend,
-  };
+  if (action === 'restore') return { heading: m.restoreTitle(who), message: '', confirmLabel: m.restore };
+  // A resend leaves out those sent within the cooldown: the dialog says how many of the matching.
+  const skipped = counted ? counted.matching - counted.count : 0;
+  return { heading: m.resendTitle(who), message: skipped ? m.resendSkips(number(skipped), number(counted!.matching)) : '', confirmLabel: m.bulkResend };
 }

@@ -4,8 +4,11 @@
  * chunks and their shared one they came to about 1.5 KB gzip more); they are fetched together
  * when the browser is idle anyway. The detail panel joined them rather than coming as a chunk of
  * its own: that split the shared `<panta-dialog>` into a third chunk, about 1.2 KB gzip more in all.
+ * The bulk actions' confirmation texts come with them: asked for only once a dialog opens.
  */
 import '../add-user-dialog/add-user-dialog.ts';
 import '../confirm-dialog/confirm-dialog.ts';
 import '../edit-user-dialog/edit-user-dialog.ts';
 import '../user-detail/user-detail.ts';
+
+export { confirmation } from './confirmation.ts';

@@ -9,10 +9,9 @@ import type { LocalizeController } from '../i18n/localize.ts';
 export function expiredFilter(localize: LocalizeController, checked: boolean, change: (expired: boolean) => void, resendAll: () => void) {
   const m = localize.messages;
   return html`
-    <label class="check">
-      <input type="checkbox" part="expired-filter" .checked=${checked} @change=${(event: Event) => change((event.target as HTMLInputElement).checked)} />
-      ${m.expiredFilter}
-    </label>
-    <button type="button" class="button" part="resend-expired" @click=${resendAll}>${m.resendAllExpired}</button>
+    <div class="actions">
+      <label><input type="checkbox" part="expired-filter" .checked=${checked} @change=${(event: Event) => change((event.target as HTMLInputElement).checked)} /> ${m.expiredFilter}</label>
+      <button type="button" class="button" part="resend-expired" @click=${resendAll}>${m.resendAllExpired}</button>
+    </div>
   `;
 }

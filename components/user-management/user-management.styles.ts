@@ -118,13 +118,6 @@ export default [
       flex: 1 1 14rem;
     }
 
-    .check {
-      display: flex;
-      align-items: center;
-      gap: calc(var(--_space) / 2);
-      padding-block: calc(var(--_space) * 0.75);
-    }
-
     .bulk {
       display: flex;
       flex-wrap: wrap;

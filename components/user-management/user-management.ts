@@ -20,8 +20,7 @@ import { download } from '../internal/download.ts';
 import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import '../user-table/user-table.ts';
 import type { PantaUserTable, SelfLock, TableCalls } from '../user-table/user-table.ts';
-import { confirmation } from './confirmation.ts';
-import { DIALOG_TAGS, type DialogTag, loadDialog, prefetchDialogs } from './dialogs.ts';
+import { DIALOG_TAGS, type DialogTag, loadConfirmation, loadDialog, prefetchDialogs } from './dialogs.ts';
 import { expiredFilter } from './expired-filter.ts';
 import { inactiveFilter } from './inactive-filter.ts';
 import { PageSizeController } from './page-size-controller.ts';
@@ -390,17 +389,18 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         try {
           if (matching) {
             counted = await client.users.matchingCount.query({ action, filter: matching });
-            if (counted.count === 0) return this.#notify('error', counted.matching ? m.noneDue : m.noneMatching);
+            if (!counted.count) return this.#notify('error', m.noneMatching);
             who = m.someUsers(number(counted.count));
           }
           if ((action === 'delete' || action === 'purge') && !changed) {
             const detail = { ids, users, ...(matching ? { matching: { filter: matching, count: counted!.count } } : {}) };
             if (!this.dispatchEvent(new PantaEvent(action === 'delete' ? 'panta-request-delete' : 'panta-request-purge', detail, { cancelable: true }))) return;
           }
-          const options = confirmation(this.#localize, action, who, users.map(displayName), this.#data.summary?.retentionDays, counted);
-          if (options) {
+          // A resend or restore of ticked rows goes ahead unasked.
+          if (matching || action === 'delete' || action === 'purge') {
             const confirmDialog = await this.#dialog('panta-confirm-dialog');
             if (!confirmDialog) return;
+            const options = (await loadConfirmation())(this.#localize, action, who, users.map(displayName), this.#data.summary?.retentionDays, counted);
             if (changed) options.message = `${this.#localize.errorMessage(changed)} ${options.message}`;
             if (!(await confirmDialog.ask(options))) return;
           }
