@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import {
   DEFAULT_INVITE_TTL_DAYS,
+  DEFAULT_MATCHING_MAX_USERS,
   DEFAULT_RETENTION_DAYS,
   DEFAULT_SESSION_TTL_HOURS,
 } from '../shared/constants.ts';
@@ -71,6 +72,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default(''),
   IMPORT_MAX_BYTES: positiveInt(DEFAULT_IMPORT_LIMITS.maxBytes),
   IMPORT_MAX_ROWS: positiveInt(DEFAULT_IMPORT_LIMITS.maxRows),
+  MATCHING_MAX_USERS: positiveInt(DEFAULT_MATCHING_MAX_USERS),
   IMPORT_PARSE_TIMEOUT_MS: positiveInt(DEFAULT_IMPORT_LIMITS.parseTimeoutMs),
   IMPORT_PARSE_HEAP_MB: positiveInt(DEFAULT_IMPORT_LIMITS.parseHeapMb),
   DEMO: flag,
@@ -97,6 +99,8 @@ export interface PantaSettings {
   rateLimits?: Partial<RateLimits>;
   /** Caps and intervals of the live change feed (see `DEFAULT_LIVE_SETTINGS`). */
   live?: Partial<LiveSettings>;
+  /** The most users one "act on all matching users" call acts on (`MATCHING_MAX_USERS`, default `DEFAULT_MATCHING_MAX_USERS`). */
+  matchingMaxUsers?: number;
 }
 
 export interface ServerConfig extends PantaSettings, Timeouts {
@@ -185,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, args: readonly 
       importTimeoutCost: e.RATE_LIMIT_IMPORT_TIMEOUT_COST,
       tokenFailuresPerIp: e.RATE_LIMIT_TOKEN_FAILURES_PER_IP,
     },
+    matchingMaxUsers: e.MATCHING_MAX_USERS,
     imports: {
       maxBytes: e.IMPORT_MAX_BYTES,
       maxRows: e.IMPORT_MAX_ROWS,

@@ -104,9 +104,9 @@ const tooManyRequests = (waitSeconds: number) =>
  * Counts the call against the admin's and the workspace's budgets and refuses it,
  * TOO_MANY_REQUESTS with `retryAfterSeconds`, once one is spent.
  */
-const rateLimitedAdmin = (kind: RateLimited) =>
-  t.middleware(async ({ ctx, next }) => {
-    const waitSeconds = ctx.rateLimiter && ctx.caller ? await ctx.rateLimiter.admin(kind, ctx.caller) : 0;
+const rateLimitedAdmin = (kind: RateLimited, applies: (input: unknown) => boolean = () => true) =>
+  t.middleware(async ({ ctx, input, next }) => {
+    const waitSeconds = ctx.rateLimiter && ctx.caller && applies(input) ? await ctx.rateLimiter.admin(kind, ctx.caller) : 0;
     if (waitSeconds > 0) throw tooManyRequests(waitSeconds);
     return next();
   });
@@ -145,6 +145,11 @@ export const signedInProcedure = publicProcedure.use(requireCaller);
 export const adminProcedure = publicProcedure.use(requireAdmin);
 /** An admin sending invitations (invite, resend): rate-limited per admin and per workspace. */
 export const invitingProcedure = adminProcedure.use(rateLimitedAdmin('invite'));
+/**
+ * After `.input()` of "act on all matching users": a resend counts against the invitation budgets
+ * like `users.resendInvitations` (one call, however many it sends); the other actions send nothing.
+ */
+export const invitingWhenResending = rateLimitedAdmin('invite', (input) => (input as { action?: unknown }).action === 'resend');
 /**
  * An admin uploading a spreadsheet: rate-limited per admin and per workspace; an upload whose
  * parse ran into its time limit counts more (`importTimeoutCost`).

@@ -30,7 +30,7 @@ import {
 import { DomainError } from '../errors.ts';
 import { actOnMatching, countMatching } from '../services/matching.ts';
 import { issueInvitationLink } from '../services/invitation-links.ts';
-import { adminProcedure, invitingProcedure, router, withDomainErrors } from '../trpc.ts';
+import { adminProcedure, invitingProcedure, invitingWhenResending, router, withDomainErrors } from '../trpc.ts';
 import { answerWithView, withViewInput, withViewOutput } from './view.ts';
 
 export const usersRouter = router({
@@ -101,6 +101,7 @@ export const usersRouter = router({
    */
   actOnMatching: adminProcedure
     .input(withViewInput(actOnMatchingInput))
+    .use(invitingWhenResending)
     .output(withViewOutput(bulkResultSchema))
     .mutation(({ ctx, input: { view, ...command } }) => answerWithView(ctx, view, () => actOnMatching(ctx.deps, ctx.caller, command))),
 

@@ -14,8 +14,7 @@ import { DomainError } from '../errors.ts';
 import { type CellValue, csvLine, SheetRows, writeXlsx } from '../imports/workbook.ts';
 import type { Caller } from './actor.ts';
 import { auditEntry } from './audit.ts';
-import { searchWords } from './text.ts';
-import { signedInBefore } from './users.ts';
+import { listScope } from './users.ts';
 
 /** Rows read from the database at a time: neither a CSV nor an .xlsx export holds the tab's rows as records at once. */
 export const EXPORT_BATCH_SIZE = 1000;
@@ -42,7 +41,8 @@ export async function exportUsers(
 ): Promise<UserExport> {
   const xlsxMaxRows = options.xlsxMaxRows ?? EXPORT_XLSX_MAX_ROWS;
   const inactiveDays = filter.inactiveDays === undefined ? undefined : Number(filter.inactiveDays);
-  const scope = { tab: filter.tab, searchWords: searchWords(filter.search), role: filter.role, signedInBefore: signedInBefore(deps, inactiveDays) };
+  const expired = filter.expired === 'true' ? true : undefined;
+  const scope = listScope(deps, { tab: filter.tab, search: filter.search, role: filter.role, inactiveDays, expired });
   const rows = await countListedUsers(deps.db, caller.workspaceId, scope);
   if (filter.format === 'xlsx' && rows > xlsxMaxRows) {
     throw new DomainError(
@@ -54,7 +54,7 @@ export async function exportUsers(
   const now = deps.clock.now();
   const { tab, search, role, sort, direction, format, lang } = filter;
   await insertAuditEntries(deps.db, [
-    auditEntry(caller.workspaceId, caller, 'users.exported', null, now.toISOString(), { tab, search, role, inactiveDays, sort, direction, format, lang, rows }),
+    auditEntry(caller.workspaceId, caller, 'users.exported', null, now.toISOString(), { tab, search, role, inactiveDays, expired, sort, direction, format, lang, rows }),
   ]);
 
   const columns = EXPORT_COLUMNS[tab];

@@ -21,6 +21,7 @@ import {
   SORT_KEY_COLUMNS,
   updateUsers,
   type TabCounts,
+  type UserListScope,
 } from '../db/repositories/users.ts';
 import type { UserRow, UserUpdate } from '../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
@@ -39,6 +40,8 @@ export interface ListUsersQuery {
   role: RoleFilter;
   /** Only users not signed in for this many days (never signed in included). */
   inactiveDays?: number | undefined;
+  /** Only users whose open invitation link has expired. */
+  expired?: boolean | undefined;
   sort: { by: SortField; direction: SortDirection };
   offset: number;
   limit: number;
@@ -51,6 +54,29 @@ export function signedInBefore(deps: Pick<Deps, 'clock'>, inactiveDays: number |
   return inactiveDays === undefined ? undefined : new Date(deps.clock.now().getTime() - inactiveDays * 86_400_000).toISOString();
 }
 
+/** A filter of the list (shared/inputs.ts `matchingFilterShape`), as the server applies it. */
+export interface ListFilter {
+  tab: Tab;
+  search: string;
+  role: RoleFilter;
+  inactiveDays?: number | undefined;
+  expired?: boolean | undefined;
+}
+
+/**
+ * The users a filter of the list selects, as the repository reads them, by the server's clock:
+ * the list, the export and "act on all matching users" select with it.
+ */
+export function listScope(deps: Pick<Deps, 'clock'>, filter: ListFilter): UserListScope {
+  return {
+    tab: filter.tab,
+    searchWords: searchWords(filter.search),
+    role: filter.role,
+    signedInBefore: signedInBefore(deps, filter.inactiveDays),
+    invitationExpiredBy: filter.expired ? deps.clock.now().toISOString() : undefined,
+  };
+}
+
 /**
  * A page of the list, with the cursors of the pages beside it. A page found by offset has a
  * previous page unless it is the first, and a next one while rows follow it; a page found by a
@@ -61,15 +87,12 @@ export function signedInBefore(deps: Pick<Deps, 'clock'>, inactiveDays: number |
 export async function listUsers(deps: Deps, caller: Caller, query: ListUsersQuery): Promise<UserList> {
   const cursor = query.cursor === undefined ? undefined : decodeListCursor(query.cursor);
   const { rows, total, more } = await listUserRows(deps.db, caller.workspaceId, {
-    tab: query.tab,
-    searchWords: searchWords(query.search),
-    role: query.role,
+    ...listScope(deps, query),
     sortBy: query.sort.by,
     direction: query.sort.direction,
     offset: cursor ? 0 : query.offset,
     limit: query.limit,
     cursor: cursor && { way: cursor.way, key: cursor.key },
-    signedInBefore: signedInBefore(deps, query.inactiveDays),
   });
   const order = { tab: query.tab, sortBy: query.sort.by, direction: query.sort.direction };
   const keyOf = (row: UserRow) => SORT_KEY_COLUMNS[query.sort.by].map((column) => row[column]);
@@ -239,7 +262,7 @@ const ref = (user: Pick<UserRow, 'id' | 'email'>) => ({ userId: user.id, email: 
  * fresh invitation does not hold back a bulk resend to everyone else. Only when nobody is due does
  * the call refuse (`RESEND_TOO_SOON`, with how long to wait for the first).
  */
-export async function resendInvitations(deps: Deps, caller: Caller, ids: readonly string[]): Promise<BulkResult> {
+export async function resendInvitations(deps: Deps, caller: Caller, ids: readonly string[], within?: DB): Promise<BulkResult> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   return write(deps, caller, async (trx) => {
@@ -279,10 +302,10 @@ export async function resendInvitations(deps: Deps, caller: Caller, ids: readonl
           : { id: user.id, email: user.email, outcome: 'skipped_recently_sent' as const, resendAvailableAt: dueAt(user)! },
       ),
     };
-  });
+  }, within);
 }
 
-export async function deleteUsersSoftly(deps: Deps, caller: Caller, ids: readonly string[]): Promise<BulkResult> {
+export async function deleteUsersSoftly(deps: Deps, caller: Caller, ids: readonly string[], within?: DB): Promise<BulkResult> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const purgeAt = addMs(now, deps.settings.retentionDays * DAY_MS).toISOString();
@@ -311,10 +334,10 @@ export async function deleteUsersSoftly(deps: Deps, caller: Caller, ids: readonl
       users.map((user) => auditEntry(caller.workspaceId, caller, 'user.deleted', user, nowIso, { purgeAt })),
     );
     return { results: users.map((user) => ({ id: user.id, email: user.email, outcome: 'deleted' as const })) };
-  });
+  }, within);
 }
 
-export async function restoreUsers(deps: Deps, caller: Caller, ids: readonly string[]): Promise<BulkResult> {
+export async function restoreUsers(deps: Deps, caller: Caller, ids: readonly string[], within?: DB): Promise<BulkResult> {
   const nowIso = deps.clock.now().toISOString();
   return write(deps, caller, async (trx) => {
     const users = await loadAll(trx, caller, ids);
@@ -336,10 +359,10 @@ export async function restoreUsers(deps: Deps, caller: Caller, ids: readonly str
       users.map((user) => auditEntry(caller.workspaceId, caller, 'user.restored', user, nowIso, { status: user.status, role: user.role })),
     );
     return { results: users.map((user) => ({ id: user.id, email: user.email, outcome: 'restored' as const })) };
-  });
+  }, within);
 }
 
-export async function purgeUsers(deps: Deps, caller: Caller, ids: readonly string[]): Promise<BulkResult> {
+export async function purgeUsers(deps: Deps, caller: Caller, ids: readonly string[], within?: DB): Promise<BulkResult> {
   const nowIso = deps.clock.now().toISOString();
   return write(deps, caller, async (trx) => {
     const users = await loadAll(trx, caller, ids);
@@ -352,7 +375,7 @@ export async function purgeUsers(deps: Deps, caller: Caller, ids: readonly strin
     // Invitations and sessions go with the user (ON DELETE CASCADE); the email is free again.
     await deleteUsers(trx, caller.workspaceId, users.map((user) => user.id));
     return { results: users.map((user) => ({ id: user.id, email: user.email, outcome: 'purged' as const })) };
-  });
+  }, within);
 }
 
 /** Every id must name a user of the caller's workspace; the first that does not fails the call. */
@@ -371,8 +394,13 @@ async function loadAll(trx: DB, caller: Caller, ids: readonly string[]): Promise
  * Runs an admin's write in one transaction that holds the workspace's write lock (see
  * `inWorkspaceWrite`), on one server or many. The caller's rights are checked again inside it, so
  * an admin demoted or deleted by a concurrent request cannot slip a write through.
+ *
+ * `within`: a write transaction this one is part of, opened by `write` before (act on all
+ * matching users runs the bulk writes by id in its own): the work joins it, and the transaction's
+ * opener tells the outbox and the change feed once it has committed.
  */
-export async function write<T>(deps: Deps, caller: Caller, work: (trx: DB) => Promise<T>): Promise<T> {
+export async function write<T>(deps: Deps, caller: Caller, work: (trx: DB) => Promise<T>, within?: DB): Promise<T> {
+  if (within) return work(within);
   const result = await inWorkspaceWrite(deps.db, caller.workspaceId, async (trx) => {
     const current = await findUserById(trx, caller.workspaceId, caller.id);
     if (!current || current.deleted_at || !isActiveAdmin(current)) {

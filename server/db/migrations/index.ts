@@ -16,6 +16,7 @@ import * as invitationLanguage from './0013-invitation-language.ts';
 import * as postgresCoveringNameIndex from './0014-postgres-covering-name-index.ts';
 import * as lastSignIn from './0015-last-sign-in.ts';
 import * as auditActivity from './0016-audit-activity.ts';
+import * as openInvitationsByExpiry from './0017-open-invitations-by-expiry.ts';
 
 /**
  * Registered statically, in order, so migrations survive bundling. One list for both dialects:
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0014-postgres-covering-name-index': postgresCoveringNameIndex,
   '0015-last-sign-in': lastSignIn,
   '0016-audit-activity': auditActivity,
+  '0017-open-invitations-by-expiry': openInvitationsByExpiry,
 };
 
 const provider: MigrationProvider = {

@@ -174,11 +174,20 @@ export interface UserListFilter {
    */
   cursor?: { way: 'after' | 'before'; key: readonly (string | null)[] };
   /** Only users who have not signed in since this time (ISO), never signed in included. */
-  signedInBefore?: string;
+  signedInBefore?: string | undefined;
+  /** Only users whose open invitation link expired at or before this time (ISO): "Expired invitations". */
+  invitationExpiredBy?: string | undefined;
+  /** Only users whose invitation was last sent at or before this time (ISO): those a resend is due for. */
+  invitationSentBy?: string | undefined;
 }
 
 /** Which users a list shows, before sorting and paging. */
-type UserListScope = Pick<UserListFilter, 'tab' | 'searchWords' | 'role' | 'signedInBefore'>;
+export type UserListScope = Pick<UserListFilter, 'tab' | 'searchWords' | 'role' | 'signedInBefore' | 'invitationExpiredBy' | 'invitationSentBy'>;
+
+/** The filters tried on each user's row (or an index entry of it), beside the tab, role and search. */
+const ROW_FILTERS = ['signedInBefore', 'invitationExpiredBy', 'invitationSentBy'] as const;
+const hasRowFilters = (filter: UserListScope) => ROW_FILTERS.some((key) => filter[key] !== undefined);
+const rowFiltersOf = (filter: UserListScope) => Object.fromEntries(ROW_FILTERS.map((key) => [key, filter[key]])) as Pick<UserListScope, (typeof ROW_FILTERS)[number]>;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
@@ -186,7 +195,32 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char
 function whereListed<O>(query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
   let narrowed = whereTab(query.where('u.workspace_id', '=', workspaceId), filter.tab);
   if (filter.role !== 'all') narrowed = narrowed.where('u.role', '=', filter.role as Role);
-  return whereWordsOccur(whereNotSignedInSince(narrowed, filter.signedInBefore), filter.searchWords);
+  return whereWordsOccur(whereRowFilters(narrowed, workspaceId, filter), filter.searchWords);
+}
+
+function whereRowFilters<O>(query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
+  let narrowed = whereNotSignedInSince(query, filter.signedInBefore);
+  narrowed = whereInvitationExpired(narrowed, workspaceId, filter.invitationExpiredBy);
+  if (filter.invitationSentBy !== undefined) narrowed = narrowed.where('u.last_invitation_sent_at', '<=', filter.invitationSentBy);
+  return narrowed;
+}
+
+/**
+ * Users whose open invitation link expired by `by`: read from migration 0017's index of the
+ * workspace's open links by expiry, whose first entries they are; each names its user. Only a
+ * pending user has an open link (accepting uses it, a delete revokes it).
+ */
+function whereInvitationExpired<O>(query: UserQuery<O>, workspaceId: string, by: string | undefined): UserQuery<O> {
+  if (by === undefined) return query;
+  return query.where('u.id', 'in', (eb) =>
+    eb
+      .selectFrom('invitations as inv')
+      .select('inv.user_id')
+      .where('inv.workspace_id', '=', workspaceId)
+      .where('inv.used_at', 'is', null)
+      .where('inv.revoked_at', 'is', null)
+      .where('inv.expires_at', '<=', by),
+  );
 }
 
 /**
@@ -254,7 +288,7 @@ function searchedFirst<O>(query: UserQuery<O>, workspaceId: string, filter: User
     .where(sql<boolean>`+${sql.ref('u.workspace_id')} = ${workspaceId}`);
   let narrowed = whereTab(named, filter.tab);
   if (filter.role !== 'all') narrowed = narrowed.where('u.role', '=', filter.role as Role);
-  return whereWordsOccur(whereNotSignedInSince(narrowed, filter.signedInBefore), filter.searchWords);
+  return whereWordsOccur(whereRowFilters(narrowed, workspaceId, filter), filter.searchWords);
 }
 
 /** How many users of a tab have the role asked for, by the workspace's counters. */
@@ -287,14 +321,15 @@ export async function listUsers(
  * the rows those entries name.
  */
 export async function countListedUsers(db: Db, workspaceId: string, filter: UserListScope): Promise<number> {
-  const bySignIn = filter.signedInBefore !== undefined;
-  if (filter.searchWords.length === 0 && !bySignIn) return countedInTab(await readUserCounts(db, workspaceId), filter);
-  if (bySignIn && !usesSearchIndex(db, filter.searchWords)) {
-    // The sign-in filter is counted in the tab's index by sign-in (migration 0015), entries only.
+  const byRow = hasRowFilters(filter);
+  if (filter.searchWords.length === 0 && !byRow) return countedInTab(await readUserCounts(db, workspaceId), filter);
+  if (byRow && !usesSearchIndex(db, filter.searchWords)) {
+    // The sign-in filter is counted in the tab's index by sign-in (migration 0015), entries only;
+    // expired links in the index of open links by expiry (migration 0017).
     const counted = db.selectFrom('users as u').select((eb) => eb.fn.countAll<number>().as('count'));
     return Number((await whereListed(counted, workspaceId, filter).executeTakeFirstOrThrow()).count);
   }
-  if (!bySignIn && usesSearchIndex(db, filter.searchWords) && indexedWords(filter.searchWords).length === filter.searchWords.length) {
+  if (!byRow && usesSearchIndex(db, filter.searchWords) && indexedWords(filter.searchWords).length === filter.searchWords.length) {
     const { rows } = await sql<{ count: number }>`select count(*) as count from users_search where ${inSearchIndex(workspaceId, filter)}`.execute(db);
     return Number(rows[0]?.count ?? 0);
   }
@@ -304,6 +339,16 @@ export async function countListedUsers(db: Db, workspaceId: string, filter: User
   }
   const counted = scannedForShortWords(db, filter).select((eb) => eb.fn.countAll<number>().as('count'));
   return Number((await whereListed(counted, workspaceId, filter).executeTakeFirstOrThrow()).count);
+}
+
+/**
+ * The ids of the users a list's scope selects, at most `limit` of them, in no particular order:
+ * read as the total is counted (a search of words SQLite's index can find from that index).
+ */
+export async function findListedUserIds(db: Db, workspaceId: string, filter: UserListScope, limit: number): Promise<string[]> {
+  const ids = db.selectFrom('users as u').select('u.id');
+  const listed = usesSearchIndex(db, filter.searchWords) ? searchedFirst(ids, workspaceId, filter) : whereListed(ids, workspaceId, filter);
+  return (await listed.limit(limit).execute()).map((row) => row.id);
 }
 
 /**
@@ -422,7 +467,7 @@ async function listPostgresPage(db: Db, workspaceId: string, filter: UserListFil
 /** A page read from the order's index, the search words tried on each entry: after the cursor, or skipping `offset` entries. */
 function orderedPage(db: Db, workspaceId: string, filter: UserListFilter): Promise<UserViewRow[]> {
   if (filter.cursor) return selectPage(db, workspaceId, filter, 'u.id', keysetIds(db, workspaceId, filter, filter.cursor.key));
-  if (filter.searchWords.length > 0 || filter.signedInBefore !== undefined) return pageByOffset(db, workspaceId, filter).execute();
+  if (filter.searchWords.length > 0 || hasRowFilters(filter)) return pageByOffset(db, workspaceId, filter).execute();
   const { tab, role, sortBy, direction, offset, limit } = filter;
   return unsearchedPage(db, { tab, role, sortBy, direction }, { workspaceId, offset, limit });
 }
@@ -434,7 +479,7 @@ function pageByOffset(db: Db, workspaceId: string, filter: UserListFilter) {
 }
 
 /**
- * The page every list opens with (no search, no sign-in filter, no cursor): compiled once per dialect, tab, role and
+ * The page every list opens with (no search, no row filter, no cursor): compiled once per dialect, tab, role and
  * order (`reusableQuery`), the same statement `pageByOffset` builds.
  */
 const unsearchedPage = reusableQuery(
@@ -467,7 +512,7 @@ function walkedPage(db: Db, workspaceId: string, filter: UserListFilter, walkLim
       'u.last_signed_in_at',
     ]);
   const reading = readingOrder(filter);
-  const walkedScope: UserListScope = { tab: filter.tab, searchWords: [], role: roleAfterWalk ? 'all' : filter.role, signedInBefore: filter.signedInBefore };
+  const walkedScope: UserListScope = { tab: filter.tab, searchWords: [], role: roleAfterWalk ? 'all' : filter.role, ...rowFiltersOf(filter) };
   const firstOfTab = inOrder(pastCursor(whereListed(inTab, workspaceId, walkedScope), filter), reading).limit(walkLimit);
   // The outer query sees the columns it orders and searches by under the names of `users as u`.
   const walked = db.selectFrom(firstOfTab.as('u')).select('u.user_rowid') as unknown as UserQuery<{ user_rowid: number }>;
