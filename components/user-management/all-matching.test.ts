@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../index.ts';
 import { confirmDialog } from '../testing/dialogs.ts';
 import { emails, part, root, rows, tabCount, text, typeInto, until } from '../testing/element.ts';
@@ -64,6 +64,12 @@ describe('<panta-user-management> act on all matching users', () => {
     await openTab(element, 'deleted');
     expect(emails(element).every((email) => email.startsWith('match.'))).to.equal(true);
     expect(text(part(root(element), 'pagination'))).to.contain('of 5');
+
+    // Undo takes back exactly those five, by the ids the answer gave.
+    part<HTMLButtonElement>(root(element), 'toast-action')!.click();
+    await until(() => events.of('panta-user-restored').length === 1);
+    expect([...events.of('panta-user-restored')[0]!.detail.ids].sort()).to.deep.equal(f.active.slice(0, 5).map((person) => person.id).sort());
+    await until(() => tabCount(element, 'deleted') === '0' && tabCount(element, 'active') === '7');
   });
 
   it('changing the search ends the selection of all matching', async () => {
@@ -134,5 +140,30 @@ describe('<panta-user-management> act on all matching users', () => {
     await until(() => rows(element).length === 0);
     // Focus is back on the button that asked (the dialog gave it back; nothing removed it).
     expect(deepActiveElement()).to.equal(part(root(element), 'resend-expired'));
+  });
+
+  it('keeps the Pending toolbar and the bar of all matching inside a 375 px host column, in German', async () => {
+    await setViewport({ width: 375, height: 700 });
+    try {
+      const f = await createFixture({ pending: [{ email: 'p1@example.test' }, { email: 'p2@example.test' }, { email: 'p3@example.test' }] });
+      const { element } = await mountLoaded(f.apiUrl, f.admin.token, { pageSize: 2, lang: 'de' });
+      await openTab(element, 'pending');
+      pageCheckbox(element).click();
+      await until(() => selectMatching(element));
+      expect(text(selectMatching(element))).to.equal('Alle 3 Treffer auswählen');
+      selectMatching(element)!.click();
+      await until(() => text(bar(element)).startsWith('Alle 3 Treffer ausgewählt'));
+      const frame = element.getBoundingClientRect();
+      const controls = [...root(element).querySelectorAll('[part~="toolbar"] :is(input, select, button, label), [part~="bulk-actions"] button')];
+      expect(controls.length).to.be.above(5);
+      const outside = controls.filter((node) => {
+        const box = node.getBoundingClientRect();
+        return box.left < frame.left - 0.5 || box.right > frame.right + 0.5;
+      });
+      expect(outside.map((node) => node.outerHTML.slice(0, 80))).to.deep.equal([]);
+      expect(document.documentElement.scrollWidth, 'the page scrolls sideways').to.be.at.most(375);
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 });
