@@ -41,6 +41,7 @@ describe('<panta-user-management> act on all matching users', () => {
     await selectAllMatching(element, '5');
     // The offer gave way to the count: focus stays in the bar, on Clear selection.
     expect(deepActiveElement()?.hasAttribute('data-clear-selection')).to.equal(true);
+    await until(() => text(part(root(element), 'live-region-polite')) === 'All 5 matching selected');
 
     bulkButton(element, 'delete').click();
     const dialog = confirmDialog(element);

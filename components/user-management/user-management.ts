@@ -678,7 +678,15 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       <div class="bulk" part="bulk-actions" role="region" aria-label=${said}>
         <span>${said}</span>
         ${offer
-          ? html`<button type="button" class="button" part="select-matching" @click=${() => selection.selectMatching(filterOf(this.#data.query), total)}>
+          ? html`<button
+              type="button"
+              class="button"
+              part="select-matching"
+              @click=${() => {
+                selection.selectMatching(filterOf(this.#data.query), total);
+                this.#announce('polite', m.allMatchingSelected(number(total)));
+              }}
+            >
               ${m.selectAllMatching(number(total))}
             </button>`
           : nothing}
