@@ -41,9 +41,10 @@ export interface Sample {
   /**
    * What an admin of another workspace gets: NOT_FOUND when the input names this workspace's
    * people, or `own` when the call acts on the caller's own workspace (and must show nothing of
-   * this one: `checkOwn`).
+   * this one: `checkOwn`), or CONFLICT when the call names this workspace's people by a count
+   * (act on all matching users), which the same filter in the caller's own workspace does not meet.
    */
-  foreignAdmin?: 'NOT_FOUND' | 'own';
+  foreignAdmin?: 'NOT_FOUND' | 'own' | 'CONFLICT';
   checkOwn?: (result: unknown, fixture: Fixture) => void;
 }
 
@@ -73,6 +74,18 @@ export const SAMPLES: Record<string, Sample> = {
   'users.delete': { access: 'admin', input: (f) => ({ ids: [f.target.id] }), foreignAdmin: 'NOT_FOUND' },
   'users.restore': { access: 'admin', input: (f) => ({ ids: [f.binned.id] }), foreignAdmin: 'NOT_FOUND' },
   'users.purge': { access: 'admin', input: (f) => ({ ids: [f.binned.id] }), foreignAdmin: 'NOT_FOUND' },
+  // "target@" is the target alone among the fixture's active users.
+  'users.matchingCount': {
+    access: 'admin',
+    input: () => ({ action: 'delete', filter: { tab: 'active', search: 'target@' } }),
+    foreignAdmin: 'own',
+    checkOwn: (result) => assert.deepEqual(result, { matching: 0, count: 0 }),
+  },
+  'users.actOnMatching': {
+    access: 'admin',
+    input: () => ({ action: 'delete', filter: { tab: 'active', search: 'target@' }, expectedCount: 1 }),
+    foreignAdmin: 'CONFLICT',
+  },
   'users.changes': {
     access: 'admin',
     foreignAdmin: 'own',

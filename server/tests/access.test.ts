@@ -18,6 +18,8 @@ function adminCalls(client: Client, id: string) {
     'users.delete': () => client.users.delete.mutate({ ids: [id] }),
     'users.restore': () => client.users.restore.mutate({ ids: [id] }),
     'users.purge': () => client.users.purge.mutate({ ids: [id] }),
+    'users.matchingCount': () => client.users.matchingCount.query({ action: 'delete', filter: { tab: 'pending' } }),
+    'users.actOnMatching': () => client.users.actOnMatching.mutate({ action: 'delete', filter: { tab: 'pending' }, expectedCount: 1 }),
     'audit.list': () => client.audit.list.query({}),
   };
 }
