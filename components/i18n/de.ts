@@ -75,7 +75,6 @@ export const de: Messages = {
   resendTitle: (who: string) => `Einladungen an ${who} erneut senden?`,
   resendSkips: (skipped: string, matching: string) => `${skipped} von ${matching} wurden vor weniger als einer Minute gesendet und werden ausgelassen.`,
   restoreTitle: (who: string) => `${who} wiederherstellen?`,
-  noneMatching: 'Kein passender Benutzer kann das jetzt erhalten. Es wurde nichts geändert.',
   lastAdminReason: 'Sie sind der einzige Admin dieses Workspaces',
   close: 'Schließen',
   cancel: 'Abbrechen',

@@ -80,7 +80,6 @@ export const en = {
   resendTitle: (who: string) => `Resend invitations to ${who}?`,
   resendSkips: (skipped: string, matching: string) => `${skipped} of ${matching} were sent less than a minute ago and are left out.`,
   restoreTitle: (who: string) => `Restore ${who}?`,
-  noneMatching: 'No matching user can get this now. Nothing was changed.',
   lastAdminReason: 'You are the only admin of this workspace',
   close: 'Close',
   cancel: 'Cancel',

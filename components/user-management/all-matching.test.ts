@@ -40,7 +40,8 @@ describe('<panta-user-management> act on all matching users', () => {
 
     await selectAllMatching(element, '5');
     // The offer gave way to the count: focus stays in the bar, on Clear selection.
-    expect(deepActiveElement()?.hasAttribute('data-clear-selection')).to.equal(true);
+    expect(deepActiveElement()).to.equal(bar(element)!.querySelector('button:last-child'));
+    expect(text(deepActiveElement())).to.equal('Clear selection');
     await until(() => text(part(root(element), 'live-region-polite')) === 'All 5 matching selected');
 
     bulkButton(element, 'delete').click();
@@ -141,6 +142,12 @@ describe('<panta-user-management> act on all matching users', () => {
     await until(() => rows(element).length === 0);
     // Focus is back on the button that asked (the dialog gave it back; nothing removed it).
     expect(deepActiveElement()).to.equal(part(root(element), 'resend-expired'));
+
+    // None expired any more: nothing to confirm, and nothing is sent.
+    part<HTMLButtonElement>(root(element), 'resend-expired')!.click();
+    await until(() => toastTexts(element).some((toast) => toast.startsWith('Nothing to change')));
+    expect(dialog.isOpen()).to.equal(false);
+    expect(events.of('panta-invitation-resent')).to.have.length(1);
   });
 
   it('keeps the Pending toolbar and the bar of all matching inside a 375 px host column, in German', async () => {

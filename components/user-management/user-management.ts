@@ -389,11 +389,12 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         try {
           if (matching) {
             counted = await client.users.matchingCount.query({ action, filter: matching });
-            if (!counted.count) return this.#notify('error', m.noneMatching);
+            // None left to act on (a resend: none due): nothing to confirm.
+            if (!counted.count) return this.#notify('error', m.nothingChanged);
             who = m.someUsers(number(counted.count));
           }
           if ((action === 'delete' || action === 'purge') && !changed) {
-            const detail = { ids, users, ...(matching ? { matching: { filter: matching, count: counted!.count } } : {}) };
+            const detail = { ids, users, matching: matching && { filter: matching, count: counted!.count } };
             if (!this.dispatchEvent(new PantaEvent(action === 'delete' ? 'panta-request-delete' : 'panta-request-purge', detail, { cancelable: true }))) return;
           }
           // A resend or restore of ticked rows goes ahead unasked.
