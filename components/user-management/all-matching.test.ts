@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../index.ts';
 import { confirmDialog } from '../testing/dialogs.ts';
+import { captureDownloads } from '../testing/downloads.ts';
 import { emails, part, root, rows, tabCount, text, typeInto, until } from '../testing/element.ts';
 import { mountLoaded, openTab, toastTexts } from '../testing/mount.ts';
 import { advanceServerClock, createFixture, mutateAs, signIn } from '../testing/server.ts';
@@ -126,6 +127,17 @@ describe('<panta-user-management> act on all matching users', () => {
     part<HTMLInputElement>(root(element), 'expired-filter')!.click();
     await until(() => rows(element).length === 3);
     expect(emails(element).sort()).to.deep.equal(['old1@example.test', 'old2@example.test', 'old3@example.test']);
+    await until(() => text(part(root(element), 'live-region-polite')) === 'Users found: 3');
+    // The export is of what the list shows.
+    const downloads = captureDownloads();
+    try {
+      root(element).querySelector<HTMLButtonElement>('[data-export="csv"]')!.click();
+      await until(() => downloads.files.length === 1);
+    } finally {
+      downloads.restore();
+    }
+    const lines = (await downloads.files[0]!.blob.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines.slice(1).map((line) => line.split(',')[0]).sort()).to.deep.equal(['old1@example.test', 'old2@example.test', 'old3@example.test']);
 
     const resendAll = part<HTMLButtonElement>(root(element), 'resend-expired')!;
     resendAll.focus();
