@@ -235,6 +235,21 @@ describe('act on all matching users', () => {
     }
     await server.app.management.flushOutbox();
     assert.equal(server.mailbox.messages.length, sentBefore);
+    // The same call without the injected failure goes through: it was that failure that stopped it.
+    const result = await admin.client.users.actOnMatching.mutate({ action: 'resend', filter: { tab: 'pending', expired: true }, expectedCount: 2 });
+    assert.deepEqual(emailsOf(result), ['old1@match.test', 'old2@match.test']);
+  });
+
+  it('counts a resend by filter against the invitation rate limit, as one call; a delete by filter is not limited', async () => {
+    await server.close();
+    await start({ rateLimits: { invitesPerAdmin: 2 } });
+    await admin.client.users.invite.mutate({ email: 'a@match.test' });
+    server.clock.advance({ minutes: 2 });
+    const resend = (expectedCount: number) => admin.client.users.actOnMatching.mutate({ action: 'resend', filter: { tab: 'pending' }, expectedCount });
+    assert.equal((await resend(1)).results.length, 1);
+    assert.equal((await resend(0)).results.length, 0);
+    await rejectsWithoutChange(server, () => resend(0), { code: 'TOO_MANY_REQUESTS', reason: 'RATE_LIMITED' });
+    assert.equal((await admin.client.users.actOnMatching.mutate({ action: 'delete', filter: { tab: 'pending' }, expectedCount: 1 })).results.length, 1);
   });
 
   it('acts on nothing when nothing matches and nothing was expected', async () => {

@@ -12,7 +12,8 @@ import type { Caller } from '../services/actor.ts';
 import { auditEntry, listAudit } from '../services/audit.ts';
 import { openDatabase, sqliteLocation } from '../db/database.ts';
 import { insertUsers, listUsers, readUserCounts, SORT_KEY_COLUMNS, type UserListFilter } from '../db/repositories/users.ts';
-import type { Database, UserRow } from '../db/schema/index.ts';
+import type { Database, NewInvitationRow, UserRow } from '../db/schema/index.ts';
+import { insertMany } from '../db/bulk-insert.ts';
 import { pendingUserRow } from '../services/users.ts';
 import { searchWords } from '../services/text.ts';
 import { createWorkspace } from '../services/workspaces.ts';
@@ -47,6 +48,8 @@ interface Shape {
   direction?: SortDirection;
   /** The filter "not signed in for N days": not since this time. */
   signedInBefore?: string;
+  /** The filter "Expired invitations": open links expired by this time. */
+  invitationExpiredBy?: string;
   /** Keyset paging: the page after (or before) the row at offset 5,000. */
   cursor?: 'after' | 'before';
   /** What the total reads (no entry: the counters row answers it). Each entry is one access; `a|b` accepts either. */
@@ -55,6 +58,9 @@ interface Shape {
   walkFirst?: { sqlite: Access[]; postgres: Access[] };
   page: { sqlite: Access[]; postgres: Access[] };
 }
+
+/** A quarter of the pending users' links expired by then (`seededInvitations`). */
+const EXPIRY_CUTOFF = '2026-03-01T00:00:00.000Z';
 
 const both = (accesses: Access[]) => ({ sqlite: accesses, postgres: accesses });
 
@@ -202,6 +208,7 @@ const SHAPES: Shape[] = [
   },
   ...keysetShapes(),
   ...signInShapes(),
+  ...expiredShapes(),
 ];
 
 /**
@@ -232,6 +239,34 @@ function signInShapes(): Shape[] {
       page: both(['users_live_by_name']),
     },
     { name: 'active, by last sign-in descending, after a cursor', tab: 'active', sortBy: 'lastSignedInAt', direction: 'desc', cursor: 'after', page: { sqlite: ['users_live_by_signed_in', 'sort'], postgres: ['users_live_by_signed_in'] } },
+  ];
+}
+
+/**
+ * The filter "Expired invitations" (migration 0017): the expired open links are the first entries
+ * of the workspace's range in the index of open links by expiry, which names their users; the
+ * total reads those users by their primary key, never the whole Pending tab. SQLite reads a page
+ * by walking the order's index, trying each entry against those users; PostgreSQL reads those
+ * users by primary key and sorts them.
+ */
+function expiredShapes(): Shape[] {
+  const invitationExpiredBy = EXPIRY_CUTOFF;
+  return [
+    {
+      name: 'pending, expired invitations',
+      tab: 'pending',
+      invitationExpiredBy,
+      count: both(['invitations_open_by_expiry']),
+      page: { sqlite: ['users_live_by_name', 'invitations_open_by_expiry'], postgres: ['invitations_open_by_expiry'] },
+    },
+    {
+      name: 'pending, expired invitations, "mar"',
+      tab: 'pending',
+      search: 'mar',
+      invitationExpiredBy,
+      count: { sqlite: ['users_search', 'invitations_open_by_expiry'], postgres: ['invitations_open_by_expiry', 'users_search_trigram?'] },
+      page: { sqlite: ['users_live_by_name', 'invitations_open_by_expiry'], postgres: ['invitations_open_by_expiry'] },
+    },
   ];
 }
 
@@ -306,12 +341,30 @@ function seededUsers(workspaceId: string, ownerId: string): UserRow[] {
   });
 }
 
+/** An open link for every pending user, a quarter of them expired by `EXPIRY_CUTOFF`. */
+function seededInvitations(users: readonly UserRow[]): NewInvitationRow[] {
+  return users
+    .filter((user) => user.status === 'pending' && !user.deleted_at)
+    .map((user, index) => ({
+      id: newId(),
+      workspace_id: user.workspace_id,
+      user_id: user.id,
+      token_hash: newId(),
+      created_at: user.invited_at,
+      expires_at: index % 4 === 0 ? '2026-02-01T00:00:00.000Z' : '2026-04-01T00:00:00.000Z',
+      used_at: null,
+      revoked_at: null,
+      revoked_reason: null,
+      language: 'en',
+    }));
+}
+
 /** The accesses of one SQLite plan: `EXPLAIN QUERY PLAN`'s rows. */
 function sqliteAccesses(rows: { id: number; parent: number; detail: string }[]): Access[] {
   const subqueries = new Set(rows.flatMap(({ detail }) => /^(?:CO-ROUTINE|MATERIALIZE) (\S+)/.exec(detail)?.[1] ?? []));
   return rows.flatMap(({ parent, detail }): Access[] => {
     const index = /^(?:SCAN|SEARCH) \S+ USING (?:COVERING )?INDEX (\S+)/.exec(detail)?.[1];
-    if (index) return index === 'sqlite_autoindex_workspace_user_counts_1' ? ['workspace_user_counts pk'] : index.startsWith('users_') ? [index] : [];
+    if (index) return index === 'sqlite_autoindex_workspace_user_counts_1' ? ['workspace_user_counts pk'] : index.startsWith('users_') || index === 'invitations_open_by_expiry' ? [index] : [];
     if (/^SCAN \S+ VIRTUAL TABLE/.test(detail)) return ['users_search'];
     const scanned = /^SCAN (\S+)$/.exec(detail)?.[1];
     if (scanned && !subqueries.has(scanned)) return [`${scanned === 'u' || scanned === 'r' ? 'users' : scanned} full scan`];
@@ -333,7 +386,7 @@ function postgresAccesses(node: PostgresNode): Access[] {
   const own: Access[] = [];
   const index = node['Index Name'];
   if (index === 'workspace_user_counts_pkey') own.push('workspace_user_counts pk');
-  else if (index?.startsWith('users_') && index !== 'users_pkey') own.push(index);
+  else if ((index?.startsWith('users_') && index !== 'users_pkey') || index === 'invitations_open_by_expiry') own.push(index);
   if (node['Node Type'] === 'Seq Scan' && (node['Relation Name'] === 'users' || node['Relation Name'] === 'workspace_user_counts')) {
     own.push(`${node['Relation Name']} full scan`);
   }
@@ -403,7 +456,11 @@ describe(`query plans of the list, its search and its counts (${testDialect})`, 
       { name: 'Plans', owner: { email: 'owner@plans.test', firstName: 'Olivia', lastName: 'Owner' } },
     );
     workspaceId = created.workspaceId;
-    await seeding.db.transaction().execute((trx) => insertUsers(trx, seededUsers(workspaceId, created.owner.id)));
+    const users = seededUsers(workspaceId, created.owner.id);
+    await seeding.db.transaction().execute(async (trx) => {
+      await insertUsers(trx, users);
+      await insertMany(trx, 'invitations', seededInvitations(users));
+    });
     // Another workspace, so that every plan must narrow to one.
     const other = await createWorkspace({ db: seeding.db, clock: new ManualClock() }, { name: 'Other', owner: { email: 'owner@other.test', firstName: 'O', lastName: 'Other' } });
     await seeding.db.transaction().execute((trx) => insertUsers(trx, seededUsers(other.workspaceId, other.owner.id).slice(0, 2000)));
@@ -466,6 +523,7 @@ describe(`query plans of the list, its search and its counts (${testDialect})`, 
         offset: 0,
         limit: 25,
         signedInBefore: shape.signedInBefore,
+        invitationExpiredBy: shape.invitationExpiredBy,
       } as const;
       const cursor = shape.cursor && { way: shape.cursor, key: await keyAt(filter, CURSOR_OFFSET) };
       statements.splice(0);

@@ -191,16 +191,25 @@ const rowFiltersOf = (filter: UserListScope) => Object.fromEntries(ROW_FILTERS.m
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
-/** Narrows a query on `users as u` to a workspace's tab, role and search words. */
-function whereListed<O>(query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
-  let narrowed = whereTab(query.where('u.workspace_id', '=', workspaceId), filter.tab);
+/**
+ * Narrows a query on `users as u` to a workspace's tab, role and search words.
+ *
+ * `byLinks`, for a count or the ids of every match: with the expiry filter, SQLite is to read the
+ * expired links' users by primary key (migration 0017's index names them) rather than walk the
+ * whole tab to try each user against them, so no index on `users` may serve the workspace
+ * (`+workspace_id`). A page, which needs only its first rows in order, walks the order's index.
+ */
+function whereListed<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter: UserListScope, { byLinks = false } = {}): UserQuery<O> {
+  const linksFirst = byLinks && filter.invitationExpiredBy !== undefined && dialectOf(db) === 'sqlite';
+  const inWorkspace = linksFirst ? query.where(sql<boolean>`+${sql.ref('u.workspace_id')} = ${workspaceId}`) : query.where('u.workspace_id', '=', workspaceId);
+  let narrowed = whereTab(inWorkspace, filter.tab);
   if (filter.role !== 'all') narrowed = narrowed.where('u.role', '=', filter.role as Role);
-  return whereWordsOccur(whereRowFilters(narrowed, workspaceId, filter), filter.searchWords);
+  return whereWordsOccur(whereRowFilters(db, narrowed, workspaceId, filter), filter.searchWords);
 }
 
-function whereRowFilters<O>(query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
+function whereRowFilters<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
   let narrowed = whereNotSignedInSince(query, filter.signedInBefore);
-  narrowed = whereInvitationExpired(narrowed, workspaceId, filter.invitationExpiredBy);
+  narrowed = whereInvitationExpired(db, narrowed, workspaceId, filter.invitationExpiredBy);
   if (filter.invitationSentBy !== undefined) narrowed = narrowed.where('u.last_invitation_sent_at', '<=', filter.invitationSentBy);
   return narrowed;
 }
@@ -208,19 +217,21 @@ function whereRowFilters<O>(query: UserQuery<O>, workspaceId: string, filter: Us
 /**
  * Users whose open invitation link expired by `by`: read from migration 0017's index of the
  * workspace's open links by expiry, whose first entries they are; each names its user. Only a
- * pending user has an open link (accepting uses it, a delete revokes it).
+ * pending user has an open link (accepting uses it, a delete revokes it). PostgreSQL is given
+ * them as an array (`= any(array(…))`, computed once): a semi-join with the subquery it planned
+ * as a hash over a read of the whole `users` table.
  */
-function whereInvitationExpired<O>(query: UserQuery<O>, workspaceId: string, by: string | undefined): UserQuery<O> {
+function whereInvitationExpired<O>(db: Db, query: UserQuery<O>, workspaceId: string, by: string | undefined): UserQuery<O> {
   if (by === undefined) return query;
-  return query.where('u.id', 'in', (eb) =>
-    eb
-      .selectFrom('invitations as inv')
-      .select('inv.user_id')
-      .where('inv.workspace_id', '=', workspaceId)
-      .where('inv.used_at', 'is', null)
-      .where('inv.revoked_at', 'is', null)
-      .where('inv.expires_at', '<=', by),
-  );
+  const expired = db
+    .selectFrom('invitations as inv')
+    .select('inv.user_id')
+    .where('inv.workspace_id', '=', workspaceId)
+    .where('inv.used_at', 'is', null)
+    .where('inv.revoked_at', 'is', null)
+    .where('inv.expires_at', '<=', by);
+  if (dialectOf(db) === 'postgres') return query.where(sql<boolean>`${sql.ref('u.id')} = any(array(${expired}))`);
+  return query.where('u.id', 'in', expired);
 }
 
 /**
@@ -282,13 +293,13 @@ const USER_OF_KEY = sql.raw(`(rowid >> ${SEARCH_KEY.userShift}) & ${2 ** SEARCH_
  * names: the workspace's column is written so that no index on `users` can serve it
  * (`+workspace_id`), and SQLite looks the index's entries up by rowid instead of walking the tab.
  */
-function searchedFirst<O>(query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
+function searchedFirst<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
   const named = query
     .where(sql<boolean>`${sql.ref('u.rowid')} in (select ${USER_OF_KEY} from users_search where ${inSearchIndex(workspaceId, filter)})`)
     .where(sql<boolean>`+${sql.ref('u.workspace_id')} = ${workspaceId}`);
   let narrowed = whereTab(named, filter.tab);
   if (filter.role !== 'all') narrowed = narrowed.where('u.role', '=', filter.role as Role);
-  return whereWordsOccur(whereRowFilters(narrowed, workspaceId, filter), filter.searchWords);
+  return whereWordsOccur(whereRowFilters(db, narrowed, workspaceId, filter), filter.searchWords);
 }
 
 /** How many users of a tab have the role asked for, by the workspace's counters. */
@@ -327,7 +338,7 @@ export async function countListedUsers(db: Db, workspaceId: string, filter: User
     // The sign-in filter is counted in the tab's index by sign-in (migration 0015), entries only;
     // expired links in the index of open links by expiry (migration 0017).
     const counted = db.selectFrom('users as u').select((eb) => eb.fn.countAll<number>().as('count'));
-    return Number((await whereListed(counted, workspaceId, filter).executeTakeFirstOrThrow()).count);
+    return Number((await whereListed(db, counted, workspaceId, filter, { byLinks: true }).executeTakeFirstOrThrow()).count);
   }
   if (!byRow && usesSearchIndex(db, filter.searchWords) && indexedWords(filter.searchWords).length === filter.searchWords.length) {
     const { rows } = await sql<{ count: number }>`select count(*) as count from users_search where ${inSearchIndex(workspaceId, filter)}`.execute(db);
@@ -335,10 +346,10 @@ export async function countListedUsers(db: Db, workspaceId: string, filter: User
   }
   if (usesSearchIndex(db, filter.searchWords)) {
     const counted = db.selectFrom('users as u').select((eb) => eb.fn.countAll<number>().as('count'));
-    return Number((await searchedFirst(counted, workspaceId, filter).executeTakeFirstOrThrow()).count);
+    return Number((await searchedFirst(db, counted, workspaceId, filter).executeTakeFirstOrThrow()).count);
   }
   const counted = scannedForShortWords(db, filter).select((eb) => eb.fn.countAll<number>().as('count'));
-  return Number((await whereListed(counted, workspaceId, filter).executeTakeFirstOrThrow()).count);
+  return Number((await whereListed(db, counted, workspaceId, filter).executeTakeFirstOrThrow()).count);
 }
 
 /**
@@ -347,7 +358,7 @@ export async function countListedUsers(db: Db, workspaceId: string, filter: User
  */
 export async function findListedUserIds(db: Db, workspaceId: string, filter: UserListScope, limit: number): Promise<string[]> {
   const ids = db.selectFrom('users as u').select('u.id');
-  const listed = usesSearchIndex(db, filter.searchWords) ? searchedFirst(ids, workspaceId, filter) : whereListed(ids, workspaceId, filter);
+  const listed = usesSearchIndex(db, filter.searchWords) ? searchedFirst(db, ids, workspaceId, filter) : whereListed(db, ids, workspaceId, filter, { byLinks: true });
   return (await listed.limit(limit).execute()).map((row) => row.id);
 }
 
@@ -426,7 +437,7 @@ export async function listUserViews(db: Db, workspaceId: string, filter: UserLis
       if (page.length === filter.limit || walkLimit >= walk.walked) return page;
     }
   }
-  const named = searchedFirst(db.selectFrom('users as u').select(sql<number>`${sql.ref('u.rowid')}`.as('user_rowid')), workspaceId, filter);
+  const named = searchedFirst(db, db.selectFrom('users as u').select(sql<number>`${sql.ref('u.rowid')}`.as('user_rowid')), workspaceId, filter);
   return selectPage(db, workspaceId, filter, 'u.rowid', inOrder(pastCursor(named, filter), reading).offset(offset).limit(filter.limit));
 }
 
@@ -457,7 +468,7 @@ async function listPostgresPage(db: Db, workspaceId: string, filter: UserListFil
       if (page.length === filter.limit || walkLimit >= walk.walked) return page;
     }
     const columns = reading.map(({ column }) => `u.${column}` as const);
-    const everyMatch = pastCursor(whereListed(db.selectFrom('users as u').select(['u.id', ...columns]), workspaceId, filter), filter).offset(0);
+    const everyMatch = pastCursor(whereListed(db, db.selectFrom('users as u').select(['u.id', ...columns]), workspaceId, filter), filter).offset(0);
     const ids = db.selectFrom(everyMatch.as('u')).select('u.id') as unknown as UserQuery<{ id: string }>;
     return selectPage(db, workspaceId, filter, 'u.id', inOrder(ids, reading).offset(offset).limit(filter.limit));
   }
@@ -474,7 +485,7 @@ function orderedPage(db: Db, workspaceId: string, filter: UserListFilter): Promi
 
 /** The statement of `orderedPage` without a cursor. */
 function pageByOffset(db: Db, workspaceId: string, filter: UserListFilter) {
-  const ids = whereListed(db.selectFrom('users as u').select('u.id'), workspaceId, filter);
+  const ids = whereListed(db, db.selectFrom('users as u').select('u.id'), workspaceId, filter);
   return pageQuery(db, workspaceId, filter, 'u.id', inOrder(ids, listOrder(filter)).offset(filter.offset).limit(filter.limit));
 }
 
@@ -513,7 +524,7 @@ function walkedPage(db: Db, workspaceId: string, filter: UserListFilter, walkLim
     ]);
   const reading = readingOrder(filter);
   const walkedScope: UserListScope = { tab: filter.tab, searchWords: [], role: roleAfterWalk ? 'all' : filter.role, ...rowFiltersOf(filter) };
-  const firstOfTab = inOrder(pastCursor(whereListed(inTab, workspaceId, walkedScope), filter), reading).limit(walkLimit);
+  const firstOfTab = inOrder(pastCursor(whereListed(db, inTab, workspaceId, walkedScope), filter), reading).limit(walkLimit);
   // The outer query sees the columns it orders and searches by under the names of `users as u`.
   const walked = db.selectFrom(firstOfTab.as('u')).select('u.user_rowid') as unknown as UserQuery<{ user_rowid: number }>;
   let found = whereWordsOccur(walked, filter.searchWords);
@@ -665,7 +676,7 @@ function keysetIds(db: Db, workspaceId: string, filter: UserListFilter, key: rea
   const reading = readingOrder(filter);
   const columns = reading.map(({ column }) => `u.${column}` as const);
   const ranges = pastKey(reading, cursorValues(filter, key)).map((conditions, index) => {
-    const listed = whereListed(db.selectFrom('users as u').select(['u.id', ...columns]), workspaceId, filter);
+    const listed = whereListed(db, db.selectFrom('users as u').select(['u.id', ...columns]), workspaceId, filter);
     const range = conditions.reduce((narrowed, condition) => narrowed.where(condition), listed);
     return db.selectFrom(inOrder(range, reading).limit(filter.limit).as(`range${index}`)).selectAll();
   });
