@@ -1,7 +1,7 @@
 import { TaskStatus } from '@lit/task';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
-import { BULK_IDS_MAX, PAGE_SIZE_DEFAULT, ROLE_FILTERS, TABS, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
+import { BULK_IDS_MAX, PAGE_SIZE_DEFAULT, ROLE_FILTERS, TABS, type MatchingAction, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
 import type { PantaErrorData } from '../../shared/errors.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportUsersUrl } from '../../shared/export-url.ts';
 import type { InviteUserInput, MatchingCount, MatchingFilter, Summary, UpdateUserInput, User, UserList } from '../../shared/schemas.ts';
@@ -32,8 +32,6 @@ import { type ListQuery, UsersDataController, filterOf, isFiltered } from './use
 
 /** How long typing pauses before the search goes to the server. */
 const SEARCH_DEBOUNCE_MS = 250;
-
-type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
 
 /**
  * Manages the people of a workspace: onboarding KPIs, Active users / Pending invitations / Recently
@@ -373,7 +371,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
    * call. All matching changed between the count and the call (the server refuses): asked again,
    * with the new count. `ids`: of users not at hand (Undo of a delete of all matching).
    */
-  async #runAction(action: BulkAction, users: User[], matching?: MatchingFilter, ids = users.map((user) => user.id)) {
+  async #runAction(action: MatchingAction, users: User[], matching?: MatchingFilter, ids = users.map((user) => user.id)) {
     if ((ids.length === 0 && !matching) || this.#acting) return;
     this.#acting = true;
     try {
@@ -663,7 +661,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     // Every row the page's checkbox ticks, and more on other pages: the rest can be chosen too.
     const offer = !matching && total > users.length && chosen.length === users.filter((user) => !this.#selfLock(user)).length;
     const said = matching ? m.allMatchingSelected(number(matching.total)) : m.selectedCount(number(chosen.length));
-    const actions: [BulkAction, string, string][] =
+    const actions: [MatchingAction, string, string][] =
       this.#data.query.tab === 'pending'
         ? [
             ['resend', m.bulkResend, ''],
