@@ -186,4 +186,41 @@ describe('<panta-user-management> act on all matching users', () => {
       await setViewport({ width: 800, height: 600 });
     }
   });
+
+  it('resends all matching with the count of those due, saying how many were sent too recently', async () => {
+    const f = await createFixture({ pending: [{ email: 'p1@example.test' }, { email: 'p2@example.test' }, { email: 'p3@example.test' }] });
+    await advanceServerClock({ seconds: 61 });
+    await mutateAs(f.apiUrl, f.admin.token, 'users.resendInvitations', { ids: [f.pending[0]!.id] });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token, { pageSize: 2 });
+    await openTab(element, 'pending');
+    await selectAllMatching(element, '3');
+    bulkButton(element, 'resend').click();
+    const dialog = confirmDialog(element);
+    await dialog.opened();
+    expect(dialog.heading()).to.equal('Resend invitations to 2 users?');
+    expect(dialog.message()).to.equal('1 of 3 were sent less than a minute ago and are left out.');
+    dialog.confirm();
+    await dialog.closed();
+    await until(() => events.of('panta-invitation-resent').length === 1);
+    expect([...events.of('panta-invitation-resent')[0]!.detail.ids].sort()).to.deep.equal([f.pending[1]!.id, f.pending[2]!.id].sort());
+  });
+
+  it('restores all matching on Recently deleted after asking with the count', async () => {
+    const f = await createFixture({ deleted: [{ email: 'd1@example.test' }, { email: 'd2@example.test' }, { email: 'd3@example.test' }] });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token, { pageSize: 2, lang: 'de' });
+    await openTab(element, 'deleted');
+    pageCheckbox(element).click();
+    await until(() => selectMatching(element));
+    selectMatching(element)!.click();
+    await until(() => text(bar(element)).startsWith('Alle 3 Treffer ausgewählt'));
+    bulkButton(element, 'restore').click();
+    const dialog = confirmDialog(element);
+    await dialog.opened();
+    expect(dialog.heading()).to.equal('3 Benutzer wiederherstellen?');
+    dialog.confirm();
+    await dialog.closed();
+    await until(() => events.of('panta-user-restored').length === 1);
+    expect(events.of('panta-user-restored')[0]!.detail.ids).to.have.length(3);
+    await until(() => tabCount(element, 'deleted') === '0' && tabCount(element, 'active') === '4');
+  });
 });
