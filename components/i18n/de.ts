@@ -154,8 +154,8 @@ export const de: Messages = {
     RETENTION_EXPIRED: (p: Params) => `Die Frist zur Wiederherstellung von ${p.email ?? 'diesem Benutzer'} ist abgelaufen`,
     RESEND_TOO_SOON: (p: Params) =>
       `Die Einladung an ${p.email ?? 'diesen Benutzer'} wurde gerade gesendet. Versuchen Sie es in ${p.seconds ?? 'einigen'} Sekunden erneut.`,
-    MATCHING_CHANGED: () => 'Die passenden Benutzer haben sich seit Ihrer Bestätigung geändert. Es wurde nichts geändert: Prüfen Sie die neue Anzahl und bestätigen Sie erneut.',
-    MATCHING_TOO_MANY: (p: Params) => `Höchstens ${cap(p)} Benutzer können auf einmal geändert werden${figure(p)}. Grenzen Sie Suche oder Filter ein und versuchen Sie es erneut.`,
+    MATCHING_CHANGED: () => 'Die passenden Benutzer haben sich geändert. Nichts wurde getan: Bestätigen Sie die neue Anzahl.',
+    MATCHING_TOO_MANY: (p: Params) => `Höchstens ${cap(p)} Benutzer auf einmal${figure(p)}. Grenzen Sie Suche oder Filter ein.`,
     TOKEN_INVALID: () => 'Dieser Link ist ungültig',
     TOKEN_EXPIRED: () => 'Dieser Link ist abgelaufen',
     TOKEN_USED: () => 'Dieser Link wurde bereits verwendet',

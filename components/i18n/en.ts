@@ -158,8 +158,8 @@ export const en = {
     RETENTION_EXPIRED: (p: Params) => `The restore window for ${p.email ?? 'this user'} has run out`,
     RESEND_TOO_SOON: (p: Params) =>
       `The invitation to ${p.email ?? 'this user'} was just sent. Try again in ${p.seconds ?? 'a few'} seconds.`,
-    MATCHING_CHANGED: () => 'The matching users changed since you confirmed. Nothing was done: check the new number and confirm again.',
-    MATCHING_TOO_MANY: (p: Params) => `At most ${cap(p)} users can be changed at once${figure(p)}. Narrow the search or filter and try again.`,
+    MATCHING_CHANGED: () => 'The matching users changed. Nothing was done: confirm the new number.',
+    MATCHING_TOO_MANY: (p: Params) => `At most ${cap(p)} users at once${figure(p)}. Narrow the search or filter.`,
     TOKEN_INVALID: () => 'This link is not valid',
     TOKEN_EXPIRED: () => 'This link has expired',
     TOKEN_USED: () => 'This link has already been used',

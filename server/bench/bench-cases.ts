@@ -19,7 +19,7 @@ export const listQuery = (query: Case['query']): ListUsersQuery => ({
 
 /**
  * The list's cases, the same on both databases: first pages, a deep page by offset (a jump) and by
- * cursor (Next from the page before it), searches, role filters and sorts.
+ * cursor (Next from the page before it), searches, role filters, sorts and the expiry filter.
  */
 export async function benchCases(deps: Deps, caller: Caller): Promise<Case[]> {
   const summary = await getSummary(deps, caller);
@@ -49,5 +49,6 @@ export async function benchCases(deps: Deps, caller: Caller): Promise<Case[]> {
     { name: 'Sort by invited date', query: { tab: 'active', sort: { by: 'invitedAt', direction: 'desc' } } },
     { name: 'Sort by onboarding date', query: { tab: 'active', sort: { by: 'onboardedAt', direction: 'desc' } } },
     { name: 'Sort by deleted date (Recently deleted)', query: { tab: 'deleted', sort: { by: 'deletedAt', direction: 'desc' } } },
+    { name: 'Pending, expired invitations', query: { tab: 'pending', expired: true } },
   ];
 }

@@ -34,7 +34,8 @@ import { resendAvailableAt, toApiUser } from './mappers.ts';
 import { allowedEmail, normalizeEmail } from './email-rule.ts';
 import { searchTextFor, searchWords, sortNameFor } from './text.ts';
 
-export interface ListUsersQuery {
+/** A filter of the list (shared/inputs.ts `matchingFilterShape`), as the server applies it. */
+export interface ListFilter {
   tab: Tab;
   search: string;
   role: RoleFilter;
@@ -42,6 +43,9 @@ export interface ListUsersQuery {
   inactiveDays?: number | undefined;
   /** Only users whose open invitation link has expired. */
   expired?: boolean | undefined;
+}
+
+export interface ListUsersQuery extends ListFilter {
   sort: { by: SortField; direction: SortDirection };
   offset: number;
   limit: number;
@@ -52,15 +56,6 @@ export interface ListUsersQuery {
 /** The cutoff of "not signed in for N days", by the server's clock. */
 export function signedInBefore(deps: Pick<Deps, 'clock'>, inactiveDays: number | undefined): string | undefined {
   return inactiveDays === undefined ? undefined : new Date(deps.clock.now().getTime() - inactiveDays * 86_400_000).toISOString();
-}
-
-/** A filter of the list (shared/inputs.ts `matchingFilterShape`), as the server applies it. */
-export interface ListFilter {
-  tab: Tab;
-  search: string;
-  role: RoleFilter;
-  inactiveDays?: number | undefined;
-  expired?: boolean | undefined;
 }
 
 /**

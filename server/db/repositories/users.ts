@@ -204,12 +204,12 @@ function whereListed<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter
   const inWorkspace = linksFirst ? query.where(sql<boolean>`+${sql.ref('u.workspace_id')} = ${workspaceId}`) : query.where('u.workspace_id', '=', workspaceId);
   let narrowed = whereTab(inWorkspace, filter.tab);
   if (filter.role !== 'all') narrowed = narrowed.where('u.role', '=', filter.role as Role);
-  return whereWordsOccur(whereRowFilters(db, narrowed, workspaceId, filter), filter.searchWords);
+  return whereWordsOccur(whereRowFilters(db, narrowed, workspaceId, filter, byLinks), filter.searchWords);
 }
 
-function whereRowFilters<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter: UserListScope): UserQuery<O> {
+function whereRowFilters<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter: UserListScope, byLinks = false): UserQuery<O> {
   let narrowed = whereNotSignedInSince(query, filter.signedInBefore);
-  narrowed = whereInvitationExpired(db, narrowed, workspaceId, filter.invitationExpiredBy);
+  narrowed = whereInvitationExpired(db, narrowed, workspaceId, filter.invitationExpiredBy, byLinks);
   if (filter.invitationSentBy !== undefined) narrowed = narrowed.where('u.last_invitation_sent_at', '<=', filter.invitationSentBy);
   return narrowed;
 }
@@ -217,11 +217,12 @@ function whereRowFilters<O>(db: Db, query: UserQuery<O>, workspaceId: string, fi
 /**
  * Users whose open invitation link expired by `by`: read from migration 0017's index of the
  * workspace's open links by expiry, whose first entries they are; each names its user. Only a
- * pending user has an open link (accepting uses it, a delete revokes it). PostgreSQL is given
- * them as an array (`= any(array(…))`, computed once): a semi-join with the subquery it planned
- * as a hash over a read of the whole `users` table.
+ * pending user has an open link (accepting uses it, a delete revokes it). For a count or every
+ * match (`byLinks`) PostgreSQL is given them as an array (`= any(array(…))`, computed once), so
+ * that it reads those users by primary key: as a semi-join it hashed them over a read of the
+ * whole `users` table. A page keeps the semi-join, which walks the order's index.
  */
-function whereInvitationExpired<O>(db: Db, query: UserQuery<O>, workspaceId: string, by: string | undefined): UserQuery<O> {
+function whereInvitationExpired<O>(db: Db, query: UserQuery<O>, workspaceId: string, by: string | undefined, byLinks: boolean): UserQuery<O> {
   if (by === undefined) return query;
   const expired = db
     .selectFrom('invitations as inv')
@@ -230,7 +231,7 @@ function whereInvitationExpired<O>(db: Db, query: UserQuery<O>, workspaceId: str
     .where('inv.used_at', 'is', null)
     .where('inv.revoked_at', 'is', null)
     .where('inv.expires_at', '<=', by);
-  if (dialectOf(db) === 'postgres') return query.where(sql<boolean>`${sql.ref('u.id')} = any(array(${expired}))`);
+  if (byLinks && dialectOf(db) === 'postgres') return query.where(sql<boolean>`${sql.ref('u.id')} = any(array(${expired}))`);
   return query.where('u.id', 'in', expired);
 }
 
@@ -334,6 +335,7 @@ export async function listUsers(
 export async function countListedUsers(db: Db, workspaceId: string, filter: UserListScope): Promise<number> {
   const byRow = hasRowFilters(filter);
   if (filter.searchWords.length === 0 && !byRow) return countedInTab(await readUserCounts(db, workspaceId), filter);
+  if (onlyExpiredLinks(filter)) return countExpiredLinks(db, workspaceId, filter.invitationExpiredBy);
   if (byRow && !usesSearchIndex(db, filter.searchWords)) {
     // The sign-in filter is counted in the tab's index by sign-in (migration 0015), entries only;
     // expired links in the index of open links by expiry (migration 0017).
@@ -350,6 +352,34 @@ export async function countListedUsers(db: Db, workspaceId: string, filter: User
   }
   const counted = scannedForShortWords(db, filter).select((eb) => eb.fn.countAll<number>().as('count'));
   return Number((await whereListed(db, counted, workspaceId, filter).executeTakeFirstOrThrow()).count);
+}
+
+/** "Expired invitations" on the Pending tab, and no other filter. */
+const onlyExpiredLinks = (filter: UserListScope): filter is UserListScope & { invitationExpiredBy: string } =>
+  filter.tab === 'pending' &&
+  filter.role === 'all' &&
+  filter.searchWords.length === 0 &&
+  filter.invitationExpiredBy !== undefined &&
+  filter.signedInBefore === undefined &&
+  filter.invitationSentBy === undefined;
+
+/**
+ * The expired open links of a workspace, counted in migration 0017's index alone: each is a
+ * different pending user's who is not deleted (at most one open link per user, 0001's unique
+ * index; accepting uses it, a delete revokes it, a purge removes it), so the Pending tab's
+ * "Expired invitations" are counted without reading `users`. Nearly every pending user may be
+ * among them: a workspace's old invitations expire and stay.
+ */
+async function countExpiredLinks(db: Db, workspaceId: string, by: string): Promise<number> {
+  const { count } = await db
+    .selectFrom('invitations as inv')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('inv.workspace_id', '=', workspaceId)
+    .where('inv.used_at', 'is', null)
+    .where('inv.revoked_at', 'is', null)
+    .where('inv.expires_at', '<=', by)
+    .executeTakeFirstOrThrow();
+  return Number(count);
 }
 
 /**
