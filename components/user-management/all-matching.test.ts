@@ -104,7 +104,7 @@ describe('<panta-user-management> act on all matching users', () => {
     await until(() => events.of('panta-error').length === 1);
     expect(events.of('panta-error')[0]!.detail.data).to.include({ code: 'CONFLICT', reason: 'MATCHING_CHANGED', count: 2 });
     await until(() => dialog.isOpen() && dialog.heading() === 'Delete 2 users?');
-    expect(dialog.message()).to.match(/^The matching users changed since you confirmed\./);
+    expect(dialog.message()).to.match(/^The matching users changed\b.* 2 users will lose access/);
     expect(events.of('panta-user-deleted')).to.have.length(0);
     dialog.confirm();
     await dialog.closed();
