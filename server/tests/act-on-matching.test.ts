@@ -82,6 +82,25 @@ describe('act on all matching users', () => {
     assert.deepEqual(lines.map((line) => line.split(',')[0]), ['old1@match.test', 'old2@match.test']);
   });
 
+  it('"Expired invitations" pages right when nearly every pending user is among them (each walked user\'s link looked up)', async () => {
+    for (let n = 10; n < 22; n++) await admin.client.users.invite.mutate({ email: `old${n}@match.test` });
+    server.clock.advance({ days: 8 });
+    admin = await signIn(server, admin);
+    await admin.client.users.invite.mutate({ email: 'fresh@match.test' });
+    const seen: string[] = [];
+    let page = await admin.client.users.list.query({ tab: 'pending', expired: true, sort: { by: 'email', direction: 'asc' }, limit: 2 });
+    assert.equal(page.total, 12);
+    seen.push(...page.items.map((user) => user.email));
+    while (page.nextCursor) {
+      page = await admin.client.users.list.query({ tab: 'pending', expired: true, sort: { by: 'email', direction: 'asc' }, limit: 2, cursor: page.nextCursor });
+      seen.push(...page.items.map((user) => user.email));
+    }
+    assert.deepEqual(seen, Array.from({ length: 12 }, (_, index) => `old${index + 10}@match.test`));
+    const third = await admin.client.users.list.query({ tab: 'pending', expired: true, sort: { by: 'name', direction: 'desc' }, limit: 2, offset: 4 });
+    assert.equal(third.items.length, 2);
+    assert.ok(third.items.every((user) => user.email.startsWith('old')));
+  });
+
   it('counts the matching users and those the action acts on: a resend only those due', async () => {
     await expiredAndFresh();
     await addActiveUser(server, admin, 'ann@match.test');

@@ -179,10 +179,15 @@ export interface UserListFilter {
   invitationExpiredBy?: string | undefined;
   /** Only users whose invitation was last sent at or before this time (ISO): those a resend is due for. */
   invitationSentBy?: string | undefined;
+  /** How a SQLite page tries the expiry filter: by each walked user's open link (see `withLinkProbe`). */
+  probeLinks?: boolean;
 }
 
 /** Which users a list shows, before sorting and paging. */
-export type UserListScope = Pick<UserListFilter, 'tab' | 'searchWords' | 'role' | 'signedInBefore' | 'invitationExpiredBy' | 'invitationSentBy'>;
+export type UserListScope = Pick<
+  UserListFilter,
+  'tab' | 'searchWords' | 'role' | 'signedInBefore' | 'invitationExpiredBy' | 'invitationSentBy' | 'probeLinks'
+>;
 
 /** The filters tried on each user's row (or an index entry of it), beside the tab, role and search. */
 const ROW_FILTERS = ['signedInBefore', 'invitationExpiredBy', 'invitationSentBy'] as const;
@@ -209,21 +214,44 @@ function whereListed<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter
 
 function whereRowFilters<O>(db: Db, query: UserQuery<O>, workspaceId: string, filter: UserListScope, byLinks = false): UserQuery<O> {
   let narrowed = whereNotSignedInSince(query, filter.signedInBefore);
-  narrowed = whereInvitationExpired(db, narrowed, workspaceId, filter.invitationExpiredBy, byLinks);
+  const expiredLinks = byLinks ? 'array' : filter.probeLinks ? 'probe' : 'list';
+  narrowed = whereInvitationExpired(db, narrowed, workspaceId, filter.invitationExpiredBy, expiredLinks);
   if (filter.invitationSentBy !== undefined) narrowed = narrowed.where('u.last_invitation_sent_at', '<=', filter.invitationSentBy);
   return narrowed;
 }
 
 /**
- * Users whose open invitation link expired by `by`: read from migration 0017's index of the
- * workspace's open links by expiry, whose first entries they are; each names its user. Only a
- * pending user has an open link (accepting uses it, a delete revokes it). For a count or every
- * match (`byLinks`) PostgreSQL is given them as an array (`= any(array(…))`, computed once), so
- * that it reads those users by primary key: as a semi-join it hashed them over a read of the
- * whole `users` table. A page keeps the semi-join, which walks the order's index.
+ * Users whose open invitation link expired by `by`. Only a pending user has an open link
+ * (accepting uses it, a delete revokes it), one at most. Three ways:
+ * - `list`: the expired links are the first entries of the workspace's range in migration 0017's
+ *   index of open links by expiry, each naming its user; the users are tried against that list.
+ * - `array`, for a count or every match: the same, and PostgreSQL is given them as an array
+ *   (`= any(array(…))`, computed once), so that it reads those users by primary key: as a
+ *   semi-join it hashed them over a read of the whole `users` table.
+ * - `probe`, for a SQLite page walking the order's index: each walked user's open link is looked
+ *   up in 0001's index of open links by user, so the page costs what it walks, not what expired.
  */
-function whereInvitationExpired<O>(db: Db, query: UserQuery<O>, workspaceId: string, by: string | undefined, byLinks: boolean): UserQuery<O> {
+function whereInvitationExpired<O>(
+  db: Db,
+  query: UserQuery<O>,
+  workspaceId: string,
+  by: string | undefined,
+  way: 'list' | 'array' | 'probe',
+): UserQuery<O> {
   if (by === undefined) return query;
+  if (way === 'probe') {
+    return query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('invitations as inv')
+          .select('inv.id')
+          .whereRef('inv.user_id', '=', 'u.id')
+          .where('inv.used_at', 'is', null)
+          .where('inv.revoked_at', 'is', null)
+          .where('inv.expires_at', '<=', by),
+      ),
+    );
+  }
   const expired = db
     .selectFrom('invitations as inv')
     .select('inv.user_id')
@@ -231,7 +259,7 @@ function whereInvitationExpired<O>(db: Db, query: UserQuery<O>, workspaceId: str
     .where('inv.used_at', 'is', null)
     .where('inv.revoked_at', 'is', null)
     .where('inv.expires_at', '<=', by);
-  if (byLinks && dialectOf(db) === 'postgres') return query.where(sql<boolean>`${sql.ref('u.id')} = any(array(${expired}))`);
+  if (way === 'array' && dialectOf(db) === 'postgres') return query.where(sql<boolean>`${sql.ref('u.id')} = any(array(${expired}))`);
   return query.where('u.id', 'in', expired);
 }
 
@@ -455,7 +483,7 @@ function pageCosts(filter: UserListFilter, counts: UserCounts, matches: number) 
 export async function listUserViews(db: Db, workspaceId: string, filter: UserListFilter, matches?: number): Promise<UserViewRow[]> {
   const reading = readingOrder(filter);
   if (dialectOf(db) === 'postgres') return listPostgresPage(db, workspaceId, filter, matches);
-  if (!usesSearchIndex(db, filter.searchWords)) return orderedPage(db, workspaceId, filter);
+  if (!usesSearchIndex(db, filter.searchWords)) return orderedPage(db, workspaceId, await withLinkProbe(db, workspaceId, filter, matches));
   const offset = filter.cursor ? 0 : filter.offset;
   if (matches !== undefined && offset >= matches) return [];
   if (matches !== undefined) {
@@ -469,6 +497,21 @@ export async function listUserViews(db: Db, workspaceId: string, filter: UserLis
   }
   const named = searchedFirst(db, db.selectFrom('users as u').select(sql<number>`${sql.ref('u.rowid')}`.as('user_rowid')), workspaceId, filter);
   return selectPage(db, workspaceId, filter, 'u.rowid', inOrder(pastCursor(named, filter), reading).offset(offset).limit(filter.limit));
+}
+
+/**
+ * How a SQLite page of "Expired invitations" tries each user (`whereInvitationExpired`): walking
+ * the order's index it goes through about (offset + limit) × tab / matches users if the matches
+ * are spread evenly, each probed for its open link (a row and an index read, about 3 µs); the list
+ * of expired links' users costs about 1 µs per link, however few the page needs. Old invitations
+ * stay expired, so most of the tab may be among them: then the probe reads a page's worth. Without
+ * the total (an export's pages), the list.
+ */
+async function withLinkProbe(db: Db, workspaceId: string, filter: UserListFilter, matches: number | undefined): Promise<UserListFilter> {
+  if (filter.invitationExpiredBy === undefined || matches === undefined) return filter;
+  const inTab = countedInTab(await readUserCounts(db, workspaceId), filter);
+  const walked = (((filter.cursor ? 0 : filter.offset) + filter.limit) * inTab) / Math.max(matches, 1);
+  return { ...filter, probeLinks: 3 * walked < matches };
 }
 
 /**
