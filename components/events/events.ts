@@ -1,5 +1,6 @@
 import type { BulkOutcome, Summary, User } from '../../shared/api-types.ts';
 import type { PantaErrorData } from '../../shared/errors.ts';
+import type { MatchingFilter } from '../../shared/inputs.ts';
 
 /** Who a bulk action touched, as the server reported it. */
 export type BulkOutcomes = BulkOutcome[];
@@ -30,10 +31,14 @@ export interface PantaErrorDetail {
   message: string;
   data: PantaErrorData | undefined;
 }
-/** Cancelable: call `preventDefault()` to veto the action (or to confirm it your own way). */
+/**
+ * Cancelable: call `preventDefault()` to veto the action (or to confirm it your own way). On all
+ * matching users, `ids` and `users` are empty and `matching` says which: the filter and how many.
+ */
 export interface PantaRequestDetail {
   ids: string[];
   users: User[];
+  matching?: { filter: MatchingFilter; count: number };
 }
 /** <panta-accept-invitation>: onboarding is complete, and the invitee has a session. */
 export interface PantaAcceptedDetail {

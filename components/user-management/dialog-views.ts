@@ -5,10 +5,13 @@
  * 1.5 KB gzip more); they are fetched together when the browser is idle anyway. The detail panel
  * joined them rather than coming as a chunk of its own: that split the shared `<panta-dialog>` into
  * a third chunk, about 1.2 KB gzip more in all. The Activity view joined them for the same reason;
- * it shares the panel's words, styles and wording of entries besides.
+ * it shares the panel's words, styles and wording of entries besides. The bulk actions' confirmation
+ * texts come with them: asked for only once a dialog opens.
  */
 import '../activity-view/activity-view.ts';
 import '../add-user-dialog/add-user-dialog.ts';
 import '../confirm-dialog/confirm-dialog.ts';
 import '../edit-user-dialog/edit-user-dialog.ts';
 import '../user-detail/user-detail.ts';
+
+export { confirmation } from './confirmation.ts';

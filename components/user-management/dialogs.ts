@@ -29,6 +29,9 @@ export async function loadDialog<T extends DialogTag>(root: ParentNode, tag: T):
   return dialog;
 }
 
+/** The bulk actions' confirmation texts, from the dialogs' module. */
+export const loadConfirmation = () => loadViews().then((views) => views.confirmation);
+
 /** Fetches every dialog's module once the browser is idle, so that opening one is instant. A failure waits for the open. */
 export function prefetchDialogs(): void {
   const idle = globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200));

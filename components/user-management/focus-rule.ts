@@ -7,7 +7,8 @@ export type FocusSpot = number | 'pager' | 'bulk' | 'panel';
 /**
  * Where focus goes when its control is gone: from a row, to the first action of the row now in
  * that position (the next row), else of the last row; from the pager, to the first row, else the
- * other pager button; from the bulk bar, to the select-all checkbox; at the last, to the active tab.
+ * other pager button; from the bulk bar, to its Clear selection while it stays ("Select all N
+ * matching" gives way to the count), else to the select-all checkbox; at the last, to the active tab.
  * Nodes in the dialogs are theirs to care for.
  */
 export function focusRule(host: LitElement): FocusRule<FocusSpot> {
@@ -29,7 +30,7 @@ export function focusRule(host: LitElement): FocusRule<FocusSpot> {
           : spot === 'pager'
             ? [firstAction(rows[0]), query('[data-page]:not(:disabled)')]
             : spot === 'bulk'
-              ? [query('thead input')]
+              ? [query('[data-clear-selection]'), query('thead input')]
               : [];
       return [...candidates, query('[role="tab"][aria-selected="true"]')];
     },

@@ -1,10 +1,10 @@
 import { TaskStatus } from '@lit/task';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
-import { PAGE_SIZE_DEFAULT, ROLE_FILTERS, TABS, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
+import { BULK_IDS_MAX, PAGE_SIZE_DEFAULT, ROLE_FILTERS, TABS, type MatchingAction, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
 import type { PantaErrorData } from '../../shared/errors.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportUsersUrl } from '../../shared/export-url.ts';
-import type { InviteUserInput, Summary, UpdateUserInput, User, UserList } from '../../shared/schemas.ts';
+import type { InviteUserInput, MatchingCount, MatchingFilter, Summary, UpdateUserInput, User, UserList } from '../../shared/schemas.ts';
 import type { ImportCalls } from '../add-user-dialog/add-user-dialog.ts';
 import type { ActivityCalls } from '../activity-view/activity-view.ts';
 import { type ApiClient, errorDataOf, isAbort } from '../api/client.ts';
@@ -20,19 +20,18 @@ import { downloadExport } from '../internal/download.ts';
 import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import '../user-table/user-table.ts';
 import type { PantaUserTable, SelfLock, TableCalls } from '../user-table/user-table.ts';
-import { DIALOG_TAGS, type DialogTag, loadDialog, prefetchDialogs } from './dialogs.ts';
+import { DIALOG_TAGS, type DialogTag, loadConfirmation, loadDialog, prefetchDialogs } from './dialogs.ts';
+import { expiredFilter } from './expired-filter.ts';
 import { inactiveFilter } from './inactive-filter.ts';
 import { PageSizeController } from './page-size-controller.ts';
 import { LiveController } from './live-controller.ts';
 import { focusRule } from './focus-rule.ts';
 import { SelectionController } from './selection-controller.ts';
 import styles from './user-management.styles.ts';
-import { type ListQuery, UsersDataController, inactiveDaysOf } from './users-data-controller.ts';
+import { type ListQuery, UsersDataController, filterOf, isFiltered } from './users-data-controller.ts';
 
 /** How long typing pauses before the search goes to the server. */
 const SEARCH_DEBOUNCE_MS = 250;
-
-type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
 
 /**
  * Manages the people of a workspace: onboarding KPIs, Active users / Pending invitations / Recently
@@ -76,10 +75,13 @@ type BulkAction = 'resend' | 'delete' | 'restore' | 'purge';
  * @csspart role-filter - The role dropdown.
  * @csspart page-size - The "Rows per page" dropdown (25, 50, 100).
  * @csspart inactive-filter - The Active tab's "Not signed in for 30/60/90 days" dropdown.
+ * @csspart expired-filter - The Pending tab's "Expired invitations" checkbox.
+ * @csspart resend-expired - The Pending tab's "Resend all expired" (asks once, with the count).
  * @csspart last-sign-in - An active user's last sign-in ("3 days ago", the exact time as tooltip; "Never").
  * @csspart export - The Export buttons' group.
  * @csspart export-button - Downloads the visible tab (search, role filter and sort applied) as CSV or Excel.
  * @csspart bulk-actions - The bar of actions on selected rows.
+ * @csspart select-matching - In the bulk bar, with the whole page ticked: "Select all N matching" (every page of the tab's search and filters).
  * @csspart table - The user table.
  * @csspart progress - The bar over the table while a page after the first loads.
  * @csspart row - A user's row (the signed-in admin's also has `row-self`).
@@ -132,7 +134,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       this.#selection.keepOnly(list.items.map((user) => user.id));
       const fresh = query !== this.#lastListed;
       this.#lastListed = query;
-      if (fresh && (query.search || query.role !== 'all' || inactiveDaysOf(query))) this.#announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
+      if (fresh && isFiltered(query)) this.#announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
     },
   });
   readonly #selection = new SelectionController(this, () => this.#data.query);
@@ -375,58 +377,73 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     await (await this.#dialog('panta-edit-user-dialog'))?.show(user, lock && user.role === 'admin' ? lock.demote : '');
   }
 
-  /** Runs an action on some users: veto and confirmation first where it destroys, then one call. `undo`: a delete's Undo. */
-  async #runAction(action: BulkAction, users: User[], undo = false) {
-    if (users.length === 0 || this.#acting) return;
+  /**
+   * Runs an action on some users, or on all that `matching` selects: veto and confirmation first
+   * where it destroys, or acts beyond the page (with the count the server will act on), then one
+   * call. All matching changed between the count and the call (the server refuses): asked again,
+   * with the new count. `ids`: of users not at hand (Undo of a delete of all matching). `undo`: a
+   * delete's Undo, which puts the focus on the restored user's row.
+   */
+  async #runAction(action: MatchingAction, users: User[], matching?: MatchingFilter, ids = users.map((user) => user.id), undo = false) {
+    if ((ids.length === 0 && !matching) || this.#acting) return;
     this.#acting = true;
     try {
       const m = this.#localize.messages;
-      const ids = users.map((user) => user.id);
+      const number = (n: number) => this.#localize.number(n);
       const only = users.length === 1 ? users[0] : undefined;
-      const who = only ? displayName(only) : m.someUsers(this.#localize.number(users.length));
-
-      if (action === 'delete' || action === 'purge') {
-        const request = new PantaEvent(action === 'delete' ? 'panta-request-delete' : 'panta-request-purge', { ids, users }, { cancelable: true });
-        if (!this.dispatchEvent(request)) return;
-        const retentionDays = this.#data.summary?.retentionDays;
-        const confirmDialog = await this.#dialog('panta-confirm-dialog');
-        if (!confirmDialog) return;
-        const confirmed = await confirmDialog.ask(
-          action === 'delete'
-            ? {
-                heading: m.deleteTitle(who),
-                message: m.deleteBody(who, retentionDays === undefined ? '…' : this.#localize.number(retentionDays)),
-                confirmLabel: m.delete,
-                danger: true,
-                names: users.map(displayName),
-              }
-            : { heading: m.purgeTitle(who), message: m.purgeBody(who), confirmLabel: m.purge, danger: true, names: users.map(displayName) },
-        );
-        if (!confirmed) return;
-      }
-
+      let who = only ? displayName(only) : m.someUsers(number(ids.length));
       const client = this.#requireClient();
-      const [procedure, eventName, toast] = (
-        {
-          resend: ['resendInvitations', 'panta-invitation-resent', m.toastResent],
-          delete: ['delete', 'panta-user-deleted', m.toastDeleted],
-          restore: ['restore', 'panta-user-restored', m.toastRestored],
-          purge: ['purge', 'panta-user-purged', m.toastPurged],
-        } as const
-      )[action];
-      try {
-        const { results, view } = await client.users[procedure].mutate({ ids, view: this.#data.view() });
-        this.#selection.clear();
-        const skipped = results.filter((result) => result.outcome === 'skipped_recently_sent').length;
-        const number = (n: number) => this.#localize.number(n);
-        // A delete can be taken back for a while: Undo restores exactly these users, the normal way.
-        const undoAction = action === 'delete' ? { label: m.undo, run: () => void this.#runAction('restore', users, true) } : undefined;
-        this.#notify('success', skipped > 0 ? m.toastResentSome(number(results.length - skipped), skipped, number(skipped)) : toast(who), undefined, undoAction);
-        this.#emit(eventName, { ids, results });
-        if (undo) this.#refocus = { id: ids[0]!, page: this.#data.page, orFirstRow: true };
-        this.#data.applyView(view);
-      } catch (error) {
-        this.#reportActionError(`users.${action}`, error, true);
+      let counted: MatchingCount | undefined;
+      /** Why the previous confirmation no longer holds. */
+      let changed: PantaErrorData | undefined;
+      for (;;) {
+        try {
+          if (matching) {
+            counted = await client.users.matchingCount.query({ action, filter: matching });
+            // None left to act on (a resend: none due): nothing to confirm.
+            if (!counted.count) return this.#notify('error', m.nothingChanged);
+            who = m.someUsers(number(counted.count));
+          }
+          if ((action === 'delete' || action === 'purge') && !changed) {
+            const detail = { ids, users, matching: matching && { filter: matching, count: counted!.count } };
+            if (!this.dispatchEvent(new PantaEvent(action === 'delete' ? 'panta-request-delete' : 'panta-request-purge', detail, { cancelable: true }))) return;
+          }
+          // A resend or restore of ticked rows goes ahead unasked.
+          if (matching || action === 'delete' || action === 'purge') {
+            const confirmDialog = await this.#dialog('panta-confirm-dialog');
+            if (!confirmDialog) return;
+            const options = (await loadConfirmation())(this.#localize, action, who, users.map(displayName), this.#data.summary?.retentionDays, counted);
+            if (changed) options.message = `${this.#localize.errorMessage(changed)} ${options.message}`;
+            if (!(await confirmDialog.ask(options))) return;
+          }
+          const [procedure, eventName, toast] = (
+            {
+              resend: ['resendInvitations', 'panta-invitation-resent', m.toastResent],
+              delete: ['delete', 'panta-user-deleted', m.toastDeleted],
+              restore: ['restore', 'panta-user-restored', m.toastRestored],
+              purge: ['purge', 'panta-user-purged', m.toastPurged],
+            } as const
+          )[action];
+          const view = this.#data.view();
+          const { results, view: answered } = matching
+            ? await client.users.actOnMatching.mutate({ action, filter: matching, expectedCount: counted!.count, view })
+            : await client.users[procedure].mutate({ ids, view });
+          this.#selection.clear();
+          const acted = results.map((result) => result.id);
+          const skipped = results.filter((result) => result.outcome === 'skipped_recently_sent').length;
+          // A delete can be taken back for a while: Undo restores exactly these users, the normal way (by ids: up to a page's worth).
+          const undoAction = action === 'delete' && acted.length <= BULK_IDS_MAX ? { label: m.undo, run: () => void this.#runAction('restore', users, undefined, acted, true) } : undefined;
+          this.#notify('success', skipped > 0 ? m.toastResentSome(number(results.length - skipped), skipped, number(skipped)) : toast(who), undefined, undoAction);
+          this.#emit(eventName, { ids: matching ? acted : ids, results });
+          if (undo) this.#refocus = { id: acted[0] ?? ids[0]!, page: this.#data.page, orFirstRow: true };
+          this.#data.applyView(answered);
+          return;
+        } catch (error) {
+          changed = errorDataOf(error);
+          const again = matching && changed?.reason === 'MATCHING_CHANGED';
+          this.#reportActionError(matching ? 'users.actOnMatching' : `users.${action}`, error, !again);
+          if (!again) return;
+        }
       }
     } finally {
       this.#acting = false;
@@ -459,13 +476,12 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   async #exportUsers(format: ExportFormat) {
     // What the search field holds, even if typed within the debounce: the file matches the list it leaves.
     if (this.searchInput.trim() !== this.#data.query.search) this.#applySearch();
-    const { tab, search, role, sort } = this.#data.query;
-    const inactiveDays = inactiveDaysOf(this.#data.query);
+    const { sort } = this.#data.query;
+    const { inactiveDays, expired, ...filter } = filterOf(this.#data.query);
     const query = {
-      tab,
-      search,
-      role,
+      ...filter,
       ...(inactiveDays ? { inactiveDays: String(inactiveDays) as '30' } : {}),
+      ...(expired ? { expired: 'true' as const } : {}),
       sort: sort.by,
       direction: sort.direction,
       format,
@@ -625,6 +641,11 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         </div>
         ${this.#pageSize.render(this.#localize)}
         ${this.#data.query.tab === 'active' ? inactiveFilter(this.#localize, this.#data.query.inactiveDays, (inactiveDays) => this.#showQuery({ inactiveDays })) : nothing}
+        ${this.#data.query.tab === 'pending'
+          ? expiredFilter(this.#localize, Boolean(this.#data.query.expired), (expired) => this.#showQuery({ expired }), () =>
+              this.#runAction('resend', [], { tab: 'pending', search: '', role: 'all', expired: true }),
+            )
+          : nothing}
         <div class="field" role="group" part="export" aria-labelledby="export-label">
           <span id="export-label">${m.exportLabel}</span>
           <div class="actions">
@@ -641,10 +662,17 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   }
 
   #renderBulkActions(users: User[]) {
-    if (this.#selection.ids.size === 0) return nothing;
+    const selection = this.#selection;
+    const { matching } = selection;
+    if (selection.ids.size === 0 && !matching) return nothing;
     const m = this.#localize.messages;
-    const chosen = users.filter((user) => this.#selection.ids.has(user.id));
-    const actions: [BulkAction, string, string][] =
+    const number = (n: number) => this.#localize.number(n);
+    const chosen = users.filter((user) => selection.ids.has(user.id));
+    const total = this.#data.page?.total ?? 0;
+    // Every row the page's checkbox ticks, and more on other pages: the rest can be chosen too.
+    const offer = !matching && total > users.length && chosen.length === users.filter((user) => !this.#selfLock(user)).length;
+    const said = matching ? m.allMatchingSelected(number(matching.total)) : m.selectedCount(number(chosen.length));
+    const actions: [MatchingAction, string, string][] =
       this.#data.query.tab === 'pending'
         ? [
             ['resend', m.bulkResend, ''],
@@ -657,20 +685,33 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
               ['purge', m.purge, 'danger'],
             ];
     return html`
-      <div class="bulk" part="bulk-actions" role="region" aria-label=${m.selectedCount(this.#localize.number(chosen.length))}>
-        <span>${m.selectedCount(this.#localize.number(chosen.length))}</span>
+      <div class="bulk" part="bulk-actions" role="region" aria-label=${said}>
+        <span>${said}</span>
+        ${offer
+          ? html`<button
+              type="button"
+              class="button"
+              part="select-matching"
+              @click=${() => {
+                selection.selectMatching(filterOf(this.#data.query), total);
+                this.#announce('polite', m.allMatchingSelected(number(total)));
+              }}
+            >
+              ${m.selectAllMatching(number(total))}
+            </button>`
+          : nothing}
         ${actions.map(
           ([action, label, variant]) =>
-            html`<button type="button" class="button ${variant}" data-bulk=${action} @click=${() => this.#runAction(action, chosen)}>${label}</button>`,
+            html`<button type="button" class="button ${variant}" data-bulk=${action} @click=${() => this.#runAction(action, matching ? [] : chosen, matching?.filter)}>${label}</button>`,
         )}
-        <button type="button" class="button" @click=${() => this.#selection.clear()}>${m.clearSelection}</button>
+        <button type="button" class="button" data-clear-selection @click=${() => selection.clear()}>${m.clearSelection}</button>
       </div>
     `;
   }
 
   #renderTable() {
     const data = this.#data;
-    const { tab, search, role, sort } = data.query;
+    const { tab, sort } = data.query;
     return html`
       <panta-user-table
         lang=${this.#localize.locale}
@@ -678,7 +719,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         .page=${data.page}
         .status=${data.listTask.status}
         .stale=${data.pageIsStale}
-        .filtered=${search !== '' || role !== 'all' || Boolean(inactiveDaysOf(data.query))}
+        .filtered=${isFiltered(data.query)}
         .sort=${sort}
         .selected=${this.#selection.ids}
         .me=${data.me}

@@ -1,7 +1,7 @@
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type InactiveDays, PAGE_SIZE_MAX, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
-import type { Me, Summary, UserList } from '../../shared/schemas.ts';
+import type { MatchingFilter, Me, Summary, UserList } from '../../shared/schemas.ts';
 import { type ApiClient, createApiClient, errorDataOf, isAbort } from '../api/client.ts';
 
 /** Which page of which list is shown. */
@@ -11,6 +11,8 @@ export interface ListQuery {
   role: RoleFilter;
   /** The Active tab's "not signed in for N days"; not sent for the other tabs. */
   inactiveDays?: InactiveDays | undefined;
+  /** The Pending tab's "Expired invitations"; not sent for the other tabs. */
+  expired?: boolean;
   sort: { by: SortField; direction: SortDirection };
   offset: number;
   /** From Next or Previous: the page after (or before) the row the server named (keyset paging). */
@@ -19,6 +21,24 @@ export interface ListQuery {
 
 /** The sign-in filter as it applies: only the Active tab has one (a choice made there stays for when it returns). */
 export const inactiveDaysOf = (query: ListQuery): InactiveDays | undefined => (query.tab === 'active' ? query.inactiveDays : undefined);
+
+/**
+ * The list's filter as it applies, before sorting and paging: each tab's own filter only on its tab.
+ * What the list, the export and "all matching" send, so that they select the same users.
+ */
+export const filterOf = (query: ListQuery): MatchingFilter => ({
+  tab: query.tab,
+  search: query.search,
+  role: query.role,
+  inactiveDays: inactiveDaysOf(query),
+  expired: query.tab === 'pending' && query.expired ? true : undefined,
+});
+
+/** Some rows are left out by a search or filter (the table's empty message and the results announcement say so). */
+export const isFiltered = (query: ListQuery): boolean => {
+  const { search, role, inactiveDays, expired } = filterOf(query);
+  return Boolean(search || role !== 'all' || inactiveDays || expired);
+};
 
 /** What a write answers with when asked for the view it leaves (`view`): see server/routers/view.ts. */
 export interface View {
@@ -122,7 +142,8 @@ export class UsersDataController implements ReactiveController {
     this.listTask = new Task(host, {
       args: () => {
         const { tab, search, role, sort, offset, cursor } = this.query;
-        return [this.client, this.host.token, this.#mayBeAdmin, tab, search, role, sort, offset, cursor, this.host.pageSize, inactiveDaysOf(this.query), this.#revision] as const;
+        const { inactiveDays, expired } = filterOf(this.query);
+        return [this.client, this.host.token, this.#mayBeAdmin, tab, search, role, sort, offset, cursor, this.host.pageSize, inactiveDays, expired, this.#revision] as const;
       },
       task: async ([client, token, mayBeAdmin, tab, , , , offset], { signal }): Promise<TabPage | typeof initialState> => {
         if (!client || !mayBeAdmin) return initialState;
@@ -191,9 +212,9 @@ export class UsersDataController implements ReactiveController {
 
   /** `users.list`'s input for a query. */
   #listInput(query: ListQuery) {
-    const { tab, search, role, sort, offset, cursor } = query;
+    const { sort, offset, cursor } = query;
     const limit = Math.min(Math.max(1, this.host.pageSize), PAGE_SIZE_MAX);
-    return { tab, search, role, inactiveDays: inactiveDaysOf(query), sort, offset, limit, cursor };
+    return { ...filterOf(query), sort, offset, limit, cursor };
   }
 
   /** The page shown, as a write's `view`: the write answers with it and the summary (`applyView()`). */
