@@ -50,29 +50,43 @@ function tooMany(cap: number, actual?: number): DomainError {
   );
 }
 
+/**
+ * The ids an action acts on, at most `cap + 1` of them (one more says the cap is passed). A delete
+ * leaves out the admin who acts, as the page's checkbox never ticks their own row: "select all
+ * matching" on the Active tab would otherwise always meet the guard against deleting oneself.
+ */
+async function actedOnIds(db: DB, deps: Deps, caller: Caller, action: MatchingAction, filter: ListFilter, cap: number): Promise<string[]> {
+  const ids = await findListedUserIds(db, caller.workspaceId, actedOnScope(deps, action, filter), cap + 2);
+  const acted = action === 'delete' ? ids.filter((id) => id !== caller.id) : ids;
+  return acted.slice(0, cap + 1);
+}
+
 /** How many users the filter selects and how many of them the action would act on; refused above the cap. */
 export async function countMatching(deps: Deps, caller: Caller, action: MatchingAction, filter: ListFilter): Promise<MatchingCount> {
   const scope = listScope(deps, filter);
   const matching = await countListedUsers(deps.db, caller.workspaceId, scope);
-  const count = action === 'resend' ? await countListedUsers(deps.db, caller.workspaceId, actedOnScope(deps, action, filter)) : matching;
   const cap = matchingMaxUsersOf(deps);
-  if (count > cap) throw tooMany(cap, count);
-  return { matching, count };
+  const count = action === 'resend' ? await countListedUsers(deps.db, caller.workspaceId, actedOnScope(deps, action, filter)) : matching;
+  if (count > cap + (action === 'delete' ? 1 : 0)) throw tooMany(cap, count);
+  if (action !== 'delete') return { matching, count };
+  const ids = await actedOnIds(deps.db, deps, caller, action, filter, cap);
+  if (ids.length > cap) throw tooMany(cap, count);
+  return { matching, count: ids.length };
 }
 
 /**
  * Acts on every user the filter selects, in one transaction holding the workspace's write lock:
  * the filter is evaluated again in it, and unless it still selects the `expectedCount` the admin
- * confirmed, nothing is done (CONFLICT, `MATCHING_CHANGED` with the new `count`). The id-based
+ * confirmed, nothing is done (CONFLICT, `MATCHING_CHANGED` with the new `count`). A delete leaves
+ * out the admin who acts (see `actedOnIds`). The id-based
  * action's guards then apply to all of them (one refused user refuses the call and is named), and
  * each user gets its audit entry. A resend's emails go through the outbox, after the commit.
  */
 export async function actOnMatching(deps: Deps, caller: Caller, command: ActOnMatchingCommand): Promise<BulkResult> {
   const cap = matchingMaxUsersOf(deps);
   return write(deps, caller, async (trx) => {
-    const scope = actedOnScope(deps, command.action, command.filter);
-    const ids = await findListedUserIds(trx, caller.workspaceId, scope, cap + 1);
-    if (ids.length > cap) throw tooMany(cap, await countListedUsers(trx, caller.workspaceId, scope));
+    const ids = await actedOnIds(trx, deps, caller, command.action, command.filter, cap);
+    if (ids.length > cap) throw tooMany(cap, await countListedUsers(trx, caller.workspaceId, actedOnScope(deps, command.action, command.filter)));
     if (ids.length !== command.expectedCount) {
       throw new DomainError(
         'CONFLICT',
