@@ -39,11 +39,13 @@ describe('parseAddressList', () => {
   });
 
   it('takes no name from an address repeated as its display name, and drops mailto:', () => {
-    assert.deepEqual(parseAddressList('anna@x.de <anna@x.de>, mailto:per@x.de, <MAILTO:ole@x.de>'), [
+    assert.deepEqual(parseAddressList('"anna@x.de" <anna@x.de>, mailto:per@x.de, <MAILTO:ole@x.de>'), [
       address('anna@x.de'),
       address('per@x.de'),
       address('ole@x.de'),
     ]);
+    // Unquoted, the first is an address of its own: an address is never taken for a name (the server calls the second a duplicate).
+    assert.deepEqual(parseAddressList('anna@x.de <anna@x.de>'), [address('anna@x.de'), address('anna@x.de')]);
   });
 
   it('keeps duplicates differing in case, each as written: the server judges them', () => {
@@ -63,7 +65,12 @@ describe('parseAddressList', () => {
     assert.deepEqual(parseAddressList('Anna Berg anna@x.de'), [address('Anna'), address('Berg'), address('anna@x.de')]);
     assert.deepEqual(parseAddressList('<anna@x.de'), [address('anna@x.de')]);
     assert.deepEqual(parseAddressList('Nobody <>'), [address('', 'Nobody')]);
-    assert.deepEqual(parseAddressList(' , ;\n '), []);
+    assert.deepEqual(parseAddressList(' , ;\n "" '), []);
+    assert.deepEqual(parseAddressList('hello, Anna <anna@x.de>, a, b, Per <per@x.de>'), [
+      address('anna@x.de', 'Anna', 'hello'),
+      address('a'),
+      address('per@x.de', 'Per', 'b'),
+    ]);
     assert.deepEqual(parseAddressList('a>b@x.de'), [address('a>b@x.de')]);
   });
 });
