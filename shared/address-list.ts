@@ -28,16 +28,14 @@ export function namesOf(displayName: string): Pick<ListedAddress, 'firstName' | 
   return space === -1 ? { firstName: name, lastName: '' } : { firstName: name.slice(0, space), lastName: name.slice(space + 1) };
 }
 
-/** A word of a display name: no separator, quote, bracket or `@` (an address is no name). */
-const WORD = String.raw`[^\s,;<>"@]+`;
-const WORDS = String.raw`${WORD}(?:[ \t]+${WORD})*`;
-const QUOTED = String.raw`"((?:[^"\\]|\\.)*)"?`;
 /**
- * One entry: a display name (quoted, or words with at most one comma among them: Outlook's
- * unquoted `Berg, Anna`) and an address in angle brackets; a quoted text alone; or a bare word.
- * An unclosed quote or bracket runs to the end of the text.
+ * One entry: a display name and an address in angle brackets; a quoted text alone; or a bare word.
+ * The display name is quoted (`\"` and `\\` inside stand for themselves), or words (no separator,
+ * quote, bracket or `@`: an address is no name) with at most one comma among them: Outlook's
+ * unquoted `Berg, Anna`. An unclosed quote or bracket runs to the end of the text.
  */
-const ENTRY = new RegExp(String.raw`(?:${QUOTED}|(${WORDS}(?:[ \t]*,[ \t]*${WORDS})?))?[ \t]*<([^>]*)>?|${QUOTED}|[^\s,;<"]+`, 'gu');
+const ENTRY =
+  /(?:"((?:[^"\\]|\\.)*)"?|([^\s,;<>"@]+(?:[ \t]+[^\s,;<>"@]+)*(?:[ \t]*,[ \t]*[^\s,;<>"@]+(?:[ \t]+[^\s,;<>"@]+)*)?))?[ \t]*<([^>]*)>?|"((?:[^"\\]|\\.)*)"?|[^\s,;<"]+/gu;
 
 const unquote = (text: string) => text.replace(/\\(.)/gu, '$1');
 

@@ -26,7 +26,6 @@ interface Chip extends ListedAddress {
  * dialog's chunk, not with the first module. The verdicts reuse the import's ("already pending").
  */
 const en = {
-  list: 'Addresses to invite',
   duplicate: 'entered twice',
   remove: (email: string) => `Remove ${email}`,
   roleFor: (email: string) => `Role for ${email}`,
@@ -36,7 +35,6 @@ const en = {
 };
 
 const de: typeof en = {
-  list: 'Einzuladende Adressen',
   duplicate: 'doppelt eingegeben',
   remove: (email) => `${email} entfernen`,
   roleFor: (email) => `Rolle für ${email}`,
@@ -82,8 +80,8 @@ export class InviteChips {
   /** Marks the entries a refusal names (`refused`, by position); the others are fine. True when it named any. */
   refuse(data: PantaErrorData | undefined): boolean {
     if (!data?.refused) return false;
-    const refused = new Map(data.refused.map((entry) => [entry.row - 1, entry.verdict]));
-    this.chips = this.chips.map((chip, index) => ({ ...chip, verdict: refused.get(index) ?? 'invite' }));
+    for (const chip of this.chips) chip.verdict = 'invite';
+    for (const { row, verdict } of data.refused) this.chips[row - 1]!.verdict = verdict;
     this.host.requestUpdate();
     return true;
   }
@@ -134,8 +132,7 @@ export class InviteChips {
     try {
       const { entries } = (await this.calls()?.check(this.entries())) ?? { entries: [] };
       if (sent !== this.#checks) return;
-      // Roles chosen meanwhile are kept: the chips are the same objects.
-      this.chips = chips.map((chip, index) => Object.assign(chip, { verdict: entries[index]?.verdict }));
+      chips.forEach((chip, index) => (chip.verdict = entries[index]?.verdict));
       this.host.requestUpdate();
     } catch (error) {
       if (sent === this.#checks) this.onError(error);
@@ -150,7 +147,7 @@ export class InviteChips {
       verdict === 'duplicate' ? t.duplicate : verdictText(language, { verdict, duplicateOfRow: null }).replace(/^[^:]*: /, '');
     if (this.chips.length === 0) return nothing;
     return html`
-      <ul class="chips" part="chips" aria-label=${t.list}>
+      <ul class="chips" part="chips">
         ${this.chips.map(
           (chip, index) => html`
             <li class="chip" part="chip" data-verdict=${chip.verdict ?? nothing}>
