@@ -13,7 +13,6 @@ import {
   importFormData,
   verdictText,
 } from '../../shared/import.ts';
-import { parseAddressList } from '../../shared/address-list.ts';
 import { type InviteUserInput, inviteUserInput } from '../../shared/inputs.ts';
 import { errorDataOf, isAbort } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
@@ -210,8 +209,7 @@ export class PantaAddUserDialog extends LitElement {
     this.formError = '';
     const values = this.#values();
     // What is still typed joins the chips once there are several addresses; one alone is invited as ever.
-    const email = this.form.querySelector<HTMLInputElement>('#email')!;
-    if (this.#chips.chips.length > 0 || parseAddressList(email.value).length > 1) this.#chips.take(email);
+    this.#chips.takeSeveral(this.form.querySelector<HTMLInputElement>('#email')!);
     const [chip, ...more] = this.#chips.chips;
     if (more.length > 0) return this.#inviteMany();
     // A single chip is the one address: the name fields apply, its display name where they are empty.

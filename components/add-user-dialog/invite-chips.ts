@@ -100,23 +100,28 @@ export class InviteChips {
     }
     if (input.id !== 'email') return;
     const { key } = event as KeyboardEvent;
-    if (key === ',' || key === ';' || event.type === 'paste') {
-      const text = `${input.value} ${(event as ClipboardEvent).clipboardData?.getData('text') ?? ''}`;
-      if (key || this.chips.length > 0 || parseAddressList(text).length > 1) this.take(input, text, event);
+    if (key === ',' || key === ';') {
+      this.take(input, input.value, event);
+    } else if (event.type === 'paste') {
+      this.takeSeveral(input, `${input.value} ${(event as ClipboardEvent).clipboardData?.getData('text') ?? ''}`, event);
     } else if (key === 'Backspace' && !input.value && this.chips.length > 0) {
       event.preventDefault();
       this.#set(this.chips.slice(0, -1));
     }
   }
 
-  /** Turns `text` (what the field holds) into chips and empties the field; false when it holds no address. */
-  take(input: HTMLInputElement, text = input.value, event?: Event): boolean {
+  /** Turns `text` (what the field holds) into chips and empties the field, unless it holds no address. */
+  take(input: HTMLInputElement, text: string, event?: Event): void {
     const added = parseAddressList(text);
-    if (added.length === 0) return false;
+    if (added.length === 0) return;
     event?.preventDefault();
     input.value = '';
     this.#set([...this.chips, ...added]);
-    return true;
+  }
+
+  /** The same once there are chips or `text` holds several addresses: one address alone stays text, as ever. */
+  takeSeveral(input: HTMLInputElement, text = input.value, event?: Event): void {
+    if (this.chips.length > 0 || parseAddressList(text).length > 1) this.take(input, text, event);
   }
 
   #set(chips: Chip[]) {
