@@ -125,4 +125,20 @@ describe('users.checkInvites and users.inviteMany', () => {
     await rejectsWith(admin.client.users.checkInvites.mutate({ entries: [{ email: 'a@inputs.test', id: 'x' } as never] }), { code: 'BAD_REQUEST' });
     await rejectsWith(admin.client.users.checkInvites.mutate({ entries: [{ email: 'x'.repeat(1001) }] }), { code: 'BAD_REQUEST' });
   });
+
+  it('inviteMany counts as one call of the invite budget; checkInvites counts against none', async () => {
+    const limited = await startTestServer({ rateLimits: { invitesPerAdmin: 2 } });
+    try {
+      const { admin } = await seedWorkspace(limited, 'Budget');
+      for (let check = 0; check < 5; check += 1) await admin.client.users.checkInvites.mutate({ entries: [{ email: 'a@budget.test' }] });
+      await admin.client.users.inviteMany.mutate({ entries: [{ email: 'a@budget.test' }, { email: 'b@budget.test' }, { email: 'c@budget.test' }] });
+      await admin.client.users.invite.mutate({ email: 'd@budget.test' });
+      await rejectsWithoutChange(limited, () => admin.client.users.inviteMany.mutate({ entries: [{ email: 'e@budget.test' }, { email: 'f@budget.test' }] }), {
+        code: 'TOO_MANY_REQUESTS',
+        reason: 'RATE_LIMITED',
+      });
+    } finally {
+      await limited.close();
+    }
+  });
 });
