@@ -57,12 +57,15 @@ type ServerStage = 'readingRows' | 'invitingRows';
 
 /**
  * The Add user dialog: Single import invites one person (validated with the shared schema; the
- * server's conflicts show next to the email field); Bulk import takes a spreadsheet: template,
+ * server's conflicts show next to the email field), or several pasted or typed as chips
+ * (./invite-chips.ts), all or nobody; Bulk import takes a spreadsheet: template,
  * upload with progress, a preview of every row's verdict, the error report, then one import.
  *
  * @summary Add user dialog.
  * @tagname panta-add-user-dialog
  * @csspart form - The single-import form.
+ * @csspart chips - The list of addresses when several are entered.
+ * @csspart chip - One address of it: its verdict (`data-verdict` once judged), role and remove button.
  * @csspart submit-button - Sends the invitation, or imports the previewed rows.
  * @csspart bulk-import - The Bulk import panel.
  * @csspart drop-zone - Where a spreadsheet is dropped or picked.

@@ -53,6 +53,8 @@ export const CHIP_MESSAGES: Record<Language, typeof en> = { en, de };
  */
 export class InviteChips {
   chips: Chip[] = [];
+  /** The form's role, which chips without one of their own take. */
+  role: Role = 'user';
   /** Counts the checks sent: only the latest one's answer is drawn. */
   #checks = 0;
 
@@ -61,9 +63,6 @@ export class InviteChips {
     private readonly calls: () => InviteListCalls | undefined,
     private readonly onError: (error: unknown) => void,
   ) {}
-
-  /** The form's role, which chips without one of their own take. */
-  role: Role = 'user';
 
   clear(): void {
     this.#checks += 1;
