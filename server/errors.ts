@@ -1,6 +1,7 @@
 import type { ErrorReason, PantaErrorData } from '../shared/errors.ts';
 import type { ExportErrorReason } from '../shared/export.ts';
 import type { ImportErrorReason } from '../shared/import.ts';
+import type { InviteListErrorReason } from '../shared/invite-list.ts';
 import type { LiveErrorReason } from '../shared/live.ts';
 
 /** The tRPC codes a domain error may carry. Services name them; they never import tRPC. */
@@ -15,14 +16,18 @@ export type DomainErrorCode =
   | 'TOO_MANY_REQUESTS'
   | 'SERVICE_UNAVAILABLE';
 
-export type DomainErrorDetails = Pick<PantaErrorData, 'userId' | 'email' | 'retryAfterSeconds' | 'limit' | 'actual' | 'count'>;
+export type DomainErrorDetails = Pick<PantaErrorData, 'userId' | 'email' | 'retryAfterSeconds' | 'limit' | 'actual' | 'count' | 'refused'>;
 
 /**
  * A rule of the product said no. The message is written for an admin to read. The reasons of the
  * tRPC procedures are the default; the export route, which is no procedure, has its own.
  */
 export class DomainError<
-  Reason extends ErrorReason | ImportErrorReason | ExportErrorReason | LiveErrorReason = ErrorReason | ImportErrorReason | LiveErrorReason,
+  Reason extends ErrorReason | ImportErrorReason | InviteListErrorReason | ExportErrorReason | LiveErrorReason =
+    | ErrorReason
+    | ImportErrorReason
+    | InviteListErrorReason
+    | LiveErrorReason,
 > extends Error {
   override readonly name = 'DomainError';
 

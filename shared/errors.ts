@@ -1,4 +1,5 @@
 import type { ImportErrorReason } from './import.ts';
+import type { InviteListErrorReason, RefusedEntry } from './invite-list.ts';
 import type { LiveErrorReason } from './live.ts';
 
 /**
@@ -62,7 +63,7 @@ export type ErrorReason = (typeof ERROR_REASONS)[number];
 export interface PantaErrorData {
   code: string;
   httpStatus: number;
-  reason?: ErrorReason | ImportErrorReason | LiveErrorReason;
+  reason?: ErrorReason | ImportErrorReason | InviteListErrorReason | LiveErrorReason;
   /** The user a guard refused, for bulk actions. */
   userId?: string;
   email?: string;
@@ -74,6 +75,8 @@ export interface PantaErrorData {
   limit?: number;
   /** With `limit`: the file's own figure, when the server knows it. */
   actual?: number;
+  /** For `INVITES_REFUSED`: every entry of the list that would not be invited, with its verdict. */
+  refused?: RefusedEntry[];
   /** For input errors: zod's issues, by field. */
   fieldErrors?: Record<string, string[]>;
   formErrors?: string[];

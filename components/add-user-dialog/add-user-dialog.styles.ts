@@ -75,6 +75,26 @@ export default [
       color: var(--_danger);
     }
 
+    .chips {
+      display: flex;
+      flex-wrap: wrap;
+      gap: var(--_space);
+      margin: 0;
+      padding: 0;
+      list-style: none;
+    }
+
+    /* A refused chip: dashed, and its reason in words, so that colour is not all that tells. */
+    .chip {
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      padding-left: var(--_space);
+    }
+
+    .chip[data-verdict]:not([data-verdict='invite']) {
+      border: 1px dashed var(--_danger);
+    }
+
     .form-error {
       margin: 0;
       color: var(--_danger);

@@ -25,6 +25,7 @@ import { roleField, textField } from '../internal/fields.ts';
 import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import { type FieldErrors, INVITE_RULES, serverFieldErrors, validate } from '../internal/validation.ts';
 import styles from './add-user-dialog.styles.ts';
+import { CHIP_MESSAGES, InviteChips, type InviteListCalls } from './invite-chips.ts';
 
 type Mode = 'single' | 'bulk';
 const MODES: Mode[] = ['single', 'bulk'];
@@ -56,12 +57,15 @@ type ServerStage = 'readingRows' | 'invitingRows';
 
 /**
  * The Add user dialog: Single import invites one person (validated with the shared schema; the
- * server's conflicts show next to the email field); Bulk import takes a spreadsheet: template,
+ * server's conflicts show next to the email field), or several pasted or typed as chips
+ * (./invite-chips.ts), all or nobody; Bulk import takes a spreadsheet: template,
  * upload with progress, a preview of every row's verdict, the error report, then one import.
  *
  * @summary Add user dialog.
  * @tagname panta-add-user-dialog
  * @csspart form - The single-import form.
+ * @csspart chips - The list of addresses when several are entered.
+ * @csspart chip - One address of it: its verdict (`data-verdict` once judged), role and remove button.
  * @csspart submit-button - Sends the invitation, or imports the previewed rows.
  * @csspart bulk-import - The Bulk import panel.
  * @csspart drop-zone - Where a spreadsheet is dropped or picked.
@@ -89,6 +93,8 @@ export class PantaAddUserDialog extends LitElement {
   /** Sends the invitation; throws the client's error when the server refuses. */
   @property({ attribute: false }) invite: ((input: InviteUserInput) => Promise<void>) | undefined;
   @property({ attribute: false }) imports: ImportCalls | undefined;
+  /** Checks and invites the Single form's addresses when there are several. */
+  @property({ attribute: false }) invites: InviteListCalls | undefined;
   /** Restores a user from Recently deleted, offered when the email to invite is theirs; throws when refused. */
   @property({ attribute: false }) restore: ((id: string) => Promise<void>) | undefined;
 
@@ -109,6 +115,13 @@ export class PantaAddUserDialog extends LitElement {
   #serverStage: ServerStage | undefined;
   /** Cancels the preview under way: closing the dialog drops it, so that no late answer fills a new one. */
   #previewing: AbortController | undefined;
+
+  /** The Single form's addresses once there are several (./invite-chips.ts). */
+  readonly #chips = new InviteChips(
+    this,
+    () => this.invites,
+    (error) => (this.formError = this.#localize.errorMessage(errorDataOf(error))),
+  );
 
   #setMode(mode: Mode) {
     this.mode = mode;
@@ -174,11 +187,37 @@ export class PantaAddUserDialog extends LitElement {
     return Object.fromEntries(['email', 'firstName', 'lastName', 'role'].map((key) => [key, String(data.get(key) ?? '')]));
   }
 
+  /** Several addresses: the chips' entries in one `inviteMany`, all or nobody; a refusal marks the chips it names. */
+  async #inviteMany() {
+    this.busy = true;
+    try {
+      await this.invites?.inviteMany(this.#chips.entries());
+      this.hide();
+    } catch (error) {
+      const data = errorDataOf(error);
+      const t = CHIP_MESSAGES[this.#localize.language];
+      this.formError = this.#chips.refuse(data)
+        ? t.refused
+        : data?.reason === 'INVITES_TOO_MANY'
+          ? t.tooMany(this.#localize.number(data.limit ?? 0))
+          : this.#localize.errorMessage(data);
+    } finally {
+      this.busy = false;
+    }
+  }
+
   async #onSubmit(event: SubmitEvent) {
     event.preventDefault();
     if (this.busy) return;
     this.formError = '';
-    const checked = validate<InviteUserInput>(this.#values(), INVITE_RULES, this.#localize);
+    const values = this.#values();
+    // What is still typed joins the chips once there are several addresses; one alone is invited as ever.
+    this.#chips.takeSeveral(this.form.querySelector<HTMLInputElement>('#email')!);
+    const [chip, ...more] = this.#chips.chips;
+    if (more.length > 0) return this.#inviteMany();
+    // A single chip is the one address: the name fields apply, its display name where they are empty.
+    if (chip) Object.assign(values, { email: chip.email, firstName: values.firstName || chip.firstName, lastName: values.lastName || chip.lastName, role: chip.role ?? values.role });
+    const checked = validate<InviteUserInput>(values, INVITE_RULES, this.#localize);
     if (!checked.ok) {
       this.errors = checked.errors;
       await this.updateComplete;
@@ -190,6 +229,7 @@ export class PantaAddUserDialog extends LitElement {
     this.busy = true;
     try {
       await this.invite?.(checked.data);
+      this.#chips.clear();
       this.hide();
     } catch (error) {
       const data = errorDataOf(error);
@@ -231,6 +271,7 @@ export class PantaAddUserDialog extends LitElement {
     this.restorable = undefined;
     this.file = this.preview = undefined;
     this.form?.reset();
+    this.#chips.clear();
     this.dialog.show();
   }
 
@@ -327,6 +368,9 @@ export class PantaAddUserDialog extends LitElement {
     const m = this.#localize.messages;
     const single = this.mode === 'single';
     const invite = this.preview?.totals.invite ?? 0;
+    // Several addresses: the names come from each one's display name ("Anna Berg <anna@x.de>"), not from the name fields.
+    const people = this.#chips.chips.length;
+    const several = people > 1;
     return html`
       <panta-dialog lang=${this.#localize.locale} label=${m.addUser} class=${this.preview ? 'wide' : ''} @dialog-close=${() => this.#previewing?.abort()}>
         <div role="tablist" aria-label=${m.importMode} @keydown=${this.#onModeKeydown}>
@@ -347,12 +391,22 @@ export class PantaAddUserDialog extends LitElement {
           )}
         </div>
         <div role="tabpanel" id="mode-panel" aria-labelledby="mode-${this.mode}">
-          <form id="invite-form" part="form" novalidate @submit=${this.#onSubmit} ?hidden=${!single}>
+          <form
+            id="invite-form"
+            part="form"
+            novalidate
+            @submit=${this.#onSubmit}
+            @keydown=${this.#chips}
+            @paste=${this.#chips}
+            @change=${this.#chips}
+            ?hidden=${!single}
+          >
             ${this.#field('email', m.email)}
+            ${this.#chips.render(m, this.#localize.language)}
             ${this.restorable
               ? html`<button type="button" class="button" data-restore-instead @click=${this.#restoreInstead}>${m.restoreInstead}</button>`
               : nothing}
-            <div class="names">${this.#field('firstName', m.firstName)} ${this.#field('lastName', m.lastName)}</div>
+            <div class="names" ?hidden=${several}>${this.#field('firstName', m.firstName)} ${this.#field('lastName', m.lastName)}</div>
             ${roleField(m, 'user')}
           </form>
           ${single ? nothing : this.#renderBulk()}
@@ -369,7 +423,11 @@ export class PantaAddUserDialog extends LitElement {
               ?disabled=${this.busy || (!single && invite === 0)}
               @click=${single ? nothing : this.#commit}
             >
-              ${single ? m.sendInvitation : m.inviteCount(invite, this.#localize.number(invite))}
+              ${single
+                ? several
+                  ? CHIP_MESSAGES[this.#localize.language].invite(people, this.#localize.number(people))
+                  : m.sendInvitation
+                : m.inviteCount(invite, this.#localize.number(invite))}
             </button>`
           : nothing}
       </panta-dialog>

@@ -6,6 +6,7 @@ import type { PantaErrorData } from '../../shared/errors.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportUsersUrl } from '../../shared/export-url.ts';
 import type { InviteUserInput, MatchingCount, MatchingFilter, Summary, UpdateUserInput, User, UserList } from '../../shared/schemas.ts';
 import type { ImportCalls } from '../add-user-dialog/add-user-dialog.ts';
+import type { InviteListCalls } from '../add-user-dialog/invite-chips.ts';
 import type { ActivityCalls } from '../activity-view/activity-view.ts';
 import { type ApiClient, errorDataOf, isAbort } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
@@ -337,11 +338,25 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     commit: (form, onUploadProgress) =>
       this.#dialogCall('imports.commit', async (client) => {
         const result = await client.imports.commit.mutate(form, { context: { onUploadProgress } });
-        const { invited } = result;
-        this.#notify('success', this.#localize.messages.toastImported(invited, this.#localize.number(invited)));
-        this.#emit('panta-users-imported', { invited, skipped: result.totals.skipped });
+        this.#imported(result.invited, result.totals.skipped);
         this.#data.refresh();
         return result;
+      }),
+  };
+
+  /** An import, or a list of addresses, invited people: said, and told the host (`panta-users-imported`). */
+  #imported(invited: number, skipped: number) {
+    this.#notify('success', this.#localize.messages.toastImported(invited, this.#localize.number(invited)));
+    this.#emit('panta-users-imported', { invited, skipped });
+  }
+
+  readonly #inviteListCalls: InviteListCalls = {
+    check: (entries) => this.#dialogCall('users.checkInvites', (client) => client.users.checkInvites.mutate({ entries })),
+    inviteMany: (entries) =>
+      this.#dialogCall('users.inviteMany', async (client) => {
+        const { invited, view } = await client.users.inviteMany.mutate({ entries, view: this.#data.view() });
+        this.#imported(invited, 0);
+        this.#data.applyView(view);
       }),
   };
 
@@ -806,6 +821,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
           lang=${this.#localize.locale}
           .invite=${this.#inviteUser}
           .imports=${this.#importCalls}
+          .invites=${this.#inviteListCalls}
           .restore=${this.#restoreInstead}
         ></panta-add-user-dialog>
         <panta-edit-user-dialog lang=${this.#localize.locale} .save=${this.#updateUser}></panta-edit-user-dialog>

@@ -14,6 +14,7 @@ import {
   userListSchema,
   userSchema,
 } from '../../shared/schemas.ts';
+import { inviteChecksSchema, inviteEntriesInput, inviteManyResultSchema } from '../../shared/invite-list.ts';
 import { changesInput } from '../../shared/live.ts';
 import { openChangeStream } from '../live/stream.ts';
 import {
@@ -29,6 +30,7 @@ import {
 } from '../services/users.ts';
 import { DomainError } from '../errors.ts';
 import { actOnMatching, countMatching } from '../services/matching.ts';
+import { checkInviteList, inviteList } from '../services/imports.ts';
 import { issueInvitationLink } from '../services/invitation-links.ts';
 import { adminProcedure, invitingProcedure, invitingWhenResending, router, withDomainErrors } from '../trpc.ts';
 import { answerWithView, withViewInput, withViewOutput } from './view.ts';
@@ -53,6 +55,23 @@ export const usersRouter = router({
     .input(withViewInput(inviteUserInput))
     .output(withViewOutput(userSchema))
     .mutation(({ ctx, input: { view, ...input } }) => answerWithView(ctx, view, () => inviteUser(ctx.deps, ctx.caller, input))),
+
+  /**
+   * The import's verdict on each address of a list (the Add user dialog's chips), writing nothing;
+   * a mutation only so that the list goes in a POST body, not in the URL. Not rate-limited, like
+   * the other reads: the import's budget spares its parser processes, and this parses no file (one
+   * indexed lookup per 5,000 addresses, the list within the import's row cap).
+   */
+  checkInvites: adminProcedure
+    .input(inviteEntriesInput)
+    .output(inviteChecksSchema)
+    .mutation(async ({ ctx, input }) => ({ entries: await checkInviteList(ctx.deps, ctx.caller, input.entries) })),
+
+  /** Invites every address of a list in one transaction, or nobody (`INVITES_REFUSED` names the refused); the import's commit. */
+  inviteMany: invitingProcedure
+    .input(withViewInput(inviteEntriesInput))
+    .output(withViewOutput(inviteManyResultSchema))
+    .mutation(({ ctx, input }) => answerWithView(ctx, input.view, () => inviteList(ctx.deps, ctx.caller, input.entries))),
 
   update: adminProcedure
     .input(withViewInput(updateUserInput))

@@ -13,6 +13,7 @@ import {
   roleFromCell,
   verdictText,
 } from '../../shared/import.ts';
+import type { InviteEntry } from '../../shared/invite-list.ts';
 import { nameSchema } from '../../shared/schemas.ts';
 import { commitWithCheckpointApart } from '../db/bulk-insert.ts';
 import type { DB } from '../db/database.ts';
@@ -229,51 +230,107 @@ export async function previewImport(deps: Deps, caller: Caller, bytes: Uint8Arra
  */
 export async function commitImport(deps: Deps, caller: Caller, bytes: Uint8Array): Promise<ImportCommitResult> {
   const file = await readImportFile(deps, caller, bytes);
+  const { rows, invited } = await inviteRows(deps, caller, file.sheet.rows, {
+    importDetails: (rows, invited) => {
+      const { totals } = summarize(file, rows);
+      return { format: file.format, sheetName: file.sheet.sheetName, fileSha256: file.sha256, rows: totals.rows, invited, skipped: totals.skipped };
+    },
+  });
+  return { ...summarize(file, rows), invited, skippedRows: rows.filter((row) => row.verdict !== 'invite') };
+}
+
+interface RowInvitation {
+  /** The details of the import's own `users.imported` entry, written before the users'. Without: a list, all or nothing. */
+  importDetails?: (rows: readonly ImportRowVerdict[], invited: number) => Record<string, unknown>;
+}
+
+/**
+ * The write of both the import and the list of addresses (`inviteList`): judges the rows inside
+ * one transaction and invites those judged `invite`, each with an invitation through the outbox
+ * and a `user.invited` audit entry. An import skips the other rows; a list is refused as a whole
+ * by any of them (`INVITES_REFUSED`), writing nothing.
+ */
+async function inviteRows(deps: Deps, caller: Caller, sourceRows: readonly ParsedRow[], { importDetails }: RowInvitation) {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   // Its commit leaves up to 100 MB in SQLite's WAL: copied to the database file on another thread.
   return commitWithCheckpointApart(deps.db, () =>
     write(deps, caller, async (trx) => {
-      const rows = await judgeImport(trx, caller, file.sheet.rows);
+      const rows = await judgeImport(trx, caller, sourceRows);
+      if (!importDetails) refuseUnlessAllInvited(rows);
       const workspace = await findWorkspaceById(trx, caller.workspaceId);
       const invitees = rows.filter((row) => row.verdict === 'invite' && row.role);
+      const leading = importDetails ? 1 : 0;
       // Ids for the users and their audit entries drawn at once; sortable, so each primary key index
       // grows at its end instead of at random places (the invitations and emails draw theirs alike).
-      const ids = newSortableIds(invitees.length * 2 + 1);
+      const ids = newSortableIds(invitees.length * 2 + leading);
       const users = invitees.map((row, index) =>
         pendingUserRow(caller, { email: row.email, firstName: row.firstName, lastName: row.lastName, role: row.role! }, ids[index]!, nowIso),
       );
       const { invitations, messages } = invitationRows(deps, users, caller, now, workspace?.name ?? 'PANTA OS');
-      const summary = summarize(file, rows);
       const auditIds = ids.slice(invitees.length);
-      const audit: NewAuditRow[] = [
-        auditEntry(
-          caller.workspaceId,
-          caller,
-          'users.imported',
-          null,
-          nowIso,
-          {
-            format: file.format,
-            sheetName: file.sheet.sheetName,
-            fileSha256: file.sha256,
-            rows: summary.totals.rows,
-            invited: users.length,
-            skipped: summary.totals.skipped,
-          },
-          auditIds[0],
-        ),
-      ];
+      const audit: NewAuditRow[] = importDetails
+        ? [auditEntry(caller.workspaceId, caller, 'users.imported', null, nowIso, importDetails(rows, users.length), auditIds[0])]
+        : [];
       users.forEach((user, index) => {
-        audit.push(auditEntry(caller.workspaceId, caller, 'user.invited', user, nowIso, { role: user.role, viaImport: true }, auditIds[index + 1]));
+        const details = importDetails ? { role: user.role, viaImport: true } : { role: user.role };
+        audit.push(auditEntry(caller.workspaceId, caller, 'user.invited', user, nowIso, details, auditIds[index + leading]));
       });
       await insertUsers(trx, users);
       await insertInvitations(trx, invitations);
       await insertOutboxMessages(trx, messages);
       await insertAuditEntries(trx, audit);
-      return { ...summary, invited: users.length, skippedRows: rows.filter((row) => row.verdict !== 'invite') };
+      return { rows, invited: users.length };
     }),
   );
+}
+
+// ---- a list of addresses (the Single form's chips) ----------------------------
+
+/** The entries as the import's rows, numbered from 1; the list's size within the import's row cap. */
+function listRows(deps: Deps, entries: readonly InviteEntry[]): ParsedRow[] {
+  const { maxRows } = importLimitsOf(deps);
+  if (entries.length > maxRows) {
+    throw new DomainError('PAYLOAD_TOO_LARGE', 'INVITES_TOO_MANY', `Invite at most ${maxRows.toLocaleString('en')} people at once`, {
+      limit: maxRows,
+      actual: entries.length,
+    });
+  }
+  return entries.map((entry, index) => ({
+    row: index + 1,
+    email: entry.email.trim(),
+    firstName: entry.firstName ?? '',
+    lastName: entry.lastName ?? '',
+    role: entry.role ?? 'user',
+    formulaColumns: [],
+  }));
+}
+
+/** Names the refused entries, all of them in `refused` and the first few in the message. */
+function refuseUnlessAllInvited(rows: readonly ImportRowVerdict[]) {
+  const refused = rows.filter((row) => row.verdict !== 'invite');
+  if (refused.length === 0) return;
+  const why = (row: ImportRowVerdict) =>
+    row.verdict === 'duplicate' ? `duplicate of ${rows[row.duplicateOfRow! - 1]?.email}` : verdictText('en', row).replace(/^Skipped: /, '');
+  const named = refused.slice(0, 5).map((row) => `${row.email || `entry ${row.row}`} (${why(row)})`);
+  const more = refused.length > named.length ? ` and ${refused.length - named.length} more` : '';
+  throw new DomainError('CONFLICT', 'INVITES_REFUSED', `Nobody was invited: ${named.join(', ')}${more} cannot be invited`, {
+    refused: refused.map(({ row, email, verdict, duplicateOfRow }) => ({ row, email, verdict, duplicateOfRow })),
+  });
+}
+
+/** What inviting these entries would do, one verdict each, writing nothing: the import's verdicts. */
+export async function checkInviteList(deps: Deps, caller: Caller, entries: readonly InviteEntry[]): Promise<ImportRowVerdict[]> {
+  return judgeImport(deps.db, caller, listRows(deps, entries));
+}
+
+/**
+ * Invites every entry, in one transaction, or nobody: the import's commit, with one refused entry
+ * refusing the list. A `user.invited` audit entry per user, as a single invitation writes.
+ */
+export async function inviteList(deps: Deps, caller: Caller, entries: readonly InviteEntry[]): Promise<{ invited: number }> {
+  const { invited } = await inviteRows(deps, caller, listRows(deps, entries), {});
+  return { invited };
 }
 
 // ---- files handed out -------------------------------------------------------

@@ -68,6 +68,12 @@ export const SAMPLES: Record<string, Sample> = {
   'users.get': { access: 'admin', input: (f) => ({ id: f.target.id }), foreignAdmin: 'NOT_FOUND' },
   'users.summary': { access: 'admin', foreignAdmin: 'own' },
   'users.invite': { access: 'admin', input: () => ({ email: `new-${crypto.randomUUID()}@matrix.test`, role: 'admin' }), foreignAdmin: 'own' },
+  'users.checkInvites': { access: 'admin', input: () => ({ entries: [{ email: `new-${crypto.randomUUID()}@matrix.test` }] }), foreignAdmin: 'own' },
+  'users.inviteMany': {
+    access: 'admin',
+    input: () => ({ entries: [{ email: `new-${crypto.randomUUID()}@matrix.test` }, { email: `new-${crypto.randomUUID()}@matrix.test`, role: 'admin' }] }),
+    foreignAdmin: 'own',
+  },
   'users.update': { access: 'admin', input: (f) => ({ id: f.target.id, role: 'admin' }), foreignAdmin: 'NOT_FOUND' },
   'users.resendInvitations': { access: 'admin', input: (f) => ({ ids: [f.pending.id] }), foreignAdmin: 'NOT_FOUND' },
   'users.invitationLink': { access: 'admin', input: (f) => ({ id: f.pending.id }), foreignAdmin: 'NOT_FOUND' },

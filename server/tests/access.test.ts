@@ -13,6 +13,8 @@ function adminCalls(client: Client, id: string) {
     'users.get': () => client.users.get.query({ id }),
     'users.summary': () => client.users.summary.query(),
     'users.invite': () => client.users.invite.mutate({ email: 'someone@elsewhere.test' }),
+    'users.checkInvites': () => client.users.checkInvites.mutate({ entries: [{ email: 'someone@elsewhere.test' }] }),
+    'users.inviteMany': () => client.users.inviteMany.mutate({ entries: [{ email: 'someone@elsewhere.test' }, { email: 'other@elsewhere.test' }] }),
     'users.update': () => client.users.update.mutate({ id, firstName: 'Changed' }),
     'users.resendInvitations': () => client.users.resendInvitations.mutate({ ids: [id] }),
     'users.delete': () => client.users.delete.mutate({ ids: [id] }),
