@@ -4,7 +4,7 @@
  * them. schemas.ts checks that each schema infers exactly its type here.
  */
 import type { ACTION_OUTCOMES } from './schemas.ts';
-import type { Role, Status, Tab } from './constants.ts';
+import type { InactiveDays, Role, RoleFilter, Status, Tab } from './constants.ts';
 
 export interface PersonRef {
   id: string;
@@ -70,4 +70,18 @@ export interface BulkOutcome {
 
 export interface BulkResult {
   results: BulkOutcome[];
+}
+
+/**
+ * The list's filter without its sort and paging: the users "act on all matching users" acts on
+ * (`users.matchingCount`, `users.actOnMatching`), and what `panta-request-delete` names then.
+ */
+export interface MatchingFilter {
+  tab: Tab;
+  search?: string | undefined;
+  role?: RoleFilter | undefined;
+  /** Not signed in for this many days (Active only). */
+  inactiveDays?: InactiveDays | undefined;
+  /** Only invitations whose link has expired (Pending only). */
+  expired?: true | undefined;
 }

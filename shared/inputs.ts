@@ -167,7 +167,7 @@ export const matchingFilterShape = {
   expired: expiredSchema,
 };
 export const matchingFilterSchema = z.strictObject(matchingFilterShape);
-export type MatchingFilter = z.input<typeof matchingFilterSchema>;
+export type { MatchingFilter } from './api-types.ts';
 
 /** A page cursor from a previous answer (`nextCursor`, `prevCursor`): see ./list-cursor.ts. */
 const cursorSchema = checked(

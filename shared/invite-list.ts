@@ -5,7 +5,7 @@
  * here: an invalid one is a verdict of its own, not a refusal of the whole call.
  */
 import * as z from 'zod/mini';
-import { DEFAULT_IMPORT_MAX_ROWS } from './import.ts';
+import { DEFAULT_IMPORT_MAX_ROWS, type ImportVerdict } from './import.ts';
 import { importRowVerdictSchema } from './import-schemas.ts';
 import { roleSchema } from './inputs.ts';
 
@@ -51,6 +51,6 @@ export type InviteListErrorReason = (typeof INVITE_LIST_ERROR_REASONS)[number];
 export interface RefusedEntry {
   row: number;
   email: string;
-  verdict: z.infer<typeof importRowVerdictSchema>['verdict'];
+  verdict: ImportVerdict;
   duplicateOfRow: number | null;
 }

@@ -4,8 +4,8 @@
  */
 import * as z from 'zod/mini';
 import { AUDIT_ACTIONS, LANGUAGES, STATUSES } from './constants.ts';
-import type { BulkResult, Summary, User } from './api-types.ts';
-import { roleSchema, tabSchema } from './inputs.ts';
+import type { BulkResult, MatchingFilter, Summary, User } from './api-types.ts';
+import { matchingFilterSchema, roleSchema, tabSchema } from './inputs.ts';
 
 export * from './inputs.ts';
 export type { BulkOutcome, BulkResult, PersonRef, Summary, User } from './api-types.ts';
@@ -14,6 +14,8 @@ export type { BulkOutcome, BulkResult, PersonRef, Summary, User } from './api-ty
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 /** Fails to compile unless `Check` is true: a schema infers exactly the type api-types.ts writes out. */
 type Assert<Check extends true> = Check;
+
+export type MatchingFilterMatchesItsSchema = Assert<Same<z.input<typeof matchingFilterSchema>, MatchingFilter>>;
 
 export const statusSchema = z.enum(STATUSES);
 

@@ -1,6 +1,6 @@
 import type { BulkOutcome, Summary, User } from '../../shared/api-types.ts';
 import type { PantaErrorData } from '../../shared/errors.ts';
-import type { MatchingFilter } from '../../shared/inputs.ts';
+import type { MatchingFilter } from '../../shared/api-types.ts';
 
 /** Who a bulk action touched, as the server reported it. */
 export type BulkOutcomes = BulkOutcome[];
