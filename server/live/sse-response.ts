@@ -19,7 +19,7 @@ const SSE_HEADERS = {
   connection: 'keep-alive',
 };
 
-/** One message as tRPC's `sseStreamProducer` frames it: its fields, then a blank line and one more newline. */
+/** One message as tRPC's `sseStreamProducer` frames it: its fields (event, data, id, in that order), then a blank line and one more newline. */
 const message = (fields: string) => Buffer.from(`${fields}\n\n\n`);
 const PING = message('event: ping\ndata: ');
 
@@ -32,7 +32,7 @@ const frames = new WeakMap<LiveEvent, Buffer>();
  */
 export function frameOf(event: LiveEvent): Buffer {
   let frame = frames.get(event);
-  if (!frame) frames.set(event, (frame = message(`id: ${event.revision}\ndata: ${JSON.stringify(event)}`)));
+  if (!frame) frames.set(event, (frame = message(`data: ${JSON.stringify(event)}\nid: ${event.revision}`)));
   return frame;
 }
 
