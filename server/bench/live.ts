@@ -15,11 +15,12 @@
  * which reads the streams, on CPU 1 (`taskset`), to tell the client's CPU from the server's.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { load, startBenchServer } from './bench-server.ts';
+import { cpuMsOf, load, startBenchServer } from './bench-server.ts';
 import type { LiveWrite } from './http-server.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -72,18 +73,27 @@ interface Stream {
   abort: AbortController;
 }
 
-async function openStream(url: string, headers: Record<string, string>): Promise<Stream> {
+/**
+ * Opens a stream through node:http (lighter than `fetch` and its web streams, which matters when
+ * one process reads 1,000 of them): each event's arrival is the time its chunk came in.
+ */
+function openStream(url: string, headers: Record<string, string>): Promise<Stream> {
   const stream: Stream = { events: [], lastChange: '', ended: false, abort: new AbortController() };
-  const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: stream.abort.signal });
-  if (response.status !== 200) throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    let type = '';
-    try {
-      const reader = response.body!.getReader();
-      for (let read = await reader.read(); !read.done; read = await reader.read()) {
-        buffer += decoder.decode(read.value, { stream: true });
+  return new Promise((resolve, reject) => {
+    const sent = request(url, { headers: { accept: 'text/event-stream', ...headers }, agent: false, signal: stream.abort.signal }, (response) => {
+      response.setEncoding('utf8');
+      response.on('error', () => {});
+      if (response.statusCode !== 200) {
+        let text = '';
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => reject(new Error(`${url} answered ${response.statusCode}: ${text}`)));
+        return;
+      }
+      let buffer = '';
+      let type = '';
+      response.on('data', (chunk: string) => {
+        const at = performance.now();
+        buffer += chunk;
         let newline: number;
         while ((newline = buffer.indexOf('\n')) >= 0) {
           const line = buffer.slice(0, newline).replace(/\r$/, '');
@@ -93,18 +103,19 @@ async function openStream(url: string, headers: Record<string, string>): Promise
           else if (line.startsWith('data:') && (type === '' || type === 'message')) {
             const data = JSON.parse(line.slice(5)) as { kind?: string };
             if (data.kind) {
-              stream.events.push({ kind: data.kind, at: performance.now() });
+              stream.events.push({ kind: data.kind, at });
               if (data.kind === 'change') stream.lastChange = line.slice(5).trim();
             }
           }
         }
-      }
-    } catch {
-      // Aborted when the bench closes the stream.
-    }
-    stream.ended = true;
-  })();
-  return stream;
+      });
+      response.once('close', () => (stream.ended = true));
+      resolve(stream);
+    });
+    // An error after the answer is the bench closing the stream (abort).
+    sent.on('error', (error) => (stream.abort.signal.aborted ? (stream.ended = true) : reject(error)));
+    sent.end();
+  });
 }
 
 /** Opens `count` streams, 50 at a time, each to its first (`current`) event; the seconds it took. */
@@ -140,19 +151,28 @@ export interface LiveLatency {
   lastFromRequest: Stat;
   lastFromAnswer: Stat;
   writesWithMissingEvents: number;
+  /** The server process's CPU time (user and system, from /proc) per write through the writes, its fan-out included: less shaken by other work on the machine than the times. */
+  serverCpuMsPerWrite: number | null;
 }
 
 /**
  * `writes` writes through `write(n)`, each once every stream had the previous one's event: the
  * arrival of each write's event at every stream, from the write's request and from its answer.
  */
-async function measureWrites(streams: Stream[], writes: number, write: (index: number) => Promise<void>, serverWrites: () => Promise<LiveWrite[]>): Promise<LiveLatency> {
+async function measureWrites(
+  streams: Stream[],
+  writes: number,
+  write: (index: number) => Promise<void>,
+  serverWrites: () => Promise<LiveWrite[]>,
+  serverCpuMs: () => number | null,
+): Promise<LiveLatency> {
   const fromRequest: number[] = [];
   const fromAnswer: number[] = [];
   const lastFromRequest: number[] = [];
   const lastFromAnswer: number[] = [];
   const writeMs: number[] = [];
   let missed = 0;
+  const cpuBefore = serverCpuMs();
   for (let index = 0; index < writes; index++) {
     const counts = streams.map((stream) => stream.events.length);
     const sent = performance.now();
@@ -167,6 +187,7 @@ async function measureWrites(streams: Stream[], writes: number, write: (index: n
     lastFromAnswer.push(Math.max(...arrivals) - answered);
     await sleep(SPACING_MS);
   }
+  const cpuAfter = serverCpuMs();
   const written = await serverWrites();
   const serverLast = written.filter((entry) => entry.writes > 0).map((entry) => entry.lastWriteAt - entry.committedAt);
   return {
@@ -178,6 +199,7 @@ async function measureWrites(streams: Stream[], writes: number, write: (index: n
     lastFromRequest: stat(lastFromRequest),
     lastFromAnswer: stat(lastFromAnswer),
     writesWithMissingEvents: missed,
+    serverCpuMsPerWrite: cpuBefore === null || cpuAfter === null ? null : round((cpuAfter - cpuBefore) / writes),
   };
 }
 
@@ -202,6 +224,7 @@ async function startFloorServer(event: string, cpu: string | null) {
   if (cpu !== null) pin(child.pid!, cpu);
   return {
     origin,
+    cpuMs: () => cpuMsOf(child.pid!),
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -255,6 +278,7 @@ export async function benchLive(path: string, seed: { workspaceId: string; owner
       options.writes,
       (index) => postJson(`${api}/users.${index % 2 === 0 ? 'delete' : 'restore'}`, auth, { ids: [victim] }),
       async () => (await (await fetch(`${origin}/bench/live-writes`)).json()) as LiveWrite[],
+      served.cpuMs,
     );
     // An odd count left the user in Recently deleted.
     if (options.writes % 2 === 1) await postJson(`${api}/users.restore`, auth, { ids: [victim] });
@@ -284,6 +308,7 @@ export async function benchLive(path: string, seed: { workspaceId: string; owner
         options.writes,
         () => postJson(`${floorServer.origin}/write`, {}, {}),
         async () => (await (await fetch(`${floorServer.origin}/writes`)).json()) as LiveWrite[],
+        floorServer.cpuMs,
       );
       printLatency('floor', options.streams, floor);
     } finally {
@@ -332,6 +357,7 @@ function printLatency(what: string, streams: number, latency: LiveLatency): void
   console.log(`  ${what}: write round trip ${latency.write.p50} / ${latency.write.p95} ms (p50 / p95)`);
   console.log(`  ${what}: event at the last (${streams}th) subscriber, from the request: ${latency.lastFromRequest.p50} / ${latency.lastFromRequest.p95} ms; from the answer ${latency.lastFromAnswer.p50} / ${latency.lastFromAnswer.p95} ms (goal p95 under ${LIVE_GOALS.lastP95Ms} ms)`);
   if (latency.serverLast) console.log(`  ${what}: in the server, from the commit to the event written to the last stream: ${latency.serverLast.p50} / ${latency.serverLast.p95} ms`);
+  if (latency.serverCpuMsPerWrite !== null) console.log(`  ${what}: server CPU ${latency.serverCpuMsPerWrite} ms a write`);
   if (latency.writesWithMissingEvents > 0) console.log(`  ${what}: ${latency.writesWithMissingEvents} writes did not reach every subscriber within 10 s`);
 }
 
@@ -354,7 +380,7 @@ export function renderLive(r: LiveResults, heading = '#'): string {
     '',
     `- The server is the bench's production-style server (server/bench/http-server.ts, ${e.serverRuntime}, NODE_ENV=production, request logging) in a process of its own; its RSS is VmRSS from /proc.`,
     `- Every stream is its own session of the seeded owner (created by the server at start, \`BENCH_SESSIONS\`), as ${n} admins would each hold one: the per-session cap (\`LIVE_MAX_STREAMS_PER_SESSION\`, 5) stays at its default and the feed re-checks that many distinct sessions; the per-server cap (2,000) is above the count.`,
-    '- The streams are read by raw `fetch` streams in the bench process (one Node process on the same machine as the server' + (e.pinned ? ', here on the other CPU' : ', sharing its cores') + '): an arrival time includes the client reading up to that many streams. ' +
+    '- The streams are read through node:http in the bench process (one Node process on the same machine as the server' + (e.pinned ? ', here on the other CPU' : ', sharing its cores') + '): an arrival time includes the client reading up to that many streams. ' +
       'So the server also records its own side (`/bench/live-writes` of the bench server): from the feed\'s hint, given after the commit, to the moment the event is handed to the last stream\'s socket.',
     `- ${r.writes} writes over HTTP (\`users.delete\` and \`users.restore\` of one user in turn, so the seeded file ends as it began), each once every subscriber had the previous event, ${SPACING_MS} ms apart. The commit lies between the write's request and its answer: "from the answer" is the estimate of commit-to-event the goal is read against (the commit is just before the answer; an event can arrive before the answer does), "from the request" its upper bound.`,
     `- **The floor**, in the same run after the service's streams closed: the same client code opening ${n} streams of a bare node:http server (server/bench/live-floor-server.ts, its own process; no Fastify, tRPC or database) that, on a POST, answers it and then writes one pre-serialised event (the bytes of the service's last \`change\` event, framed as tRPC frames it) to every stream, one write each. Its "in the server" is from that request to the last stream's write.`,
@@ -378,6 +404,7 @@ export function renderLive(r: LiveResults, heading = '#'): string {
     row(`in the server: from the commit (floor: the request) to the last stream's socket write`, r.latency.serverLast, r.floor.serverLast),
     row(`event at every subscriber, from the write's answer (${r.latency.allFromAnswer.samples} events)`, r.latency.allFromAnswer, r.floor.allFromAnswer),
     row('write round trip', r.latency.write, r.floor.write),
+    `| the server's CPU time a write, its fan-out to ${n} streams included (less shaken by other work on the machine) | ${r.latency.serverCpuMsPerWrite ?? 'not recorded'} ms | ${r.floor.serverCpuMsPerWrite ?? 'not recorded'} ms |`,
     '',
     `Opening the streams took ${r.openSeconds} s (50 at a time, each to its first \`current\` event). RSS under the users.list load with the streams open: ${r.rssMb.streamsOpenUnderLoad} MB; 2 s after closing them: ${r.rssMb.afterClosing} MB.`,
     [r.latency, r.floor].some((latency) => latency.writesWithMissingEvents > 0)

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { TRPCError } from '@trpc/server';
 import { getErrorShape, getTRPCErrorFromUnknown } from '@trpc/server/unstable-core-do-not-import';
@@ -80,30 +81,44 @@ export function registerChangesRoute(app: FastifyInstance, options: ChangesRoute
   const connected = message(`event: connected\ndata: ${JSON.stringify(config.sse?.client ?? {})}`);
 
   app.get(`/${PATH}`, { handlerTimeout: options.handlerTimeout }, async (request, reply) => {
-    const body = new PassThrough();
+    const raw = reply.raw;
     const closed = new AbortController();
-    reply.raw.once('close', () => closed.abort());
+    raw.once('close', () => closed.abort());
+    // Fastify answers with this stream (its hooks set the headers, it logs the answer); the
+    // messages go to the socket directly once Fastify has piped it, and its end ends the answer.
+    const body = new PassThrough();
+    const piped = new Promise<void>((resolve) => {
+      raw.once('pipe', () => resolve());
+      raw.once('close', () => resolve());
+    });
+    sseHeaders(reply);
+    void reply.send(body);
     let ctx: Context | undefined;
     let input: unknown;
-    /** Ends the stream with the error as tRPC sends one: its shape (the router's errorFormatter) in a `serialized-error` event. */
-    const fail = (cause: unknown) => {
-      const error = cause instanceof DomainError ? toTRPCError(cause) : getTRPCErrorFromUnknown(cause);
-      options.onError({ error, path: PATH, req: request });
-      const shape = getErrorShape({ config, ctx, error, input, path: PATH, type: 'subscription' });
-      body.end(message(`event: serialized-error\ndata: ${JSON.stringify(shape)}`));
-    };
-    sseHeaders(reply);
-    body.write(connected);
-    void reply.send(body);
+    let subscription: Subscription | undefined;
+    let refusal: unknown;
     try {
       ctx = await options.createContext(request);
       input = inputOf(request);
       const stream = await createCaller(ctx, { signal: closed.signal }).users.changes(input as Parameters<ReturnType<typeof createCaller>['users']['changes']>[0]);
       // The procedure returns its events with the subscription beside them (routers/users.ts); tRPC's types know only the events.
-      attach((stream as unknown as { subscription: Subscription }).subscription, body, closed, fail);
+      subscription = (stream as unknown as { subscription: Subscription }).subscription;
     } catch (error) {
-      fail(error);
+      refusal = error;
     }
+    await piped;
+    // A client that left has had its stream released (`closed` is the procedure's signal).
+    if (closed.signal.aborted) return reply;
+    raw.write(connected);
+    /** Ends the stream with the error as tRPC sends one: its shape (the router's errorFormatter) in a `serialized-error` event. */
+    const fail = (cause: unknown) => {
+      const error = cause instanceof DomainError ? toTRPCError(cause) : getTRPCErrorFromUnknown(cause);
+      options.onError({ error, path: PATH, req: request });
+      raw.write(message(`event: serialized-error\ndata: ${JSON.stringify(getErrorShape({ config, ctx, error, input, path: PATH, type: 'subscription' }))}`));
+      body.end();
+    };
+    if (subscription) attach(subscription, raw, body, closed, fail);
+    else fail(refusal);
     return reply;
   });
 }
@@ -117,19 +132,20 @@ function sseHeaders(reply: FastifyReply): void {
 }
 
 /**
- * Writes the subscription's events to `body` as they come; a ping every `SSE_PING_INTERVAL_MS`.
- * While the client reads slower than changes come, `body` holds back and the changes pile up into
- * one event, written when it drains. The stream's end releases it from the feed (`closed`).
+ * Writes the subscription's events to the socket as they come; a ping every `SSE_PING_INTERVAL_MS`.
+ * While the client reads slower than changes come, the socket's buffer stays full and the changes
+ * pile up into one event, written when it drains. The stream's end releases it from the feed
+ * (`closed`) and ends the answer (`body`).
  */
-function attach(subscription: Subscription, body: PassThrough, closed: AbortController, fail: (error: unknown) => void): void {
-  const ping = setInterval(() => body.write(PING), SSE_PING_INTERVAL_MS);
+function attach(subscription: Subscription, raw: ServerResponse, body: PassThrough, closed: AbortController, fail: (error: unknown) => void): void {
+  const ping = setInterval(() => raw.write(PING), SSE_PING_INTERVAL_MS);
   ping.unref();
-  body.on('drain', () => subscription.flush());
+  raw.on('drain', () => subscription.flush());
   subscription.attach({
     get ready() {
-      return !body.writableNeedDrain;
+      return !raw.writableNeedDrain;
     },
-    send: (event) => void body.write(frameOf(event)),
+    send: (event) => void raw.write(frameOf(event)),
     end: (reason) => {
       clearInterval(ping);
       closed.abort();
