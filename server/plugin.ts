@@ -1,4 +1,4 @@
-import { type FastifyHandlerOptions, fastifyRequestHandler, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import { type FastifyHandlerOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { AnyProcedure } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -7,6 +7,7 @@ import { allowOrigins } from './cors.ts';
 import { registerExportRoute } from './export-route.ts';
 import { DomainError, logDatabaseUnavailable } from './errors.ts';
 import { MULTIPART_OVERHEAD_BYTES } from './imports/limits.ts';
+import { type ChangesRouteOptions, registerChangesRoute } from './live/sse-response.ts';
 import { type AppRouter, appRouter } from './routers/app.ts';
 import { requestLanguage } from './request-language.ts';
 import type { ProcedureMeta } from './trpc.ts';
@@ -64,21 +65,22 @@ export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async
     reply.header('x-content-type-options', 'nosniff');
   });
 
+  const createContext = async (req: FastifyRequest) =>
+    createContextInner({
+      deps: management.deps,
+      identity: await authenticate(req, management.deps),
+      requestId: String(req.id),
+      exposeErrors,
+      rateLimiter: management.rateLimiter,
+      clientIp: req.ip,
+      changeFeed: management.changeFeed,
+      language: requestLanguage(req.headers['accept-language']),
+    });
   const trpcOptions: FastifyHandlerOptions<AppRouter, FastifyRequest, FastifyReply> = {
     router: appRouter,
     maxBatchSize: options.maxBatchSize ?? 20,
     maxBodySize: options.maxUploadBytes ?? importLimitsOf(management.deps).maxBytes + MULTIPART_OVERHEAD_BYTES,
-    createContext: async ({ req }) =>
-      createContextInner({
-        deps: management.deps,
-        identity: await authenticate(req, management.deps),
-        requestId: String(req.id),
-        exposeErrors,
-        rateLimiter: management.rateLimiter,
-        clientIp: req.ip,
-        changeFeed: management.changeFeed,
-        language: requestLanguage(req.headers['accept-language']),
-      }),
+    createContext: ({ req }) => createContext(req),
     responseMeta: ({ errors }) => {
       // tRPC answers with a Vary of its own (`trpc-accept, accept`) that replaces the one CORS
       // set; Origin is appended, so that a shared cache never serves one origin's answer to another.
@@ -95,14 +97,16 @@ export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async
   };
   await app.register(fastifyTRPCPlugin<AppRouter>, { prefix: '', trpcOptions });
 
-  // The live feed's stream (`GET {prefix}/users.changes`) outlives any request: it ends when the
-  // client leaves, after `live.maxStreamSeconds`, or at shutdown, not at the handler timeout.
+  // The live feed's stream (`GET {prefix}/users.changes`), written by the feed rather than tRPC's
+  // SSE response, outlives any request: it ends when the client leaves, after
+  // `live.maxStreamSeconds`, or at shutdown, not at the handler timeout.
   const liveSettings = management.changeFeed.settings;
-  app.get(
-    '/users.changes',
-    { handlerTimeout: Math.min(liveSettings.maxStreamSeconds * 1000 + 60_000, MAX_TIMER_MS) },
-    (req, reply) => fastifyRequestHandler({ ...trpcOptions, req, res: reply, path: 'users.changes' }),
-  );
+  registerChangesRoute(app, {
+    router: appRouter,
+    createContext,
+    onError: trpcOptions.onError! as ChangesRouteOptions['onError'],
+    handlerTimeout: Math.min(liveSettings.maxStreamSeconds * 1000 + 60_000, MAX_TIMER_MS),
+  });
   // Before the server stops taking connections and waits for the open ones: end every stream, so
   // closing does not hang on them (their clients reconnect, to another server).
   app.addHook('preClose', async () => management.changeFeed.close());

@@ -66,7 +66,8 @@ const t = initTRPC.context<RouterContext>().meta<ProcedureMeta>().create({
   },
 });
 
-const toTRPCError = (error: DomainError) => new TRPCError({ code: error.code, message: error.message, cause: error });
+/** A domain error as the tRPC error its code names, with it as the cause (the formatter reads its reason). */
+export const toTRPCError = (error: DomainError) => new TRPCError({ code: error.code, message: error.message, cause: error });
 
 /** Services throw domain errors; here, and only here, they become tRPC errors. */
 const mapDomainErrors = t.middleware(async ({ next }) => {

@@ -16,6 +16,8 @@
  *
  * - PostgreSQL (postgres.ts): the same cases on the same users beside their floors, and over HTTP
  *   one and two server processes on one database.
+ * - The live feed (live.ts, also `npm run bench:live`): 1,000 open streams at 100,000 users,
+ *   commit to the event at the 1,000th subscriber beside a bare SSE server's (its floor).
  *
  * Writes bench-results/bench.md and bench.json; a full run also writes server/bench/REPORT.md and
  * REPORT.json.
@@ -43,6 +45,7 @@ import { benchAudit } from './audit.ts';
 import { load, startBenchServer } from './bench-server.ts';
 import { RECORD_REQUESTS, WAIT_FOR_ROWS } from './browser-probes.ts';
 import { benchCases, listQuery } from './bench-cases.ts';
+import { benchLive, type LiveResults, renderLive } from './live.ts';
 import { NETWORK, NETWORK_RUNS, type NetworkSizeResults, benchNetwork, loadAverage, writeNetworkReport } from './network.ts';
 import { benchPostgres, renderPostgres } from './postgres.ts';
 import { renderReport, requestPathCpuGoal, requestPathGoal, type BenchResults, type SizeResults, type Stat } from './report.ts';
@@ -319,6 +322,13 @@ const networkSizes: NetworkSizeResults[] = [];
 const sizes: SizeResults[] = [];
 if (!ONLY_POSTGRES) for (const count of SIZES) sizes.push(await benchSize(count));
 const postgres = POSTGRES ? await benchPostgres(SIZES, { sample, load: LOAD }) : null;
+/** BENCH_LIVE=0 leaves the live section out. */
+let live: LiveResults | null = null;
+if (!ONLY_POSTGRES && !ONLY_BROWSER && !ONLY_HTTP && process.env.BENCH_LIVE !== '0') {
+  console.log('\nLive feed, 100,000 users, 1,000 streams');
+  const path = `${ROOT}bench-results/seed-100000.db`;
+  live = await benchLive(path, await seedBenchDatabase(path, 100_000), { users: 100_000, streams: 1_000, writes: 20, httpSeconds: HTTP_SECONDS, pin: false });
+}
 if (ONLY_POSTGRES && postgres) {
   mkdirSync(`${ROOT}bench-results`, { recursive: true });
   writeFileSync(`${ROOT}bench-results/postgres.md`, renderPostgres(postgres, []));
@@ -345,12 +355,12 @@ const results: BenchResults = {
 results.environment.minutes = Math.round((performance.now() - started) / 6000) / 10;
 if (ONLY_BROWSER || ONLY_HTTP) process.exit(0);
 mkdirSync(`${ROOT}bench-results`, { recursive: true });
-writeFileSync(`${ROOT}bench-results/bench.json`, `${JSON.stringify(results, null, 2)}\n`);
-const markdown = renderReport(results) + (postgres ? `\n${renderPostgres(postgres, sizes)}` : '');
+writeFileSync(`${ROOT}bench-results/bench.json`, `${JSON.stringify({ ...results, live }, null, 2)}\n`);
+const markdown = renderReport(results) + (postgres ? `\n${renderPostgres(postgres, sizes)}` : '') + (live ? `\n${renderLive(live, '##')}` : '');
 writeFileSync(`${ROOT}bench-results/bench.md`, markdown);
 if (!QUICK) {
   writeFileSync(`${ROOT}server/bench/REPORT.md`, markdown);
-  writeFileSync(`${ROOT}server/bench/REPORT.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${ROOT}server/bench/REPORT.json`, `${JSON.stringify({ ...results, live }, null, 2)}\n`);
 }
 if (networkSizes.length > 0) {
   writeNetworkReport({ date: results.environment.date, network: NETWORK, runs: NETWORK_RUNS, loadAverage: loadAverage(), sizes: networkSizes }, `${ROOT}${QUICK ? 'bench-results/bench.md' : 'server/bench/REPORT.md'}`);

@@ -131,7 +131,9 @@ export const usersRouter = router({
    */
   changes: adminProcedure.input(changesInput).subscription(({ ctx, input, signal }) => {
     if (!ctx.changeFeed) throw new DomainError('SERVICE_UNAVAILABLE', 'INTERNAL', 'The live feed is served over HTTP only');
-    return withDomainErrors(openChangeStream(ctx.changeFeed, ctx.caller, input?.lastEventId, signal));
+    const { subscription, events } = openChangeStream(ctx.changeFeed, ctx.caller, input?.lastEventId, signal);
+    // The subscription rides along for the SSE response, which writes its events itself (sse-response.ts).
+    return Object.assign(withDomainErrors(events), { subscription });
   }),
 
   /** Deletes users in Recently deleted for good. Cannot be undone. */
