@@ -45,7 +45,7 @@ import { benchAudit } from './audit.ts';
 import { load, startBenchServer } from './bench-server.ts';
 import { RECORD_REQUESTS, WAIT_FOR_ROWS } from './browser-probes.ts';
 import { benchCases, listQuery } from './bench-cases.ts';
-import { benchLive, type LiveResults, renderLive } from './live.ts';
+import { benchLive, benchLivePostgres, type LiveResults, renderLive } from './live.ts';
 import { NETWORK, NETWORK_RUNS, type NetworkSizeResults, benchNetwork, loadAverage, writeNetworkReport } from './network.ts';
 import { benchPostgres, renderPostgres } from './postgres.ts';
 import { renderReport, requestPathCpuGoal, requestPathGoal, type BenchResults, type SizeResults, type Stat } from './report.ts';
@@ -322,12 +322,17 @@ const networkSizes: NetworkSizeResults[] = [];
 const sizes: SizeResults[] = [];
 if (!ONLY_POSTGRES) for (const count of SIZES) sizes.push(await benchSize(count));
 const postgres = POSTGRES ? await benchPostgres(SIZES, { sample, load: LOAD }) : null;
-/** BENCH_LIVE=0 leaves the live section out. */
+/** BENCH_LIVE=0 leaves the live section out; with the PostgreSQL section on, it has a case across two servers on PostgreSQL too. */
 let live: LiveResults | null = null;
+let livePostgres: LiveResults | null = null;
 if (!ONLY_POSTGRES && !ONLY_BROWSER && !ONLY_HTTP && process.env.BENCH_LIVE !== '0') {
   console.log('\nLive feed, 100,000 users, 1,000 streams');
   const path = `${ROOT}bench-results/seed-100000.db`;
   live = await benchLive(path, await seedBenchDatabase(path, 100_000), { users: 100_000, streams: 1_000, writes: 20, httpSeconds: HTTP_SECONDS, pin: false });
+  if (POSTGRES) {
+    console.log('\nLive feed across two servers on PostgreSQL, 100,000 users, 1,000 streams');
+    livePostgres = await benchLivePostgres({ users: 100_000, streams: 1_000, writes: 20, httpSeconds: HTTP_SECONDS, pin: false });
+  }
 }
 if (ONLY_POSTGRES && postgres) {
   mkdirSync(`${ROOT}bench-results`, { recursive: true });
@@ -355,12 +360,12 @@ const results: BenchResults = {
 results.environment.minutes = Math.round((performance.now() - started) / 6000) / 10;
 if (ONLY_BROWSER || ONLY_HTTP) process.exit(0);
 mkdirSync(`${ROOT}bench-results`, { recursive: true });
-writeFileSync(`${ROOT}bench-results/bench.json`, `${JSON.stringify({ ...results, live }, null, 2)}\n`);
-const markdown = renderReport(results) + (postgres ? `\n${renderPostgres(postgres, sizes)}` : '') + (live ? `\n${renderLive(live, '##')}` : '');
+writeFileSync(`${ROOT}bench-results/bench.json`, `${JSON.stringify({ ...results, live, livePostgres }, null, 2)}\n`);
+const markdown = renderReport(results) + (postgres ? `\n${renderPostgres(postgres, sizes)}` : '') + (live ? `\n${renderLive(live, '##')}` : '') + (livePostgres ? `\n${renderLive(livePostgres, '##')}` : '');
 writeFileSync(`${ROOT}bench-results/bench.md`, markdown);
 if (!QUICK) {
   writeFileSync(`${ROOT}server/bench/REPORT.md`, markdown);
-  writeFileSync(`${ROOT}server/bench/REPORT.json`, `${JSON.stringify({ ...results, live }, null, 2)}\n`);
+  writeFileSync(`${ROOT}server/bench/REPORT.json`, `${JSON.stringify({ ...results, live, livePostgres }, null, 2)}\n`);
 }
 if (networkSizes.length > 0) {
   writeNetworkReport({ date: results.environment.date, network: NETWORK, runs: NETWORK_RUNS, loadAverage: loadAverage(), sizes: networkSizes }, `${ROOT}${QUICK ? 'bench-results/bench.md' : 'server/bench/REPORT.md'}`);

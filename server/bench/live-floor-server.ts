@@ -1,22 +1,50 @@
 /**
  * The floor of the live bench: the least a server can do for `users.changes`, in a process of its
- * own as the bench server is. `node server/bench/live-floor-server.ts '<event JSON>'`: a bare
- * node:http server (no Fastify, no tRPC, no database) that holds every `GET /stream` open as
+ * own as the bench server is. `node server/bench/live-floor-server.ts '<event JSON>' [postgres URL]`:
+ * a bare node:http server (no Fastify, no tRPC, no service) that holds every `GET /stream` open as
  * Server-Sent Events, framed as tRPC frames them (so the bench reads it with the same code), and
- * on `POST /write` answers at once, then writes one pre-serialised event, the same bytes, to every
- * stream, one `write` each. Prints `{ origin }` when it listens; `GET /writes` gives what
- * `/bench/live-writes` of the bench server gives: per write, from its request to the last stream's
- * write.
+ * on `POST /write` writes one pre-serialised event, the same bytes, to every stream, one `write`
+ * each. Prints `{ origin }` when it listens; `GET /writes` gives what `/bench/live-writes` of the
+ * bench server gives: per write, from its start to the last stream's write.
+ *
+ * Without a URL (one server on SQLite) the request is the commit: the server answers, then writes.
+ * With a PostgreSQL URL (two servers on PostgreSQL) the write goes through the database as the
+ * service's does: `POST /write` runs `NOTIFY` on one connection and answers once it returned, and
+ * the event goes out when the notification arrives on a second connection that LISTENs, as on the
+ * server that holds the streams; the floor so includes PostgreSQL's notify hop, not a transaction.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import type { LiveWrite } from './http-server.ts';
 
-const data = process.argv[2];
-if (!data) throw new Error("usage: live-floor-server.ts '<event JSON>'");
+const [data, databaseUrl] = process.argv.slice(2);
+if (!data) throw new Error("usage: live-floor-server.ts '<event JSON>' [postgres URL]");
+const CHANNEL = 'panta_live_floor';
 const streams = new Set<ServerResponse>();
 const writes: LiveWrite[] = [];
 let revision = 0;
+
+/** One event to every stream, timed from `entry.committedAt`. */
+function fanOut(entry: LiveWrite): void {
+  const event = `id: ${++revision}\ndata: ${data}\n\n\n`;
+  for (const stream of streams) stream.write(event);
+  entry.lastWriteAt = performance.now();
+  entry.writes = streams.size;
+}
+
+const notifier = databaseUrl ? new pg.Client({ connectionString: databaseUrl }) : null;
+const listener = databaseUrl ? new pg.Client({ connectionString: databaseUrl }) : null;
+if (notifier && listener) {
+  await Promise.all([notifier.connect(), listener.connect()]);
+  await listener.query(`listen ${CHANNEL}`);
+  // The notification's arrival starts the timing, as the feed's hint does on the server holding the streams.
+  listener.on('notification', () => {
+    const entry: LiveWrite = { committedAt: performance.now(), lastWriteAt: 0, writes: 0 };
+    writes.push(entry);
+    fanOut(entry);
+  });
+}
 
 const server = createServer((request, response) => {
   if (request.method === 'GET' && request.url === '/stream') {
@@ -25,16 +53,19 @@ const server = createServer((request, response) => {
     streams.add(response);
     response.once('close', () => streams.delete(response));
   } else if (request.method === 'POST' && request.url === '/write') {
+    request.resume();
+    if (notifier) {
+      request.once('end', () => {
+        void notifier.query(`notify ${CHANNEL}`).then(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+      });
+      return;
+    }
     // The request is the commit: the bench reads its figures from the answer, as for the service.
     const entry: LiveWrite = { committedAt: performance.now(), lastWriteAt: 0, writes: 0 };
     writes.push(entry);
-    request.resume();
     request.once('end', () => {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      const event = `id: ${++revision}\ndata: ${data}\n\n\n`;
-      for (const stream of streams) stream.write(event);
-      entry.lastWriteAt = performance.now();
-      entry.writes = streams.size;
+      fanOut(entry);
     });
   } else if (request.method === 'GET' && request.url === '/writes') {
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(writes));
@@ -48,5 +79,5 @@ server.listen(0, '127.0.0.1', () => {
 });
 process.once('SIGTERM', () => {
   for (const stream of streams) stream.end();
-  server.close(() => process.exit(0));
+  void Promise.all([notifier?.end(), listener?.end()]).finally(() => server.close(() => process.exit(0)));
 });

@@ -67,7 +67,7 @@ export interface BenchTools {
 }
 
 /** A kept cluster from scripts/postgres.sh, with fsync on; stopped (and kept) by `stop`. */
-async function startCluster() {
+export async function startCluster() {
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn('bash', [`${ROOT}scripts/postgres.sh`, 'start'], {
       env: { ...process.env, POSTGRES_DIR: CLUSTER, POSTGRES_DURABLE: '1', POSTGRES_OPTIONS: SETTINGS },
