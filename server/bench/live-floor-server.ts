@@ -8,10 +8,10 @@
  * bench server gives: per write, from its start to the last stream's write.
  *
  * Without a URL (one server on SQLite) the request is the commit: the server answers, then writes.
- * With a PostgreSQL URL (two servers on PostgreSQL) the write goes through the database as the
- * service's does: `POST /write` runs `NOTIFY` on one connection and answers once it returned, and
- * the event goes out when the notification arrives on a second connection that LISTENs, as on the
- * server that holds the streams; the floor so includes PostgreSQL's notify hop, not a transaction.
+ * With a PostgreSQL URL (two servers on PostgreSQL) the server LISTENs on `panta_live_floor` and
+ * writes the event when a notification arrives, as the server holding the streams does on its
+ * LISTEN connection; the bench sends the `NOTIFY` itself, from a connection of its own, as server A
+ * would commit: so the floor includes PostgreSQL's notify hop between processes, not a transaction.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +20,7 @@ import type { LiveWrite } from './http-server.ts';
 
 const [data, databaseUrl] = process.argv.slice(2);
 if (!data) throw new Error("usage: live-floor-server.ts '<event JSON>' [postgres URL]");
+/** The channel the bench NOTIFYs on (live.ts). */
 const CHANNEL = 'panta_live_floor';
 const streams = new Set<ServerResponse>();
 const writes: LiveWrite[] = [];
@@ -33,10 +34,9 @@ function fanOut(entry: LiveWrite): void {
   entry.writes = streams.size;
 }
 
-const notifier = databaseUrl ? new pg.Client({ connectionString: databaseUrl }) : null;
 const listener = databaseUrl ? new pg.Client({ connectionString: databaseUrl }) : null;
-if (notifier && listener) {
-  await Promise.all([notifier.connect(), listener.connect()]);
+if (listener) {
+  await listener.connect();
   await listener.query(`listen ${CHANNEL}`);
   // The notification's arrival starts the timing, as the feed's hint does on the server holding the streams.
   listener.on('notification', () => {
@@ -54,12 +54,6 @@ const server = createServer((request, response) => {
     response.once('close', () => streams.delete(response));
   } else if (request.method === 'POST' && request.url === '/write') {
     request.resume();
-    if (notifier) {
-      request.once('end', () => {
-        void notifier.query(`notify ${CHANNEL}`).then(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
-      });
-      return;
-    }
     // The request is the commit: the bench reads its figures from the answer, as for the service.
     const entry: LiveWrite = { committedAt: performance.now(), lastWriteAt: 0, writes: 0 };
     writes.push(entry);
@@ -79,5 +73,5 @@ server.listen(0, '127.0.0.1', () => {
 });
 process.once('SIGTERM', () => {
   for (const stream of streams) stream.end();
-  void Promise.all([notifier?.end(), listener?.end()]).finally(() => server.close(() => process.exit(0)));
+  void Promise.resolve(listener?.end()).finally(() => server.close(() => process.exit(0)));
 });

@@ -20,6 +20,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { cpuMsOf, load, startBenchServer } from './bench-server.ts';
 import type { LiveWrite } from './http-server.ts';
 import { startCluster } from './postgres.ts';
@@ -27,6 +28,8 @@ import { seedPostgresBench } from './postgres-seed.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CONNECTIONS = 20;
+/** What live-floor-server.ts LISTENs on when given a PostgreSQL URL. */
+const FLOOR_CHANNEL = 'panta_live_floor';
 /** Between writes, once every subscriber has the previous one's event. */
 const SPACING_MS = 250;
 /** Issue 14's goals: RSS per server; the 1,000th subscriber's p95 on one SQLite server, and across two servers on PostgreSQL. */
@@ -343,14 +346,17 @@ export async function benchLive(path: string, seed: { workspaceId: string; owner
     // The floor: as many streams of a bare server, the same event's bytes, told by a request
     // (on PostgreSQL: by a NOTIFY that the request sends and its LISTEN connection receives).
     const floorServer = await startFloorServer(event, postgres ? path : null, options.pin ? '0' : null);
+    // On PostgreSQL the bench's own connection plays server A: its NOTIFY is the commit.
+    const notifier = postgres ? new pg.Client({ connectionString: path }) : null;
     let floor: LiveLatency;
     try {
+      await notifier?.connect();
       await openStreams(options.streams, () => openStream(`${floorServer.origin}/stream`, {}), streams);
       await sleep(2000);
       floor = await measureWrites(
         streams,
         options.writes,
-        () => postJson(`${floorServer.origin}/write`, {}, {}),
+        notifier ? async () => void (await notifier.query(`notify ${FLOOR_CHANNEL}`)) : () => postJson(`${floorServer.origin}/write`, {}, {}),
         async () => (await (await fetch(`${floorServer.origin}/writes`)).json()) as LiveWrite[],
         floorServer.cpuMs,
       );
@@ -358,6 +364,7 @@ export async function benchLive(path: string, seed: { workspaceId: string; owner
     } finally {
       for (const stream of streams) stream.abort.abort();
       streams = [];
+      await notifier?.end();
       await floorServer.stop();
     }
 
@@ -513,7 +520,7 @@ function renderLivePostgres(r: LiveResults, heading: string): string {
       `Two bench servers (server/bench/http-server.ts, ${e.serverRuntime}, NODE_ENV=production) in processes of their own run on it, each with its LISTEN connection, as two servers behind a load balancer would; all three share the machine's cores with the client.`,
     `- Server B holds every stream (one session of the owner each, as in the SQLite case); server A holds none and takes the writes. So every event goes the whole way across: A's transaction raises the revision and \`pg_notify\`s, PostgreSQL delivers the notification at commit to B's LISTEN connection, B reads the counters row, re-checks the ${n} callers and writes the event to each stream. A also hears its own write (in-process and through its LISTEN) but has no stream to send it to.`,
     `- ${r.writes} writes over HTTP to A (\`users.delete\` and \`users.restore\` of one user in turn), each once every subscriber had the previous event, ${SPACING_MS} ms apart; arrivals read in the bench process as in the SQLite case. "From the answer" is A's answer, which comes after its commit.`,
-    `- **The floor**, in the same run: the same client opening ${n} streams of the bare SSE server (server/bench/live-floor-server.ts) given the database's URL: a POST makes it run \`NOTIFY\` on one connection and answer once that returned; the notification, arriving on its second connection that LISTENs, makes it write the service\'s last event\'s bytes to every stream. So the floor includes PostgreSQL\'s notify hop between two connections, but no transaction, no counters read and no re-check.`,
+    `- **The floor**, in the same run: the same client opening ${n} streams of the bare SSE server (server/bench/live-floor-server.ts) given the database's URL, which LISTENs and, when a notification arrives, writes the service\'s last event\'s bytes to every stream, one write each. The bench process plays server A: a \`NOTIFY\` on a connection of its own is the write, its answer the commit. So the floor includes PostgreSQL\'s notify hop from one process to another, but no HTTP write, no transaction, no counters read and no re-check.`,
     `- users.list first page through autocannon (${r.connections} connections, ${r.httpSeconds} s) against server B with the streams open, then again 2 s after closing them.`,
     '',
     ...renderFigures(r, heading),
