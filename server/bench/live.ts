@@ -5,8 +5,10 @@
  * at every subscriber, and the throughput of users.list with the streams open against without;
  * and beside the commit-to-event figures, their floor in the same run: the same client code
  * reading as many streams of a bare node:http server (live-floor-server.ts) that writes one
- * pre-serialised event to each when told, told as the service is (an HTTP request). A benchmark,
- * not a test: it measures and records, it asserts nothing.
+ * pre-serialised event to each when told, told as the service is (an HTTP request). The same on
+ * PostgreSQL across two servers (benchLivePostgres): the streams on server B, the writes to server
+ * A, each event crossing through pg_notify and B's LISTEN; its floor is told by a NOTIFY. A
+ * benchmark, not a test: it measures and records, it asserts nothing.
  *
  * The server is the production-style bench server (http-server.ts, compiled, in a process of its
  * own). Every stream is one session of the seeded owner (`BENCH_SESSIONS`), as 1,000 admins would
@@ -354,7 +356,7 @@ export async function benchLive(path: string, seed: { workspaceId: string; owner
     await writer.stop();
 
     // The floor: as many streams of a bare server, the same event's bytes, told by a request
-    // (on PostgreSQL: by a NOTIFY that the request sends and its LISTEN connection receives).
+    // (on PostgreSQL: by a NOTIFY from the bench's own connection, received on the floor's LISTEN).
     const floorServer = await startFloorServer(event, postgres ? path : null, options.pin ? '0' : null);
     // On PostgreSQL the bench's own connection plays server A: its NOTIFY is the commit.
     const notifier = postgres ? new pg.Client({ connectionString: path }) : null;
