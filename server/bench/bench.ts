@@ -17,7 +17,9 @@
  * - PostgreSQL (postgres.ts): the same cases on the same users beside their floors, and over HTTP
  *   one and two server processes on one database.
  * - The live feed (live.ts, also `npm run bench:live`): 1,000 open streams at 100,000 users,
- *   commit to the event at the 1,000th subscriber beside a bare SSE server's (its floor).
+ *   commit to the event at the 1,000th subscriber beside a bare SSE server's (its floor); with the
+ *   PostgreSQL section, the same across two servers on one PostgreSQL database (writes to one,
+ *   streams on the other).
  *
  * Writes bench-results/bench.md and bench.json; a full run also writes server/bench/REPORT.md and
  * REPORT.json.
