@@ -10,8 +10,7 @@ import type { InviteListCalls } from '../add-user-dialog/invite-chips.ts';
 import type { ActivityCalls } from '../activity-view/activity-view.ts';
 import { type ApiClient, errorDataOf, isAbort } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
-import { type Toast, type ToastAction, ToastController } from '../controllers/toast-controller.ts';
-import { type PantaEventDetails, PantaEvent, type PantaEventName } from '../events/events.ts';
+import { PantaEvent } from '../events/events.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
 import type { PantaUserManagementProperties } from '../public-api.ts';
@@ -22,6 +21,7 @@ import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import '../user-table/user-table.ts';
 import type { PantaUserTable, SelfLock, TableCalls } from '../user-table/user-table.ts';
 import { DIALOG_TAGS, type DialogTag, loadConfirmation, loadDialog, prefetchDialogs } from './dialogs.ts';
+import { Feedback } from './feedback.ts';
 import { expiredFilter } from './expired-filter.ts';
 import { inactiveFilter } from './inactive-filter.ts';
 import { PageSizeController } from './page-size-controller.ts';
@@ -120,32 +120,32 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   static override styles = styles;
 
   readonly #localize = new LocalizeController(this);
-  readonly #toasts = new ToastController(this);
   // Before the data: the stored page size is known when the first page is asked for.
   readonly #pageSize = new PageSizeController(this);
   readonly #data = new UsersDataController(this, {
     failed: (operation, error) => {
-      this.#errorEvent(operation, error);
-      if (operation === 'users.summary') this.#announce('assertive', this.#localize.messages.summaryFailed);
+      this.#feedback.errorEvent(operation, error);
+      if (operation === 'users.summary') this.#feedback.announce('assertive', this.#localize.messages.summaryFailed);
     },
-    signedOut: () => this.#emit('panta-unauthorized', { reason: 'NOT_SIGNED_IN' }),
+    signedOut: () => this.#feedback.emit('panta-unauthorized', { reason: 'NOT_SIGNED_IN' }),
     listed: (list: UserList, query: ListQuery) => {
       // Only for a search or filter just made: a reload after an action announces that action instead.
       // A reload (a live change, Refresh) keeps the ticks of the rows still shown.
       this.#selection.keepOnly(list.items.map((user) => user.id));
       const fresh = query !== this.#lastListed;
       this.#lastListed = query;
-      if (fresh && isFiltered(query)) this.#announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
+      if (fresh && isFiltered(query)) this.#feedback.announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
     },
   });
+  readonly #feedback = new Feedback(this, this.#localize, this.#data);
   readonly #selection = new SelectionController(this, () => this.#data.query);
   readonly #focus = new FocusController(this, focusRule(this));
   readonly #live = new LiveController(this, this.#data, {
     dialogOpen: () => Boolean(this.#openDialog()),
     refused: (error) => {
-      if (errorDataOf(error)?.code !== 'TOO_MANY_REQUESTS') this.#errorEvent('users.changes', error);
+      if (errorDataOf(error)?.code !== 'TOO_MANY_REQUESTS') this.#feedback.errorEvent('users.changes', error);
       // The status beside the title is for the eye; a screen reader hears it through the element's own region.
-      else this.#announce('assertive', this.#localize.errorMessage(errorDataOf(error)));
+      else this.#feedback.announce('assertive', this.#localize.errorMessage(errorDataOf(error)));
     },
     holdFocus: () => {
       // Rows are drawn by position: after a reload the focused button may be another user's.
@@ -178,8 +178,6 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   @property({ converter: (value) => value !== 'false' }) live = true;
 
   @state() private searchInput = '';
-  /** What the two live regions, made with the element, say: successes politely, errors assertively. */
-  @state() private announcements = { polite: '', assertive: '' };
 
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
   #readyFired = false;
@@ -218,7 +216,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     const summary = this.#data.summary;
     if (!this.#readyFired && summary && page) {
       this.#readyFired = true;
-      this.#emit('panta-ready', { summary });
+      this.#feedback.emit('panta-ready', { summary });
       prefetchDialogs();
     }
   }
@@ -297,7 +295,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       return await call(this.#requireClient());
     } catch (error) {
       // A call the dialog cancelled (closed during an upload) failed nothing.
-      if (!isAbort(error)) this.#reportActionError(operation, error, false);
+      if (!isAbort(error)) this.#feedback.reportActionError(operation, error, false);
       throw error;
     }
   }
@@ -305,16 +303,16 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   readonly #inviteUser = (input: InviteUserInput) =>
     this.#dialogCall('users.invite', async (client) => {
       const { view, ...user } = await client.users.invite.mutate({ ...input, view: this.#data.view() });
-      this.#notify('success', this.#localize.messages.toastInvited(user.email));
-      this.#emit('panta-user-invited', { user });
+      this.#feedback.notify('success', this.#localize.messages.toastInvited(user.email));
+      this.#feedback.emit('panta-user-invited', { user });
       this.#data.applyView(view);
     });
 
   readonly #updateUser = (input: UpdateUserInput) =>
     this.#dialogCall('users.update', async (client) => {
       const { view, ...user } = await client.users.update.mutate({ ...input, view: this.#data.view() });
-      this.#notify('success', this.#localize.messages.toastUpdated(displayName(user)));
-      this.#emit('panta-user-updated', { user });
+      this.#feedback.notify('success', this.#localize.messages.toastUpdated(displayName(user)));
+      this.#feedback.emit('panta-user-updated', { user });
       const dialog = this.#openDialog();
       const dialogClosed = dialog ? new Promise((resolve) => dialog.addEventListener('dialog-close', resolve, { once: true })) : undefined;
       this.#refocus = { id: user.id, page: this.#data.page, dialogClosed };
@@ -324,8 +322,8 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   readonly #restoreInstead = (id: string) =>
     this.#dialogCall('users.restore', async (client) => {
       const { results, view } = await client.users.restore.mutate({ ids: [id], view: this.#data.view() });
-      this.#notify('success', this.#localize.messages.toastRestored(results[0]?.email ?? ''));
-      this.#emit('panta-user-restored', { ids: [id], results });
+      this.#feedback.notify('success', this.#localize.messages.toastRestored(results[0]?.email ?? ''));
+      this.#feedback.emit('panta-user-restored', { ids: [id], results });
       this.#data.applyView(view);
     });
 
@@ -346,8 +344,8 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
 
   /** An import, or a list of addresses, invited people: said, and told the host (`panta-users-imported`). */
   #imported(invited: number, skipped: number) {
-    this.#notify('success', this.#localize.messages.toastImported(invited, this.#localize.number(invited)));
-    this.#emit('panta-users-imported', { invited, skipped });
+    this.#feedback.notify('success', this.#localize.messages.toastImported(invited, this.#localize.number(invited)));
+    this.#feedback.emit('panta-users-imported', { invited, skipped });
   }
 
   readonly #inviteListCalls: InviteListCalls = {
@@ -363,7 +361,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   /** The detail panel's and the Activity view's. */
   readonly #detailCalls: ActivityCalls = {
     client: () => this.#requireClient(),
-    report: (operation, error) => void this.#errorEvent(operation, error),
+    report: (operation, error) => void this.#feedback.errorEvent(operation, error),
     serverNow: () => this.#data.serverNow(),
     apiUrl: () => this.apiUrl,
     token: () => this.token,
@@ -378,7 +376,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     try {
       return await loadDialog(this.renderRoot, tag);
     } catch (error) {
-      this.#reportActionError(`open ${tag}`, error, true);
+      this.#feedback.reportActionError(`open ${tag}`, error, true);
       return undefined;
     }
   }
@@ -416,7 +414,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
           if (matching) {
             counted = await client.users.matchingCount.query({ action, filter: matching });
             // None left to act on (a resend: none due): nothing to confirm.
-            if (!counted.count) return this.#notify('error', m.nothingChanged);
+            if (!counted.count) return this.#feedback.notify('error', m.nothingChanged);
             who = m.someUsers(number(counted.count));
           }
           if ((action === 'delete' || action === 'purge') && !changed) {
@@ -448,15 +446,15 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
           const skipped = results.filter((result) => result.outcome === 'skipped_recently_sent').length;
           // A delete can be taken back for a while: Undo restores exactly these users, the normal way (by ids: up to a page's worth).
           const undoAction = action === 'delete' && acted.length <= BULK_IDS_MAX ? { label: m.undo, run: () => void this.#runAction('restore', users, undefined, acted, true) } : undefined;
-          this.#notify('success', skipped > 0 ? m.toastResentSome(number(results.length - skipped), skipped, number(skipped)) : toast(who), undefined, undoAction);
-          this.#emit(eventName, { ids: matching ? acted : ids, results });
+          this.#feedback.notify('success', skipped > 0 ? m.toastResentSome(number(results.length - skipped), skipped, number(skipped)) : toast(who), undefined, undoAction);
+          this.#feedback.emit(eventName, { ids: matching ? acted : ids, results });
           if (undo) this.#refocus = { id: acted[0] ?? ids[0]!, page: this.#data.page, orFirstRow: true };
           this.#data.applyView(answered);
           return;
         } catch (error) {
           changed = errorDataOf(error);
           const again = matching && changed?.reason === 'MATCHING_CHANGED';
-          this.#reportActionError(matching ? 'users.actOnMatching' : `users.${action}`, error, !again);
+          this.#feedback.reportActionError(matching ? 'users.actOnMatching' : `users.${action}`, error, !again);
           if (!again) return;
         }
       }
@@ -479,11 +477,11 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       );
       const outcome = this.#localize.messages.linkCopied(displayName(user), copied);
       // Said without the link: a screen reader would spell out the whole URL.
-      this.#toasts.show(copied ? 'success' : 'error', `${outcome}: ${link}`);
-      this.#announce(copied ? 'polite' : 'assertive', outcome);
+      this.#feedback.toasts.show(copied ? 'success' : 'error', `${outcome}: ${link}`);
+      this.#feedback.announce(copied ? 'polite' : 'assertive', outcome);
       this.#data.refresh();
     } catch (error) {
-      this.#reportActionError('users.invitationLink', error, true);
+      this.#feedback.reportActionError('users.invitationLink', error, true);
     }
   }
 
@@ -505,7 +503,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     try {
       await downloadExport(exportUsersUrl(this.apiUrl, query), this.token, `users.${format}`);
     } catch (error) {
-      this.#reportActionError('export', error, true);
+      this.#feedback.reportActionError('export', error, true);
     }
   }
 
@@ -513,51 +511,6 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     const { client } = this.#data;
     if (!client) throw new Error('panta-user-management: set api-url first');
     return client;
-  }
-
-  #announce(politeness: 'polite' | 'assertive', message: string) {
-    // Clearing first makes a repeated message be read again.
-    this.announcements = { ...this.announcements, [politeness]: '' };
-    requestAnimationFrame(() => (this.announcements = { ...this.announcements, [politeness]: message }));
-  }
-
-  /** An action's outcome: shown in a toast and said by the live region (toasts carry no live role of their own). */
-  #notify(variant: 'success' | 'error', message: string, countdown?: Toast['countdown'], action?: ToastAction) {
-    this.#toasts.show(variant, message, countdown, action);
-    this.#announce(variant === 'success' ? 'polite' : 'assertive', action ? this.#localize.messages.undoAnnounced(message) : message);
-  }
-
-  #emit<K extends PantaEventName>(name: K, detail: PantaEventDetails[K]) {
-    this.dispatchEvent(new PantaEvent(name, detail));
-  }
-
-  #errorEvent(operation: string, error: unknown): PantaErrorData | undefined {
-    const data = errorDataOf(error);
-    const message = this.#localize.errorMessage(data);
-    this.#emit('panta-error', { operation, message, data });
-    if (data?.code === 'UNAUTHORIZED') this.#emit('panta-unauthorized', { reason: data.reason ?? 'NOT_SIGNED_IN' });
-    // Demoted or signed out meanwhile: ask again who this is, which shows the right panel.
-    if ((data?.code === 'FORBIDDEN' || data?.code === 'UNAUTHORIZED') && operation !== 'session.me') this.#data.recheckSession();
-    return data;
-  }
-
-  /**
-   * A failed action or dialog call says why (in a toast unless a dialog shows it). A user that is
-   * gone or moved meanwhile: the list is shown as it is now.
-   */
-  #reportActionError(operation: string, error: unknown, toast: boolean) {
-    const data = this.#errorEvent(operation, error);
-    const m = this.#localize.messages;
-    // Demoted meanwhile: the panel that replaces the view (and any open dialog) says why, the toast that nothing was saved.
-    const demoted = data?.reason === 'NOT_ADMIN';
-    if (toast || demoted) {
-      const message = (retryAfterSeconds?: number) =>
-        demoted ? m.notAdminNotSaved : this.#localize.errorMessage(retryAfterSeconds === undefined ? data : { ...data!, retryAfterSeconds });
-      const wait = data?.retryAfterSeconds;
-      this.#notify('error', message(), wait ? { until: Date.now() + wait * 1000, message } : undefined);
-    }
-    // Also after a resend refused as too soon (another admin sent it meanwhile): the row then counts down to when it can.
-    if (data?.code === 'NOT_FOUND' || data?.code === 'CONFLICT' || data?.reason === 'RESEND_TOO_SOON') this.#data.refresh();
   }
 
   /** Why the signed-in admin may not delete or demote this user, if that is the case. */
@@ -709,7 +662,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
               part="select-matching"
               @click=${() => {
                 selection.selectMatching(filterOf(this.#data.query), total);
-                this.#announce('polite', m.allMatchingSelected(number(total)));
+                this.#feedback.announce('polite', m.allMatchingSelected(number(total)));
               }}
             >
               ${m.selectAllMatching(number(total))}
@@ -741,33 +694,6 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         .summary=${data.summary}
         .calls=${this.#tableCalls}
       ></panta-user-table>
-    `;
-  }
-
-  #renderToasts() {
-    const m = this.#localize.messages;
-    return html`
-      <div
-        class="toasts"
-        part="toasts"
-        role="region"
-        aria-label=${m.notifications}
-        ?hidden=${this.#toasts.toasts.length === 0}
-        @mouseenter=${this.#toasts.pause}
-        @mouseleave=${this.#toasts.resume}
-        @focusin=${this.#toasts.pause}
-        @focusout=${this.#toasts.resume}
-      >
-        ${this.#toasts.toasts.map(
-          (toast) => html`
-            <div class="toast ${toast.variant}" part="toast toast-${toast.variant}">
-              <span>${toast.countdown ? toast.countdown.message(this.#toasts.secondsLeft(toast)) : toast.message}</span>
-              ${toast.action ? html`<button type="button" class="toast-action" part="toast-action" @click=${() => this.#toasts.act(toast)}>${toast.action.label}</button>` : nothing}
-              <button type="button" aria-label=${m.dismiss} @click=${() => this.#toasts.dismiss(toast.id)}>×</button>
-            </div>
-          `,
-        )}
-      </div>
     `;
   }
 
@@ -832,9 +758,9 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     }
     return html`
       <div class="base" part="base" lang=${this.#localize.locale}>
-        ${this.#renderToasts()} ${content}
-        <div class="visually-hidden" part="live-region live-region-polite" role="status" aria-live="polite" aria-atomic="true">${this.announcements.polite}</div>
-        <div class="visually-hidden" part="live-region live-region-assertive" role="alert" aria-live="assertive" aria-atomic="true">${this.announcements.assertive}</div>
+        ${this.#feedback.renderToasts()} ${content}
+        <div class="visually-hidden" part="live-region live-region-polite" role="status" aria-live="polite" aria-atomic="true">${this.#feedback.announcements.polite}</div>
+        <div class="visually-hidden" part="live-region live-region-assertive" role="alert" aria-live="assertive" aria-atomic="true">${this.#feedback.announcements.assertive}</div>
       </div>
     `;
   }
