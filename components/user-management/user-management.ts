@@ -1,26 +1,22 @@
 import { TaskStatus } from '@lit/task';
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
-import { BULK_IDS_MAX, PAGE_SIZE_DEFAULT, ROLE_FILTERS, TABS, type MatchingAction, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
-import type { PantaErrorData } from '../../shared/errors.ts';
+import { PAGE_SIZE_DEFAULT, ROLE_FILTERS, TABS, type MatchingAction, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportUsersUrl } from '../../shared/export-url.ts';
-import type { InviteUserInput, MatchingCount, MatchingFilter, Summary, UpdateUserInput, User, UserList } from '../../shared/schemas.ts';
-import type { ImportCalls } from '../add-user-dialog/add-user-dialog.ts';
-import type { InviteListCalls } from '../add-user-dialog/invite-chips.ts';
+import type { Summary, User, UserList } from '../../shared/schemas.ts';
 import type { ActivityCalls } from '../activity-view/activity-view.ts';
-import { type ApiClient, errorDataOf, isAbort } from '../api/client.ts';
+import { errorDataOf } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
-import { PantaEvent } from '../events/events.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
 import type { PantaUserManagementProperties } from '../public-api.ts';
-import { displayName } from '../internal/display-name.ts';
 import { deepActiveElement } from '../internal/focus.ts';
 import { downloadExport } from '../internal/download.ts';
 import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import '../user-table/user-table.ts';
 import type { PantaUserTable, SelfLock, TableCalls } from '../user-table/user-table.ts';
-import { DIALOG_TAGS, type DialogTag, loadConfirmation, loadDialog, prefetchDialogs } from './dialogs.ts';
+import { ActionsController } from './actions-controller.ts';
+import { type DialogTag, loadDialog, openDialogIn, prefetchDialogs } from './dialogs.ts';
 import { Feedback } from './feedback.ts';
 import { expiredFilter } from './expired-filter.ts';
 import { inactiveFilter } from './inactive-filter.ts';
@@ -141,7 +137,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   readonly #selection = new SelectionController(this, () => this.#data.query);
   readonly #focus = new FocusController(this, focusRule(this));
   readonly #live = new LiveController(this, this.#data, {
-    dialogOpen: () => Boolean(this.#openDialog()),
+    dialogOpen: () => Boolean(openDialogIn(this.renderRoot)),
     refused: (error) => {
       if (errorDataOf(error)?.code !== 'TOO_MANY_REQUESTS') this.#feedback.errorEvent('users.changes', error);
       // The status beside the title is for the eye; a screen reader hears it through the element's own region.
@@ -158,6 +154,8 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       };
     },
   });
+
+  readonly #actions = new ActionsController(this, this.#localize, this.#data, this.#selection, this.#feedback, (tag) => this.#dialog(tag));
 
   @query('panta-user-table') private table: PantaUserTable | null | undefined;
   @queryAll('[part~="tab"]') private tabButtons!: NodeListOf<HTMLElement>;
@@ -183,37 +181,8 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   #readyFired = false;
   /** The query of the page listed last: a page of the same query is a reload, not a new search. */
   #lastListed: ListQuery | undefined;
-  /** An action under way: a second click (a double click) waits for it instead of sending it again. */
-  #acting = false;
-  /**
-   * After an edit or an Undo: the user whose Edit button gets the focus once the list has loaded again
-   * (their row may have moved). An Undo whose user is on another page gives it to the first row's
-   * first action: the Undo button went with its toast, and a row's button may now be another user's.
-   */
-  #refocus: { id: string; page: unknown; dialogClosed?: Promise<unknown>; orFirstRow?: boolean } | undefined;
-
-  /** The `<panta-dialog>` open in one of the element's dialogs, if any. */
-  #openDialog(): Element | null | undefined {
-    return [...this.renderRoot.querySelectorAll(DIALOG_TAGS)].map((dialog) => dialog.shadowRoot?.querySelector('panta-dialog[open]')).find(Boolean);
-  }
-
   protected override updated(): void {
-    const refocus = this.#refocus;
-    const page = this.#data.page;
-    // The page changes when the list has loaded again; the table draws it once this update is done.
-    if (refocus && page !== refocus.page) {
-      this.#refocus = undefined;
-      // After the dialog has given focus back to its opener (when its close event comes): on a busy
-      // page the list can be back first, and the dialog would then move the focus to whoever now has
-      // the opener's row.
-      void Promise.all([this.updateComplete, refocus.dialogClosed]).then(() =>
-        (
-          this.renderRoot.querySelector<HTMLElement>(`[data-user-id="${refocus.id}"] [data-action="edit"]`) ??
-          (refocus.orFirstRow ? this.renderRoot.querySelector<HTMLElement>('[data-user-id] [data-action]') : null)
-        )?.focus(),
-      );
-    }
-    const summary = this.#data.summary;
+    const { summary, page } = this.#data;
     if (!this.#readyFired && summary && page) {
       this.#readyFired = true;
       this.#feedback.emit('panta-ready', { summary });
@@ -280,87 +249,18 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       // Rows of a view being left are inert; this holds for a click already on its way too.
       if (this.#data.pageIsStale) return;
       if (action === 'edit') void this.#openEdit(user);
-      else if (action === 'link') void this.#copyLink(user);
+      else if (action === 'link') void this.#actions.copyLink(user);
       else if (action === 'details') void this.#dialog('panta-user-detail').then((panel) => panel?.show(user));
-      else void this.#runAction(action, [user]);
+      else void this.#actions.run(action, [user]);
     },
     retry: () => this.#data.reloadPage(),
     lock: (user) => this.#selfLock(user),
     serverNow: () => this.#data.serverNow(),
   };
 
-  /** A call a dialog makes: a refusal fires panta-error and goes back to the dialog, which shows it. */
-  async #dialogCall<T>(operation: string, call: (client: ApiClient) => Promise<T>): Promise<T> {
-    try {
-      return await call(this.#requireClient());
-    } catch (error) {
-      // A call the dialog cancelled (closed during an upload) failed nothing.
-      if (!isAbort(error)) this.#feedback.reportActionError(operation, error, false);
-      throw error;
-    }
-  }
-
-  readonly #inviteUser = (input: InviteUserInput) =>
-    this.#dialogCall('users.invite', async (client) => {
-      const { view, ...user } = await client.users.invite.mutate({ ...input, view: this.#data.view() });
-      this.#feedback.notify('success', this.#localize.messages.toastInvited(user.email));
-      this.#feedback.emit('panta-user-invited', { user });
-      this.#data.applyView(view);
-    });
-
-  readonly #updateUser = (input: UpdateUserInput) =>
-    this.#dialogCall('users.update', async (client) => {
-      const { view, ...user } = await client.users.update.mutate({ ...input, view: this.#data.view() });
-      this.#feedback.notify('success', this.#localize.messages.toastUpdated(displayName(user)));
-      this.#feedback.emit('panta-user-updated', { user });
-      const dialog = this.#openDialog();
-      const dialogClosed = dialog ? new Promise((resolve) => dialog.addEventListener('dialog-close', resolve, { once: true })) : undefined;
-      this.#refocus = { id: user.id, page: this.#data.page, dialogClosed };
-      this.#data.applyView(view);
-    });
-
-  readonly #restoreInstead = (id: string) =>
-    this.#dialogCall('users.restore', async (client) => {
-      const { results, view } = await client.users.restore.mutate({ ids: [id], view: this.#data.view() });
-      this.#feedback.notify('success', this.#localize.messages.toastRestored(results[0]?.email ?? ''));
-      this.#feedback.emit('panta-user-restored', { ids: [id], results });
-      this.#data.applyView(view);
-    });
-
-  readonly #importCalls: ImportCalls = {
-    template: (lang) => this.#dialogCall('imports.template', (client) => client.imports.template.query({ lang })),
-    preview: (form, onUploadProgress, signal) =>
-      this.#dialogCall('imports.preview', (client) => client.imports.preview.mutate(form, { signal, context: { onUploadProgress } })),
-    errorReport: (form, onUploadProgress) =>
-      this.#dialogCall('imports.errorReport', (client) => client.imports.errorReport.mutate(form, { context: { onUploadProgress } })),
-    commit: (form, onUploadProgress) =>
-      this.#dialogCall('imports.commit', async (client) => {
-        const result = await client.imports.commit.mutate(form, { context: { onUploadProgress } });
-        this.#imported(result.invited, result.totals.skipped);
-        this.#data.refresh();
-        return result;
-      }),
-  };
-
-  /** An import, or a list of addresses, invited people: said, and told the host (`panta-users-imported`). */
-  #imported(invited: number, skipped: number) {
-    this.#feedback.notify('success', this.#localize.messages.toastImported(invited, this.#localize.number(invited)));
-    this.#feedback.emit('panta-users-imported', { invited, skipped });
-  }
-
-  readonly #inviteListCalls: InviteListCalls = {
-    check: (entries) => this.#dialogCall('users.checkInvites', (client) => client.users.checkInvites.mutate({ entries })),
-    inviteMany: (entries) =>
-      this.#dialogCall('users.inviteMany', async (client) => {
-        const { invited, view } = await client.users.inviteMany.mutate({ entries, view: this.#data.view() });
-        this.#imported(invited, 0);
-        this.#data.applyView(view);
-      }),
-  };
-
   /** The detail panel's and the Activity view's. */
   readonly #detailCalls: ActivityCalls = {
-    client: () => this.#requireClient(),
+    client: () => this.#data.requireClient(),
     report: (operation, error) => void this.#feedback.errorEvent(operation, error),
     serverNow: () => this.#data.serverNow(),
     apiUrl: () => this.apiUrl,
@@ -390,101 +290,6 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     await (await this.#dialog('panta-edit-user-dialog'))?.show(user, lock && user.role === 'admin' ? lock.demote : '');
   }
 
-  /**
-   * Runs an action on some users, or on all that `matching` selects: veto and confirmation first
-   * where it destroys, or acts beyond the page (with the count the server will act on), then one
-   * call. All matching changed between the count and the call (the server refuses): asked again,
-   * with the new count. `ids`: of users not at hand (Undo of a delete of all matching). `undo`: a
-   * delete's Undo, which puts the focus on the restored user's row.
-   */
-  async #runAction(action: MatchingAction, users: User[], matching?: MatchingFilter, ids = users.map((user) => user.id), undo = false) {
-    if ((ids.length === 0 && !matching) || this.#acting) return;
-    this.#acting = true;
-    try {
-      const m = this.#localize.messages;
-      const number = (n: number) => this.#localize.number(n);
-      const only = users.length === 1 ? users[0] : undefined;
-      let who = only ? displayName(only) : m.someUsers(number(ids.length));
-      const client = this.#requireClient();
-      let counted: MatchingCount | undefined;
-      /** Why the previous confirmation no longer holds. */
-      let changed: PantaErrorData | undefined;
-      for (;;) {
-        try {
-          if (matching) {
-            counted = await client.users.matchingCount.query({ action, filter: matching });
-            // None left to act on (a resend: none due): nothing to confirm.
-            if (!counted.count) return this.#feedback.notify('error', m.nothingChanged);
-            who = m.someUsers(number(counted.count));
-          }
-          if ((action === 'delete' || action === 'purge') && !changed) {
-            const detail = { ids, users, matching: matching && { filter: matching, count: counted!.count } };
-            if (!this.dispatchEvent(new PantaEvent(action === 'delete' ? 'panta-request-delete' : 'panta-request-purge', detail, { cancelable: true }))) return;
-          }
-          // A resend or restore of ticked rows goes ahead unasked.
-          if (matching || action === 'delete' || action === 'purge') {
-            const confirmDialog = await this.#dialog('panta-confirm-dialog');
-            if (!confirmDialog) return;
-            const options = (await loadConfirmation())(this.#localize, action, who, users.map(displayName), this.#data.summary?.retentionDays, counted);
-            if (changed) options.message = `${this.#localize.errorMessage(changed)} ${options.message}`;
-            if (!(await confirmDialog.ask(options))) return;
-          }
-          const [procedure, eventName, toast] = (
-            {
-              resend: ['resendInvitations', 'panta-invitation-resent', m.toastResent],
-              delete: ['delete', 'panta-user-deleted', m.toastDeleted],
-              restore: ['restore', 'panta-user-restored', m.toastRestored],
-              purge: ['purge', 'panta-user-purged', m.toastPurged],
-            } as const
-          )[action];
-          const view = this.#data.view();
-          const { results, view: answered } = matching
-            ? await client.users.actOnMatching.mutate({ action, filter: matching, expectedCount: counted!.count, view })
-            : await client.users[procedure].mutate({ ids, view });
-          this.#selection.clear();
-          const acted = results.map((result) => result.id);
-          const skipped = results.filter((result) => result.outcome === 'skipped_recently_sent').length;
-          // A delete can be taken back for a while: Undo restores exactly these users, the normal way (by ids: up to a page's worth).
-          const undoAction = action === 'delete' && acted.length <= BULK_IDS_MAX ? { label: m.undo, run: () => void this.#runAction('restore', users, undefined, acted, true) } : undefined;
-          this.#feedback.notify('success', skipped > 0 ? m.toastResentSome(number(results.length - skipped), skipped, number(skipped)) : toast(who), undefined, undoAction);
-          this.#feedback.emit(eventName, { ids: matching ? acted : ids, results });
-          if (undo) this.#refocus = { id: acted[0] ?? ids[0]!, page: this.#data.page, orFirstRow: true };
-          this.#data.applyView(answered);
-          return;
-        } catch (error) {
-          changed = errorDataOf(error);
-          const again = matching && changed?.reason === 'MATCHING_CHANGED';
-          this.#feedback.reportActionError(matching ? 'users.actOnMatching' : `users.${action}`, error, !again);
-          if (!again) return;
-        }
-      }
-    } finally {
-      this.#acting = false;
-    }
-  }
-
-  /**
-   * Copy invitation link: a fresh link (the previous one stops working), put on the clipboard and
-   * shown once in the toast, for a host whose users cannot receive email; no email goes out.
-   */
-  async #copyLink(user: User) {
-    try {
-      const { link } = await this.#requireClient().users.invitationLink.mutate({ id: user.id });
-      // Refused (no permission, an insecure page): the toast says so and shows the link to copy by hand, until closed.
-      const copied = await navigator.clipboard.writeText(link).then(
-        () => true,
-        () => false,
-      );
-      const outcome = this.#localize.messages.linkCopied(displayName(user), copied);
-      // Said without the link: a screen reader would spell out the whole URL.
-      this.#feedback.toasts.show(copied ? 'success' : 'error', `${outcome}: ${link}`);
-      this.#feedback.announce(copied ? 'polite' : 'assertive', outcome);
-      this.#data.refresh();
-    } catch (error) {
-      this.#feedback.reportActionError('users.invitationLink', error, true);
-    }
-  }
-
   /** Downloads the visible tab, every page of it, with the current search, role filter and sort. */
   async #exportUsers(format: ExportFormat) {
     // What the search field holds, even if typed within the debounce: the file matches the list it leaves.
@@ -505,12 +310,6 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     } catch (error) {
       this.#feedback.reportActionError('export', error, true);
     }
-  }
-
-  #requireClient(): ApiClient {
-    const { client } = this.#data;
-    if (!client) throw new Error('panta-user-management: set api-url first');
-    return client;
   }
 
   /** Why the signed-in admin may not delete or demote this user, if that is the case. */
@@ -611,7 +410,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         ${this.#data.query.tab === 'active' ? inactiveFilter(this.#localize, this.#data.query.inactiveDays, (inactiveDays) => this.#showQuery({ inactiveDays })) : nothing}
         ${this.#data.query.tab === 'pending'
           ? expiredFilter(this.#localize, Boolean(this.#data.query.expired), (expired) => this.#showQuery({ expired }), () =>
-              this.#runAction('resend', [], { tab: 'pending', search: '', role: 'all', expired: true }),
+              this.#actions.run('resend', [], { tab: 'pending', search: '', role: 'all', expired: true }),
             )
           : nothing}
         <div class="field" role="group" part="export" aria-labelledby="export-label">
@@ -670,7 +469,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
           : nothing}
         ${actions.map(
           ([action, label, variant]) =>
-            html`<button type="button" class="button ${variant}" data-bulk=${action} @click=${() => this.#runAction(action, matching ? [] : chosen, matching?.filter)}>${label}</button>`,
+            html`<button type="button" class="button ${variant}" data-bulk=${action} @click=${() => this.#actions.run(action, matching ? [] : chosen, matching?.filter)}>${label}</button>`,
         )}
         <button type="button" class="button" data-clear-selection @click=${() => selection.clear()}>${m.clearSelection}</button>
       </div>
@@ -745,12 +544,12 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         </div>
         <panta-add-user-dialog
           lang=${this.#localize.locale}
-          .invite=${this.#inviteUser}
-          .imports=${this.#importCalls}
-          .invites=${this.#inviteListCalls}
-          .restore=${this.#restoreInstead}
+          .invite=${this.#actions.invite}
+          .imports=${this.#actions.imports}
+          .invites=${this.#actions.invites}
+          .restore=${this.#actions.restoreInstead}
         ></panta-add-user-dialog>
-        <panta-edit-user-dialog lang=${this.#localize.locale} .save=${this.#updateUser}></panta-edit-user-dialog>
+        <panta-edit-user-dialog lang=${this.#localize.locale} .save=${this.#actions.update}></panta-edit-user-dialog>
         <panta-confirm-dialog lang=${this.#localize.locale}></panta-confirm-dialog>
         <panta-user-detail lang=${this.#localize.locale} .calls=${this.#detailCalls}></panta-user-detail>
         <panta-activity-view lang=${this.#localize.locale} .calls=${this.#detailCalls}></panta-activity-view>

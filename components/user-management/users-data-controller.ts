@@ -205,6 +205,13 @@ export class UsersDataController implements ReactiveController {
   }
 
   /** Shows another page, tab, search, filter or sort; the list loads for it. A cursor only counts for the change that gives it. */
+  /** The client for a call the admin makes: without an `api-url` there is none. */
+  requireClient(): ApiClient {
+    const { client } = this;
+    if (!client) throw new Error('panta-user-management: set api-url first');
+    return client;
+  }
+
   setQuery(change: Partial<ListQuery>): void {
     this.query = { ...this.query, cursor: undefined, ...change };
     this.host.requestUpdate();
