@@ -1,9 +1,9 @@
 import { TaskStatus } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
-import { property, query, queryAll, state } from 'lit/decorators.js';
-import { PAGE_SIZE_DEFAULT, ROLE_FILTERS, TABS, type MatchingAction, type RoleFilter, type SortDirection, type SortField, type Tab } from '../../shared/constants.ts';
+import { property, query, state } from 'lit/decorators.js';
+import { PAGE_SIZE_DEFAULT, ROLE_FILTERS, type MatchingAction, type RoleFilter, type SortDirection, type SortField } from '../../shared/constants.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportUsersUrl } from '../../shared/export-url.ts';
-import type { Summary, User, UserList } from '../../shared/schemas.ts';
+import type { User, UserList } from '../../shared/schemas.ts';
 import type { ActivityCalls } from '../activity-view/activity-view.ts';
 import { errorDataOf } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
@@ -12,7 +12,6 @@ import { defineElement } from '../internal/define.ts';
 import type { PantaUserManagementProperties } from '../public-api.ts';
 import { deepActiveElement } from '../internal/focus.ts';
 import { downloadExport } from '../internal/download.ts';
-import { handleTabsKeydown } from '../internal/tabs-keyboard.ts';
 import '../user-table/user-table.ts';
 import type { PantaUserTable, SelfLock, TableCalls } from '../user-table/user-table.ts';
 import { ActionsController } from './actions-controller.ts';
@@ -20,10 +19,12 @@ import { type DialogTag, loadDialog, openDialogIn, prefetchDialogs } from './dia
 import { Feedback } from './feedback.ts';
 import { expiredFilter } from './expired-filter.ts';
 import { inactiveFilter } from './inactive-filter.ts';
+import { kpis } from './kpis.ts';
 import { PageSizeController } from './page-size-controller.ts';
 import { LiveController } from './live-controller.ts';
 import { focusRule } from './focus-rule.ts';
 import { SelectionController } from './selection-controller.ts';
+import { tabs } from './tabs.ts';
 import styles from './user-management.styles.ts';
 import { type ListQuery, UsersDataController, filterOf, isFiltered } from './users-data-controller.ts';
 
@@ -158,7 +159,6 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   readonly #actions = new ActionsController(this, this.#localize, this.#data, this.#selection, this.#feedback, (tag) => this.#dialog(tag));
 
   @query('panta-user-table') private table: PantaUserTable | null | undefined;
-  @queryAll('[part~="tab"]') private tabButtons!: NodeListOf<HTMLElement>;
 
   /** The tRPC endpoint of the user-management API, e.g. `https://portal.example/api/users`. */
   @property({ attribute: 'api-url' }) apiUrl = '';
@@ -203,15 +203,6 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   }
 
   // ---- handlers -----------------------------------------------------------
-
-  #selectTab(tab: Tab) {
-    if (tab === this.#data.query.tab) return;
-    this.#data.setQuery({ tab, offset: 0, sort: { by: 'name', direction: 'asc' } });
-  }
-
-  #onTabKeydown(event: KeyboardEvent) {
-    handleTabsKeydown(event, [...this.tabButtons], (index) => this.#selectTab(TABS[index] ?? 'active'));
-  }
 
   #onSearchInput(event: InputEvent) {
     this.searchInput = (event.target as HTMLInputElement).value;
@@ -322,74 +313,6 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   }
 
   // ---- rendering ----------------------------------------------------------
-
-  #renderKpis(summary: Summary | undefined) {
-    const m = this.#localize.messages;
-    const value = (n: number | undefined) => (n === undefined ? '–' : this.#localize.number(n));
-    const kpis = [
-      ['invited', m.kpiInvited, value(summary?.kpis.invited)],
-      ['completed', m.kpiCompleted, value(summary?.kpis.completed)],
-      ['pending', m.kpiPending, value(summary?.kpis.pending)],
-      ['completion-rate', m.kpiCompletionRate, summary ? this.#localize.percent(summary.kpis.completionRate) : '–'],
-    ] as const;
-    if (this.#data.summaryFailed) {
-      return html`
-        <section class="kpis" part="kpis" aria-label=${m.kpis}>
-          <div class="kpi kpi-failed" part="kpi-error">
-            <span>${m.summaryFailed}</span>
-            <button type="button" class="button" data-retry="summary" @click=${() => this.#data.reloadSummary()}>${m.retry}</button>
-          </div>
-        </section>
-      `;
-    }
-    return html`
-      <section class="kpis" part="kpis" aria-label=${m.kpis}>
-        ${kpis.map(
-          ([key, label, shown]) => html`
-            <div class="kpi" part="kpi kpi-${key}">
-              <span class="kpi-label" part="kpi-label">${label}</span>
-              <span class="kpi-value" part="kpi-value">${shown}</span>
-            </div>
-          `,
-        )}
-      </section>
-    `;
-  }
-
-  #renderTabs(summary: Summary | undefined) {
-    const m = this.#localize.messages;
-    const labels: Record<Tab, string> = { active: m.tabActive, pending: m.tabPending, deleted: m.tabDeleted };
-    return html`
-      <div role="tablist" part="tabs" aria-label=${m.tabsLabel} @keydown=${this.#onTabKeydown}>
-        ${TABS.map((tab) => {
-          const selected = tab === this.#data.query.tab;
-          const count = summary?.counts[tab];
-          return html`
-            <button
-              type="button"
-              role="tab"
-              id="tab-${tab}"
-              part="tab${selected ? ' tab-selected' : ''}"
-              data-tab=${tab}
-              aria-selected=${selected ? 'true' : 'false'}
-              aria-controls="panel"
-              tabindex=${selected ? 0 : -1}
-              @click=${() => this.#selectTab(tab)}
-            >
-              <span>${labels[tab]}</span>
-              <span class="count" part="tab-count">
-                ${count !== undefined
-                  ? this.#localize.number(count)
-                  : this.#data.summaryFailed
-                    ? html`<span aria-hidden="true">?</span><span class="visually-hidden">${m.countUnavailable}</span>`
-                    : ''}
-              </span>
-            </button>
-          `;
-        })}
-      </div>
-    `;
-  }
 
   #renderToolbar() {
     const m = this.#localize.messages;
@@ -527,7 +450,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       // While a replaced token is checked the previous view stays; no admin call goes out until it is.
       content = this.#renderAccessDenied(Boolean(me));
     } else {
-      const { summary, page } = this.#data;
+      const { page } = this.#data;
       content = html`
         <div class="header" part="header">
           <h2 part="title">${m.title}</h2>
@@ -538,7 +461,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
             ${m.activity}
           </button>
         </div>
-        ${this.#renderKpis(summary)} ${this.#renderTabs(summary)}
+        ${kpis(this.#localize, this.#data)} ${tabs(this.#localize, this.#data)}
         <div role="tabpanel" id="panel" part="panel" aria-labelledby="tab-${this.#data.query.tab}">
           ${this.#renderToolbar()} ${this.#renderBulkActions(page?.items ?? [])} ${this.#renderTable()}
         </div>
