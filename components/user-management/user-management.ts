@@ -1,7 +1,7 @@
 import { TaskStatus } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { PAGE_SIZE_DEFAULT, ROLE_FILTERS, type MatchingAction, type RoleFilter, type SortDirection, type SortField } from '../../shared/constants.ts';
+import { PAGE_SIZE_DEFAULT, ROLE_FILTERS, type RoleFilter, type SortDirection, type SortField } from '../../shared/constants.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportUsersUrl } from '../../shared/export-url.ts';
 import type { User, UserList } from '../../shared/schemas.ts';
 import type { ActivityCalls } from '../activity-view/activity-view.ts';
@@ -17,6 +17,7 @@ import type { PantaUserTable, SelfLock, TableCalls } from '../user-table/user-ta
 import { ActionsController } from './actions-controller.ts';
 import { type DialogTag, loadDialog, openDialogIn, prefetchDialogs } from './dialogs.ts';
 import { Feedback } from './feedback.ts';
+import { bulkActions } from './bulk-actions.ts';
 import { expiredFilter } from './expired-filter.ts';
 import { inactiveFilter } from './inactive-filter.ts';
 import { kpis } from './kpis.ts';
@@ -351,54 +352,6 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     `;
   }
 
-  #renderBulkActions(users: User[]) {
-    const selection = this.#selection;
-    const { matching } = selection;
-    if (selection.ids.size === 0 && !matching) return nothing;
-    const m = this.#localize.messages;
-    const number = (n: number) => this.#localize.number(n);
-    const chosen = users.filter((user) => selection.ids.has(user.id));
-    const total = this.#data.page?.total ?? 0;
-    // Every row the page's checkbox ticks, and more on other pages: the rest can be chosen too.
-    const offer = !matching && total > users.length && chosen.length === users.filter((user) => !this.#selfLock(user)).length;
-    const said = matching ? m.allMatchingSelected(number(matching.total)) : m.selectedCount(number(chosen.length));
-    const actions: [MatchingAction, string, string][] =
-      this.#data.query.tab === 'pending'
-        ? [
-            ['resend', m.bulkResend, ''],
-            ['delete', m.delete, 'danger'],
-          ]
-        : this.#data.query.tab === 'active'
-          ? [['delete', m.delete, 'danger']]
-          : [
-              ['restore', m.restore, ''],
-              ['purge', m.purge, 'danger'],
-            ];
-    return html`
-      <div class="bulk" part="bulk-actions" role="region" aria-label=${said}>
-        <span>${said}</span>
-        ${offer
-          ? html`<button
-              type="button"
-              class="button"
-              part="select-matching"
-              @click=${() => {
-                selection.selectMatching(filterOf(this.#data.query), total);
-                this.#feedback.announce('polite', m.allMatchingSelected(number(total)));
-              }}
-            >
-              ${m.selectAllMatching(number(total))}
-            </button>`
-          : nothing}
-        ${actions.map(
-          ([action, label, variant]) =>
-            html`<button type="button" class="button ${variant}" data-bulk=${action} @click=${() => this.#actions.run(action, matching ? [] : chosen, matching?.filter)}>${label}</button>`,
-        )}
-        <button type="button" class="button" data-clear-selection @click=${() => selection.clear()}>${m.clearSelection}</button>
-      </div>
-    `;
-  }
-
   #renderTable() {
     const data = this.#data;
     const { tab, sort } = data.query;
@@ -463,7 +416,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         </div>
         ${kpis(this.#localize, this.#data)} ${tabs(this.#localize, this.#data)}
         <div role="tabpanel" id="panel" part="panel" aria-labelledby="tab-${this.#data.query.tab}">
-          ${this.#renderToolbar()} ${this.#renderBulkActions(page?.items ?? [])} ${this.#renderTable()}
+          ${this.#renderToolbar()} ${bulkActions(this.#localize, this.#data, this.#selection, this.#feedback, this.#actions, (user) => this.#selfLock(user))} ${this.#renderTable()}
         </div>
         <panta-add-user-dialog
           lang=${this.#localize.locale}
