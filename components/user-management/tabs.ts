@@ -13,7 +13,7 @@ export function tabs(localize: LocalizeController, data: UsersDataController) {
   const m = localize.messages;
   const labels: Record<Tab, string> = { active: m.tabActive, pending: m.tabPending, deleted: m.tabDeleted };
   const select = (tab: Tab) => {
-    if (tab !== data.query.tab) data.setQuery({ tab, offset: 0, sort: { by: 'name', direction: 'asc' } });
+    if (tab !== data.query.tab) data.setQuery({ tab, sort: { by: 'name', direction: 'asc' } });
   };
   return html`
     <div

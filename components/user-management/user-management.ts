@@ -213,16 +213,11 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
 
   #applySearch() {
     clearTimeout(this.#searchTimer);
-    this.#showQuery({ search: this.searchInput.trim() });
+    this.#data.setQuery({ search: this.searchInput.trim() });
   }
 
   #onRoleChange(event: Event) {
-    this.#showQuery({ role: (event.target as HTMLSelectElement).value as RoleFilter });
-  }
-
-  /** Another search, filter, sort or page: from its first row unless a page is given. */
-  #showQuery(change: Partial<ListQuery>) {
-    this.#data.setQuery({ offset: 0, ...change });
+    this.#data.setQuery({ role: (event.target as HTMLSelectElement).value as RoleFilter });
   }
 
   // The table's and the dialogs' callbacks are fields, not arrows made in render(): a new function
@@ -231,10 +226,10 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     sortBy: (by: SortField) => {
       const { sort } = this.#data.query;
       const direction: SortDirection = sort.by === by && sort.direction === 'asc' ? 'desc' : 'asc';
-      this.#showQuery({ sort: { by, direction } });
+      this.#data.setQuery({ sort: { by, direction } });
     },
     // A cursor is of the page shown: not of another sort or tab still loading.
-    goTo: (offset, cursor) => this.#showQuery({ offset, cursor: this.#data.pageIsStale ? undefined : cursor }),
+    goTo: (offset, cursor) => this.#data.setQuery({ offset, cursor: this.#data.pageIsStale ? undefined : cursor }),
     toggleRow: (id, checked) => this.#selection.toggle(id, checked),
     togglePage: (users, checked) => this.#selection.set(checked ? users.filter((user) => !this.#selfLock(user)).map((user) => user.id) : []),
     act: (action, user) => {
@@ -331,9 +326,9 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
           </select>
         </div>
         ${this.#pageSize.render(this.#localize)}
-        ${this.#data.query.tab === 'active' ? inactiveFilter(this.#localize, this.#data.query.inactiveDays, (inactiveDays) => this.#showQuery({ inactiveDays })) : nothing}
+        ${this.#data.query.tab === 'active' ? inactiveFilter(this.#localize, this.#data.query.inactiveDays, (inactiveDays) => this.#data.setQuery({ inactiveDays })) : nothing}
         ${this.#data.query.tab === 'pending'
-          ? expiredFilter(this.#localize, Boolean(this.#data.query.expired), (expired) => this.#showQuery({ expired }), () =>
+          ? expiredFilter(this.#localize, Boolean(this.#data.query.expired), (expired) => this.#data.setQuery({ expired }), () =>
               this.#actions.run('resend', [], { tab: 'pending', search: '', role: 'all', expired: true }),
             )
           : nothing}
