@@ -30,6 +30,14 @@ export class ActionsController implements ReactiveController {
   readonly #selection: SelectionController;
   readonly #feedback: Feedback;
   readonly #dialog: DialogOpener;
+  /** An action under way: a second click (a double click) waits for it instead of sending it again. */
+  #acting = false;
+  /**
+   * After an edit or an Undo: the user whose Edit button gets the focus once the list has loaded again
+   * (their row may have moved). An Undo whose user is on another page gives it to the first row's
+   * first action: the Undo button went with its toast, and a row's button may now be another user's.
+   */
+  #refocus: { id: string; page: unknown; dialogClosed?: Promise<unknown>; orFirstRow?: boolean } | undefined;
 
   constructor(host: LitElement, localize: LocalizeController, data: UsersDataController, selection: SelectionController, feedback: Feedback, dialog: DialogOpener) {
     this.#host = host;
@@ -40,15 +48,6 @@ export class ActionsController implements ReactiveController {
     this.#dialog = dialog;
     host.addController(this);
   }
-
-  /** An action under way: a second click (a double click) waits for it instead of sending it again. */
-  #acting = false;
-  /**
-   * After an edit or an Undo: the user whose Edit button gets the focus once the list has loaded again
-   * (their row may have moved). An Undo whose user is on another page gives it to the first row's
-   * first action: the Undo button went with its toast, and a row's button may now be another user's.
-   */
-  #refocus: { id: string; page: unknown; dialogClosed?: Promise<unknown>; orFirstRow?: boolean } | undefined;
 
   /** A call a dialog makes: a refusal fires panta-error and goes back to the dialog, which shows it. */
   async #dialogCall<T>(operation: string, call: (client: ApiClient) => Promise<T>): Promise<T> {

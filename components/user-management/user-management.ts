@@ -156,7 +156,6 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       };
     },
   });
-
   readonly #actions = new ActionsController(this, this.#localize, this.#data, this.#selection, this.#feedback, (tag) => this.#dialog(tag));
 
   @query('panta-user-table') private table: PantaUserTable | null | undefined;
@@ -182,6 +181,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   #readyFired = false;
   /** The query of the page listed last: a page of the same query is a reload, not a new search. */
   #lastListed: ListQuery | undefined;
+
   protected override updated(): void {
     const { summary, page } = this.#data;
     if (!this.#readyFired && summary && page) {
