@@ -17,7 +17,12 @@ const modules = {
 export type DialogTag = keyof typeof modules;
 
 /** Every dialog's tag, as a selector. */
-export const DIALOG_TAGS = Object.keys(modules).join(',');
+const DIALOG_TAGS = Object.keys(modules).join(',');
+
+/** The `<panta-dialog>` open in one of the dialogs in `root`, if any. */
+export function openDialogIn(root: ParentNode): Element | null | undefined {
+  return [...root.querySelectorAll(DIALOG_TAGS)].map((dialog) => dialog.shadowRoot?.querySelector('panta-dialog[open]')).find(Boolean);
+}
 
 /** The dialog of that tag in `root`, defined and drawn, ready for `show()`. Rejects when its module cannot load. */
 export async function loadDialog<T extends DialogTag>(root: ParentNode, tag: T): Promise<HTMLElementTagNameMap[T]> {

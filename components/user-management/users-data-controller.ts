@@ -204,9 +204,19 @@ export class UsersDataController implements ReactiveController {
     return this.listTask.status === TaskStatus.PENDING && this.page !== undefined && this.page.query !== this.query;
   }
 
-  /** Shows another page, tab, search, filter or sort; the list loads for it. A cursor only counts for the change that gives it. */
+  /** The client for a call the admin makes: without an `api-url` there is none. */
+  requireClient(): ApiClient {
+    const { client } = this;
+    if (!client) throw new Error('panta-user-management: set api-url first');
+    return client;
+  }
+
+  /**
+   * Shows another page, tab, search, filter or sort, from its first row unless a page is given; the
+   * list loads for it. A cursor only counts for the change that gives it.
+   */
   setQuery(change: Partial<ListQuery>): void {
-    this.query = { ...this.query, cursor: undefined, ...change };
+    this.query = { ...this.query, cursor: undefined, offset: 0, ...change };
     this.host.requestUpdate();
   }
 
