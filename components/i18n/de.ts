@@ -191,6 +191,10 @@ export const de: Messages = {
   toastResentSome: (resent: string, skipped: number, skippedFormatted: string) =>
     `${resent} erneut gesendet, ${skipped === 1 ? 'eine' : skippedFormatted} vor weniger als einer Minute gesendet`,
   andMore: (formatted: string) => `und ${formatted} weitere`,
+  selectionCleared: 'Auswahl aufgehoben',
+  noneMatching: 'Keine passenden Benutzer',
+  noneExpired: 'Keine abgelaufenen Einladungen',
+  noneDue: (formatted: string) => `Vor weniger als einer Minute gesendet: ${formatted}. Versuchen Sie es in einer Minute erneut.`,
   restoreInstead: 'Stattdessen wiederherstellen',
   // Live updates
   refresh: 'Aktualisieren',

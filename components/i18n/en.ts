@@ -196,6 +196,11 @@ export const en = {
   toastResentSome: (resent: string, skipped: number, skippedFormatted: string) =>
     `Resent ${resent}, ${skippedFormatted} sent less than a minute ago`,
   andMore: (formatted: string) => `and ${formatted} more`,
+  // All matching, nothing to act on: none matches, or a resend finds none due.
+  selectionCleared: 'Selection cleared',
+  noneMatching: 'No users match',
+  noneExpired: 'No expired invitations',
+  noneDue: (formatted: string) => `Sent less than a minute ago: ${formatted}. Try again in a minute.`,
   restoreInstead: 'Restore instead',
   // Live updates
   refresh: 'Refresh',

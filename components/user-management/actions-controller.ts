@@ -34,10 +34,11 @@ export class ActionsController implements ReactiveController {
   #acting = false;
   /**
    * After an edit or an Undo: the user whose Edit button gets the focus once the list has loaded again
-   * (their row may have moved). An Undo whose user is on another page gives it to the first row's
-   * first action: the Undo button went with its toast, and a row's button may now be another user's.
+   * (their row may have moved; of several restored at once, the first in the list's order). An Undo
+   * whose users are all on another page gives it to the first row's first action: the Undo button
+   * went with its toast, and a row's button may now be another user's.
    */
-  #refocus: { id: string; page: unknown; dialogClosed?: Promise<unknown>; orFirstRow?: boolean } | undefined;
+  #refocus: { ids: readonly string[]; page: unknown; dialogClosed?: Promise<unknown>; orFirstRow?: boolean } | undefined;
 
   constructor(host: LitElement, localize: LocalizeController, data: UsersDataController, selection: SelectionController, feedback: Feedback, dialog: DialogOpener) {
     this.#host = host;
@@ -75,7 +76,7 @@ export class ActionsController implements ReactiveController {
       this.#feedback.emit('panta-user-updated', { user });
       const dialog = openDialogIn(this.#host.renderRoot);
       const dialogClosed = dialog ? new Promise((resolve) => dialog.addEventListener('dialog-close', resolve, { once: true })) : undefined;
-      this.#refocus = { id: user.id, page: this.#data.page, dialogClosed };
+      this.#refocus = { ids: [user.id], page: this.#data.page, dialogClosed };
       this.#data.applyView(view);
     });
 
@@ -141,8 +142,11 @@ export class ActionsController implements ReactiveController {
         try {
           if (matching) {
             counted = await client.users.matchingCount.query({ action, filter: matching });
-            // None left to act on (a resend: none due): nothing to confirm.
-            if (!counted.count) return this.#feedback.notify('error', m.nothingChanged);
+            // None left to act on: nothing to confirm, and said why (none matches, or a resend finds none due).
+            if (!counted.count) {
+              const why = counted.matching ? m.noneDue(number(counted.matching)) : matching.expired ? m.noneExpired : m.noneMatching;
+              return this.#feedback.notify('success', why);
+            }
             who = m.someUsers(number(counted.count));
           }
           if ((action === 'delete' || action === 'purge') && !changed) {
@@ -176,7 +180,7 @@ export class ActionsController implements ReactiveController {
           const undoAction = action === 'delete' && acted.length <= BULK_IDS_MAX ? { label: m.undo, run: () => void this.run('restore', users, undefined, acted, true) } : undefined;
           this.#feedback.notify('success', skipped > 0 ? m.toastResentSome(number(results.length - skipped), skipped, number(skipped)) : toast(who), undefined, undoAction);
           this.#feedback.emit(eventName, { ids: matching ? acted : ids, results });
-          if (undo) this.#refocus = { id: acted[0] ?? ids[0]!, page: this.#data.page, orFirstRow: true };
+          if (undo) this.#refocus = { ids: acted, page: this.#data.page, orFirstRow: true };
           this.#data.applyView(answered);
           return;
         } catch (error) {
@@ -223,12 +227,11 @@ export class ActionsController implements ReactiveController {
       // After the dialog has given focus back to its opener (when its close event comes): on a busy
       // page the list can be back first, and the dialog would then move the focus to whoever now has
       // the opener's row.
-      void Promise.all([this.#host.updateComplete, refocus.dialogClosed]).then(() =>
-        (
-          this.#host.renderRoot.querySelector<HTMLElement>(`[data-user-id="${refocus.id}"] [data-action="edit"]`) ??
-          (refocus.orFirstRow ? this.#host.renderRoot.querySelector<HTMLElement>('[data-user-id] [data-action]') : null)
-        )?.focus(),
-      );
+      void Promise.all([this.#host.updateComplete, refocus.dialogClosed]).then(() => {
+        const rows = [...this.#host.renderRoot.querySelectorAll<HTMLElement>('[data-user-id]')];
+        const row = rows.find((candidate) => refocus.ids.includes(candidate.dataset.userId!));
+        (row?.querySelector<HTMLElement>('[data-action="edit"]') ?? (refocus.orFirstRow ? rows[0]?.querySelector<HTMLElement>('[data-action]') : null))?.focus();
+      });
     }
   }
 }

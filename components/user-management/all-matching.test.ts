@@ -85,6 +85,21 @@ describe('<panta-user-management> act on all matching users', () => {
     expect(bar(element)).to.equal(null);
   });
 
+  it('says when all matching ends, and its count follows a change another admin made', async () => {
+    const f = await createFixture({
+      secondAdmin: true,
+      pending: [{ email: 'p1@example.test' }, { email: 'p2@example.test' }, { email: 'p3@example.test' }],
+    });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token, { pageSize: 2 });
+    await openTab(element, 'pending');
+    await selectAllMatching(element, '3');
+    await mutateAs(f.apiUrl, f.secondAdmin!.token, 'users.delete', { ids: [f.pending[0]!.id] });
+    await until(() => text(bar(element)).startsWith('All 2 matching selected'));
+    (bar(element)!.querySelector('[data-clear-selection]') as HTMLButtonElement).click();
+    await until(() => text(part(root(element), 'live-region-polite')) === 'Selection cleared');
+    expect(bar(element)).to.equal(null);
+  });
+
   it('asks again with the new count when another admin changed the matching users between the confirmation and the action', async () => {
     const f = await createFixture({
       secondAdmin: true,
@@ -157,7 +172,7 @@ describe('<panta-user-management> act on all matching users', () => {
 
     // None expired any more: nothing to confirm, and nothing is sent.
     part<HTMLButtonElement>(root(element), 'resend-expired')!.click();
-    await until(() => toastTexts(element).some((toast) => toast.startsWith('Nothing to change')));
+    await until(() => toastTexts(element).some((toast) => toast.startsWith('No expired invitations')));
     expect(dialog.isOpen()).to.equal(false);
     expect(events.of('panta-invitation-resent')).to.have.length(1);
   });
@@ -203,6 +218,13 @@ describe('<panta-user-management> act on all matching users', () => {
     await dialog.closed();
     await until(() => events.of('panta-invitation-resent').length === 1);
     expect([...events.of('panta-invitation-resent')[0]!.detail.ids].sort()).to.deep.equal([f.pending[1]!.id, f.pending[2]!.id].sort());
+
+    // Again at once: all 3 were sent less than a minute ago. Nothing to confirm, and the toast says why.
+    await selectAllMatching(element, '3');
+    bulkButton(element, 'resend').click();
+    await until(() => toastTexts(element).some((toast) => toast.startsWith('Sent less than a minute ago: 3. Try again in a minute.')));
+    expect(dialog.isOpen()).to.equal(false);
+    expect(events.of('panta-invitation-resent')).to.have.length(1);
   });
 
   it('restores all matching on Recently deleted after asking with the count', async () => {

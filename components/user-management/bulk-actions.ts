@@ -29,7 +29,8 @@ export function bulkActions(
   const total = data.page?.total ?? 0;
   // Every row the page's checkbox ticks, and more on other pages: the rest can be chosen too.
   const offer = !matching && total > users.length && chosen.length === users.filter((user) => !lock(user)).length;
-  const said = matching ? m.allMatchingSelected(number(matching.total)) : m.selectedCount(number(chosen.length));
+  // All matching follows the tab's total as live changes arrive (the filter is the list's: another ends it).
+  const said = matching ? m.allMatchingSelected(number(data.page ? total : matching.total)) : m.selectedCount(number(chosen.length));
   const buttons: [MatchingAction, string, string][] =
     data.query.tab === 'pending'
       ? [

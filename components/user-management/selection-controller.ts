@@ -20,6 +20,8 @@ export class SelectionController implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly scope: () => unknown,
+    /** All matching was chosen and is no longer (said to screen readers, who see no bar go). */
+    private readonly matchingEnded: () => void = () => {},
   ) {
     host.addController(this);
   }
@@ -30,7 +32,13 @@ export class SelectionController implements ReactiveController {
     this.#scope = scope;
     // Before the render: it draws the rows unticked.
     if (this.ids.size > 0) this.ids = new Set();
+    this.#endMatching();
+  }
+
+  #endMatching(): void {
+    if (!this.matching) return;
     this.matching = undefined;
+    this.matchingEnded();
   }
 
   selectMatching(filter: MatchingFilter, total: number): void {
@@ -47,7 +55,7 @@ export class SelectionController implements ReactiveController {
 
   /** A row ticked or unticked by hand: the selection is rows again, no longer all matching. */
   set(ids: Iterable<string>): void {
-    this.matching = undefined;
+    this.#endMatching();
     this.ids = new Set(ids);
     this.host.requestUpdate();
   }

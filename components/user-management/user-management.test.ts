@@ -213,6 +213,11 @@ describe('<panta-user-management>', () => {
 
     typeInto(part<HTMLInputElement>(root(element), 'search')!, 'nobody-here');
     await until(() => text(part(root(element), 'empty')) === 'No users match your search');
+
+    // The search taken away: a screen reader hears how many are shown again.
+    typeInto(part<HTMLInputElement>(root(element), 'search')!, '');
+    await until(() => rows(element).length === 3);
+    await until(() => text(part(root(element), 'live-region')) === 'Users found: 3');
   });
 
   it('never lets a stale search answer overwrite a newer one', async () => {

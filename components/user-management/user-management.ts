@@ -127,16 +127,21 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     },
     signedOut: () => this.#feedback.emit('panta-unauthorized', { reason: 'NOT_SIGNED_IN' }),
     listed: (list: UserList, query: ListQuery) => {
-      // Only for a search or filter just made: a reload after an action announces that action instead.
-      // A reload (a live change, Refresh) keeps the ticks of the rows still shown.
+      // Only for a search or filter just made, or just taken away on the same tab: a reload after an
+      // action announces that action instead. A reload (a live change, Refresh) keeps the ticks of the rows still shown.
       this.#selection.keepOnly(list.items.map((user) => user.id));
-      const fresh = query !== this.#lastListed;
+      const previous = this.#lastListed;
       this.#lastListed = query;
-      if (fresh && isFiltered(query)) this.#feedback.announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
+      const unfiltered = previous !== undefined && previous.tab === query.tab && isFiltered(previous);
+      if (query !== previous && (isFiltered(query) || unfiltered)) this.#feedback.announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
     },
   });
   readonly #feedback = new Feedback(this, this.#localize, this.#data);
-  readonly #selection = new SelectionController(this, () => this.#data.query);
+  readonly #selection = new SelectionController(
+    this,
+    () => this.#data.query,
+    () => this.#feedback.announce('polite', this.#localize.messages.selectionCleared),
+  );
   readonly #focus = new FocusController(this, focusRule(this));
   readonly #live = new LiveController(this, this.#data, {
     dialogOpen: () => Boolean(openDialogIn(this.renderRoot)),
