@@ -81,6 +81,13 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 /** The audit log counts its matches up to this many: a count of millions would cost more than the page. */
 export const AUDIT_COUNT_CAP = 10_000;
 
+/**
+ * A search on PostgreSQL counts its matches up to this many: its trigram index names candidates
+ * whose rows are each read to count them, so a common word's exact total would cost more than its
+ * page. Past it `totalCapped` is true and the list says "10,000+". SQLite counts on.
+ */
+export const SEARCH_COUNT_CAP = 10_000;
+
 /** The languages the element and the invitation emails speak; an invitation keeps its admin's. */
 export const LANGUAGES = ['en', 'de'] as const;
 export type Language = (typeof LANGUAGES)[number];
