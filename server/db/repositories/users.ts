@@ -348,9 +348,10 @@ export async function listUsers(
   workspaceId: string,
   filter: UserListFilter,
 ): Promise<{ rows: UserViewRow[]; total: number; totalCapped: boolean; more: boolean }> {
-  const counted = await countListedUsers(db, workspaceId, filter, SEARCH_COUNT_CAP);
-  const totalCapped = counted > SEARCH_COUNT_CAP;
-  const total = Math.min(counted, SEARCH_COUNT_CAP);
+  const cap = cappedCount(db, filter) ? SEARCH_COUNT_CAP : undefined;
+  const counted = await countListedUsers(db, workspaceId, filter, cap);
+  const totalCapped = cap !== undefined && counted > cap;
+  const total = totalCapped ? cap : counted;
   if (!filter.cursor && !totalCapped) return { rows: await listUserViews(db, workspaceId, filter, total), total, totalCapped, more: false };
   const rows = await listUserViews(db, workspaceId, { ...filter, limit: filter.limit + 1 }, counted);
   const more = rows.length > filter.limit;
@@ -374,7 +375,7 @@ export async function countListedUsers(db: Db, workspaceId: string, filter: User
   const byRow = hasRowFilters(filter);
   if (filter.searchWords.length === 0 && !byRow) return countedInTab(await readUserCounts(db, workspaceId), filter);
   if (onlyExpiredLinks(filter)) return countExpiredLinks(db, workspaceId, filter.invitationExpiredBy);
-  if (dialectOf(db) === 'postgres' && filter.searchWords.length > 0 && cap !== undefined) {
+  if (cap !== undefined && cappedCount(db, filter)) {
     const matches = whereListed(db, db.selectFrom('users as u').select(sql<number>`1`.as('one')), workspaceId, filter, { byLinks: true }).limit(cap + 1);
     const { count } = await db.selectFrom(matches.as('m')).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
     return Number(count);
@@ -396,6 +397,9 @@ export async function countListedUsers(db: Db, workspaceId: string, filter: User
   const counted = scannedForShortWords(db, filter).select((eb) => eb.fn.countAll<number>().as('count'));
   return Number((await whereListed(db, counted, workspaceId, filter).executeTakeFirstOrThrow()).count);
 }
+
+/** Whether a `cap` given to `countListedUsers` applies: to a search on PostgreSQL. */
+const cappedCount = (db: Db, filter: UserListScope) => dialectOf(db) === 'postgres' && filter.searchWords.length > 0;
 
 /** "Expired invitations" on the Pending tab, and no other filter. */
 const onlyExpiredLinks = (filter: UserListScope): filter is UserListScope & { invitationExpiredBy: string } =>
