@@ -135,7 +135,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       this.#selection.keepOnly(list.items.map((user) => user.id));
       const fresh = query !== this.#lastListed;
       this.#lastListed = query;
-      if (fresh && isFiltered(query)) this.#announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
+      if (fresh && isFiltered(query)) this.#announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.total(list)));
     },
   });
   readonly #selection = new SelectionController(this, () => this.#data.query);
@@ -683,10 +683,12 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     const m = this.#localize.messages;
     const number = (n: number) => this.#localize.number(n);
     const chosen = users.filter((user) => selection.ids.has(user.id));
-    const total = this.#data.page?.total ?? 0;
+    const page = this.#data.page;
+    const total = page?.total ?? 0;
+    const shown = page ? this.#localize.total(page) : '0';
     // Every row the page's checkbox ticks, and more on other pages: the rest can be chosen too.
     const offer = !matching && total > users.length && chosen.length === users.filter((user) => !this.#selfLock(user)).length;
-    const said = matching ? m.allMatchingSelected(number(matching.total)) : m.selectedCount(number(chosen.length));
+    const said = matching ? m.allMatchingSelected(matching.shown) : m.selectedCount(number(chosen.length));
     const actions: [MatchingAction, string, string][] =
       this.#data.query.tab === 'pending'
         ? [
@@ -708,11 +710,11 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
               class="button"
               part="select-matching"
               @click=${() => {
-                selection.selectMatching(filterOf(this.#data.query), total);
-                this.#announce('polite', m.allMatchingSelected(number(total)));
+                selection.selectMatching(filterOf(this.#data.query), shown);
+                this.#announce('polite', m.allMatchingSelected(shown));
               }}
             >
-              ${m.selectAllMatching(number(total))}
+              ${m.selectAllMatching(shown)}
             </button>`
           : nothing}
         ${actions.map(
