@@ -33,7 +33,9 @@ const next = (element: PantaUserManagement) => root(element).querySelector<HTMLB
 
 describe('<panta-user-management> a search total the server stopped counting', () => {
   let restore: () => void;
-  beforeEach(() => (restore = capListTotals()));
+  beforeEach(() => {
+    restore = capListTotals();
+  });
   afterEach(() => restore());
 
   const people = ['a', 'b', 'c', 'd', 'e'].map((letter) => ({ email: `match.${letter}@example.test`, firstName: 'Match', lastName: letter.toUpperCase() }));
