@@ -24,7 +24,8 @@ export interface SizeResults {
   seedSeconds: number | null;
   /** The latest migration of the measured database's schema: a new index can change plans. Older results lack it. */
   migration?: string;
-  server: { name: string; total: number | null; service: Stat; floor: Stat }[];
+  /** `totalCapped`: a PostgreSQL search stopped counting at `SEARCH_COUNT_CAP` ("1,000+"). */
+  server: { name: string; total: number | null; totalCapped?: boolean; service: Stat; floor: Stat }[];
   http: { name: string; bytes: number; real: LoadResult; constant: LoadResult; bare: LoadResult }[];
   /** The peak RSS of the HTTP server's own process under the load (null where /proc is missing). */
   rssMb: number | null;
