@@ -27,7 +27,7 @@ describe('a search with more matches than SEARCH_COUNT_CAP', () => {
 
   const list = (offset: number, search = 'manifold') => admin.client.users.list.query({ tab: 'pending', search, offset, limit: 25 });
 
-  it('is counted up to the cap on PostgreSQL and exactly on SQLite', async () => {
+  it('is counted up to the cap on PostgreSQL and exactly on SQLite, whose index counts without reading rows', async () => {
     const page = await list(0);
     assert.equal(page.items.length, 25);
     if (testDialect === 'postgres') {
@@ -49,6 +49,14 @@ describe('a search with more matches than SEARCH_COUNT_CAP', () => {
     const next = await admin.client.users.list.query({ tab: 'pending', search: 'manifold', offset: SEARCH_COUNT_CAP, limit: 25, cursor: beyond.nextCursor ?? undefined });
     assert.deepEqual(next.items.map((user) => user.email), last.items.map((user) => user.email), 'Next by cursor reads the same last page');
     assert.equal(next.nextCursor, null);
+  });
+
+  it('is counted up to the cap on both databases for a word too short for a search index', async () => {
+    const page = await list(0, 'q');
+    assert.deepEqual([page.total, page.totalCapped], [SEARCH_COUNT_CAP, true]);
+    const last = await list(MATCHES - 5, 'q');
+    assert.equal(last.items.length, 5);
+    assert.equal(last.nextCursor, null);
   });
 
   it('is exact below the cap', async () => {
