@@ -54,7 +54,9 @@ export type UserMatchesItsSchema = Assert<Same<z.infer<typeof userSchema>, User>
 
 export const userListSchema = z.object({
   items: z.array(userSchema),
+  /** How many users match; a search on PostgreSQL, or of only 1–2 character words on SQLite, counts up to `SEARCH_COUNT_CAP`: past it, `totalCapped` is true and the list says "1,000+". */
   total: z.number(),
+  totalCapped: z.boolean(),
   offset: z.number(),
   limit: z.number(),
   /** The page after this one, to send back as `cursor`; null on the last page. */

@@ -75,6 +75,11 @@ export class LocalizeController implements ReactiveController {
     return formatter(Intl.NumberFormat, this.locale, options).format(value);
   }
 
+  /** A list's total, "10,000+" where the server stopped counting (`totalCapped`). */
+  total({ total, totalCapped }: { total: number; totalCapped: boolean }): string {
+    return this.number(total) + (totalCapped ? '+' : '');
+  }
+
   /** A percentage given as 0–100, with up to one decimal. */
   percent(value: number): string {
     return this.number(value / 100, { style: 'percent', maximumFractionDigits: 1 });

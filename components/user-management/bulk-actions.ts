@@ -26,11 +26,13 @@ export function bulkActions(
   const m = localize.messages;
   const number = (n: number) => localize.number(n);
   const chosen = users.filter((user) => selection.ids.has(user.id));
-  const total = data.page?.total ?? 0;
+  const page = data.page;
+  const total = page?.total ?? 0;
+  const shown = page ? localize.total(page) : '0';
   // Every row the page's checkbox ticks, and more on other pages: the rest can be chosen too.
   const offer = !matching && total > users.length && chosen.length === users.filter((user) => !lock(user)).length;
   // All matching follows the tab's total as live changes arrive (the filter is the list's: another ends it).
-  const said = matching ? m.allMatchingSelected(number(data.page ? total : matching.total)) : m.selectedCount(number(chosen.length));
+  const said = matching ? m.allMatchingSelected(page ? shown : matching.shown) : m.selectedCount(number(chosen.length));
   const buttons: [MatchingAction, string, string][] =
     data.query.tab === 'pending'
       ? [
@@ -52,11 +54,11 @@ export function bulkActions(
             class="button"
             part="select-matching"
             @click=${() => {
-              selection.selectMatching(filterOf(data.query), total);
-              feedback.announce('polite', m.allMatchingSelected(number(total)));
+              selection.selectMatching(filterOf(data.query), shown);
+              feedback.announce('polite', m.allMatchingSelected(shown));
             }}
           >
-            ${m.selectAllMatching(number(total))}
+            ${m.selectAllMatching(shown)}
           </button>`
         : nothing}
       ${buttons.map(

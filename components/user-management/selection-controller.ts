@@ -13,8 +13,8 @@ import type { MatchingFilter } from '../../shared/schemas.ts';
  */
 export class SelectionController implements ReactiveController {
   ids: ReadonlySet<string> = new Set();
-  /** All matching users: the filter chosen with "Select all N matching", and the count shown then. */
-  matching: { filter: MatchingFilter; total: number } | undefined;
+  /** All matching users: the filter chosen with "Select all N matching", and the count shown then ("1,000+" where the list stopped counting). */
+  matching: { filter: MatchingFilter; shown: string } | undefined;
   #scope: unknown;
 
   constructor(
@@ -41,8 +41,8 @@ export class SelectionController implements ReactiveController {
     this.matchingEnded();
   }
 
-  selectMatching(filter: MatchingFilter, total: number): void {
-    this.matching = { filter, total };
+  selectMatching(filter: MatchingFilter, shown: string): void {
+    this.matching = { filter, shown };
     this.host.requestUpdate();
   }
 

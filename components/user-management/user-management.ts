@@ -133,7 +133,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       const previous = this.#lastListed;
       this.#lastListed = query;
       const unfiltered = previous !== undefined && previous.tab === query.tab && isFiltered(previous);
-      if (query !== previous && (isFiltered(query) || unfiltered)) this.#feedback.announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.number(list.total)));
+      if (query !== previous && (isFiltered(query) || unfiltered)) this.#feedback.announce('polite', this.#localize.messages.resultsAnnounced(this.#localize.total(list)));
     },
   });
   readonly #feedback = new Feedback(this, this.#localize, this.#data);

@@ -274,10 +274,11 @@ export class PantaUserTable extends LitElement {
     const m = this.#localize.messages;
     const limit = page.limit;
     const from = page.offset + 1;
-    const to = Math.min(page.offset + page.items.length, page.total);
+    // A capped total ("10,000+") bounds neither the page shown nor the Next button: the next page's cursor does.
+    const to = Math.min(page.offset + page.items.length, page.totalCapped ? Infinity : page.total);
     return html`
       <nav class="pagination" part="pagination" aria-label=${m.pagination}>
-        <span part="page-range">${m.pageRange(this.#localize.number(from), this.#localize.number(to), this.#localize.number(page.total))}</span>
+        <span part="page-range">${m.pageRange(this.#localize.number(from), this.#localize.number(to), this.#localize.total(page))}</span>
         <button
           type="button"
           class="button"
@@ -293,7 +294,7 @@ export class PantaUserTable extends LitElement {
           class="button"
           data-page="next"
           aria-label=${m.nextPage}
-          ?disabled=${page.offset + limit >= page.total}
+          ?disabled=${page.totalCapped ? !page.nextCursor : page.offset + limit >= page.total}
           @click=${() => this.calls.goTo(page.offset + limit, page.nextCursor ?? undefined)}
         >
           ›

@@ -81,7 +81,7 @@ export function listScope(deps: Pick<Deps, 'clock'>, filter: ListFilter): UserLi
  */
 export async function listUsers(deps: Deps, caller: Caller, query: ListUsersQuery): Promise<UserList> {
   const cursor = query.cursor === undefined ? undefined : decodeListCursor(query.cursor);
-  const { rows, total, more } = await listUserRows(deps.db, caller.workspaceId, {
+  const { rows, total, totalCapped, more } = await listUserRows(deps.db, caller.workspaceId, {
     ...listScope(deps, query),
     sortBy: query.sort.by,
     direction: query.sort.direction,
@@ -93,11 +93,13 @@ export async function listUsers(deps: Deps, caller: Caller, query: ListUsersQuer
   const keyOf = (row: UserRow) => SORT_KEY_COLUMNS[query.sort.by].map((column) => row[column]);
   const first = rows[0];
   const last = rows[rows.length - 1];
-  const hasNext = cursor ? cursor.way === 'before' || more : query.offset + rows.length < total;
+  // A capped total says nothing of the last page: the row read beyond the page does.
+  const hasNext = cursor ? cursor.way === 'before' || more : totalCapped ? more : query.offset + rows.length < total;
   const hasPrev = cursor ? cursor.way === 'after' || more : query.offset > 0;
   return {
     items: rows.map(toApiUser),
     total,
+    totalCapped,
     offset: query.offset,
     limit: query.limit,
     nextCursor: hasNext && last ? encodeListCursor({ ...order, way: 'after', key: keyOf(last) }) : null,
