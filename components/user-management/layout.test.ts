@@ -119,6 +119,25 @@ describe('<panta-user-management> layout by its own width', () => {
     });
   }
 
+  it("draws a focused tab's whole focus ring: the tabs' scroller clips none of it", async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const { element } = await inColumn(900, 'en');
+    const list = part(root(element), 'tabs')!;
+    const frame = list.getBoundingClientRect();
+    const clip = { top: frame.top + list.clientTop, left: frame.left + list.clientLeft, bottom: frame.top + list.clientTop + list.clientHeight, right: frame.left + list.clientLeft + list.clientWidth };
+    for (const name of ['active', 'pending', 'deleted'] as const) {
+      const button = tab(element, name);
+      button.focus();
+      await sendKeys({ press: 'Shift' });
+      expect(button.matches(':focus-visible')).to.equal(true);
+      const style = getComputedStyle(button);
+      const reach = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+      const box = button.getBoundingClientRect();
+      const ring = { top: box.top - reach, left: box.left - reach, bottom: box.bottom + reach, right: box.right + reach };
+      expect(ring.top >= clip.top - 0.5 && ring.left >= clip.left - 0.5 && ring.bottom <= clip.bottom + 0.5 && ring.right <= clip.right + 0.5, `${name}'s ring is clipped`).to.equal(true);
+    }
+  });
+
   it('lays a toast over the view at 375 px: the table does not move, neither the bulk bar nor a dialog\'s buttons are covered, and it comes first in the tab order', async () => {
     await setViewport({ width: 375, height: 667 });
     // Enough rows for the bulk bar to be scrolled to the screen's top.

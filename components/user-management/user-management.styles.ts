@@ -97,6 +97,11 @@ export default [
       gap: calc(var(--_space) / 2);
     }
 
+    /* The scroller clips what lies outside it: a tab's focus ring is drawn inside the tab. */
+    [role='tab']:focus-visible {
+      outline-offset: -2px;
+    }
+
     .count {
       min-width: 1.5em;
       padding: 0 calc(var(--_space) / 2);
