@@ -324,6 +324,22 @@ describe('<panta-activity-view> (the workspace Activity view)', () => {
     expect(view.chip()!.getAttribute('aria-label')).to.equal('Filter entfernen: Von Olivia Owner');
   });
 
+  it('keeps its size and place as results change: the entries scroll inside it', async () => {
+    const { element } = await workspaceWithHistory();
+    const view = await openActivity(element);
+    const box = () => {
+      const { top, height } = view.scope().querySelector('panta-dialog')!.shadowRoot!.querySelector('dialog')!.getBoundingClientRect();
+      return [top, height];
+    };
+    const before = box();
+    typeInto(view.field<HTMLSelectElement>('action'), 'user.invited');
+    await settled(view, () => view.entries().length === 2);
+    expect(box(), 'the panel changed size or moved').to.deep.equal(before);
+    typeInto(view.field<HTMLSelectElement>('action'), 'user.deleted');
+    await settled(view, () => part(view.scope(), 'empty'));
+    expect(box(), 'the panel changed size or moved').to.deep.equal(before);
+  });
+
   it('fills a 375 px screen', async () => {
     await setViewport({ width: 375, height: 667 });
     try {
