@@ -9,6 +9,23 @@ export default [
       --_dialog-width: 60rem;
     }
 
+    /*
+     * One height whatever the results (as tall as the screen allows, up to 44rem): the panel neither
+     * grows nor re-centres as entries come and go, even while a date is typed; the entries scroll inside.
+     */
+    panta-dialog::part(dialog) {
+      height: min(44rem, calc(100dvh - 2rem));
+    }
+
+    panta-dialog::part(dialog):modal {
+      display: grid;
+      grid-template-rows: auto minmax(0, 1fr) auto;
+    }
+
+    panta-dialog::part(body) {
+      overflow: auto;
+    }
+
     /* The modal dialog lies over the viewport, whatever the element's own width: here the viewport is what to measure. */
     @media (max-width: 40rem) {
       panta-dialog::part(dialog) {

@@ -184,19 +184,24 @@ describe('<panta-activity-view> (the workspace Activity view)', () => {
     const view = await openActivity(element);
     const first = view.entries();
     expect(first).to.have.length(2);
+    expect(view.count()).to.equal('Entries 1–2 of 5');
     expect(view.page('newest').disabled).to.equal(true);
     view.page('older').click();
     await settled(view, () => view.entries()[0]?.action === 'Invited');
     const second = view.entries();
     expect(second.map((entry) => entry.action)).to.deep.equal(['Invited', 'Completed onboarding']);
+    // Each page says which entries it holds, not the same count again.
+    await until(() => view.status() === 'Entries 3–4 of 5', 'the page announced');
     view.page('older').click();
     await settled(view, () => view.entries().length === 1);
     expect(view.entries()[0]!.action).to.equal('Invited');
     expect(view.page('older').disabled).to.equal(true);
-    expect(view.count()).to.equal('Entries: 5');
+    expect(view.count()).to.equal('Entries 5–5 of 5');
+    await until(() => view.status() === 'Entries 5–5 of 5', 'the last page announced');
     view.page('newest').click();
     await settled(view, () => view.page('newest').disabled);
     expect(view.entries()).to.deep.equal(first);
+    await until(() => view.status() === 'Entries 1–2 of 5', 'the newest page announced');
   });
 
   it('exports what the filters show, as CSV and XLSX: the download URL carries them', async () => {
@@ -309,7 +314,7 @@ describe('<panta-activity-view> (the workspace Activity view)', () => {
     const view = await openActivity(element);
     expect(view.heading()).to.equal('Aktivität');
     expect(view.entries()[0]).to.deep.equal({ action: 'Geändert', actor: 'Olivia Owner', target: 'Ana Martínez ana@example.test' });
-    expect(view.count()).to.equal('Einträge: 5');
+    expect(view.count()).to.equal('Einträge 1–2 von 5');
     expect(view.page('older').textContent!.trim()).to.equal('Älter');
     expect(view.page('newest').textContent!.trim()).to.equal('Neueste');
     expect(view.scope().querySelector('label[for="action"]')!.textContent).to.equal('Aktion');
@@ -317,6 +322,22 @@ describe('<panta-activity-view> (the workspace Activity view)', () => {
     view.actorButton('Olivia Owner')!.click();
     await settled(view, () => view.chip());
     expect(view.chip()!.getAttribute('aria-label')).to.equal('Filter entfernen: Von Olivia Owner');
+  });
+
+  it('keeps its size and place as results change: the entries scroll inside it', async () => {
+    const { element } = await workspaceWithHistory();
+    const view = await openActivity(element);
+    const box = () => {
+      const { top, height } = view.scope().querySelector('panta-dialog')!.shadowRoot!.querySelector('dialog')!.getBoundingClientRect();
+      return [top, height];
+    };
+    const before = box();
+    typeInto(view.field<HTMLSelectElement>('action'), 'user.invited');
+    await settled(view, () => view.entries().length === 2);
+    expect(box(), 'the panel changed size or moved').to.deep.equal(before);
+    typeInto(view.field<HTMLSelectElement>('action'), 'user.deleted');
+    await settled(view, () => part(view.scope(), 'empty'));
+    expect(box(), 'the panel changed size or moved').to.deep.equal(before);
   });
 
   it('fills a 375 px screen', async () => {

@@ -68,13 +68,15 @@ export class PantaActivityView extends LitElement {
   /** The address as typed; `filters.email` takes it once typing pauses. */
   @state() private emailInput = '';
   @state() private cursor: string | undefined;
+  /** How many newer entries lie before this page: its range is counted from there ("Entries 26–50 of 79"). */
+  @state() private offset = 0;
   /** Bumped by each opening, so that the entries load again; 0: never opened, nothing is asked for. */
   @state() private opened = 0;
   @state() private said = '';
   @state() private exportError = '';
 
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
-  /** A filter just changed: the next answer's count is announced. */
+  /** A filter or the page just changed: the next answer's count (or range) is announced. */
   #announce = false;
 
   readonly #entries = new Task(this, {
@@ -107,8 +109,14 @@ export class PantaActivityView extends LitElement {
   /** Another filter: from the newest entry, its count announced. */
   #filter(change: Partial<Filters>) {
     this.filters = { ...this.filters, ...change };
-    this.cursor = undefined;
+    this.#page(undefined, 0);
     this.exportError = '';
+  }
+
+  /** Another page (`cursor`), `offset` entries from the newest; what it holds is announced. */
+  #page(cursor: string | undefined, offset: number) {
+    this.cursor = cursor;
+    this.offset = offset;
     this.#announce = true;
   }
 
@@ -133,9 +141,15 @@ export class PantaActivityView extends LitElement {
     this.renderRoot.querySelector<HTMLElement>(actor ? '[part~="actor-chip"]' : '#action')?.focus();
   }
 
-  /** "Entries: 1,234", the footer's and the announcement's; "10,000+" past the count's cap. */
+  /**
+   * "Entries: 5" when one page holds all, else the page's range, "Entries 26–50 of 79" (so that paging
+   * is not announced as the same count again): the footer's and the announcement's; "10,000+" past the count's cap.
+   */
   #count(list: AuditList) {
-    return `${PANEL_MESSAGES[this.#localize.language].entries}: ${this.#localize.number(list.total)}${list.totalCapped ? '+' : ''}`;
+    const localize = this.#localize;
+    const total = `${localize.number(list.total)}${list.totalCapped ? '+' : ''}`;
+    if (this.offset === 0 && list.items.length === list.total) return `${PANEL_MESSAGES[localize.language].entries}: ${total}`;
+    return ACTIVITY_MESSAGES[localize.language].range(localize.number(this.offset + 1), localize.number(this.offset + list.items.length), total);
   }
 
   #say(message: string) {
@@ -279,8 +293,8 @@ export class PantaActivityView extends LitElement {
         <div class="visually-hidden" role="status">${this.said}</div>
         <div class="pages" slot="footer" part="pagination">
           <span>${list ? this.#count(list) : ''}</span>
-          <button type="button" class="button" data-page="newest" ?disabled=${!this.cursor} @click=${() => (this.cursor = undefined)}>${a.newest}</button>
-          <button type="button" class="button" data-page="older" ?disabled=${!list?.nextCursor} @click=${() => (this.cursor = list!.nextCursor!)}>${panel.older}</button>
+          <button type="button" class="button" data-page="newest" ?disabled=${!this.cursor} @click=${() => this.#page(undefined, 0)}>${a.newest}</button>
+          <button type="button" class="button" data-page="older" ?disabled=${!list?.nextCursor} @click=${() => this.#page(list!.nextCursor!, this.offset + list!.items.length)}>${panel.older}</button>
         </div>
       </panta-dialog>
     `;

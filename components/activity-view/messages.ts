@@ -19,6 +19,7 @@ const en = {
   removeChip: (chip: string) => `Remove filter: ${chip}`,
   actorHint: 'Shows only what this person did',
   newest: 'Newest',
+  range: (from: string, to: string, total: string) => `Entries ${from}–${to} of ${total}`,
   failed: 'The activity could not be loaded.',
 };
 
@@ -36,6 +37,7 @@ const de: typeof en = {
   removeChip: (chip: string) => `Filter entfernen: ${chip}`,
   actorHint: 'Zeigt nur, was diese Person getan hat',
   newest: 'Neueste',
+  range: (from: string, to: string, total: string) => `Einträge ${from}–${to} von ${total}`,
   failed: 'Die Aktivität konnte nicht geladen werden.',
 };
 

@@ -96,14 +96,16 @@ export class ToastController implements ReactiveController {
 
   /**
    * Ctrl+Z (⌘Z) anywhere in the host but a text field takes the newest outcome back, so that a keyboard
-   * user need not travel to the toast within its 10 s (the toasts come first in the tab order).
+   * user need not travel to the toast within its 10 s (the toasts come first in the tab order). With nothing
+   * to take back the key still does nothing: the element advertises Ctrl+Z, and the browser's own page undo
+   * would restore old search text, reload and move focus. In a text field the field's undo stays.
    */
   #undoKey = (event: KeyboardEvent): void => {
-    const toast = this.toasts.findLast((shown) => shown.action);
     const inText = (event.composedPath()[0] as Element).matches?.('input,textarea');
-    if (!toast || inText || event.shiftKey || !(event.ctrlKey || event.metaKey) || event.key != 'z') return;
+    if (inText || event.shiftKey || !(event.ctrlKey || event.metaKey) || event.key != 'z') return;
     event.preventDefault();
-    this.act(toast);
+    const toast = this.toasts.findLast((shown) => shown.action);
+    if (toast) this.act(toast);
   };
 
   /** Added once however often the host reconnects (the same listener is not added twice); a disconnected host has no toasts. */

@@ -43,6 +43,7 @@ export const de: Messages = {
   emptyPending: 'Keine offenen Einladungen',
   emptyDeleted: 'Keine kürzlich gelöschten Benutzer',
   noMatches: 'Keine Benutzer entsprechen Ihrer Suche',
+  noFilterMatches: 'Keine Benutzer entsprechen diesen Filtern',
   loading: 'Wird geladen…',
   loadFailed: 'Die Benutzer konnten nicht geladen werden.',
   retry: 'Erneut versuchen',

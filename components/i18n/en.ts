@@ -49,6 +49,7 @@ export const en = {
   emptyPending: 'No pending invitations',
   emptyDeleted: 'No recently deleted users',
   noMatches: 'No users match your search',
+  noFilterMatches: 'No users match these filters',
   loading: 'Loading…',
   loadFailed: 'The users could not be loaded.',
   retry: 'Try again',

@@ -7,6 +7,8 @@ import type { Language } from '../i18n/localize.ts';
  */
 const en = {
   history: 'History',
+  /** The user's state, not the tab's name ("Active users"). */
+  states: { active: 'Active', pending: 'Invitation pending', deleted: 'Deleted' },
   by: (who: string) => `by ${who}`,
   sends: 'Invitation emails sent',
   system: 'System',
@@ -20,6 +22,7 @@ const en = {
 
 const de: typeof en = {
   history: 'Verlauf',
+  states: { active: 'Aktiv', pending: 'Einladung offen', deleted: 'Gelöscht' },
   by: (who: string) => `von ${who}`,
   sends: 'Gesendete Einladungen',
   system: 'System',

@@ -33,7 +33,7 @@ describe('<panta-user-detail> (the user detail panel)', () => {
     expect(detail.heading()).to.equal('Ana Martínez');
     const facts = [...part(detail.scope(), 'facts')!.querySelectorAll('li')].map((li) => text(li));
     expect(facts[0]).to.equal('ana@example.test');
-    expect(facts[1]).to.equal('Admin · Active users');
+    expect(facts[1]).to.equal('Admin · Active');
     expect(facts[2]).to.match(/^Invited .+ by Olivia Owner$/);
     expect(facts[3]).to.match(/^Completed /);
     await until(() => historyOf(detail).length === 3, 'the history loaded');
@@ -48,6 +48,14 @@ describe('<panta-user-detail> (the user detail panel)', () => {
     await sendKeys({ press: 'Escape' });
     await detail.closed();
     await until(() => deepActiveElement() === part<HTMLButtonElement>(rowFor(element, 'ana@example.test')!, 'details-button')!, 'focus is back on the row');
+  });
+
+  it("says the user's state, as the row does, not the tab's name: an invitation pending, in German", async () => {
+    const f = await createFixture({ pending: [{ email: 'pia@example.test' }] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token, { lang: 'de' });
+    await openTab(element, 'pending');
+    const detail = await openDetails(element, 'pia@example.test');
+    expect(factsOf(detail)[1]).to.match(/ · Einladung offen$/);
   });
 
   it('pages the history by cursor (Older, Newer) and speaks German', async () => {

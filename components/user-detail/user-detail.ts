@@ -80,7 +80,7 @@ export class PantaUserDetail extends LitElement {
     const expires = user.invitationExpiresAt;
     const facts = [
       user.email,
-      `${user.role === 'admin' ? main.roleAdmin : main.roleUser} · ${{ active: main.tabActive, pending: main.tabPending, deleted: main.tabDeleted }[user.state]}`,
+      `${user.role === 'admin' ? main.roleAdmin : main.roleUser} · ${m.states[user.state]}`,
       main.stateInvited(date(user.invitedAt)) + by(user.invitedBy),
       user.onboardedAt && main.stateOnboarded(date(user.onboardedAt)),
       // Nobody signs in before accepting: no "Never" for an invitee.

@@ -100,6 +100,44 @@ describe('<panta-user-management> layout by its own width', () => {
     });
   }
 
+  for (const lang of ['en', 'de']) {
+    it(`needs no sideways scrolling of the list at any width from 320 to 1400 px, on every tab, in ${lang}`, async function () {
+      (this as unknown as { timeout(ms: number): void }).timeout(60000);
+      await setViewport({ width: 1500, height: 800 });
+      const { element } = await inColumn(320, lang);
+      const wrap = root(element).querySelector('.table-wrap')!;
+      const cut: string[] = [];
+      for (const name of ['active', 'pending', 'deleted'] as const) {
+        await openTab(element, name);
+        for (let width = 320; width <= 1400; width += 8) {
+          element.parentElement!.style.width = `${width}px`;
+          const frame = wrap.getBoundingClientRect();
+          if (wrap.scrollWidth > wrap.clientWidth || outside(wrap, 'button', frame).length) cut.push(`${name} ${width}`);
+        }
+      }
+      expect(cut, 'tabs and widths where the list scrolls sideways').to.deep.equal([]);
+    });
+  }
+
+  it("draws a focused tab's whole focus ring: the tabs' scroller clips none of it", async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const { element } = await inColumn(900, 'en');
+    const list = part(root(element), 'tabs')!;
+    const frame = list.getBoundingClientRect();
+    const clip = { top: frame.top + list.clientTop, left: frame.left + list.clientLeft, bottom: frame.top + list.clientTop + list.clientHeight, right: frame.left + list.clientLeft + list.clientWidth };
+    for (const name of ['active', 'pending', 'deleted'] as const) {
+      const button = tab(element, name);
+      button.focus();
+      await sendKeys({ press: 'Shift' });
+      expect(button.matches(':focus-visible')).to.equal(true);
+      const style = getComputedStyle(button);
+      const reach = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+      const box = button.getBoundingClientRect();
+      const ring = { top: box.top - reach, left: box.left - reach, bottom: box.bottom + reach, right: box.right + reach };
+      expect(ring.top >= clip.top - 0.5 && ring.left >= clip.left - 0.5 && ring.bottom <= clip.bottom + 0.5 && ring.right <= clip.right + 0.5, `${name}'s ring is clipped`).to.equal(true);
+    }
+  });
+
   it('lays a toast over the view at 375 px: the table does not move, neither the bulk bar nor a dialog\'s buttons are covered, and it comes first in the tab order', async () => {
     await setViewport({ width: 375, height: 667 });
     // Enough rows for the bulk bar to be scrolled to the screen's top.
@@ -156,8 +194,8 @@ describe('<panta-user-management> layout by its own width', () => {
   });
 
   it('keeps the table in a wide host column, even in a narrow viewport', async () => {
-    await setViewport({ width: 700, height: 800 });
-    const { element } = await inColumn(680, 'en');
+    await setViewport({ width: 760, height: 800 });
+    const { element } = await inColumn(744, 'en');
     const row = rowFor(element, 'jurgen@example.test')!;
     expect(part(row, 'email')!.getBoundingClientRect().top).to.equal(part(row, 'name')!.closest('td')!.getBoundingClientRect().top);
     expect(parts(root(element), 'kpi').map((kpi) => kpi.getBoundingClientRect().top)).to.satisfy((tops: number[]) => new Set(tops).size === 1);

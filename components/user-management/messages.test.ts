@@ -86,6 +86,27 @@ describe('<panta-user-management> messages', () => {
     });
   }
 
+  it("keeps its toasts within its own box: never over the host page's header above it", async () => {
+    await setViewport({ width: 1024, height: 700 });
+    const people = ['a', 'b', 'c'].map((name) => ({ email: `${name}@example.test` }));
+    const f = await createFixture({ active: people });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token, { live: false });
+    const header = document.createElement('header');
+    header.style.height = '120px';
+    element.parentElement!.before(header);
+    try {
+      scrollTo(0, 0);
+      await deleteRow(element, 'a@example.test');
+      await until(() => toastTexts(element).length === 1);
+      const frame = element.getBoundingClientRect();
+      const toast = part(root(element), 'toast')!.getBoundingClientRect();
+      expect(toast.top, 'the toast lies over the host page above the element').to.be.at.least(frame.top);
+      expect(toast.right).to.be.at.most(frame.right);
+    } finally {
+      header.remove();
+    }
+  });
+
   it('announces every outcome through its two live regions, not "Users found" after a delete under a search', async () => {
     const f = await createFixture({ active: [{ email: 'ann@example.test', firstName: 'Ann', lastName: 'Active' }] });
     const { element } = await mountLoaded(f.apiUrl, f.admin.token);

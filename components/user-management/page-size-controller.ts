@@ -44,13 +44,15 @@ export class PageSizeController implements ReactiveController {
     }
   }
 
-  /** The "Rows per page" dropdown. */
+  /** The "Rows per page" dropdown; a size the host set outside the three is among them, so the dropdown says what is shown. */
   render(localize: LocalizeController) {
+    const size = this.host.pageSize;
+    const sizes = (PAGE_SIZES as readonly number[]).includes(size) ? PAGE_SIZES : [...PAGE_SIZES, size].sort((a, b) => a - b);
     return html`
       <div class="field">
         <label for="page-size">${localize.messages.pageSize}</label>
         <select id="page-size" part="page-size" @change=${(event: Event) => this.choose(Number((event.target as HTMLSelectElement).value))}>
-          ${PAGE_SIZES.map((size) => html`<option value=${size} ?selected=${size === this.host.pageSize}>${localize.number(size)}</option>`)}
+          ${sizes.map((option) => html`<option value=${option} ?selected=${option === size}>${localize.number(option)}</option>`)}
         </select>
       </div>
     `;

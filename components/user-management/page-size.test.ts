@@ -43,6 +43,22 @@ describe('<panta-user-management> page size', () => {
     }
   });
 
+  it('shows a page size the host set outside 25, 50 and 100 (attribute or property) as the chosen one, among the three', async function () {
+    (this as unknown as { timeout(ms: number): void }).timeout(30000);
+    const f = await createFixture({ active: people });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token, { pageSize: 10 });
+    expect(rows(element)).to.have.length(10);
+    expect([...pageSizeSelect(element).options].map((option) => option.value)).to.deep.equal(['10', '25', '50', '100']);
+    expect(pageSizeSelect(element).value).to.equal('10');
+    element.pageSize = 60;
+    await until(() => rows(element).length === 60);
+    expect([...pageSizeSelect(element).options].map((option) => option.value)).to.deep.equal(['25', '50', '60', '100']);
+    expect(pageSizeSelect(element).value).to.equal('60');
+    typeInto(pageSizeSelect(element), '25');
+    await until(() => rows(element).length === 25);
+    expect(pageSizeSelect(element).value).to.equal('25');
+  });
+
   it('keeps two elements apart by their page-size-key; an unknown stored value is ignored', async function () {
     (this as unknown as { timeout(ms: number): void }).timeout(30000);
     const f = await createFixture({ active: people });

@@ -63,6 +63,26 @@ describe('<panta-user-management> undo a delete', () => {
     expect(undoButton(element)).to.equal(null);
   });
 
+  it("Ctrl+Z with no Undo on offer does nothing: not Chromium's page undo of the search text", async () => {
+    const f = await createFixture({ active: [{ email: 'ann@example.test' }, { email: 'bo@example.test' }] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    const search = part<HTMLInputElement>(root(element), 'search')!;
+    search.focus();
+    await sendKeys({ type: 'ann' });
+    await until(() => !rowFor(element, 'bo@example.test'));
+    await sendKeys({ press: 'Control+a' });
+    await sendKeys({ press: 'Backspace' });
+    await until(() => rowFor(element, 'bo@example.test'));
+    const shown = rows(element).length;
+    const edit = action(rowFor(element, 'bo@example.test')!, 'edit');
+    edit.focus();
+    await sendKeys({ press: 'Control+z' });
+    await sleep(500);
+    expect(search.value).to.equal('');
+    expect(rows(element)).to.have.length(shown);
+    expect(deepActiveElement()).to.equal(edit);
+  });
+
   it("puts the focus on the restored user's row after Undo, by its button and by Ctrl+Z, and says so", async () => {
     const f = await createFixture({
       active: ['ann', 'bo', 'zoe'].map((name) => ({ email: `${name}@example.test`, firstName: name[0]!.toUpperCase() + name.slice(1), lastName: 'Active' })),

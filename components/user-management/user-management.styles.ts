@@ -97,6 +97,11 @@ export default [
       gap: calc(var(--_space) / 2);
     }
 
+    /* The scroller clips what lies outside it: a tab's focus ring is drawn inside the tab. */
+    [role='tab']:focus-visible {
+      outline-offset: -2px;
+    }
+
     .count {
       min-width: 1.5em;
       padding: 0 calc(var(--_space) / 2);
@@ -155,36 +160,33 @@ export default [
     }
 
     /*
-     * Over the view, not in its flow: a toast that appears moves nothing under the admin's pointer.
-     * At the screen's top: with the page at its top, over the header and the KPIs, not the tab
-     * panel's controls. While rows are selected, at its bottom, away from the bulk bar, which the
-     * admin scrolls back up to; should they meet, the bulk bar lies above. Dialogs are modal, above all.
+     * Over the view, not in its flow: a toast that appears moves nothing under the admin's pointer
+     * (the layer has no height and shares its grid cell with what follows). Sticky, so within the
+     * element's own box: at the screen's top while the element reaches there, else at the element's top,
+     * never over the host page around it. While rows are selected, at the screen's bottom (or the
+     * element's), toasts growing upward, away from the bulk bar, which the admin scrolls back up to;
+     * should they meet, the bulk bar lies above. First in the tab order. Dialogs are modal, above all.
      */
+    .toasts,
+    .toasts + * {
+      grid-area: 1 / 1;
+    }
+
     .toasts {
-      position: fixed;
+      position: sticky;
       inset-block-start: var(--_space);
-      inset-inline-end: var(--_space);
-      max-inline-size: calc(100% - 2 * var(--_space));
-      display: grid;
-      justify-items: end;
-      gap: var(--_space);
       z-index: 10;
+      align-self: start;
+      height: 0;
+      display: flex;
+      flex-direction: column;
+      align-items: flex-end;
+      gap: var(--_space);
     }
 
     .base:has(.bulk) .toasts {
-      inset-block: auto var(--_space);
-    }
-
-    /* Within the element's width, not at the edge of a wide page. */
-    @supports (anchor-name: --a) {
-      .base {
-        anchor-name: --panta-base;
-      }
-
-      .toasts {
-        inset-inline-end: anchor(--panta-base end);
-        max-inline-size: anchor-size(--panta-base inline);
-      }
+      inset-block-start: calc(100dvh - var(--_space));
+      justify-content: flex-end;
     }
 
     .toasts[hidden] {

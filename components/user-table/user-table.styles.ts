@@ -196,9 +196,10 @@ export default css`
   /*
    * In a narrow element each user is a stack (name, email, role, state, actions) beside their
    * checkbox, so that every action is in reach without sideways scrolling; the header row keeps the
-   * select-all box and the sort buttons.
+   * select-all box and the sort buttons. Where it starts is measured: the wide table's 44rem and
+   * the frame's 2rem around it, so that no width between needs sideways scrolling.
    */
-  @container (width < 640px) {
+  @container (width < 46rem) {
     table,
     thead,
     tbody,

@@ -5,7 +5,7 @@ import 'axe-core/axe.min.js';
 import type axeCore from 'axe-core';
 import '../index.ts';
 import { deepActiveElement } from '../internal/focus.ts';
-import { action, part, root, rowFor, text, until } from '../testing/element.ts';
+import { action, part, root, rowFor, text, typeInto, until } from '../testing/element.ts';
 import { mountLoaded, openTab } from '../testing/mount.ts';
 import { createFixture } from '../testing/server.ts';
 import type { PantaUserManagement } from '../user-management/user-management.ts';
@@ -141,4 +141,21 @@ describe('<panta-user-table> row actions', () => {
     const box = part(rowFor(element, 'pia@example.test')!, 'details-button')!.getBoundingClientRect();
     expect([box.width, box.height].map(Math.round).every((side) => side >= 24), `${box.width} x ${box.height}`).to.equal(true);
   });
+});
+
+describe('<panta-user-table> empty page', () => {
+  for (const [lang, filters, search] of [
+    ['en', 'No users match these filters', 'No users match your search'],
+    ['de', 'Keine Benutzer entsprechen diesen Filtern', 'Keine Benutzer entsprechen Ihrer Suche'],
+  ] as const) {
+    it(`says the filters, not a search, left nothing when only filters are set (${lang})`, async () => {
+      const f = await createFixture({ pending: [{ email: 'pia@example.test' }] });
+      const { element } = await mountLoaded(f.apiUrl, f.admin.token, { lang });
+      await openTab(element, 'pending');
+      part<HTMLInputElement>(root(element), 'expired-filter')!.click();
+      await until(() => text(part(root(element), 'empty')) === filters);
+      typeInto(part<HTMLInputElement>(root(element), 'search')!, 'nobody');
+      await until(() => text(part(root(element), 'empty')) === search);
+    });
+  }
 });

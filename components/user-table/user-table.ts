@@ -56,7 +56,7 @@ export class PantaUserTable extends LitElement {
   @property({ attribute: false }) status: TaskStatus = TaskStatus.INITIAL;
   /** The page shown is of another view than the one loading: its rows are dimmed and inert. */
   @property({ type: Boolean }) stale = false;
-  /** A search or role filter is set: an empty page says "no matches". */
+  /** A search or filter is set: an empty page says "no matches" (of the search, or else of the filters). */
   @property({ type: Boolean }) filtered = false;
   @property({ attribute: false }) sort: { by: SortField; direction: SortDirection } = { by: 'name', direction: 'asc' };
   @property({ attribute: false }) selected: ReadonlySet<string> = new Set();
@@ -265,7 +265,8 @@ export class PantaUserTable extends LitElement {
     if (!page) return this.#renderMessageRow(m.loading);
     if (status !== TaskStatus.COMPLETE || page.items.length > 0) return this.#renderRows(page);
     const empty: Record<Tab, string> = { active: m.emptyActive, pending: m.emptyPending, deleted: m.emptyDeleted };
-    return this.#renderMessageRow(this.filtered ? m.noMatches : empty[this.tab]);
+    // Filters alone ("Expired invitations") searched for nothing: the message names what left the page empty.
+    return this.#renderMessageRow(!this.filtered ? empty[this.tab] : page.query.search ? m.noMatches : m.noFilterMatches);
   }
 
   #renderPagination() {
