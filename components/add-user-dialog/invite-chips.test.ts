@@ -91,7 +91,7 @@ describe('<panta-add-user-dialog> several addresses', () => {
     dialog.submit();
     await until(() => dialog.formError() !== '');
     // The element's own words, not the server's refusal ("Nobody was invited: …").
-    expect(dialog.formError()).to.equal('3 addresses are marked: remove or correct them to invite the others.');
+    expect(dialog.formError()).to.equal('3 addresses are marked: remove or correct them first.');
     expect(dialog.scope().activeElement).to.equal(chips()[2]!.querySelector('button'));
     expect(dialog.field('email').getAttribute('aria-invalid')).to.equal('true');
     expect(description(dialog.field('email'))).to.equal(dialog.formError());
@@ -173,11 +173,11 @@ describe('<panta-add-user-dialog> several addresses', () => {
     expect(text(dialog.scope().querySelector('form [role="status"]'))).to.equal('2 Adressen hinzugefügt');
     expect(text(dialog.submitButton())).to.equal('2 Personen einladen');
     paste(dialog.field('email'), 'kein-email');
-    await until(() => text(dialog.scope().querySelector('form [role="status"]')) === '1 Adresse hinzugefügt, 1 kann nicht eingeladen werden');
+    await until(() => text(dialog.scope().querySelector('form [role="status"]')) === '1 Adresse hinzugefügt, 1 nicht einladbar');
     expect(text(dialog.submitButton())).to.equal('2 von 3 Personen einladen');
     dialog.submit();
     await until(() => dialog.formError() !== '');
-    expect(dialog.formError()).to.equal('1 Adresse ist markiert: Entfernen oder korrigieren Sie sie, um die anderen einzuladen.');
+    expect(dialog.formError()).to.equal('1 Adresse ist markiert: Entfernen oder korrigieren Sie sie zuerst.');
     expect(chips()[1]!.querySelector('button')!.getAttribute('aria-label')).to.equal('b@example.test entfernen');
     expect(chips()[1]!.querySelector('select')!.getAttribute('aria-label')).to.equal('Rolle für b@example.test');
   });

@@ -32,7 +32,7 @@ const en = {
   // Several chips: "Invite 7 people" only when the call would invite them all.
   invite: (count: string, all: string) => (count === all ? `Invite ${all} people` : `Invite ${count} of ${all} people`),
   marked: (count: number, formatted: string) =>
-    count === 1 ? '1 address is marked: remove or correct it to invite the others.' : `${formatted} addresses are marked: remove or correct them to invite the others.`,
+    `${count === 1 ? '1 address is' : `${formatted} addresses are`} marked: remove or correct ${count === 1 ? 'it' : 'them'} first.`,
   added: (count: number, formatted: string, refused: number, refusedFormatted: string) =>
     `${count === 1 ? '1 address' : `${formatted} addresses`} added${refused ? `, ${refusedFormatted} cannot be invited` : ''}`,
   removed: (email: string) => `${email} removed`,
@@ -46,9 +46,9 @@ const de: typeof en = {
   roleFor: (email) => `Rolle für ${email}`,
   invite: (count, all) => (count === all ? `${all} Personen einladen` : `${count} von ${all} Personen einladen`),
   marked: (count, formatted) =>
-    `${count === 1 ? '1 Adresse ist' : `${formatted} Adressen sind`} markiert: Entfernen oder korrigieren Sie sie, um die anderen einzuladen.`,
+    `${count === 1 ? '1 Adresse ist' : `${formatted} Adressen sind`} markiert: Entfernen oder korrigieren Sie sie zuerst.`,
   added: (count, formatted, refused, refusedFormatted) =>
-    `${count === 1 ? '1 Adresse' : `${formatted} Adressen`} hinzugefügt${refused ? `, ${refusedFormatted} ${refused === 1 ? 'kann' : 'können'} nicht eingeladen werden` : ''}`,
+    `${count === 1 ? '1 Adresse' : `${formatted} Adressen`} hinzugefügt${refused ? `, ${refusedFormatted} nicht einladbar` : ''}`,
   removed: (email) => `${email} entfernt`,
   refused: 'Niemand wurde eingeladen: Entfernen oder korrigieren Sie die markierten Adressen.',
   tooMany: (limit) => `Niemand wurde eingeladen: höchstens ${limit} Personen auf einmal.`,
@@ -178,7 +178,7 @@ export class InviteChips {
 
   /**
    * The chips, each with its verdict in words (not colour alone, and the description of its role
-   * select and remove button), its role, and its remove button; and the live region that says
+   * select and remove button, which Tab reaches), its role, and its remove button; and the live region that says
    * what a paste or a removal did (the dialog is modal: the element's own live region is outside it).
    */
   render(m: Messages, language: Language, n: FormatNumber) {
@@ -193,10 +193,10 @@ export class InviteChips {
           (chip, index) => html`
             <li class="chip" part="chip" data-verdict=${chip.verdict ?? nothing}>
               <span>${chip.email} <span class="hint">${`${chip.firstName} ${chip.lastName}`.trim()}</span></span>
-              ${isRefused(chip) ? html`<span class="field-error" id="chip-${index}-verdict">${verdict(chip.verdict!)}</span>` : nothing}
+              ${isRefused(chip) ? html`<span class="field-error" id="verdict-${index}">${verdict(chip.verdict!)}</span>` : nothing}
               <select
                 aria-label=${t.roleFor(chip.email)}
-                aria-describedby=${isRefused(chip) ? `chip-${index}-verdict` : nothing}
+                aria-describedby=${isRefused(chip) ? `verdict-${index}` : nothing}
                 @change=${(event: Event) => (chip.role = (event.target as HTMLSelectElement).value as Role)}
               >
                 ${ROLES.map((option) => html`<option value=${option} ?selected=${option === (chip.role ?? this.role)}>${option === 'admin' ? m.roleAdmin : m.roleUser}</option>`)}
@@ -204,7 +204,7 @@ export class InviteChips {
               <button
                 type="button"
                 aria-label=${t.remove(chip.email)}
-                aria-describedby=${isRefused(chip) ? `chip-${index}-verdict` : nothing}
+                aria-describedby=${isRefused(chip) ? `verdict-${index}` : nothing}
                 @click=${(event: Event) => {
                   // Focus goes to the email field, where typing goes on.
                   (event.target as HTMLElement).closest('form')!.querySelector<HTMLElement>('#email')!.focus();
