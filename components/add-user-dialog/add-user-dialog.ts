@@ -190,13 +190,13 @@ export class PantaAddUserDialog extends LitElement {
   /**
    * Several addresses: the chips' entries in one `inviteMany`, all or nobody; a refusal marks the
    * chips it names. While chips are marked the server would refuse the list: the alert says how
-   * many, and focus goes to the first one's remove button (whose description is its verdict).
+   * many, and focus goes to the first one's remove button (described by its verdict, hence the selector).
    */
   async #inviteMany() {
     const refused = this.#chips.refused();
     if (refused > 0) {
       this.formError = CHIP_MESSAGES[this.#localize.language].marked(refused, this.#localize.number(refused));
-      return this.renderRoot.querySelector<HTMLElement>('.chip[data-verdict]:not([data-verdict="invite"]) button')?.focus();
+      return this.renderRoot.querySelector<HTMLElement>('.chip button[aria-describedby]')?.focus();
     }
     this.busy = true;
     try {
