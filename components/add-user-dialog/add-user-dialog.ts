@@ -187,8 +187,17 @@ export class PantaAddUserDialog extends LitElement {
     return Object.fromEntries(['email', 'firstName', 'lastName', 'role'].map((key) => [key, String(data.get(key) ?? '')]));
   }
 
-  /** Several addresses: the chips' entries in one `inviteMany`, all or nobody; a refusal marks the chips it names. */
+  /**
+   * Several addresses: the chips' entries in one `inviteMany`, all or nobody; a refusal marks the
+   * chips it names. While chips are marked the server would refuse the list: the alert says how
+   * many, and focus goes to the first one's remove button (described by its verdict, hence the selector).
+   */
   async #inviteMany() {
+    const refused = this.#chips.refused();
+    if (refused > 0) {
+      this.formError = CHIP_MESSAGES[this.#localize.language].marked(refused, this.#localize.number(refused));
+      return this.renderRoot.querySelector<HTMLElement>('.chip button[aria-describedby]')?.focus();
+    }
     this.busy = true;
     try {
       await this.invites?.inviteMany(this.#chips.entries());
@@ -282,7 +291,8 @@ export class PantaAddUserDialog extends LitElement {
   #field(name: 'email' | 'firstName' | 'lastName', label: string) {
     const required = name === 'email';
     const shown = required ? label : html`${label} <span class="hint">${this.#localize.messages.optional}</span>`;
-    return textField(name, shown, this.errors[name], required, '', required ? 'email' : 'text');
+    // The form's alert is about the addresses too: the email field is invalid while it shows.
+    return textField(name, shown, this.errors[name], required, '', required ? 'email' : 'text', required && this.formError ? 'form-error' : undefined);
   }
 
   /** The stage the call is in, named over its bar: the upload's share while the file goes out (a bar that fills), then the server's work. */
@@ -371,6 +381,7 @@ export class PantaAddUserDialog extends LitElement {
     // Several addresses: the names come from each one's display name ("Anna Berg <anna@x.de>"), not from the name fields.
     const people = this.#chips.chips.length;
     const several = people > 1;
+    const n = (value: number) => this.#localize.number(value);
     return html`
       <panta-dialog lang=${this.#localize.locale} label=${m.addUser} class=${this.preview ? 'wide' : ''} @dialog-close=${() => this.#previewing?.abort()}>
         <div role="tablist" aria-label=${m.importMode} @keydown=${this.#onModeKeydown}>
@@ -402,7 +413,7 @@ export class PantaAddUserDialog extends LitElement {
             ?hidden=${!single}
           >
             ${this.#field('email', m.email)}
-            ${this.#chips.render(m, this.#localize.language)}
+            ${this.#chips.render(m, this.#localize.language, n)}
             ${this.restorable
               ? html`<button type="button" class="button" data-restore-instead @click=${this.#restoreInstead}>${m.restoreInstead}</button>`
               : nothing}
@@ -410,7 +421,7 @@ export class PantaAddUserDialog extends LitElement {
             ${roleField(m, 'user')}
           </form>
           ${single ? nothing : this.#renderBulk()}
-          ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
+          ${this.formError ? html`<p class="form-error" id="form-error" role="alert">${this.formError}</p>` : nothing}
         </div>
         <button slot="footer" type="button" class="button" @click=${() => this.hide()}>${m.cancel}</button>
         ${single || this.preview
@@ -425,7 +436,7 @@ export class PantaAddUserDialog extends LitElement {
             >
               ${single
                 ? several
-                  ? CHIP_MESSAGES[this.#localize.language].invite(people, this.#localize.number(people))
+                  ? CHIP_MESSAGES[this.#localize.language].invite(n(people - this.#chips.refused()), n(people))
                   : m.sendInvitation
                 : m.inviteCount(invite, this.#localize.number(invite))}
             </button>`

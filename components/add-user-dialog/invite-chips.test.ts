@@ -51,7 +51,8 @@ describe('<panta-add-user-dialog> several addresses', () => {
       ['ANNA@Example.test', 'entered twice'],
     ]);
     expect(chips().map((chip) => chip.querySelector('button')!.getAttribute('aria-label'))[0]).to.equal('Remove anna@example.test');
-    expect(text(dialog.submitButton())).to.equal('Invite 6 people');
+    // The button counts whom the call would invite: nobody is while any chip is marked.
+    expect(text(dialog.submitButton())).to.equal('Invite 1 of 6 people');
     // With several addresses the names come from each address: the name fields make way.
     expect(dialog.field('firstName').checkVisibility()).to.equal(false);
 
@@ -60,13 +61,53 @@ describe('<panta-add-user-dialog> several addresses', () => {
     await sendKeys({ press: 'Backspace' });
     await until(() => chips().length === 5);
     expect(read().at(-1)).to.deep.equal(['not-an-email', 'invalid email']);
-    expect(text(dialog.submitButton())).to.equal('Invite 5 people');
+    expect(text(dialog.submitButton())).to.equal('Invite 1 of 5 people');
     // Removing the first of two duplicates clears the second's verdict.
     paste(dialog.field('email'), 'anna@example.test');
     await until(() => read().at(-1)?.[1] === 'entered twice');
     chips()[0]!.querySelector('button')!.click();
     await until(() => read().at(-1)?.[1] === '');
     expect(dialog.scope().activeElement).to.equal(dialog.field('email'));
+  });
+
+  it('while a chip is marked, submitting asks nothing of the server: the alert counts the marked chips and focus goes to the first', async () => {
+    const f = await createFixture({ active: [{ email: 'ann.active@example.test' }] });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    const { dialog, chips, read, judged } = await openDialog(element);
+    const said = () => text(dialog.scope().querySelector('form [role="status"]'));
+    // What a screen reader gets as a control's description.
+    const description = (control: Element) => text(dialog.scope().getElementById(control.getAttribute('aria-describedby') ?? ''));
+    paste(dialog.field('email'), 'one@example.test two@example.test not-an-email ann.active@example.test ONE@example.test');
+    await judged();
+    expect(read().map(([, verdict]) => verdict)).to.deep.equal(['', '', 'invalid email', 'already active', 'entered twice']);
+    expect(said()).to.equal('5 addresses added, 3 cannot be invited');
+    expect(text(dialog.submitButton())).to.equal('Invite 2 of 5 people');
+    // Each marked chip's controls are described by its verdict; the others by nothing.
+    const marked = chips()[3]!;
+    expect([description(marked.querySelector('button')!), description(marked.querySelector('select')!)]).to.deep.equal(['already active', 'already active']);
+    expect(chips()[0]!.querySelector('button')!.hasAttribute('aria-describedby')).to.equal(false);
+    expect(dialog.field('email').getAttribute('aria-invalid')).to.equal('false');
+
+    dialog.submit();
+    await until(() => dialog.formError() !== '');
+    // The element's own words, not the server's refusal ("Nobody was invited: …").
+    expect(dialog.formError()).to.equal('3 addresses are marked: remove or correct them first.');
+    expect(dialog.scope().activeElement).to.equal(chips()[2]!.querySelector('button'));
+    expect(dialog.field('email').getAttribute('aria-invalid')).to.equal('true');
+    expect(description(dialog.field('email'))).to.equal(dialog.formError());
+
+    // Removing a chip says so; the button counts again once the rest are judged.
+    chips()[2]!.querySelector('button')!.click();
+    await until(() => said() === 'not-an-email removed');
+    chips()[3]!.querySelector('button')!.click();
+    await until(() => said() === 'ONE@example.test removed');
+    await until(() => text(dialog.submitButton()) === 'Invite 2 of 3 people');
+    chips()[2]!.querySelector('button')!.click();
+    await until(() => text(dialog.submitButton()) === 'Invite 2 people');
+    expect(events.of('panta-users-imported')).to.have.length(0);
+    dialog.submit();
+    await dialog.closed();
+    expect(events.of('panta-users-imported').map((event) => event.detail)).to.deep.equal([{ invited: 2, skipped: 0 }]);
   });
 
   it('invites them all in one call: Invite N people, each with its role; they appear in Pending and the counts rise', async () => {
@@ -123,13 +164,20 @@ describe('<panta-add-user-dialog> several addresses', () => {
     expect(check.result.data.entries[0]!.verdict).to.equal('invite');
   });
 
-  it('speaks German: the button counts people, the remove buttons name the address', async () => {
+  it('speaks German: the button counts people, the live region and the alert count addresses, the remove buttons name the address', async () => {
     const f = await createFixture();
     const { element } = await mountLoaded(f.apiUrl, f.admin.token, { lang: 'de' });
     const { dialog, chips, judged } = await openDialog(element);
     paste(dialog.field('email'), 'a@example.test b@example.test');
     await judged();
+    expect(text(dialog.scope().querySelector('form [role="status"]'))).to.equal('2 Adressen hinzugefügt');
     expect(text(dialog.submitButton())).to.equal('2 Personen einladen');
+    paste(dialog.field('email'), 'kein-email');
+    await until(() => text(dialog.scope().querySelector('form [role="status"]')) === '1 Adresse hinzugefügt, 1 nicht einladbar');
+    expect(text(dialog.submitButton())).to.equal('2 von 3 Personen einladen');
+    dialog.submit();
+    await until(() => dialog.formError() !== '');
+    expect(dialog.formError()).to.equal('1 Adresse ist markiert: Entfernen oder korrigieren Sie sie zuerst.');
     expect(chips()[1]!.querySelector('button')!.getAttribute('aria-label')).to.equal('b@example.test entfernen');
     expect(chips()[1]!.querySelector('select')!.getAttribute('aria-label')).to.equal('Rolle für b@example.test');
   });

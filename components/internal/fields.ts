@@ -2,8 +2,11 @@ import { html, nothing } from 'lit';
 import { ROLES, type Role } from '../../shared/constants.ts';
 import type { Messages } from '../i18n/en.ts';
 
-/** A labelled text input with its error, as both user dialogs draw it; `name` is also its id. */
-export function textField(name: string, label: unknown, error: string | undefined, autofocus: boolean, value = '', type = 'text') {
+/**
+ * A labelled text input with its error, as both user dialogs draw it; `name` is also its id.
+ * `invalidBy` names an error shown elsewhere (the form's alert) that concerns this field too.
+ */
+export function textField(name: string, label: unknown, error: string | undefined, autofocus: boolean, value = '', type = 'text', invalidBy?: string) {
   return html`
     <div class="field">
       <label for=${name}>${label}</label>
@@ -14,8 +17,8 @@ export function textField(name: string, label: unknown, error: string | undefine
         autocomplete="off"
         .defaultValue=${value}
         ?autofocus=${autofocus}
-        aria-invalid=${error ? 'true' : 'false'}
-        aria-describedby=${error ? `${name}-error` : nothing}
+        aria-invalid=${error || invalidBy ? 'true' : 'false'}
+        aria-describedby=${error ? `${name}-error` : (invalidBy ?? nothing)}
       />
       ${error ? html`<span class="field-error" id="${name}-error" part="field-error">${error}</span>` : nothing}
     </div>
