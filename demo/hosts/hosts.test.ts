@@ -15,6 +15,7 @@ import { type SeededPerson, type TestServer, seedWorkspace, startTestServer } fr
 import { type SsrHostOptions, ssrHost } from './ssr.ts';
 
 const BUILT_PAGES = resolve(import.meta.dirname, '../../dist/demo');
+const AXE = resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js');
 /** The package's element module and the chunks it loads later, as hosts serve them, and a page beside them that needs no build. */
 const PUBLISHED_ELEMENT = resolve(import.meta.dirname, '../../dist/element/panta-user-management.js');
 const PUBLISHED_CHUNKS = resolve(import.meta.dirname, '../../dist/element/chunks');
@@ -125,6 +126,17 @@ describe('host pages embedding <panta-user-management>', () => {
       [email],
     );
   }
+
+  it('the demo page has its one heading of level 1, as axe-core checks it', async () => {
+    // Served statically here, without the demo's sign-in routes: the page's own markup is what is checked.
+    await page.goto(`${pages.origin}/index.html`);
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string }[] }> } }).axe;
+      return (await axe.run(document, { runOnly: ['page-has-heading-one', 'heading-order', 'landmark-one-main'] })).violations.map((violation) => violation.id);
+    });
+    assert.deepEqual(violations, []);
+  });
 
   it('plain HTML: the token goes in as a property, an invitation shows in the host banner', async () => {
     await page.goto(withSession(pages.origin, 'hosts/plain.html'));
