@@ -147,7 +147,7 @@ export class PantaActivityView extends LitElement {
    */
   #count(list: AuditList) {
     const localize = this.#localize;
-    const total = `${localize.number(list.total)}${list.totalCapped ? '+' : ''}`;
+    const total = localize.total(list);
     if (this.offset === 0 && list.items.length === list.total) return `${PANEL_MESSAGES[localize.language].entries}: ${total}`;
     return ACTIVITY_MESSAGES[localize.language].range(localize.number(this.offset + 1), localize.number(this.offset + list.items.length), total);
   }

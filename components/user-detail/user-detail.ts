@@ -130,7 +130,7 @@ export class PantaUserDetail extends LitElement {
               : html`<p>${main.loading}</p>`}
         </div>
         <div class="pages" slot="footer" part="history-pagination">
-          <span>${list ? `${m.entries}: ${this.#localize.number(list.total)}${list.totalCapped ? '+' : ''}` : ''}</span>
+          <span>${list ? `${m.entries}: ${this.#localize.total(list)}` : ''}</span>
           <button type="button" class="button" data-page="newer" ?disabled=${this.cursors.length === 1} @click=${() => (this.cursors = this.cursors.slice(0, -1))}>
             ${m.newer}
           </button>
