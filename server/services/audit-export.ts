@@ -14,6 +14,7 @@ import type { Deps } from '../deps.ts';
 import { DomainError } from '../errors.ts';
 import type { CellValue } from '../imports/workbook.ts';
 import type { Caller } from './actor.ts';
+import { readableDetails } from './audit-details.ts';
 import { auditEntry, auditFilterOf } from './audit.ts';
 import { csvChunks, EXPORT_BATCH_SIZE, type UserExport, utcTime, xlsxOf } from './exports.ts';
 import { toApiAuditEntry } from './mappers.ts';
@@ -81,6 +82,6 @@ function cellOf(entry: AuditEntry, column: AuditExportColumn, lang: ImportLang):
     case 'targetEmail':
       return entry.targetEmail ?? '';
     case 'details':
-      return entry.details ? JSON.stringify(entry.details) : '';
+      return readableDetails(entry.details, lang);
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import XLSX from 'sheetjs-style';
 import * as z from 'zod/mini';
-import { type ExportAuditQuery, exportAuditQuery, exportAuditUrl } from '../../shared/export.ts';
+import { type ExportAuditQuery, exportAuditQuery, exportAuditUrl, exportUsersUrl } from '../../shared/export.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import { DomainError } from '../errors.ts';
 import type { Caller } from '../services/actor.ts';
@@ -70,7 +70,7 @@ describe('GET /api/users/audit-export', () => {
     assert.deepEqual(rows.slice(1).map((row) => row[5]), expected.map((entry) => entry.targetEmail ?? ''));
     assert.ok(rows.length - 1 >= SEEDED);
     const oldest = rows.at(-1)!;
-    assert.deepEqual(oldest.slice(1), ['Deleted', 'Olivia Owner', admin.email, '', 'T0000@Exported.test', '{"note":"a, \\"quoted\\"; detail"}']);
+    assert.deepEqual(oldest.slice(1), ['Deleted', 'Olivia Owner', admin.email, '', 'T0000@Exported.test', 'note: a, "quoted"; detail']);
     assert.match(oldest[0]!, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
   });
 
@@ -121,5 +121,58 @@ describe('GET /api/users/audit-export', () => {
     const bad = await get({ from: 'yesterday' });
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { error: { message: string } }).error.message, /time in UTC/);
+  });
+});
+
+describe('The export\'s Details column', () => {
+  let server: TestServer;
+  let admin: SeededPerson;
+
+  before(async () => {
+    server = await startTestServer();
+    ({ admin } = await seedWorkspace(server, 'Detailed'));
+  });
+  after(() => server.close());
+
+  /** The Details cell of each entry, newest first, as a spreadsheet program reads the CSV in `lang`. */
+  async function detailsCells(lang: 'en' | 'de') {
+    const response = await fetch(exportAuditUrl(server.apiUrl, { format: 'csv', lang }), { headers: { authorization: `Bearer ${admin.token}` } });
+    assert.equal(response.status, 200);
+    const rows = parseCsv((await response.text()).replace(/^\uFEFF/, ''), lang === 'de' ? ';' : ',');
+    return rows.slice(1).map((row) => [row[1], row[6]]);
+  }
+
+  it('reads as labelled text in the file\'s language: roles, changes, times, filters', async () => {
+    const pat = await addActiveUser(server, admin, 'pat@detailed.test', 'user', { firstName: 'Pat', lastName: 'Lee' });
+    await admin.client.users.update.mutate({ id: pat.id, lastName: 'Smyth', role: 'admin' });
+    await admin.client.users.delete.mutate({ ids: [pat.id] });
+    const purgeAt = (await admin.client.audit.list.query({ action: 'user.deleted' })).items[0]?.details?.purgeAt as string;
+
+    const english = await detailsCells('en');
+    assert.deepEqual(english, [
+      ['Deleted', `Purge at (UTC): ${purgeAt.slice(0, 19).replace('T', ' ')}`],
+      ['Changed', 'Role: Standard user → Admin; Last name: Lee → Smyth'],
+      ['Completed onboarding', ''],
+      ['Invited', 'Role: Standard user'],
+    ]);
+    const german = await detailsCells('de');
+    assert.deepEqual(german.slice(0, 3), [
+      ['Aktivität exportiert', 'Format: csv; Sprache: en; Zeilen: 4'],
+      ['Gelöscht', `Endgültig gelöscht am (UTC): ${purgeAt.slice(0, 19).replace('T', ' ')}`],
+      ['Geändert', 'Rolle: Standardbenutzer → Admin; Nachname: Lee → Smyth'],
+    ]);
+  });
+
+  it('defuses what someone typed: a search that is a formula stays text after its label', async () => {
+    const formula = '=HYPERLINK("http://evil.test","x")';
+    const exported = await fetch(exportUsersUrl(server.apiUrl, { tab: 'active', search: formula, format: 'csv' }), {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    assert.equal(exported.status, 200);
+    await exported.text();
+    const [latest] = await detailsCells('en');
+    assert.equal(latest?.[0], 'Exported users');
+    assert.match(latest?.[1] ?? '', /^Tab: active; Search: =HYPERLINK\("http:\/\/evil\.test","x"\); Role: all; /);
+    assert.doesNotMatch(latest?.[1] ?? '', /^[=+\-@\t\r]/);
   });
 });
