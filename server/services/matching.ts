@@ -30,14 +30,13 @@ const BY_IDS: Record<MatchingAction, (deps: Deps, caller: Caller, ids: readonly 
 const matchingMaxUsersOf = (deps: Deps): number => deps.settings.matchingMaxUsers ?? DEFAULT_MATCHING_MAX_USERS;
 
 /**
- * The users an action acts on among those the filter selects: all of them, except that a resend
- * leaves out those whose previous send is within the cooldown (as the resend by ids does).
+ * The users an action acts on among those the list's scope selects: all of them, except that a
+ * resend leaves out those whose previous send is within the cooldown (as the resend by ids does).
  * The input schema has already refused an action on a tab it does not apply to.
  */
-function actedOnScope(deps: Deps, action: MatchingAction, filter: ListFilter): UserListScope {
-  const scope = listScope(deps, filter);
-  if (action !== 'resend') return scope;
-  return { ...scope, invitationSentBy: new Date(deps.clock.now().getTime() - RESEND_COOLDOWN_SECONDS * 1000).toISOString() };
+function actedOnScope(deps: Deps, action: MatchingAction, listed: UserListScope): UserListScope {
+  if (action !== 'resend') return listed;
+  return { ...listed, invitationSentBy: new Date(deps.clock.now().getTime() - RESEND_COOLDOWN_SECONDS * 1000).toISOString() };
 }
 
 function tooMany(cap: number, actual?: number): DomainError {
@@ -51,27 +50,36 @@ function tooMany(cap: number, actual?: number): DomainError {
 }
 
 /**
- * The ids an action acts on, at most `cap + 1` of them (one more says the cap is passed). A delete
- * leaves out the admin who acts, as the page's checkbox never ticks their own row: "select all
- * matching" on the Active tab would otherwise always meet the guard against deleting oneself.
+ * The ids an action acts on, at most `cap + 1` of them (one more says the cap is passed), and how
+ * many ids the scope gave (at most `cap + 2`). A delete leaves out the admin who acts, as the
+ * page's checkbox never ticks their own row: "select all matching" on the Active tab would
+ * otherwise always meet the guard against deleting oneself.
  */
-async function actedOnIds(db: DB, deps: Deps, caller: Caller, action: MatchingAction, filter: ListFilter, cap: number): Promise<string[]> {
-  const ids = await findListedUserIds(db, caller.workspaceId, actedOnScope(deps, action, filter), cap + 2);
-  const acted = action === 'delete' ? ids.filter((id) => id !== caller.id) : ids;
-  return acted.slice(0, cap + 1);
+async function actedOnIds(db: DB, caller: Caller, action: MatchingAction, scope: UserListScope, cap: number) {
+  const listed = await findListedUserIds(db, caller.workspaceId, scope, cap + 2);
+  const acted = action === 'delete' ? listed.filter((id) => id !== caller.id) : listed;
+  return { listed: listed.length, ids: acted.slice(0, cap + 1) };
 }
 
-/** How many users the filter selects and how many of them the action would act on; refused above the cap. */
+/**
+ * How many users the filter selects and how many of them the action would act on; refused above
+ * the cap. A delete reads the ids alone, one statement: up to `cap + 1` of them are the count of
+ * both figures (the admin who acts may be one), and only beyond that is the scope counted, for
+ * the refusal's figure.
+ */
 export async function countMatching(deps: Deps, caller: Caller, action: MatchingAction, filter: ListFilter): Promise<MatchingCount> {
-  const scope = listScope(deps, filter);
-  const matching = await countListedUsers(deps.db, caller.workspaceId, scope);
   const cap = matchingMaxUsersOf(deps);
-  const count = action === 'resend' ? await countListedUsers(deps.db, caller.workspaceId, actedOnScope(deps, action, filter)) : matching;
-  if (count > cap + (action === 'delete' ? 1 : 0)) throw tooMany(cap, count);
-  if (action !== 'delete') return { matching, count };
-  const ids = await actedOnIds(deps.db, deps, caller, action, filter, cap);
-  if (ids.length > cap) throw tooMany(cap, count);
-  return { matching, count: ids.length };
+  const listed = listScope(deps, filter);
+  if (action === 'delete') {
+    const { listed: matching, ids } = await actedOnIds(deps.db, caller, action, listed, cap);
+    if (matching > cap + 1) throw tooMany(cap, await countListedUsers(deps.db, caller.workspaceId, listed));
+    if (ids.length > cap) throw tooMany(cap, matching);
+    return { matching, count: ids.length };
+  }
+  const matching = await countListedUsers(deps.db, caller.workspaceId, listed);
+  const count = action === 'resend' ? await countListedUsers(deps.db, caller.workspaceId, actedOnScope(deps, action, listed)) : matching;
+  if (count > cap) throw tooMany(cap, count);
+  return { matching, count };
 }
 
 /**
@@ -85,8 +93,10 @@ export async function countMatching(deps: Deps, caller: Caller, action: Matching
 export async function actOnMatching(deps: Deps, caller: Caller, command: ActOnMatchingCommand): Promise<BulkResult> {
   const cap = matchingMaxUsersOf(deps);
   return write(deps, caller, async (trx) => {
-    const ids = await actedOnIds(trx, deps, caller, command.action, command.filter, cap);
-    if (ids.length > cap) throw tooMany(cap, await countListedUsers(trx, caller.workspaceId, actedOnScope(deps, command.action, command.filter)));
+    // Built once: the over-cap count is of the very scope the ids were read with (a resend's cooldown from the same instant).
+    const scope = actedOnScope(deps, command.action, listScope(deps, command.filter));
+    const { ids } = await actedOnIds(trx, caller, command.action, scope, cap);
+    if (ids.length > cap) throw tooMany(cap, await countListedUsers(trx, caller.workspaceId, scope));
     if (ids.length !== command.expectedCount) {
       throw new DomainError(
         'CONFLICT',

@@ -7,6 +7,10 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { AuditAction } from '../../shared/constants.ts';
 import { exportUsersUrl } from '../../shared/export.ts';
 import { loadConfig } from '../config.ts';
+import { DomainError } from '../errors.ts';
+import type { Caller } from '../services/actor.ts';
+import { countMatching } from '../services/matching.ts';
+import type { ListFilter } from '../services/users.ts';
 import { rejectsWith, rejectsWithoutChange } from '../testing/assertions.ts';
 import { failInsertOfAuditEntry } from '../testing/faults.ts';
 import {
@@ -20,6 +24,7 @@ import {
   type TestServer,
   type TestServerOptions,
 } from '../testing/harness.ts';
+import { countingStatements } from '../testing/statements.ts';
 
 /** Each test moves the clock, so each gets its own server. */
 describe('act on all matching users', () => {
@@ -209,6 +214,28 @@ describe('act on all matching users', () => {
       actual: 4,
     });
     assert.deepEqual(await admin.client.users.matchingCount.query({ action: 'delete', filter: { ...filter, search: 'a@' } }), { matching: 1, count: 1 });
+  });
+
+  it('counts a delete in one statement: the same figures within the cap, at it with the admin who acts among them, and beyond', async () => {
+    await server.close();
+    await start({ matchingMaxUsers: 3 });
+    for (const name of ['ann', 'bob', 'cat']) await addActiveUser(server, admin, `${name}@match.test`);
+    const caller = { id: admin.id, workspaceId: admin.workspaceId, email: admin.email } as Caller;
+    const counting = countingStatements(server.deps.db);
+    const count = (filter: ListFilter) => countMatching({ ...server.deps, db: counting.db }, caller, 'delete', filter);
+
+    assert.deepEqual(await count({ tab: 'active', search: '', role: 'all' }), { matching: 4, count: 3 });
+    assert.equal(counting.count(), 1);
+    assert.deepEqual(await count({ tab: 'active', search: 'bob', role: 'all' }), { matching: 1, count: 1 });
+    assert.deepEqual(await count({ tab: 'active', search: '', role: 'admin' }), { matching: 1, count: 0 });
+    assert.equal(counting.count(), 3);
+
+    await addActiveUser(server, admin, 'dan@match.test');
+    await assert.rejects(count({ tab: 'active', search: '', role: 'all' }), (error) => {
+      assert.ok(error instanceof DomainError);
+      assert.deepEqual([error.reason, error.details], ['MATCHING_TOO_MANY', { limit: 3, actual: 5 }]);
+      return true;
+    });
   });
 
   it('takes its cap from MATCHING_MAX_USERS: 10,000 by default, at most 50,000', () => {
