@@ -147,6 +147,34 @@ export async function startTestServer({ mailbox = new DevMailbox(), mailer, auth
   };
 }
 
+/**
+ * Two servers on one fresh database, as two processes of a deployment share theirs (in this
+ * process, so they share its thread: see multi-server.test.ts for separate processes). `close`
+ * stops both and drops the database.
+ */
+export async function startServersOnOneDatabase(options: TestServerOptions = {}) {
+  const database = await createTestDatabase();
+  const started: TestServer[] = [];
+  const close = async () => {
+    for (const server of started.splice(0)) await server.close();
+    await database.drop();
+  };
+  try {
+    while (started.length < 2) started.push(await startTestServer({ ...options, databaseUrl: database.url }));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const [first, second] = started as [TestServer, TestServer];
+  return { first, second, close };
+}
+
+/** A server with a workspace and its first admin signed in (`seedWorkspace`): a suite's `before`. */
+export async function startSeededServer(name: string, options: TestServerOptions = {}) {
+  const server = await startTestServer(options);
+  return { server, ...(await seedWorkspace(server, name)) };
+}
+
 export interface SeededPerson {
   id: string;
   workspaceId: string;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { addMs } from '../clock.ts';
 import { appRouter } from '../routers/app.ts';
 import { createSession } from '../services/sessions.ts';
-import { addActiveUser, addPendingUser, type Client, type SeededPerson, seedWorkspace, type TestServer } from './harness.ts';
+import { addActiveUser, addPendingUser, type Client, type SeededPerson, seedWorkspace, startTestServer, type TestServer, type TestServerOptions } from './harness.ts';
 import { csv, upload } from './spreadsheets.ts';
 
 /** Who may call a procedure. */
@@ -135,6 +135,12 @@ export function call(client: Client, path: string, input: unknown): Promise<unkn
 }
 
 let fixtures = 0;
+
+/** A server of its own with the fixture in it: a suite's `before`. */
+export async function startServerWithFixture(options: TestServerOptions = {}): Promise<{ server: TestServer; fixture: Fixture }> {
+  const server = await startTestServer(options);
+  return { server, fixture: await setUpFixture(server) };
+}
 
 /** A fresh workspace with one person of every kind, and an admin of another workspace. */
 export async function setUpFixture(server: TestServer): Promise<Fixture> {

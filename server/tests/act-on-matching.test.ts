@@ -20,7 +20,7 @@ import {
   type SeededPerson,
   seedWorkspace,
   signIn,
-  startTestServer,
+  startSeededServer,
   type TestServer,
   type TestServerOptions,
 } from '../testing/harness.ts';
@@ -34,8 +34,7 @@ describe('act on all matching users', () => {
   let foreign: SeededPerson;
 
   const start = async (options: TestServerOptions = {}) => {
-    server = await startTestServer(options);
-    ({ admin } = await seedWorkspace(server, 'Match'));
+    ({ server, admin } = await startSeededServer('Match', options));
     ({ admin: foreign } = await seedWorkspace(server, 'Other'));
   };
   beforeEach(() => start());

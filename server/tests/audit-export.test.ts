@@ -9,7 +9,7 @@ import type { Caller } from '../services/actor.ts';
 import { auditEntry } from '../services/audit.ts';
 import { exportAudit } from '../services/audit-export.ts';
 import { EXPORT_BATCH_SIZE } from '../services/exports.ts';
-import { addActiveUser, type SeededPerson, seedWorkspace, startTestServer, type TestServer } from '../testing/harness.ts';
+import { addActiveUser, type SeededPerson, seedWorkspace, startSeededServer, type TestServer } from '../testing/harness.ts';
 import { parseCsv } from '../testing/spreadsheets.ts';
 import { newSortableIds } from '../tokens.ts';
 
@@ -20,8 +20,7 @@ describe('GET /api/users/audit-export', () => {
   const SEEDED = 2 * EXPORT_BATCH_SIZE + 300;
 
   before(async () => {
-    server = await startTestServer();
-    ({ admin } = await seedWorkspace(server, 'Exported'));
+    ({ server, admin } = await startSeededServer('Exported'));
     const start = server.clock.now().getTime() - (Math.ceil(SEEDED / 3) + 1) * 1000;
     const ids = newSortableIds(SEEDED);
     const rows = ids.map((id, index) =>
@@ -128,10 +127,7 @@ describe('The export\'s Details column', () => {
   let server: TestServer;
   let admin: SeededPerson;
 
-  before(async () => {
-    server = await startTestServer();
-    ({ admin } = await seedWorkspace(server, 'Detailed'));
-  });
+  before(async () => ({ server, admin } = await startSeededServer('Detailed')));
   after(() => server.close());
 
   /** The Details cell of each entry, newest first, as a spreadsheet program reads the CSV in `lang`. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { rejectsWith, rejectsWithoutChange, unknownId } from '../testing/assertions.ts';
 import { addActiveUser, addPendingUser, type SeededPerson, seedWorkspace, startTestServer, type TestServer } from '../testing/harness.ts';
+import { activeAdminIds } from '../testing/users.ts';
 
 describe('guards', () => {
   let server: TestServer;
@@ -13,19 +14,6 @@ describe('guards', () => {
   async function activeAdmins(admin: SeededPerson) {
     const list = await admin.client.users.list.query({ tab: 'active', role: 'admin' });
     return list.items;
-  }
-
-  /** The active admins of a workspace, read from the database (the API needs an admin to ask). */
-  async function activeAdminIds(workspaceId: string) {
-    const rows = await server.database.db
-      .selectFrom('users')
-      .select('id')
-      .where('workspace_id', '=', workspaceId)
-      .where('role', '=', 'admin')
-      .where('status', '=', 'active')
-      .where('deleted_at', 'is', null)
-      .execute();
-    return rows.map((row) => row.id);
   }
 
   it('an admin cannot delete themselves', async () => {
@@ -74,19 +62,19 @@ describe('guards', () => {
     const { admin, workspaceId } = await seedWorkspace(server, 'Sole');
     await rejectsWith(admin.client.users.delete.mutate({ ids: [admin.id] }), { code: 'CONFLICT' });
     await rejectsWith(admin.client.users.update.mutate({ id: admin.id, role: 'user' }), { code: 'CONFLICT' });
-    assert.deepEqual(await activeAdminIds(workspaceId), [admin.id]);
+    assert.deepEqual(await activeAdminIds(server.database.db, workspaceId), [admin.id]);
   });
 
   it('a second admin can be demoted, and then the first is the last one and keeps the role', async () => {
     const { admin, workspaceId } = await seedWorkspace(server, 'Demote');
     const second = await addActiveUser(server, admin, 'second@demote.test', 'admin');
     await second.client.users.update.mutate({ id: admin.id, role: 'user' });
-    assert.deepEqual(await activeAdminIds(workspaceId), [second.id]);
+    assert.deepEqual(await activeAdminIds(server.database.db, workspaceId), [second.id]);
     // The demoted admin has lost their rights; the remaining one cannot step down.
     await rejectsWith(admin.client.users.update.mutate({ id: second.id, role: 'user' }), { code: 'FORBIDDEN' });
     await rejectsWith(second.client.users.update.mutate({ id: second.id, role: 'user' }), { code: 'CONFLICT', reason: 'SELF_DEMOTE' });
     await rejectsWith(second.client.users.delete.mutate({ ids: [second.id] }), { code: 'CONFLICT', reason: 'SELF_DELETE' });
-    assert.deepEqual(await activeAdminIds(workspaceId), [second.id]);
+    assert.deepEqual(await activeAdminIds(server.database.db, workspaceId), [second.id]);
   });
 
   it('a second admin can be deleted, and the remaining one cannot leave', async () => {
@@ -94,7 +82,7 @@ describe('guards', () => {
     const second = await addActiveUser(server, admin, 'second@deleteadmin.test', 'admin');
     await admin.client.users.delete.mutate({ ids: [second.id] });
     await rejectsWith(admin.client.users.delete.mutate({ ids: [admin.id] }), { code: 'CONFLICT', reason: 'SELF_DELETE' });
-    assert.deepEqual(await activeAdminIds(workspaceId), [admin.id]);
+    assert.deepEqual(await activeAdminIds(server.database.db, workspaceId), [admin.id]);
     assert.equal((await activeAdmins(admin)).length, 1);
   });
 
@@ -105,7 +93,7 @@ describe('guards', () => {
     // Demoting or deleting the pending admin is fine: they hold no access yet.
     await admin.client.users.update.mutate({ id: invitee.id, role: 'user' });
     await admin.client.users.delete.mutate({ ids: [invitee.id] });
-    assert.deepEqual(await activeAdminIds(workspaceId), [admin.id]);
+    assert.deepEqual(await activeAdminIds(server.database.db, workspaceId), [admin.id]);
   });
 
   it('two admins demoting each other at the same moment cannot both succeed', async () => {
@@ -119,7 +107,7 @@ describe('guards', () => {
     // The loser is refused either as no longer an admin or by the last-admin guard.
     const refused = outcomes.find((outcome) => outcome.status === 'rejected');
     assert.ok(['FORBIDDEN', 'CONFLICT'].includes(refused?.reason?.data?.code), String(refused?.reason));
-    assert.equal((await activeAdminIds(workspaceId)).length, 1);
+    assert.equal((await activeAdminIds(server.database.db, workspaceId)).length, 1);
   });
 
   it('two admins deleting each other at the same moment cannot both succeed', async () => {
@@ -130,7 +118,7 @@ describe('guards', () => {
       second.client.users.delete.mutate({ ids: [admin.id] }),
     ]);
     assert.equal(outcomes.filter((outcome) => outcome.status === 'fulfilled').length, 1);
-    assert.equal((await activeAdminIds(workspaceId)).length, 1);
+    assert.equal((await activeAdminIds(server.database.db, workspaceId)).length, 1);
   });
 
   it('three admins demoting each other in a ring leave at least one admin', async () => {
@@ -142,7 +130,7 @@ describe('guards', () => {
       second.client.users.update.mutate({ id: third.id, role: 'user' }),
       third.client.users.update.mutate({ id: admin.id, role: 'user' }),
     ]);
-    assert.ok((await activeAdminIds(workspaceId)).length >= 1);
+    assert.ok((await activeAdminIds(server.database.db, workspaceId)).length >= 1);
   });
 
   describe('a bulk call where one user is refused refuses the whole call, names that user and changes nothing', () => {

@@ -5,14 +5,19 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { TRPCClientError } from '@trpc/client';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { addPendingUser, startTestServer, type TestServer } from '../testing/harness.ts';
+import { addPendingUser, type TestServer } from '../testing/harness.ts';
 import { assertNothingHidden, assertPlainText } from '../testing/plain-text.ts';
-import { call, type Fixture, SAMPLES, setUpFixture } from '../testing/procedure-samples.ts';
+import { call, type Fixture, SAMPLES, startServerWithFixture } from '../testing/procedure-samples.ts';
 import { upload, workbook } from '../testing/spreadsheets.ts';
 
 /** Fixed, so a failure replays: fast-check's message names it with the shrunk counterexample. */
 const SEED = Number(process.env.PANTA_FC_SEED ?? 20261127);
 const NUM_RUNS = Number(process.env.PANTA_FC_RUNS ?? 100);
+
+/** A hundred runs of every procedure stay below every rate limit. */
+const UNLIMITED = {
+  rateLimits: { invitesPerAdmin: 1_000_000, invitesPerWorkspace: 1_000_000, importsPerAdmin: 1_000_000, importsPerWorkspace: 1_000_000, tokenFailuresPerIp: 1_000_000 },
+};
 
 // session.signOut would end the admin's session and leave the rest of the run refused at the door.
 const PATHS = Object.keys(SAMPLES).filter((path) => path !== 'session.signOut');
@@ -87,12 +92,7 @@ function inputs(fixture: Fixture) {
 describe('hostile input changes nothing it should not (fast-check)', () => {
   let server: TestServer;
   let fixture: Fixture;
-  before(async () => {
-    server = await startTestServer({
-      rateLimits: { invitesPerAdmin: 1_000_000, invitesPerWorkspace: 1_000_000, importsPerAdmin: 1_000_000, importsPerWorkspace: 1_000_000, tokenFailuresPerIp: 1_000_000 },
-    });
-    fixture = await setUpFixture(server);
-  });
+  before(async () => ({ server, fixture } = await startServerWithFixture(UNLIMITED)));
   after(() => server.close());
 
   const db = () => server.database.db;
@@ -195,12 +195,7 @@ describe('hostile input changes nothing it should not (fast-check)', () => {
 describe('every text input over arbitrary Unicode: stored plain, or refused with BAD_REQUEST (issue 12.4, fast-check)', () => {
   let server: TestServer;
   let fixture: Fixture;
-  before(async () => {
-    server = await startTestServer({
-      rateLimits: { invitesPerAdmin: 1_000_000, invitesPerWorkspace: 1_000_000, importsPerAdmin: 1_000_000, importsPerWorkspace: 1_000_000, tokenFailuresPerIp: 1_000_000 },
-    });
-    fixture = await setUpFixture(server);
-  });
+  before(async () => ({ server, fixture } = await startServerWithFixture(UNLIMITED)));
   after(() => server.close());
 
   const unicode = fc.oneof(

@@ -10,6 +10,7 @@ import { generateToken } from '../tokens.ts';
 import { ManualClock } from '../testing/clock.ts';
 import { testDialect } from '../testing/harness.ts';
 import { SERVER_PROCESS_START, twoServerProcesses } from '../testing/server-processes.ts';
+import { activeAdminIds } from '../testing/users.ts';
 
 const START = SERVER_PROCESS_START;
 
@@ -92,14 +93,7 @@ describe(`two server processes on one ${testDialect === 'postgres' ? 'PostgreSQL
       // The loser was demoted by the winner before its own write could run.
       assert.equal(errorData(results.find((result) => result.status === 'rejected')!).code, 'FORBIDDEN');
 
-      const admins = await servers.database.db
-        .selectFrom('users')
-        .select('id')
-        .where('workspace_id', '=', workspaceId)
-        .where('role', '=', 'admin')
-        .where('status', '=', 'active')
-        .where('deleted_at', 'is', null)
-        .execute();
+      const admins = await activeAdminIds(servers.database.db, workspaceId);
       assert.equal(admins.length, 1, `round ${round}: one active admin remains`);
     }
   });

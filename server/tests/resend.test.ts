@@ -6,9 +6,8 @@ import {
   addPendingUser,
   invitationTokenFor,
   type SeededPerson,
-  seedWorkspace,
   signIn,
-  startTestServer,
+  startSeededServer,
   type TestServer,
 } from '../testing/harness.ts';
 
@@ -18,10 +17,7 @@ const names = { firstName: 'Uma', lastName: 'Ulm' };
 describe('users.resendInvitations', () => {
   let server: TestServer;
   let admin: SeededPerson;
-  beforeEach(async () => {
-    server = await startTestServer();
-    ({ admin } = await seedWorkspace(server, 'Resend'));
-  });
+  beforeEach(async () => ({ server, admin } = await startSeededServer('Resend')));
   afterEach(() => server.close());
 
   it('rotates the link: the old one stops working, the new one works', async () => {

@@ -4,12 +4,11 @@ import { rejectsWithoutChange } from '../testing/assertions.ts';
 import {
   addActiveUser,
   addPendingUser,
-  createTestDatabase,
   type SeededPerson,
   seedWorkspace,
   signIn,
-  startTestServer,
-  type TestDatabase,
+  startSeededServer,
+  startServersOnOneDatabase,
   type TestServer,
 } from '../testing/harness.ts';
 
@@ -17,10 +16,7 @@ import {
 describe('retention', () => {
   let server: TestServer;
   let admin: SeededPerson;
-  beforeEach(async () => {
-    server = await startTestServer();
-    ({ admin } = await seedWorkspace(server, 'Retention'));
-  });
+  beforeEach(async () => ({ server, admin } = await startSeededServer('Retention')));
   afterEach(() => server.close());
 
   /** Deletes a new user now; returns them. */
@@ -126,8 +122,7 @@ describe('retention', () => {
 
   it('RETENTION_DAYS is configurable', async () => {
     await server.close();
-    server = await startTestServer({ retentionDays: 3 });
-    ({ admin } = await seedWorkspace(server, 'Short'));
+    ({ server, admin } = await startSeededServer('Short', { retentionDays: 3 }));
     const user = await deletedUser('lee@short.test');
     assert.equal(
       (await admin.client.users.get.query({ id: user.id })).purgeAt,
@@ -141,23 +136,15 @@ describe('retention', () => {
 });
 
 describe('retention purge from two servers on one database', () => {
-  const servers: TestServer[] = [];
-  let shared: TestDatabase | undefined;
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-    await shared?.drop();
-  });
+  let close: (() => Promise<void>) | undefined;
+  afterEach(() => close?.());
 
   // better-sqlite3 waits for a lock synchronously, so two connections of one process cannot hold
   // overlapping write transactions: the servers take turns here; the DELETE … RETURNING decides.
   // (multi-server.test.ts runs two purges at the same moment from two server processes.)
   it('records each user once', async () => {
-    shared = await createTestDatabase();
-    const databaseUrl = shared.url;
-    const first = await startTestServer({ databaseUrl });
-    servers.push(first);
-    const second = await startTestServer({ databaseUrl });
-    servers.push(second);
+    const { first, second, ...started } = await startServersOnOneDatabase();
+    close = started.close;
     const { admin } = await seedWorkspace(first, 'Shared');
     const users = await Promise.all(['mia', 'ned', 'ola', 'pat'].map((name) => addActiveUser(first, admin, `${name}@shared.test`)));
     await admin.client.users.delete.mutate({ ids: users.map((user) => user.id) });

@@ -5,12 +5,11 @@ import { rejectsWith } from '../testing/assertions.ts';
 import {
   addActiveUser,
   addPendingUser,
-  createTestDatabase,
   type SeededPerson,
   seedWorkspace,
   signIn,
-  startTestServer,
-  type TestDatabase,
+  startSeededServer,
+  startServersOnOneDatabase,
   type TestServer,
   testDialect,
 } from '../testing/harness.ts';
@@ -38,8 +37,7 @@ describe('workspace counters', () => {
   }
 
   before(async () => {
-    server = await startTestServer();
-    ({ admin } = await seedWorkspace(server, 'Counts'));
+    ({ server, admin } = await startSeededServer('Counts'));
     ({ admin: other } = await seedWorkspace(server, 'Elsewhere'));
   });
   after(() => server.close());
@@ -137,20 +135,11 @@ describe('workspace counters', () => {
 // write lock the other holds (the multi-server test runs SQLite servers as processes). PostgreSQL
 // connections wait apart, so the race is real here.
 if (testDialect === 'postgres') describe('workspace counters with two servers on one database', () => {
-  let database: TestDatabase;
   let first: TestServer;
   let second: TestServer;
-
-  before(async () => {
-    database = await createTestDatabase();
-    first = await startTestServer({ databaseUrl: database.url });
-    second = await startTestServer({ databaseUrl: database.url });
-  });
-  after(async () => {
-    await first.close();
-    await second.close();
-    await database.drop();
-  });
+  let close: () => Promise<void>;
+  before(async () => ({ first, second, close } = await startServersOnOneDatabase()));
+  after(() => close());
 
   it('stay exact while both servers write the same workspaces and purge at once', async () => {
     const { admin } = await seedWorkspace(first, 'Shared');

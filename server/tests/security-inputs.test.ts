@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { csv, upload, workbook } from '../testing/spreadsheets.ts';
 import { rejectsWithoutChange, snapshotDatabase } from '../testing/assertions.ts';
-import { addPendingUser, startTestServer, type TestServer } from '../testing/harness.ts';
-import { type Fixture, procedures, SAMPLES, setUpFixture } from '../testing/procedure-samples.ts';
+import { addPendingUser, type TestServer } from '../testing/harness.ts';
+import { type Fixture, procedures, SAMPLES, startServerWithFixture } from '../testing/procedure-samples.ts';
 
 /**
  * Keys nobody may send: a workspace to act in, a state to set, and a prototype to pollute. Each is
@@ -25,10 +25,7 @@ function withKey(input: unknown, key: string, valueJson: string): string {
 describe('strict inputs', () => {
   let server: TestServer;
   let f: Fixture;
-  before(async () => {
-    server = await startTestServer();
-    f = await setUpFixture(server);
-  });
+  before(async () => ({ server, fixture: f } = await startServerWithFixture()));
   after(() => server.close());
 
   for (const path of Object.keys(procedures).sort()) {
@@ -77,10 +74,7 @@ describe('strict inputs', () => {
 describe('roles', () => {
   let server: TestServer;
   let f: Fixture;
-  before(async () => {
-    server = await startTestServer();
-    f = await setUpFixture(server);
-  });
+  before(async () => ({ server, fixture: f } = await startServerWithFixture()));
   after(() => server.close());
 
   const roleOf = async (id: string) => (await server.deps.db.selectFrom('users').select('role').where('id', '=', id).executeTakeFirstOrThrow()).role;
@@ -121,10 +115,7 @@ describe('roles', () => {
 describe('identities that look alike are not different users (issue 12.4)', () => {
   let server: TestServer;
   let f: Fixture;
-  before(async () => {
-    server = await startTestServer();
-    f = await setUpFixture(server);
-  });
+  before(async () => ({ server, fixture: f } = await startServerWithFixture()));
   after(() => server.close());
 
   const userByEmail = (normalized: string) =>
