@@ -1,6 +1,6 @@
 import { demoRoutes } from '../demo/routes.ts';
 import { buildServer } from './app.ts';
-import { loadConfig, type ServerConfig } from './config.ts';
+import { loadConfig, MISSING_PUBLIC_URL, type ServerConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { developmentSecret } from './development-secret.ts';
 import { MISSING_SECRET } from './invitation-keys.ts';
@@ -15,6 +15,7 @@ try {
   // Checked before the database is touched. In development the secret is made once into the data folder.
   if (config.production && config.secret === undefined) throw new Error(MISSING_SECRET);
   if (config.production && config.smtpUrl === undefined) throw new Error(MISSING_SMTP_URL);
+  if (config.production && process.env.PUBLIC_URL === undefined) throw new Error(MISSING_PUBLIC_URL);
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(1);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -81,14 +81,22 @@ async function stopMain(main: MainProcess): Promise<void> {
   await exited;
 }
 
-/** How `main.ts` ends when it refuses to start: its exit code and what it said. */
+/**
+ * How `main.ts` ends when it refuses to start: its exit code and what it said. One that starts
+ * anyway would listen for ever: it is stopped after 20 s, and its code (null) fails the test.
+ */
 async function refusedStart(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: bareEnvironment(env), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const stop = setTimeout(() => child.kill(), 20_000);
   const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(stop);
   return { code, stderr };
 }
+
+/** What a production start needs. Nothing here sends mail, so SMTP_URL names a port nobody listens on. */
+const PRODUCTION = { PANTA_SECRET: 'a-test-secret-of-at-least-32-characters', SMTP_URL: 'smtp://127.0.0.1:9', PUBLIC_URL: 'https://portal.test' };
 
 /** Every demo route, asked for as the demo page would. */
 const DEMO_REQUESTS: { method: 'GET' | 'POST'; path: string }[] = [
@@ -111,8 +119,7 @@ describe('demo mode is explicit (server/main.ts)', () => {
 
   for (const [name, env] of [
     ['a bare `node server/main.ts`', {}],
-    // Production requires a mailer too; nothing here sends mail, so SMTP_URL names a port nobody listens on.
-    ['NODE_ENV=production', { NODE_ENV: 'production', PANTA_SECRET: 'a-test-secret-of-at-least-32-characters', SMTP_URL: 'smtp://127.0.0.1:9' }],
+    ['NODE_ENV=production', { NODE_ENV: 'production', ...PRODUCTION }],
     ['DEMO=0', { DEMO: '0' }],
   ] as const) {
     it(`${name} serves no demo route, no demo page and seeds nothing`, async () => {
@@ -164,6 +171,16 @@ describe('demo mode is explicit (server/main.ts)', () => {
       assert.match(stderr, /^Invalid configuration: DEMO: .*HOST .* is not a loopback address.*DEMO_ALLOW_REMOTE=1/, host);
       assert.doesNotMatch(stderr, /\n\s+at /, 'a message, not a stack trace');
     }
+  });
+
+  it('in production, refuses to start without PUBLIC_URL, naming it, before the database is made', async () => {
+    const { PUBLIC_URL: _, ...withoutPublicUrl } = PRODUCTION;
+    const databaseUrl = join(dir, 'no-public-url.db');
+    const { code, stderr } = await refusedStart([], { NODE_ENV: 'production', DATABASE_URL: databaseUrl, ...withoutPublicUrl });
+    assert.equal(code, 1);
+    assert.match(stderr, /^PUBLIC_URL is required in production: set it to the address people open/);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'a message, not a stack trace');
+    assert.equal(existsSync(databaseUrl), false, 'no database was created');
   });
 
   it('refuses an unknown argument or a DEMO value that is neither on nor off', async () => {
