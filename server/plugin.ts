@@ -84,7 +84,9 @@ export const pantaUserManagement: FastifyPluginAsync<PantaPluginOptions> = async
     responseMeta: ({ errors }) => {
       // tRPC answers with a Vary of its own (`trpc-accept, accept`) that replaces the one CORS
       // set; Origin is appended, so that a shared cache never serves one origin's answer to another.
-      const headers: Record<string, string | string[]> = { vary: ['Origin'] };
+      // No answer is stored at all: they hold the people of a workspace, and a browser's disk cache
+      // would keep them on a shared computer after the admin signed out (as the exports do).
+      const headers: Record<string, string | string[]> = { vary: ['Origin'], 'cache-control': 'no-store' };
       // TOO_MANY_REQUESTS says when to come back in the standard header too.
       const retryAfter = Math.max(0, ...errors.map((error) => (error.cause instanceof DomainError ? (error.cause.details.retryAfterSeconds ?? 0) : 0)));
       if (retryAfter > 0) headers['retry-after'] = String(retryAfter);

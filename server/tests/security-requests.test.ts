@@ -237,4 +237,23 @@ describe('cross-site requests to a host that mounts the plugin', () => {
     const response = await fetch(`${apiUrl}/session.me`);
     assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
   });
+
+  it('lets no cache keep an API answer: the people of a workspace stay off shared computers\' disks', async () => {
+    const signedIn = { authorization: `Bearer ${token}` };
+    const answers = [
+      await fetch(`${apiUrl}/session.me`, { headers: signedIn }),
+      await fetch(`${apiUrl}/users.list?input=${encodeURIComponent('{"tab":"active"}')}`, { headers: signedIn }),
+      await fetch(`${apiUrl}/session.me,users.summary?batch=1&input=%7B%7D`, { headers: signedIn }),
+      await fetch(`${apiUrl}/users.list`),
+    ];
+    assert.deepEqual(
+      answers.map((response) => [response.status, response.headers.get('cache-control')]),
+      [
+        [200, 'no-store'],
+        [200, 'no-store'],
+        [200, 'no-store'],
+        [401, 'no-store'],
+      ],
+    );
+  });
 });
