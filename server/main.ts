@@ -33,6 +33,11 @@ const app = await buildServer({
 });
 app.addHook('onClose', () => database.close());
 
+// The token rides in the link's fragment, which is never sent; but a page that comes over plain
+// HTTP can be changed on its way, to read the fragment and send it elsewhere.
+if (config.production && new URL(config.publicUrl).protocol === 'http:') {
+  app.log.warn(`PUBLIC_URL is ${config.publicUrl}: invitation links open the accept page over plain HTTP, where anyone on the way can read their tokens; use https://`);
+}
 if (generated) app.log.info(`No PANTA_SECRET: invitation links are made with the development secret in ${generated.file}`);
 // Demo mode only when asked for (`npm start`, `--demo`, DEMO=1): without it the server is the API
 // and its health check, nothing at `/`, and no route that signs anybody in.

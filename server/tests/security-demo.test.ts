@@ -183,6 +183,16 @@ describe('demo mode is explicit (server/main.ts)', () => {
     assert.equal(existsSync(databaseUrl), false, 'no database was created');
   });
 
+  it('in production, warns when PUBLIC_URL is plain HTTP, and not when it is HTTPS', async () => {
+    const plainHttp = /^PUBLIC_URL is http:\/\/portal\.test: invitation links open the accept page over plain HTTP/;
+    for (const publicUrl of ['http://portal.test', 'https://portal.test']) {
+      const main = await startMain(join(dir, 'public-url.db'), [], { NODE_ENV: 'production', ...PRODUCTION, PUBLIC_URL: publicUrl });
+      await stopMain(main);
+      const warnings = main.log.filter((line) => line.level === 40 && plainHttp.test(line.msg));
+      assert.equal(warnings.length, publicUrl.startsWith('http:') ? 1 : 0, publicUrl);
+    }
+  });
+
   it('refuses an unknown argument or a DEMO value that is neither on nor off', async () => {
     const unknown = await refusedStart(['--demo', '--demos'], { DATABASE_URL: join(dir, 'args.db') });
     assert.equal(unknown.code, 1);
