@@ -87,7 +87,6 @@ const envSchema = z.object({
 /** What the command line may say: `--demo` is `DEMO=1`. */
 const COMMAND_LINE_FLAGS: Record<string, string> = { '--demo': 'DEMO' };
 
-/** The settings the user-management services need, whatever the host. */
 /**
  * The standalone server's default `PUBLIC_URL` is this machine: right for development, and in
  * production a link in every invitation that leads each invitee to their own computer.
@@ -96,6 +95,7 @@ export const MISSING_PUBLIC_URL =
   'PUBLIC_URL is required in production: set it to the address people open (such as https://portal.example.com); ' +
   'invitation links are built from it, and without it they would lead to http://localhost';
 
+/** The settings the user-management services need, whatever the host. */
 export interface PantaSettings {
   retentionDays: number;
   inviteTtlDays: number;
