@@ -455,8 +455,10 @@ async function countExpiredUsers(db: Db, workspaceId: string, filter: UserListSc
     return Number((await whereListed(db, counted, workspaceId, filter, { byLinks: true }).executeTakeFirstOrThrow()).count);
   }
   const probed = { ...filter, probeLinks: true };
-  const one = db.selectFrom('users as u').select(sql<number>`1`.as('one'));
-  const matches = usesSearchIndex(db, filter.searchWords) ? searchedFirst(db, one, workspaceId, probed) : whereListed(db, one, workspaceId, probed);
+  const one = sql<number>`1`.as('one');
+  const matches = usesSearchIndex(db, filter.searchWords)
+    ? searchedFirst(db, db.selectFrom('users as u').select(one), workspaceId, probed)
+    : whereListed(db, scannedForShortWords(db, filter).select(one), workspaceId, probed);
   const { count } = await db.selectFrom(matches.limit(cap + 1).as('m')).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
   return Number(count);
 }
@@ -535,13 +537,17 @@ export async function listUserViews(db: Db, workspaceId: string, filter: UserLis
   const reading = readingOrder(filter);
   if (dialectOf(db) === 'postgres') return listPostgresPage(db, workspaceId, filter, matches);
   if (!usesSearchIndex(db, filter.searchWords)) return orderedPage(db, workspaceId, await withLinkProbe(db, workspaceId, filter, matches));
+  // With the expiry filter the total may have stopped counting (`countExpiredUsers`): the walk is
+  // then always tried first, as on PostgreSQL (`listPostgresPage`), and tries each walked user's link.
+  filter = await withLinkProbe(db, workspaceId, filter, matches);
+  const atLeast = matches !== undefined && matches > SEARCH_COUNT_CAP;
   const offset = filter.cursor ? 0 : filter.offset;
-  if (matches !== undefined && offset >= matches) return [];
+  if (matches !== undefined && offset >= matches && !atLeast) return [];
   if (matches !== undefined) {
     const { read, walk } = pageCosts(filter, await readUserCounts(db, workspaceId), matches);
     const walked = ((offset + filter.limit) * walk.walked) / matches;
     const walkLimit = Math.ceil(read / walk.perWalked);
-    if (2 * walked <= walkLimit) {
+    if (atLeast || 2 * walked <= walkLimit) {
       const page = await selectPage(db, workspaceId, filter, 'u.rowid', walkedPage(db, workspaceId, filter, walkLimit, walk.roleAfterWalk) as never);
       if (page.length === filter.limit || walkLimit >= walk.walked) return page;
     }
@@ -656,7 +662,7 @@ function walkedPage(db: Db, workspaceId: string, filter: UserListFilter, walkLim
       'u.last_signed_in_at',
     ]);
   const reading = readingOrder(filter);
-  const walkedScope: UserListScope = { tab: filter.tab, searchWords: [], role: roleAfterWalk ? 'all' : filter.role, ...rowFiltersOf(filter) };
+  const walkedScope: UserListScope = { tab: filter.tab, searchWords: [], role: roleAfterWalk ? 'all' : filter.role, ...rowFiltersOf(filter), probeLinks: filter.probeLinks };
   const firstOfTab = inOrder(pastCursor(whereListed(db, inTab, workspaceId, walkedScope), filter), reading).limit(walkLimit);
   // The outer query sees the columns it orders and searches by under the names of `users as u`.
   const walked = db.selectFrom(firstOfTab.as('u')).select('u.user_rowid') as unknown as UserQuery<{ user_rowid: number }>;
