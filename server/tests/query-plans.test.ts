@@ -259,7 +259,9 @@ function signInShapes(): Shape[] {
  * Pending tab. A page walks the order's index: when few links expired, SQLite tries each entry
  * against their users; when most did, it looks up each walked user's open link by 0001's index of
  * open links by user, as PostgreSQL does either way (these accesses leave that index out, as every
- * page's join reads it).
+ * page's join reads it). The total stops at `SEARCH_COUNT_CAP`: with another filter beside it, the
+ * links are counted up to the cap first; more of them, and each user that filter's index yields is
+ * tried for its link until the cap, never every expired link's user.
  */
 function expiredShapes(): Shape[] {
   return [
@@ -287,6 +289,34 @@ function expiredShapes(): Shape[] {
       count: { sqlite: ['invitations_open_by_expiry'], postgres: ['invitations_open_by_expiry', 'users_search_trigram?'] },
       // Few matches: read them all through the search index and sort them, as the search alone does.
       page: { sqlite: ['users_search', 'invitations_open_by_expiry', 'sort'], postgres: ['users_search_trigram|users_live_by_name', 'invitations_open_by_expiry?'] },
+    },
+    {
+      name: 'pending, every invitation expired, by email',
+      tab: 'pending',
+      invitationExpiredBy: EXPIRY_CUTOFFS.all,
+      sortBy: 'email',
+      count: { sqlite: ['invitations_open_by_expiry'], postgres: ['invitations_open_by_expiry?'] },
+      page: both(['users_live_by_email']),
+    },
+    {
+      // More links than the cap: the role's users are walked in the role's index, each link tried, up to the cap.
+      name: 'pending, every invitation expired, admins',
+      tab: 'pending',
+      role: 'admin',
+      invitationExpiredBy: EXPIRY_CUTOFFS.all,
+      linksCountedFirst: true,
+      count: { sqlite: ['users_live_by_role_desc'], postgres: ['users_live_by_role|users_live_by_role_desc'] },
+      page: { sqlite: ['users_live_by_role_desc'], postgres: ['users_live_by_role|users_live_by_role_desc'] },
+    },
+    {
+      name: 'pending, every invitation expired, "mar"',
+      tab: 'pending',
+      search: 'mar',
+      invitationExpiredBy: EXPIRY_CUTOFFS.all,
+      linksCountedFirst: true,
+      count: { sqlite: ['users_search'], postgres: ['users_search_trigram|users_live_by_name'] },
+      // More matches than the total counts: the walk of the order is tried first, and fills the page.
+      page: both(['users_live_by_name']),
     },
   ];
 }
@@ -555,7 +585,9 @@ describe(`query plans of the list, its search and its counts (${testDialect})`, 
       const want = { count: shape.count?.[testDialect], page: shape.page[testDialect] };
       if (shape.linksCountedFirst) {
         const links = plans.count.shift();
-        assert.ok(links && matches(links, ['invitations_open_by_expiry']), `${shape.name}: the links are counted first, read ${JSON.stringify(links)}`);
+        // PostgreSQL may read the small table instead, up to the cap, when nearly all match.
+        const expected = testDialect === 'postgres' ? 'invitations_open_by_expiry?' : 'invitations_open_by_expiry';
+        assert.ok(links && matches(links, [expected]), `${shape.name}: the links are counted first, read ${JSON.stringify(links)}`);
       }
       assert.equal(plans.count.length, want.count ? 1 : 0, `${shape.name}: ${want.count ? 'one statement counts' : 'the counters answer the total'}`);
       if (want.count) assert.ok(matches(plans.count[0]!, want.count), `${shape.name}: the total reads ${JSON.stringify(plans.count[0])}, expected ${JSON.stringify(want.count)}`);
