@@ -228,8 +228,9 @@ function whereRowFilters<O>(db: Db, query: UserQuery<O>, workspaceId: string, fi
  * - `array`, for a count or every match: the same, and PostgreSQL is given them as an array
  *   (`= any(array(…))`, computed once), so that it reads those users by primary key: as a
  *   semi-join it hashed them over a read of the whole `users` table.
- * - `probe`, for a SQLite page walking the order's index: each walked user's open link is looked
- *   up in 0001's index of open links by user, so the page costs what it walks, not what expired.
+ * - `probe`, for a page walking the order's index or a bounded count: each walked user's open link
+ *   and its expiry are looked up in migration 0019's index of open links by user, without reading
+ *   the link, so the page costs what it walks, not what expired.
  */
 function whereInvitationExpired<O>(
   db: Db,
