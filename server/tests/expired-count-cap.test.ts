@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SEARCH_COUNT_CAP } from '../../shared/constants.ts';
 import { insertMany } from '../db/bulk-insert.ts';
-import { insertUsers } from '../db/repositories/users.ts';
+import { insertUsers, listUsers } from '../db/repositories/users.ts';
 import { pendingUserRow } from '../services/users.ts';
 import { newId } from '../tokens.ts';
 import { type SeededPerson, seedWorkspace, startTestServer, type TestServer } from '../testing/harness.ts';
@@ -75,6 +75,19 @@ describe('"Expired invitations" with more matches than SEARCH_COUNT_CAP', () => 
     const admins = await list({ role: 'admin' });
     assert.deepEqual([admins.total, admins.totalCapped], [EXPIRED_ADMINS, false]);
     assert.equal(admins.items.length, EXPIRED_ADMINS);
+  });
+
+  it('finds nobody on the other tabs without reading a link: only pending users hold one', async () => {
+    const read: string[] = [];
+    const db = server.database.db.withPlugin({
+      transformQuery: (args) => (read.push(JSON.stringify(args.node)), args.node),
+      transformResult: async (args) => args.result,
+    });
+    for (const tab of ['active', 'deleted'] as const) {
+      const listed = await listUsers(db, admin.workspaceId, { tab, searchWords: [], role: 'all', sortBy: 'name', direction: 'asc', offset: 0, limit: 25, invitationExpiredBy: server.clock.now().toISOString() });
+      assert.deepEqual([listed.rows, listed.total], [[], 0]);
+    }
+    assert.ok(!read.some((node) => node.includes('"invitations"')), 'no statement read the links');
   });
 
   it('still asks to resend to the exact number of expired invitations', async () => {
