@@ -54,7 +54,7 @@ export type UserMatchesItsSchema = Assert<Same<z.infer<typeof userSchema>, User>
 
 export const userListSchema = z.object({
   items: z.array(userSchema),
-  /** How many users match; a search on PostgreSQL, or of only 1–2 character words on SQLite, counts up to `SEARCH_COUNT_CAP`: past it, `totalCapped` is true and the list says "1,000+". */
+  /** How many users match; a search on PostgreSQL, or of only 1–2 character words on SQLite, and the expiry filter count up to `SEARCH_COUNT_CAP`: past it, `totalCapped` is true and the list says "1,000+". */
   total: z.number(),
   totalCapped: z.boolean(),
   offset: z.number(),

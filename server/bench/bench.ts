@@ -200,8 +200,8 @@ async function benchSize(count: number): Promise<SizeResults> {
     const result = await listUsers(deps, caller, input);
     const measured = await sample(() => listUsers(deps, caller, input));
     const floor = await floorOf(path, raw, deps, (capture) => listUsers(capture, caller, input));
-    server.push({ name, total: result.total, service: measured, floor });
-    console.log(`  ${name}: ${measured.p50} / ${measured.p95} ms (floor ${floor.p50} / ${floor.p95}), ${result.total.toLocaleString('en')} found`);
+    server.push({ name, total: result.total, totalCapped: result.totalCapped, service: measured, floor });
+    console.log(`  ${name}: ${measured.p50} / ${measured.p95} ms (floor ${floor.p50} / ${floor.p95}), ${result.total.toLocaleString('en')}${result.totalCapped ? '+' : ''} found`);
   }
   if (!ONLY_HTTP) {
     const measured = await sample(() => getSummary(deps, caller));

@@ -31,7 +31,7 @@ import type { Caller } from '../services/actor.ts';
 import { loadCaller } from '../services/sessions.ts';
 import { deleteUsersSoftly, getSummary, inviteUser, listUsers, purgeUsers, restoreUsers } from '../services/users.ts';
 import { newId } from '../tokens.ts';
-import { benchCases, listQuery } from './bench-cases.ts';
+import { benchCases, EXPIRED_CASE, expiredReading, listQuery } from './bench-cases.ts';
 import { load, startBenchServer } from './bench-server.ts';
 import { seedPostgresBench } from './postgres-seed.ts';
 import type { LoadResult, SizeResults, Stat } from './report.ts';
@@ -338,6 +338,7 @@ function reading(size: PostgresSize, sqlite: SizeResults | undefined): string[] 
       `Here: "mar" ${fig('"mar"')}, "ller" ${fig('"ller"')}, "Müller" ${fig('Müller')}, "anna berg" ${fig('anna berg')}.`,
     `- **"zoe", whose matches all sort last by name,** ${fig('"zoe"')}: its page first walks the name index as far as reading every match would cost (at a million users 69,731 entries, index-only, no match among them; with its total capped, as far as 1,001 matches would: 8,843 entries), ` +
       'then reads the matches through the trigram index and sorts them, as SQLite does (the walk is the bet that pays for "mar", whose matches are everywhere); before migration 0014 and this choice the planner walked the whole tab (1.9 s).',
+    expiredReading(fig(EXPIRED_CASE)),
     `- **Deep pages.** By cursor (Next from the page before): ${fig('by cursor')}, like a first page (${fig('Active, first page')}). By offset, a jump: ${fig('deep page (offset')}: ` +
       'an index-only scan of the name index that skips every entry before it (at a million users 325,000 entries, 492 heap fetches), about as SQLite does.',
     `- **One and two characters** have no trigram: "k" ${fig('"k"')}, "ab" ${fig('"ab"')} (target < ${TARGETS.shortSearch} ms). Their page walks the name index, which holds the search text (migration 0014), ` +

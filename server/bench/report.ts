@@ -1,3 +1,4 @@
+import { EXPIRED_CASE, expiredReading } from './bench-cases.ts';
 import type { PostgresResults } from './postgres.ts';
 
 /** The bench's results and the markdown report written from them, with issue 6's targets. */
@@ -24,7 +25,7 @@ export interface SizeResults {
   seedSeconds: number | null;
   /** The latest migration of the measured database's schema: a new index can change plans. Older results lack it. */
   migration?: string;
-  /** `totalCapped`: a PostgreSQL search stopped counting at `SEARCH_COUNT_CAP` ("1,000+"). */
+  /** `totalCapped`: a search or the expiry filter stopped counting at `SEARCH_COUNT_CAP` ("1,000+"). */
   server: { name: string; total: number | null; totalCapped?: boolean; service: Stat; floor: Stat }[];
   http: { name: string; bytes: number; real: LoadResult; constant: LoadResult; bare: LoadResult }[];
   /** The peak RSS of the HTTP server's own process under the load (null where /proc is missing). */
@@ -117,7 +118,7 @@ export function renderReport(results: BenchResults): string {
     if (size.seedSeconds !== null) lines.push(`Seeded in ${size.seedSeconds} s.`, '');
     lines.push('### In the server', '', '| operation | found | service p50 / p95 | floor p50 / p95 |', '| --- | ---: | ---: | ---: |');
     for (const row of size.server) {
-      lines.push(`| ${row.name} | ${row.total === null ? '' : num(row.total)} | ${ms(row.service.p50)} / ${ms(row.service.p95)} | ${ms(row.floor.p50)} / ${ms(row.floor.p95)} |`);
+      lines.push(`| ${row.name} | ${row.total === null ? '' : `${num(row.total)}${row.totalCapped ? '+' : ''}`} | ${ms(row.service.p50)} / ${ms(row.service.p95)} | ${ms(row.floor.p50)} / ${ms(row.floor.p95)} |`);
     }
     lines.push(
       '',
@@ -208,7 +209,7 @@ function reading(size: SizeResults, env: BenchResults['environment']): string[] 
   const first = find(size, 'Active, first page');
   const list = size.http.find((row) => row.name === 'users.list, first page');
   const fmt = (row: SizeResults['server'][number] | undefined) =>
-    row ? `${ms(row.service.p95)} ms p95 (floor ${ms(row.floor.p95)}), ${num(row.total ?? 0)} found` : 'n/a';
+    row ? `${ms(row.service.p95)} ms p95 (floor ${ms(row.floor.p95)}), ${num(row.total ?? 0)}${row.totalCapped ? '+' : ''} found` : 'n/a';
   return [
     '## Reading the figures',
     '',
@@ -225,6 +226,7 @@ function reading(size: SizeResults, env: BenchResults['environment']): string[] 
       'and stops at 1,001 matches (`SEARCH_COUNT_CAP`, "1,000+"; counted to the end, "k" took 127 ms at a million users and "ab" 107, one entry at a time); ' +
       'SQLite is told so (`INDEXED BY`): once migration 0009 added an index by onboarding date, it counted through that one instead, reading every row of the tab ("k" 1,208 / 1,260 ms, "ab" 1,442 / 1,795 ms). ' +
       '`server/tests/query-plans.test.ts` now asserts the index of every list, sort, search and count statement on both databases. The first page walks the tab in order and stops when the page is full.',
+    expiredReading(fmt(find(size, EXPIRED_CASE))),
     `- **A deep page** (${deep?.name.replace(/^.*\(|\)$/g, '') ?? ''}) skips index entries: ${fmt(deep)}. That is a jump by offset; Next and Previous now page by cursor (users.list's cursor: keyset paging), which reads from the last row seen on and costs what a first page does: ${fmt(find(size, 'Active, deep page by cursor'))}.`,
     list && first ? httpReading(size, list, first) : '- **HTTP.** Not measured.',
     memoryReading(size),

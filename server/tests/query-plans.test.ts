@@ -54,6 +54,11 @@ interface Shape {
   cursor?: 'after' | 'before';
   /** What the total reads (no entry: the counters row answers it). Each entry is one access; `a|b` accepts either. */
   count?: { sqlite: Access[]; postgres: Access[] };
+  /**
+   * The expiry filter: its expired links are counted in their own index (up to the cap), as the
+   * total alone, beside another filter before it, or for SQLite's page to choose how to try them.
+   */
+  links?: boolean;
   /** A walk of the order that stopped short of a page (its matches lie further on) before `page` read them. */
   walkFirst?: { sqlite: Access[]; postgres: Access[] };
   page: { sqlite: Access[]; postgres: Access[] };
@@ -255,9 +260,11 @@ function signInShapes(): Shape[] {
  * other filter the total counts those entries alone (PostgreSQL may read the small table instead
  * when nearly all match); with a search, it reads their users by primary key, never the whole
  * Pending tab. A page walks the order's index: when few links expired, SQLite tries each entry
- * against their users; when most did, it looks up each walked user's open link by 0001's index of
- * open links by user, as PostgreSQL does either way (these accesses leave that index out, as every
- * page's join reads it).
+ * against their users; when most did, it looks up each walked user's open link and its expiry in
+ * migration 0019's index ('link probe' in SQLite's plans; PostgreSQL, which walks so either way, may
+ * read the same index for each page's join of its links, so there these accesses leave it out). The total stops at `SEARCH_COUNT_CAP`: with another filter beside it, the
+ * links are counted up to the cap first; more of them, and each user that filter's index yields is
+ * tried for its link until the cap, never every expired link's user.
  */
 function expiredShapes(): Shape[] {
   return [
@@ -265,24 +272,55 @@ function expiredShapes(): Shape[] {
       name: 'pending, a few expired invitations',
       tab: 'pending',
       invitationExpiredBy: EXPIRY_CUTOFFS.few,
-      count: both(['invitations_open_by_expiry']),
+      links: true,
       page: { sqlite: ['users_live_by_name', 'invitations_open_by_expiry'], postgres: ['users_live_by_name', 'invitations_open_by_expiry?'] },
     },
     {
       name: 'pending, every invitation expired',
       tab: 'pending',
       invitationExpiredBy: EXPIRY_CUTOFFS.all,
-      count: { sqlite: ['invitations_open_by_expiry'], postgres: ['invitations_open_by_expiry?'] },
-      page: both(['users_live_by_name']),
+      links: true,
+      page: { sqlite: ['users_live_by_name', 'link probe'], postgres: ['users_live_by_name'] },
     },
     {
       name: 'pending, a few expired invitations, "mar"',
       tab: 'pending',
       search: 'mar',
       invitationExpiredBy: EXPIRY_CUTOFFS.few,
-      count: { sqlite: ['users_search', 'invitations_open_by_expiry'], postgres: ['invitations_open_by_expiry', 'users_search_trigram?'] },
-      // Few matches: read them all through the search index and sort them, as the search alone does.
-      page: { sqlite: ['users_search', 'invitations_open_by_expiry', 'sort'], postgres: ['users_search_trigram|users_live_by_name', 'invitations_open_by_expiry?'] },
+      links: true,
+      // Fewer links than the cap: their users are read by primary key, the search tried on each.
+      count: { sqlite: ['invitations_open_by_expiry'], postgres: ['invitations_open_by_expiry', 'users_search_trigram?'] },
+      // Few matches: read them all through the search index and sort them, as the search alone does,
+      // each one's link tried (more links than three times the matches).
+      page: { sqlite: ['users_search', 'link probe', 'sort'], postgres: ['users_search_trigram|users_live_by_name', 'invitations_open_by_expiry?'] },
+    },
+    {
+      name: 'pending, every invitation expired, by email',
+      tab: 'pending',
+      invitationExpiredBy: EXPIRY_CUTOFFS.all,
+      sortBy: 'email',
+      links: true,
+      page: { sqlite: ['users_live_by_email', 'link probe'], postgres: ['users_live_by_email'] },
+    },
+    {
+      // More links than the cap: the role's users are walked in the role's index, each link tried, up to the cap.
+      name: 'pending, every invitation expired, admins',
+      tab: 'pending',
+      role: 'admin',
+      invitationExpiredBy: EXPIRY_CUTOFFS.all,
+      links: true,
+      count: { sqlite: ['users_live_by_role_desc', 'link probe'], postgres: ['users_live_by_role|users_live_by_role_desc'] },
+      page: { sqlite: ['users_live_by_role_desc', 'link probe'], postgres: ['users_live_by_role|users_live_by_role_desc'] },
+    },
+    {
+      name: 'pending, every invitation expired, "mar"',
+      tab: 'pending',
+      search: 'mar',
+      invitationExpiredBy: EXPIRY_CUTOFFS.all,
+      links: true,
+      count: { sqlite: ['users_search', 'link probe'], postgres: ['users_search_trigram|users_live_by_name'] },
+      // More matches than the total counts: the walk of the order is tried first, and fills the page.
+      page: { sqlite: ['users_live_by_name', 'link probe'], postgres: ['users_live_by_name'] },
     },
   ];
 }
@@ -380,7 +418,9 @@ function seededInvitations(users: readonly UserRow[]): NewInvitationRow[] {
 function sqliteAccesses(rows: { id: number; parent: number; detail: string }[]): Access[] {
   const subqueries = new Set(rows.flatMap(({ detail }) => /^(?:CO-ROUTINE|MATERIALIZE) (\S+)/.exec(detail)?.[1] ?? []));
   return rows.flatMap(({ parent, detail }): Access[] => {
-    const index = /^(?:SCAN|SEARCH) \S+ USING (?:COVERING )?INDEX (\S+)/.exec(detail)?.[1];
+    const index = /^(?:SCAN|SEARCH) \S+ (?:EXISTS )?USING (?:COVERING )?INDEX (\S+)/.exec(detail)?.[1];
+    // A user's open link tried for its expiry (migration 0019), told apart from the page's join of each row's link.
+    if (index === 'invitations_open_by_user_expiry') return /LEFT-JOIN$/.test(detail) ? [] : ['link probe'];
     if (index) return index === 'sqlite_autoindex_workspace_user_counts_1' ? ['workspace_user_counts pk'] : index.startsWith('users_') || index === 'invitations_open_by_expiry' ? [index] : [];
     if (/^SCAN \S+ VIRTUAL TABLE/.test(detail)) return ['users_search'];
     const scanned = /^SCAN (\S+)$/.exec(detail)?.[1];
@@ -490,9 +530,9 @@ describe(`query plans of the list, its search and its counts (${testDialect})`, 
   });
 
   /** The accesses of each statement run since the last call, by what it is for. */
-  async function plansOfLastStatements(): Promise<{ counters: Access[][]; count: Access[][]; page: Access[][] }> {
+  async function plansOfLastStatements(): Promise<{ counters: Access[][]; links: Access[][]; count: Access[][]; page: Access[][] }> {
     const run = statements.splice(0);
-    const plans = { counters: [] as Access[][], count: [] as Access[][], page: [] as Access[][] };
+    const plans = { counters: [] as Access[][], links: [] as Access[][], count: [] as Access[][], page: [] as Access[][] };
     for (const statement of run) {
       const accesses =
         testDialect === 'postgres'
@@ -504,7 +544,13 @@ describe(`query plans of the list, its search and its counts (${testDialect})`, 
           : sqliteAccesses(
               (await db.executeQuery(CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]))).rows as never,
             );
-      const kind = statement.sql.includes('workspace_user_counts') ? 'counters' : /^select count\(\*\)/.test(statement.sql) ? 'count' : 'page';
+      const kind = statement.sql.includes('workspace_user_counts')
+        ? 'counters'
+        : /^select count\(\*\) as "count" from \(select "inv"\."user_id" from "invitations"/.test(statement.sql)
+          ? 'links'
+          : /^select count\(\*\)/.test(statement.sql)
+            ? 'count'
+            : 'page';
       plans[kind].push(accesses);
       statements.splice(0);
     }
@@ -549,6 +595,10 @@ describe(`query plans of the list, its search and its counts (${testDialect})`, 
       const plans = await plansOfLastStatements();
       for (const counters of plans.counters) assert.ok(matches(counters, COUNTERS), `${shape.name}: the counters read ${JSON.stringify(counters)}`);
       const want = { count: shape.count?.[testDialect], page: shape.page[testDialect] };
+      assert.equal(plans.links.length > 0, shape.links === true, `${shape.name}: ${shape.links ? 'the expired links are counted' : 'no links are counted'}`);
+      // PostgreSQL may read the small table instead, up to the cap, when nearly all match.
+      const linkIndex = testDialect === 'postgres' ? 'invitations_open_by_expiry?' : 'invitations_open_by_expiry';
+      for (const links of plans.links) assert.ok(matches(links, [linkIndex]), `${shape.name}: the links are counted in their index, read ${JSON.stringify(links)}`);
       assert.equal(plans.count.length, want.count ? 1 : 0, `${shape.name}: ${want.count ? 'one statement counts' : 'the counters answer the total'}`);
       if (want.count) assert.ok(matches(plans.count[0]!, want.count), `${shape.name}: the total reads ${JSON.stringify(plans.count[0])}, expected ${JSON.stringify(want.count)}`);
       const walk = shape.walkFirst?.[testDialect];
