@@ -6,6 +6,12 @@ import type { LiveErrorReason } from '../../shared/live.ts';
 /** `limit` and `actual`: an upload's cap and its own figure, already formatted (bytes as KB / MB, rows as numbers). */
 type Params = { email?: string | undefined; seconds?: string | undefined; limit?: string | undefined; actual?: string | undefined };
 
+/**
+ * An invitation link's problems (`TOKEN_…`) have no words here: only the accept page meets them, and
+ * it says them in its own (accept-invitation/messages.ts).
+ */
+type LinkReason = Extract<ErrorReason, `TOKEN_${string}`>;
+
 const notAdmin = 'Only administrators can manage users';
 const splitFile = 'Split it into smaller files.';
 /** An upload's cap, and its own figure in brackets when known. */
@@ -132,10 +138,6 @@ export const en = {
       `The invitation to ${p.email ?? 'this user'} was just sent. Try again in ${p.seconds ?? 'a few'} seconds.`,
     MATCHING_CHANGED: () => 'The matching users changed. Nothing was done: confirm the new number.',
     MATCHING_TOO_MANY: (p: Params) => `At most ${cap(p)} users at once${figure(p)}. Narrow the search or filter.`,
-    TOKEN_INVALID: () => 'This link is not valid',
-    TOKEN_EXPIRED: () => 'This link has expired',
-    TOKEN_USED: () => 'This link has already been used',
-    TOKEN_REVOKED: () => 'This link is no longer valid',
     USER_NOT_FOUND: () => 'This user no longer exists. The list has been refreshed.',
     NOT_SIGNED_IN: () => 'Your session has ended. Sign in again.',
     NOT_ADMIN: () => notAdmin,
@@ -151,7 +153,7 @@ export const en = {
     IMPORT_UNREADABLE: () => 'The file could not be read. Save it again from your spreadsheet program and retry.',
     EXPORT_TOO_MANY_ROWS: () => 'Too many rows for an Excel file. Export them as CSV.',
     TOO_MANY_STREAMS: () => 'Live updates are paused: too many windows of this page are open. Close one, or use Refresh.',
-  } satisfies Record<ErrorReason | ImportErrorReason | ExportErrorReason | LiveErrorReason, (p: Params) => string>,
+  } satisfies Record<Exclude<ErrorReason, LinkReason> | ImportErrorReason | ExportErrorReason | LiveErrorReason, (p: Params) => string>,
   // Layout, icons and accessibility (UX issue #13)
   revokeInvitation: 'Revoke invitation',
   // Loading, messages and resend (issue #13).
