@@ -97,7 +97,7 @@ export const de: Messages = {
   undo: 'Rückgängig',
   undoAnnounced: (outcome: string) => `${outcome}. Strg+Z macht es 10 Sekunden lang rückgängig.`,
   copyLink: 'Einladungslink kopieren',
-  linkCopied: (who: string, copied: boolean) => `Neuer Einladungslink für ${who} ${copied ? 'kopiert' : 'nicht kopiert, bitte von Hand kopieren'}`,
+  linkCopied: (who: string, copied: boolean) => `Der bisherige Link für ${who} gilt nicht mehr. Neuer Link ${copied ? 'kopiert' : 'nicht kopiert, bitte von Hand kopieren'}`,
   notifications: 'Benachrichtigungen',
   resultsAnnounced: (formatted: string) => `Gefundene Benutzer: ${formatted}`,
   notAdminTitle: notAdmin,

@@ -108,8 +108,11 @@ export const en = {
   undo: 'Undo',
   undoAnnounced: (outcome: string) => `${outcome}. Undo with Ctrl+Z for 10 seconds.`,
   copyLink: 'Copy invitation link',
-  /** Said without the link (a screen reader would spell out the whole URL); the toast shows it after a colon. */
-  linkCopied: (who: string, copied: boolean) => `New invitation link for ${who} ${copied ? 'copied' : 'not copied, copy it by hand'}`,
+  /**
+   * Said without the link (a screen reader would spell out the whole URL); the toast shows it after a colon.
+   * A new link replaces the one the invitee was emailed, which the admin may not expect: said first.
+   */
+  linkCopied: (who: string, copied: boolean) => `The earlier link for ${who} no longer works. New link ${copied ? 'copied' : 'not copied, copy it by hand'}`,
   notifications: 'Notifications',
   resultsAnnounced: (formatted: string) => `Users found: ${formatted}`,
   notAdminTitle: notAdmin,
