@@ -3,7 +3,7 @@ import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../index.ts';
 import { deepActiveElement } from '../internal/focus.ts';
 import { addUserDialog, bulkImport, confirmDialog, editUserDialog } from '../testing/dialogs.ts';
-import { action, part, parts, root, rowFor, rows, tab, until } from '../testing/element.ts';
+import { action, brokenWords, part, parts, root, rowFor, rows, tab, until } from '../testing/element.ts';
 import { mountLoaded, openTab } from '../testing/mount.ts';
 import { createFixture, xlsxFile } from '../testing/server.ts';
 import type { PantaUserManagement } from './user-management.ts';
@@ -26,21 +26,6 @@ async function inColumn(width: number, lang = 'de') {
 function inside(element: Element, frame: DOMRect): boolean {
   const box = element.getBoundingClientRect();
   return box.left >= frame.left - 0.5 && box.right <= frame.right + 0.5;
-}
-
-/** The words of `scope` that a line break cuts in two ("abgeschlosse" / "n"). */
-function brokenWords(scope: Element): string[] {
-  const broken = [];
-  const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
-    for (const word of node.data.matchAll(/\S+/g)) {
-      const range = document.createRange();
-      range.setStart(node, word.index);
-      range.setEnd(node, word.index + word[0].length);
-      if (new Set([...range.getClientRects()].map((box) => Math.round(box.top))).size > 1) broken.push(word[0]);
-    }
-  }
-  return broken;
 }
 
 const outside = (scope: ParentNode, selector: string, frame: DOMRect) =>
