@@ -395,6 +395,8 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     const { meTask, me } = this.#data;
     const meStatus = meTask.status;
     let content: unknown;
+    // While rows are selected the toasts stack above the bulk bar, in its dock (see the styles).
+    let bulk: unknown = nothing;
     if (meStatus === TaskStatus.ERROR) {
       content = html`<div class="message" part="empty" role="alert">${this.#localize.errorMessage(errorDataOf(meTask.error))}</div>`;
     } else if (meTask.value === undefined || (meTask.value === null && meStatus !== TaskStatus.COMPLETE)) {
@@ -404,6 +406,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       content = this.#renderAccessDenied(Boolean(me));
     } else {
       const { page } = this.#data;
+      bulk = bulkActions(this.#localize, this.#data, this.#selection, this.#feedback, this.#actions, (user) => this.#selfLock(user));
       content = html`
         <div class="header" part="header">
           <h2 part="title">${m.title}</h2>
@@ -416,7 +419,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         </div>
         ${kpis(this.#localize, this.#data)} ${tabs(this.#localize, this.#data)}
         <div role="tabpanel" id="panel" part="panel" aria-labelledby="tab-${this.#data.query.tab}">
-          ${this.#renderToolbar()} ${bulkActions(this.#localize, this.#data, this.#selection, this.#feedback, this.#actions, (user) => this.#selfLock(user))} ${this.#renderTable()}
+          ${this.#renderToolbar()} ${bulk === nothing ? nothing : html`<div class="dock">${this.#feedback.renderToasts()} ${bulk}</div>`} ${this.#renderTable()}
         </div>
         <panta-add-user-dialog
           lang=${this.#localize.locale}
@@ -433,7 +436,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     }
     return html`
       <div class="base" part="base" lang=${this.#localize.locale}>
-        ${this.#feedback.renderToasts()} ${content}
+        ${bulk === nothing ? this.#feedback.renderToasts() : nothing} ${content}
         <div class="visually-hidden" part="live-region live-region-polite" role="status" aria-live="polite" aria-atomic="true">${this.#feedback.announcements.polite}</div>
         <div class="visually-hidden" part="live-region live-region-assertive" role="alert" aria-live="assertive" aria-atomic="true">${this.#feedback.announcements.assertive}</div>
       </div>
