@@ -80,6 +80,7 @@ const SEARCH_DEBOUNCE_MS = 250;
  * @csspart export - The Export buttons' group.
  * @csspart export-button - Downloads the visible tab (search, role filter and sort applied) as CSV or Excel.
  * @csspart bulk-actions - The bar of actions on selected rows.
+ * @csspart bulk-dock - While rows are selected: the toasts and the bulk bar, held at the screen's top (`top` moves them).
  * @csspart select-matching - In the bulk bar, with the whole page ticked: "Select all N matching" (every page of the tab's search and filters).
  * @csspart table - The user table.
  * @csspart progress - The bar over the table while a page after the first loads.
@@ -419,7 +420,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         </div>
         ${kpis(this.#localize, this.#data)} ${tabs(this.#localize, this.#data)}
         <div role="tabpanel" id="panel" part="panel" aria-labelledby="tab-${this.#data.query.tab}">
-          ${this.#renderToolbar()} ${bulk === nothing ? nothing : html`<div class="dock">${this.#feedback.renderToasts()} ${bulk}</div>`} ${this.#renderTable()}
+          ${this.#renderToolbar()} ${bulk === nothing ? nothing : html`<div class="dock" part="bulk-dock">${this.#feedback.renderToasts()} ${bulk}</div>`} ${this.#renderTable()}
         </div>
         <panta-add-user-dialog
           lang=${this.#localize.locale}
