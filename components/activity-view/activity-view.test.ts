@@ -364,6 +364,8 @@ describe('<panta-activity-view> (the workspace Activity view)', () => {
       expect(view.entries()[0]).to.deep.equal({ action: 'Geändert', actor: 'Olivia Owner', target: 'Ana Martínez ana@example.test' });
       const actor = view.scope().querySelector('tbody td:nth-child(3)')!;
       expect(getComputedStyle(actor, '::before').content).to.equal('"Von: "');
+      const results = await axe.run(element, { resultTypes: ['violations'] });
+      expect(results.violations.map((violation) => violation.id)).to.deep.equal([]);
     } finally {
       await setViewport({ width: 800, height: 600 });
     }
