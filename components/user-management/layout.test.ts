@@ -220,6 +220,24 @@ describe('<panta-user-management> layout by its own width', () => {
     });
   }
 
+  it('scrolls a row control focused beneath the bulk bar\'s dock out from under it (focus is never hidden by it)', async () => {
+    await setViewport({ width: 375, height: 667 });
+    const people = ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((name) => ({ email: `${name}@example.test`, firstName: name.toUpperCase(), lastName: 'Person' }));
+    const f = await createFixture({ active: people });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token, { live: false });
+    rowFor(element, 'b@example.test')!.querySelector<HTMLInputElement>('input[type="checkbox"]')!.click();
+    await until(() => part(root(element), 'bulk-dock'));
+    rows(element).at(-1)!.scrollIntoView({ block: 'end' });
+    // A row's Edit scrolled beneath the dock (held at the screen's top), as Shift+Tab comes back to it.
+    const beneath = action(rowFor(element, 'e@example.test')!, 'edit');
+    scrollBy(0, beneath.getBoundingClientRect().top - part(root(element), 'bulk-dock')!.getBoundingClientRect().top - 2);
+    const dock = part(root(element), 'bulk-dock')!.getBoundingClientRect();
+    expect(dock.top, 'the dock is not at the screen\'s top').to.be.closeTo(0, 1);
+    expect(beneath.getBoundingClientRect().bottom, 'the Edit button is not beneath the dock').to.be.at.most(dock.bottom);
+    beneath.focus();
+    await until(() => beneath.getBoundingClientRect().top >= part(root(element), 'bulk-dock')!.getBoundingClientRect().bottom, 'the focused control stays beneath the dock');
+  });
+
   it('breaks no header word inside on the Active tab, in German, in an 860 px column (its extra column makes room on the actions\' side)', async () => {
     await setViewport({ width: 1280, height: 800 });
     const { element } = await inColumn(860);

@@ -226,6 +226,20 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     this.#data.setQuery({ role: (event.target as HTMLSelectElement).value as RoleFilter });
   }
 
+  /**
+   * A control focused beneath the bulk bar's dock (rows scroll under it while it is held at the
+   * screen's top), as Shift+Tab reaches one, comes out from under it: the browser scrolls a focused
+   * control into view, but a sticky bar over it counts as in view.
+   */
+  readonly #unhideFocus = (event: FocusEvent) => {
+    const dock = this.renderRoot.querySelector('.dock');
+    const control = event.composedPath()[0] as Element;
+    // Keyboard focus only: a click on a control's visible part should not scroll the list under the pointer.
+    if (!dock || dock.contains(control) || !control.matches(':focus-visible')) return;
+    const [box, over] = [control.getBoundingClientRect(), dock.getBoundingClientRect()];
+    if (box.top < over.bottom && box.bottom > over.top) control.scrollIntoView({ block: 'center' });
+  };
+
   // The table's and the dialogs' callbacks are fields, not arrows made in render(): a new function
   // each render would be a new property value and draw the table or the dialog again on every change.
   readonly #tableCalls: TableCalls = {
@@ -419,7 +433,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
           </button>
         </div>
         ${kpis(this.#localize, this.#data)} ${tabs(this.#localize, this.#data)}
-        <div role="tabpanel" id="panel" part="panel" aria-labelledby="tab-${this.#data.query.tab}">
+        <div role="tabpanel" id="panel" part="panel" aria-labelledby="tab-${this.#data.query.tab}" @focusin=${this.#unhideFocus}>
           ${this.#renderToolbar()} ${bulk === nothing ? nothing : html`<div class="dock" part="bulk-dock">${this.#feedback.renderToasts()} ${bulk}</div>`} ${this.#renderTable()}
         </div>
         <panta-add-user-dialog
