@@ -60,8 +60,48 @@ export default [
       border-radius: 999px;
     }
 
+    /*
+     * Words break only between them (Debian's Chromium has no hyphenation dictionary, so
+     * "hyphens: auto" would do nothing): a word breaks inside only when it alone is wider than the line.
+     */
     td {
-      overflow-wrap: anywhere;
+      overflow-wrap: break-word;
+    }
+
+    .table-wrap {
+      container-type: inline-size;
+    }
+
+    /*
+     * Too narrow for four columns of German ("Onboarding abgeschlossen", "E-Mail-Adresse"): each entry
+     * stacks, its time and action on one line, "By: …" and "User: …" on their own.
+     */
+    @container (width < 36rem) {
+      thead {
+        display: none;
+      }
+
+      tr {
+        display: grid;
+        grid-template-columns: auto minmax(0, 1fr);
+        gap: 0 var(--_space);
+        padding-block: var(--_space);
+        border-bottom: 1px solid var(--_border);
+      }
+
+      td {
+        padding: 0;
+        border: 0;
+      }
+
+      td[data-label] {
+        grid-column: 1 / -1;
+      }
+
+      td[data-label]::before {
+        content: attr(data-label) ': ';
+        color: var(--_muted);
+      }
     }
 
     .name {

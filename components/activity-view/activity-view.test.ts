@@ -7,7 +7,7 @@ import '../index.ts';
 import { deepActiveElement } from '../internal/focus.ts';
 import { activityView } from '../testing/dialogs.ts';
 import { captureDownloads } from '../testing/downloads.ts';
-import { part, root, typeInto, until } from '../testing/element.ts';
+import { brokenWords, part, root, typeInto, until } from '../testing/element.ts';
 import { mount, mountLoaded, type MountOptions } from '../testing/mount.ts';
 import { proceduresOf, recordRequests, type RequestRecorder } from '../testing/requests.ts';
 import { advanceServerClock, createFixture, mutateAs, signIn } from '../testing/server.ts';
@@ -347,6 +347,25 @@ describe('<panta-activity-view> (the workspace Activity view)', () => {
       const view = await openActivity(element);
       const box = view.scope().querySelector('panta-dialog')!.shadowRoot!.querySelector('dialog')!.getBoundingClientRect();
       expect([box.left, box.top, box.width, box.height]).to.deep.equal([0, 0, 375, 667]);
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
+  });
+
+  it('breaks German words only between them at 375 px: each entry stacks, the user on a line of its own', async () => {
+    await setViewport({ width: 375, height: 667 });
+    try {
+      // Debian's Chromium has no hyphenation dictionary: `hyphens: auto` would break nothing.
+      const { element } = await workspaceWithHistory({ lang: 'de' });
+      const view = await openActivity(element);
+      expect(view.entries().map((entry) => entry.action)).to.include('Onboarding abgeschlossen');
+      expect(brokenWords(part(view.scope(), 'entries')!)).to.deep.equal([]);
+      // Still the four facts of each entry, in order; the stacked ones say which is which.
+      expect(view.entries()[0]).to.deep.equal({ action: 'Geändert', actor: 'Olivia Owner', target: 'Ana Martínez ana@example.test' });
+      const actor = view.scope().querySelector('tbody td:nth-child(3)')!;
+      expect(getComputedStyle(actor, '::before').content).to.equal('"Von: "');
+      const results = await axe.run(element, { resultTypes: ['violations'] });
+      expect(results.violations.map((violation) => violation.id)).to.deep.equal([]);
     } finally {
       await setViewport({ width: 800, height: 600 });
     }

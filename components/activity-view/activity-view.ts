@@ -239,12 +239,12 @@ export class PantaActivityView extends LitElement {
       <tr>
         <td><time datetime=${entry.createdAt}>${this.#localize.dateTime(entry.createdAt)}</time></td>
         <td>${actions[entry.action]}</td>
-        <td>
+        <td data-label=${a.actor}>
           ${entry.actorId === null
             ? actor
             : html`<button type="button" class="name" part="actor-button" title=${a.actorHint} @click=${() => this.#setActor({ id: entry.actorId!, name: actor })}>${actor}</button>`}
         </td>
-        <td>
+        <td data-label=${a.target}>
           ${entry.targetEmail === null
             ? '–'
             : html`${personOf(language, entry.targetId, entry.targetName, entry.targetEmail)}

@@ -18,6 +18,7 @@ import { errorDataOf, isAbort } from '../api/client.ts';
 import { FocusController } from '../controllers/focus-controller.ts';
 import '../dialog/dialog.ts';
 import type { PantaDialog } from '../dialog/dialog.ts';
+import { DIALOG_MESSAGES } from '../dialog/messages.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
 import { downloadGenerated } from '../internal/download.ts';
@@ -290,14 +291,14 @@ export class PantaAddUserDialog extends LitElement {
 
   #field(name: 'email' | 'firstName' | 'lastName', label: string) {
     const required = name === 'email';
-    const shown = required ? label : html`${label} <span class="hint">${this.#localize.messages.optional}</span>`;
+    const shown = required ? label : html`${label} <span class="hint">${DIALOG_MESSAGES[this.#localize.language].optional}</span>`;
     // The form's alert is about the addresses too: the email field is invalid while it shows.
     return textField(name, shown, this.errors[name], required, '', required ? 'email' : 'text', required && this.formError ? 'form-error' : undefined);
   }
 
   /** The stage the call is in, named over its bar: the upload's share while the file goes out (a bar that fills), then the server's work. */
   #renderProgress() {
-    const { messages: m } = this.#localize;
+    const m = DIALOG_MESSAGES[this.#localize.language];
     const progress = this.progress ?? 1;
     const stage =
       this.progress === undefined
@@ -309,7 +310,8 @@ export class PantaAddUserDialog extends LitElement {
   }
 
   #renderBulk() {
-    const { messages: m, language } = this.#localize;
+    const { language } = this.#localize;
+    const m = DIALOG_MESSAGES[language];
     const n = (value: number) => this.#localize.number(value);
     const text = IMPORT_TEXT[language];
     const preview = this.preview;
@@ -375,7 +377,7 @@ export class PantaAddUserDialog extends LitElement {
   }
 
   override render() {
-    const m = this.#localize.messages;
+    const m = DIALOG_MESSAGES[this.#localize.language];
     const single = this.mode === 'single';
     const invite = this.preview?.totals.invite ?? 0;
     // Several addresses: the names come from each one's display name ("Anna Berg <anna@x.de>"), not from the name fields.

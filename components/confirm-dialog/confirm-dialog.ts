@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import '../dialog/dialog.ts';
 import type { PantaDialog } from '../dialog/dialog.ts';
+import { DIALOG_MESSAGES } from '../dialog/messages.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
 import { controlStyles } from '../styles/tokens.ts';
@@ -78,12 +79,12 @@ export class PantaConfirmDialog extends LitElement {
     const rest = names.length - NAMES_LISTED;
     return html`<ul part="names">
       ${names.slice(0, NAMES_LISTED).map((name) => html`<li>${name}</li>`)}
-      ${rest > 0 ? html`<li>${this.#localize.messages.andMore(this.#localize.number(rest))}</li>` : ''}
+      ${rest > 0 ? html`<li>${DIALOG_MESSAGES[this.#localize.language].andMore(this.#localize.number(rest))}</li>` : ''}
     </ul>`;
   }
 
   override render() {
-    const m = this.#localize.messages;
+    const m = DIALOG_MESSAGES[this.#localize.language];
     const options = this.options;
     return html`
       <panta-dialog lang=${this.#localize.locale} label=${options?.heading ?? ''} @dialog-close=${() => this.#settle(false)}>

@@ -6,6 +6,7 @@ import { errorDataOf } from '../api/client.ts';
 import styles from '../add-user-dialog/add-user-dialog.styles.ts';
 import '../dialog/dialog.ts';
 import type { PantaDialog } from '../dialog/dialog.ts';
+import { DIALOG_MESSAGES } from '../dialog/messages.ts';
 import { LocalizeController } from '../i18n/localize.ts';
 import { defineElement } from '../internal/define.ts';
 import { displayName } from '../internal/display-name.ts';
@@ -95,7 +96,7 @@ export class PantaEditUserDialog extends LitElement {
   }
 
   override render() {
-    const m = this.#localize.messages;
+    const m = DIALOG_MESSAGES[this.#localize.language];
     const user = this.user;
     const name = user ? displayName(user) : '';
     return html`

@@ -6,6 +6,12 @@ import type { LiveErrorReason } from '../../shared/live.ts';
 /** `limit` and `actual`: an upload's cap and its own figure, already formatted (bytes as KB / MB, rows as numbers). */
 type Params = { email?: string | undefined; seconds?: string | undefined; limit?: string | undefined; actual?: string | undefined };
 
+/**
+ * An invitation link's problems (`TOKEN_…`) have no words here: only the accept page meets them, and
+ * it says them in its own (accept-invitation/messages.ts).
+ */
+type LinkReason = Extract<ErrorReason, `TOKEN_${string}`>;
+
 const notAdmin = 'Only administrators can manage users';
 const splitFile = 'Split it into smaller files.';
 /** An upload's cap, and its own figure in brackets when known. */
@@ -80,29 +86,10 @@ export const en = {
   allMatchingSelected: (formatted: string) => `All ${formatted} matching selected`,
   expiredFilter: 'Expired invitations',
   resendAllExpired: 'Resend all expired',
-  resendTitle: (who: string) => `Resend invitations to ${who}?`,
-  resendSkips: (skipped: string, matching: string) => `${skipped} of ${matching} were sent less than a minute ago and are left out.`,
-  restoreTitle: (who: string) => `Restore ${who}?`,
   lastAdminReason: 'You are the only admin of this workspace',
   close: 'Close',
-  cancel: 'Cancel',
   save: 'Save changes',
-  sendInvitation: 'Send invitation',
-  importMode: 'How to add users',
-  singleImport: 'Single import',
-  bulkImport: 'Bulk import',
-  downloadTemplate: 'Download template',
-  chooseFile: 'Drop a spreadsheet here or choose a file',
-  // "Label: value" needs no plural forms (not "1 rows").
-  importTotals: (rows: string, invite: string, skipped: string) => `Rows: ${rows}. To invite: ${invite}. Skipped: ${skipped}.`,
-  downloadErrorReport: 'Download error report',
-  previewShown: (shown: string, all: string) => `${shown} of ${all} rows shown, skipped rows first. The error report lists every row.`,
-  inviteCount: (count: number, formatted: string) => (count === 1 ? 'Invite 1 user' : `Invite ${formatted} users`),
   toastImported: (count: number, formatted: string) => (count === 1 ? 'Invitation queued for 1 user' : `Invitations queued for ${formatted} users`),
-  // Import progress (issue #16): the upload's share, then the server's work until its answer.
-  uploadingPercent: (percent: string) => `Uploading… ${percent}`,
-  readingRows: 'Reading the file and checking its rows…',
-  invitingRows: 'Reading the file and inviting…',
   exportLabel: 'Export',
   details: 'Details',
   exportFormats: { csv: 'CSV', xlsx: 'Excel' },
@@ -110,13 +97,6 @@ export const en = {
   firstName: 'First name',
   lastName: 'Last name',
   role: 'Role',
-  optional: '(optional)',
-  editTitle: (name: string) => `Edit ${name}`,
-  deleteTitle: (who: string) => `Delete ${who}?`,
-  deleteBody: (who: string, days: string) =>
-    `${who} will lose access at once. The account can be restored from Recently deleted for ${days} days.`,
-  purgeTitle: (who: string) => `Delete ${who} permanently?`,
-  purgeBody: (who: string) => `${who} will be removed for good. This cannot be undone.`,
   someUsers: (formatted: string) => `${formatted} users`,
   toastInvited: (email: string) => `Invitation to ${email} queued for sending`,
   toastUpdated: (name: string) => `${name} was updated`,
@@ -128,8 +108,11 @@ export const en = {
   undo: 'Undo',
   undoAnnounced: (outcome: string) => `${outcome}. Undo with Ctrl+Z for 10 seconds.`,
   copyLink: 'Copy invitation link',
-  /** Said without the link (a screen reader would spell out the whole URL); the toast shows it after a colon. */
-  linkCopied: (who: string, copied: boolean) => `New invitation link for ${who} ${copied ? 'copied' : 'not copied, copy it by hand'}`,
+  /**
+   * Said without the link (a screen reader would spell out the whole URL); the toast shows it after a colon.
+   * A new link replaces the one the invitee was emailed, which the admin may not expect: said first.
+   */
+  linkCopied: (who: string, copied: boolean) => `The earlier link for ${who} no longer works. New link ${copied ? 'copied' : 'not copied, copy it by hand'}`,
   notifications: 'Notifications',
   resultsAnnounced: (formatted: string) => `Users found: ${formatted}`,
   notAdminTitle: notAdmin,
@@ -137,12 +120,6 @@ export const en = {
   signedOutBody: 'Sign in with an administrator account to manage users.',
   genericError: 'Something went wrong. Please try again.',
   networkError: 'The server could not be reached. Check your connection and try again.',
-  validationEmailRequired: 'Enter an email address',
-  validationEmailInvalid: 'Enter a valid email address',
-  validationTooLong: (max: string) => `At most ${max} characters`,
-  validationControlCharacters: 'Use plain text without control or invisible characters',
-  nothingChanged: 'Nothing to change',
-  validationNameRequired: 'Enter a name',
   reasons: {
     EMAIL_TAKEN_ACTIVE: (p: Params) => `${p.email ?? 'This email'} is already an active user`,
     EMAIL_TAKEN_PENDING: (p: Params) => `${p.email ?? 'This email'} already has a pending invitation`,
@@ -164,10 +141,6 @@ export const en = {
       `The invitation to ${p.email ?? 'this user'} was just sent. Try again in ${p.seconds ?? 'a few'} seconds.`,
     MATCHING_CHANGED: () => 'The matching users changed. Nothing was done: confirm the new number.',
     MATCHING_TOO_MANY: (p: Params) => `At most ${cap(p)} users at once${figure(p)}. Narrow the search or filter.`,
-    TOKEN_INVALID: () => 'This link is not valid',
-    TOKEN_EXPIRED: () => 'This link has expired',
-    TOKEN_USED: () => 'This link has already been used',
-    TOKEN_REVOKED: () => 'This link is no longer valid',
     USER_NOT_FOUND: () => 'This user no longer exists. The list has been refreshed.',
     NOT_SIGNED_IN: () => 'Your session has ended. Sign in again.',
     NOT_ADMIN: () => notAdmin,
@@ -183,10 +156,9 @@ export const en = {
     IMPORT_UNREADABLE: () => 'The file could not be read. Save it again from your spreadsheet program and retry.',
     EXPORT_TOO_MANY_ROWS: () => 'Too many rows for an Excel file. Export them as CSV.',
     TOO_MANY_STREAMS: () => 'Live updates are paused: too many windows of this page are open. Close one, or use Refresh.',
-  } satisfies Record<ErrorReason | ImportErrorReason | ExportErrorReason | LiveErrorReason, (p: Params) => string>,
+  } satisfies Record<Exclude<ErrorReason, LinkReason> | ImportErrorReason | ExportErrorReason | LiveErrorReason, (p: Params) => string>,
   // Layout, icons and accessibility (UX issue #13)
   revokeInvitation: 'Revoke invitation',
-  importPreviewLabel: 'Preview of the rows',
   // Loading, messages and resend (issue #13).
   notAdminNotSaved: `${notAdmin}. Your change was not saved.`,
   summaryFailed: 'The figures could not be loaded.',
@@ -196,7 +168,6 @@ export const en = {
   resendNotYet: (wait: string) => `Can be resent in ${wait}`,
   toastResentSome: (resent: string, skipped: number, skippedFormatted: string) =>
     `Resent ${resent}, ${skippedFormatted} sent less than a minute ago`,
-  andMore: (formatted: string) => `and ${formatted} more`,
   // All matching, nothing to act on: none matches, or a resend finds none due.
   selectionCleared: 'Selection cleared',
   noneMatching: 'No users match',

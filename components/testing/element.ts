@@ -49,3 +49,18 @@ export function typeInto(input: HTMLInputElement | HTMLSelectElement, value: str
   input.value = value;
   input.dispatchEvent(new Event(input instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true, composed: true }));
 }
+
+/** The words of `scope` that a line break cuts in two ("abgeschlosse" / "n"). */
+export function brokenWords(scope: Element): string[] {
+  const broken = [];
+  const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+    for (const word of node.data.matchAll(/\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      if (new Set([...range.getClientRects()].map((box) => Math.round(box.top))).size > 1) broken.push(word[0]);
+    }
+  }
+  return broken;
+}

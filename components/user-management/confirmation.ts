@@ -1,6 +1,7 @@
 import type { MatchingAction } from '../../shared/constants.ts';
 import type { MatchingCount } from '../../shared/schemas.ts';
 import type { ConfirmOptions } from '../confirm-dialog/confirm-dialog.ts';
+import { DIALOG_MESSAGES } from '../dialog/messages.ts';
 import type { LocalizeController } from '../i18n/localize.ts';
 
 /**
@@ -16,7 +17,7 @@ export function confirmation(
   retentionDays: number | undefined,
   counted?: MatchingCount,
 ): ConfirmOptions {
-  const m = localize.messages;
+  const m = DIALOG_MESSAGES[localize.language];
   const number = (n: number) => localize.number(n);
   if (action === 'delete') {
     const days = retentionDays === undefined ? '…' : number(retentionDays);

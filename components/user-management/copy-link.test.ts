@@ -30,9 +30,10 @@ describe('<panta-user-management> copy invitation link', () => {
     const link = copied[0]!;
     expect(link).to.match(/\/accept#token=/);
     await until(() => toastTexts(element).some((toast) => toast.includes(link)));
-    expect(toastTexts(element).at(-1)).to.contain(`New invitation link for Pia Pending copied: ${link}`);
+    // The link the invitee was emailed stops working: the toast says so, as the announcement does.
+    expect(toastTexts(element).at(-1)).to.contain(`The earlier link for Pia Pending no longer works. New link copied: ${link}`);
     // Said without the link: a screen reader would spell out the whole URL.
-    await until(() => text(part(root(element), 'live-region-polite')) === 'New invitation link for Pia Pending copied');
+    await until(() => text(part(root(element), 'live-region-polite')) === 'The earlier link for Pia Pending no longer works. New link copied');
     const token = decodeURIComponent(link.split('#token=')[1]!);
     expect(await preview(f.apiUrl, token)).to.equal('pia@example.test');
     expect(await preview(f.apiUrl, f.pending[0]!.invitationToken)).to.equal('PRECONDITION_FAILED');
@@ -51,8 +52,8 @@ describe('<panta-user-management> copy invitation link', () => {
       navigator.clipboard.writeText = clipboard;
     }
     // Not "copied": the admin copies it by hand, so it stays until they close it, as errors do.
-    expect(toastTexts(element).at(-1)).to.match(/^Neuer Einladungslink für Pia Pending nicht kopiert, bitte von Hand kopieren: \S+\/accept#token=\S+/);
-    await until(() => text(part(root(element), 'live-region-assertive')) === 'Neuer Einladungslink für Pia Pending nicht kopiert, bitte von Hand kopieren');
+    expect(toastTexts(element).at(-1)).to.match(/^Der bisherige Link für Pia Pending gilt nicht mehr\. Neuer Link nicht kopiert, bitte von Hand kopieren: \S+\/accept#token=\S+/);
+    await until(() => text(part(root(element), 'live-region-assertive')) === 'Der bisherige Link für Pia Pending gilt nicht mehr. Neuer Link nicht kopiert, bitte von Hand kopieren');
     expect(part(root(element), 'toast-error')).to.not.equal(null);
     expect(root(element).querySelector('[data-action="link"]')).to.not.equal(null);
   });

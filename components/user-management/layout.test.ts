@@ -3,7 +3,7 @@ import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../index.ts';
 import { deepActiveElement } from '../internal/focus.ts';
 import { addUserDialog, bulkImport, confirmDialog, editUserDialog } from '../testing/dialogs.ts';
-import { action, part, parts, root, rowFor, rows, tab, until } from '../testing/element.ts';
+import { action, brokenWords, part, parts, root, rowFor, rows, tab, until } from '../testing/element.ts';
 import { mountLoaded, openTab } from '../testing/mount.ts';
 import { createFixture, xlsxFile } from '../testing/server.ts';
 import type { PantaUserManagement } from './user-management.ts';
@@ -26,21 +26,6 @@ async function inColumn(width: number, lang = 'de') {
 function inside(element: Element, frame: DOMRect): boolean {
   const box = element.getBoundingClientRect();
   return box.left >= frame.left - 0.5 && box.right <= frame.right + 0.5;
-}
-
-/** The words of `scope` that a line break cuts in two ("abgeschlosse" / "n"). */
-function brokenWords(scope: Element): string[] {
-  const broken = [];
-  const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
-    for (const word of node.data.matchAll(/\S+/g)) {
-      const range = document.createRange();
-      range.setStart(node, word.index);
-      range.setEnd(node, word.index + word[0].length);
-      if (new Set([...range.getClientRects()].map((box) => Math.round(box.top))).size > 1) broken.push(word[0]);
-    }
-  }
-  return broken;
 }
 
 const outside = (scope: ParentNode, selector: string, frame: DOMRect) =>
@@ -161,12 +146,12 @@ describe('<panta-user-management> layout by its own width', () => {
         const hit = scope.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
         return !hit || !control.contains(hit);
       }).map((control) => control.textContent!.trim());
-    // The admin ticks a row and scrolls back up to the bulk bar, to the screen's top.
+    // The admin ticks a row and scrolls down the list: the bulk bar stays in sight, the toast above it.
     rowFor(element, 'ana.martinez-hernandez@example.test')!.querySelector<HTMLInputElement>('input[type="checkbox"]')!.click();
     await until(() => part(root(element), 'bulk-actions'));
     const bulk = part(root(element), 'bulk-actions')!;
-    bulk.scrollIntoView({ block: 'start' });
-    expect(bulk.getBoundingClientRect().top, 'the bulk bar is not at the screen\'s top').to.be.closeTo(0, 1);
+    rows(element).at(-1)!.scrollIntoView({ block: 'end' });
+    expect(bulk.getBoundingClientRect().top, 'the bulk bar is off the screen').to.be.at.least(0);
     expect(covered(root(element), [...bulk.querySelectorAll('button')])).to.deep.equal([]);
     // The toast still in sight, whole.
     expect(covered(root(element), [part(root(element), 'toast-action')!])).to.deep.equal([]);
@@ -176,11 +161,81 @@ describe('<panta-user-management> layout by its own width', () => {
     confirm.cancel();
     await confirm.closed();
 
-    // Before the header in the tab order: Undo is two Shift+Tabs from Add user.
+    // With no row selected, before the header in the tab order: Undo is two Shift+Tabs from Add user
+    // (with rows selected, the toasts come just before the bulk bar).
+    root(element).querySelector<HTMLButtonElement>('[data-clear-selection]')!.click();
+    await until(() => !part(root(element), 'bulk-actions'));
     part(root(element), 'add-button')!.focus();
     await sendKeys({ press: 'Shift+Tab' });
     await sendKeys({ press: 'Shift+Tab' });
     expect(deepActiveElement()).to.equal(part(root(element), 'toast-action'));
+  });
+
+  for (const [viewport, column] of [[375, undefined], [1280, 480]] as const) {
+    it(`while rows are selected, stacks toasts above the bulk bar, which stays in reach: neither covers a row's actions nor the bar's ${column ? `(a ${column} px column)` : `(${viewport} px)`}`, async () => {
+      await setViewport({ width: viewport, height: 667 });
+      // More rows than a screenful, the list scrolled to its end as the tester had it.
+      const people = ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((name) => ({ email: `${name}@example.test`, firstName: name.toUpperCase(), lastName: 'Person' }));
+      const f = await createFixture({ active: people });
+      const { element } = await mountLoaded(f.apiUrl, f.admin.token, { live: false });
+      if (column) element.parentElement!.style.width = `${column}px`;
+      // A delete's toast (it offers Undo for 10 s), then a row ticked.
+      const last = rows(element).filter((row) => !action(row, 'delete').matches('[aria-disabled="true"], :disabled')).at(-1)!;
+      last.scrollIntoView({ block: 'end' });
+      action(last, 'delete').click();
+      const confirm = confirmDialog(element);
+      await confirm.opened();
+      confirm.confirm();
+      await confirm.closed();
+      await until(() => part(root(element), 'toast-action'));
+      rowFor(element, 'b@example.test')!.querySelector<HTMLInputElement>('input[type="checkbox"]')!.click();
+      await until(() => part(root(element), 'bulk-actions'));
+
+      const bar = part(root(element), 'bulk-actions')!;
+      // Both in the dock a host may move below a fixed bar of its own (::part(bulk-dock)).
+      expect(part(root(element), 'bulk-dock')!.contains(part(root(element), 'toasts'))).to.equal(true);
+      const uncovered = (control: Element) => {
+        const box = control.getBoundingClientRect();
+        const hit = root(element).elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return Boolean(hit && control.contains(hit));
+      };
+      for (const at of ['end', 'start'] as const) {
+        if (at === 'end') rows(element).at(-1)!.scrollIntoView({ block: 'end' });
+        else scrollTo(0, 0);
+        const barBox = bar.getBoundingClientRect();
+        // A row's action on screen and not beneath the bar (rows scroll under it) can be clicked.
+        const onScreen = rows(element)
+          .flatMap((row) => [...row.querySelectorAll<HTMLElement>('[data-action]')])
+          .filter((button) => {
+            const box = button.getBoundingClientRect();
+            return box.height > 0 && box.top + box.height / 2 > barBox.bottom && box.bottom <= innerHeight;
+          });
+        if (at === 'end') expect(onScreen.length, 'no row action on screen').to.be.above(0);
+        expect(onScreen.filter((button) => !uncovered(button)).map((button) => button.getAttribute('aria-label')), `row actions covered (${at})`).to.deep.equal([]);
+        expect(barBox.top, `the bulk bar is off the screen (${at})`).to.be.at.least(-0.5);
+        expect(barBox.bottom, `the bulk bar is off the screen (${at})`).to.be.at.most(innerHeight + 0.5);
+        expect([...bar.querySelectorAll('button')].filter((button) => !uncovered(button)).map((button) => button.textContent!.trim()), `bulk bar covered (${at})`).to.deep.equal([]);
+        for (const toast of parts(root(element), 'toast')) expect(toast.getBoundingClientRect().bottom, `a toast below the bulk bar's top (${at})`).to.be.at.most(barBox.top + 0.5);
+      }
+    });
+  }
+
+  it('scrolls a row control focused beneath the bulk bar\'s dock out from under it (focus is never hidden by it)', async () => {
+    await setViewport({ width: 375, height: 667 });
+    const people = ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((name) => ({ email: `${name}@example.test`, firstName: name.toUpperCase(), lastName: 'Person' }));
+    const f = await createFixture({ active: people });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token, { live: false });
+    rowFor(element, 'b@example.test')!.querySelector<HTMLInputElement>('input[type="checkbox"]')!.click();
+    await until(() => part(root(element), 'bulk-dock'));
+    rows(element).at(-1)!.scrollIntoView({ block: 'end' });
+    // A row's Edit scrolled beneath the dock (held at the screen's top), as Shift+Tab comes back to it.
+    const beneath = action(rowFor(element, 'e@example.test')!, 'edit');
+    scrollBy(0, beneath.getBoundingClientRect().top - part(root(element), 'bulk-dock')!.getBoundingClientRect().top - 2);
+    const dock = part(root(element), 'bulk-dock')!.getBoundingClientRect();
+    expect(dock.top, 'the dock is not at the screen\'s top').to.be.closeTo(0, 1);
+    expect(beneath.getBoundingClientRect().bottom, 'the Edit button is not beneath the dock').to.be.at.most(dock.bottom);
+    beneath.focus();
+    await until(() => beneath.getBoundingClientRect().top >= part(root(element), 'bulk-dock')!.getBoundingClientRect().bottom, 'the focused control stays beneath the dock');
   });
 
   it('breaks no header word inside on the Active tab, in German, in an 860 px column (its extra column makes room on the actions\' side)', async () => {

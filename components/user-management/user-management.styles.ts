@@ -123,9 +123,27 @@ export default [
       flex: 1 1 14rem;
     }
 
+    /*
+     * While rows are selected: the bulk bar and, above it, the toasts, at the screen's top while the
+     * list is on it (rows scroll beneath). In the list's flow, so that no toast lies over a row's
+     * actions or the bar, as one at the screen's bottom did over the last row's.
+     */
+    .dock {
+      position: sticky;
+      inset-block-start: 0;
+      z-index: 10;
+      display: flex;
+      flex-direction: column;
+      gap: var(--_space);
+      background: var(--_bg);
+    }
+
+    .dock .toasts {
+      position: static;
+      height: auto;
+    }
+
     .bulk {
-      position: relative;
-      z-index: 11;
       display: flex;
       flex-wrap: wrap;
       align-items: center;
@@ -163,9 +181,8 @@ export default [
      * Over the view, not in its flow: a toast that appears moves nothing under the admin's pointer
      * (the layer has no height and shares its grid cell with what follows). Sticky, so within the
      * element's own box: at the screen's top while the element reaches there, else at the element's top,
-     * never over the host page around it. While rows are selected, at the screen's bottom (or the
-     * element's), toasts growing upward, away from the bulk bar, which the admin scrolls back up to;
-     * should they meet, the bulk bar lies above. First in the tab order. Dialogs are modal, above all.
+     * never over the host page around it. While rows are selected, in the bulk bar's dock instead
+     * (.dock). First in the tab order. Dialogs are modal, above all.
      */
     .toasts,
     .toasts + * {
@@ -182,11 +199,6 @@ export default [
       flex-direction: column;
       align-items: flex-end;
       gap: var(--_space);
-    }
-
-    .base:has(.bulk) .toasts {
-      inset-block-start: calc(100dvh - var(--_space));
-      justify-content: flex-end;
     }
 
     .toasts[hidden] {

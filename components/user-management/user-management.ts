@@ -80,6 +80,7 @@ const SEARCH_DEBOUNCE_MS = 250;
  * @csspart export - The Export buttons' group.
  * @csspart export-button - Downloads the visible tab (search, role filter and sort applied) as CSV or Excel.
  * @csspart bulk-actions - The bar of actions on selected rows.
+ * @csspart bulk-dock - While rows are selected: the toasts and the bulk bar, held at the screen's top (`top` moves them).
  * @csspart select-matching - In the bulk bar, with the whole page ticked: "Select all N matching" (every page of the tab's search and filters).
  * @csspart table - The user table.
  * @csspart progress - The bar over the table while a page after the first loads.
@@ -224,6 +225,20 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
   #onRoleChange(event: Event) {
     this.#data.setQuery({ role: (event.target as HTMLSelectElement).value as RoleFilter });
   }
+
+  /**
+   * A control focused beneath the bulk bar's dock (rows scroll under it while it is held at the
+   * screen's top), as Shift+Tab reaches one, comes out from under it: the browser scrolls a focused
+   * control into view, but a sticky bar over it counts as in view.
+   */
+  readonly #unhideFocus = (event: FocusEvent) => {
+    const dock = this.renderRoot.querySelector('.dock');
+    const control = event.composedPath()[0] as Element;
+    // Keyboard focus only: a click on a control's visible part should not scroll the list under the pointer.
+    if (!dock || dock.contains(control) || !control.matches(':focus-visible')) return;
+    const [box, over] = [control.getBoundingClientRect(), dock.getBoundingClientRect()];
+    if (box.top < over.bottom && box.bottom > over.top) control.scrollIntoView({ block: 'center' });
+  };
 
   // The table's and the dialogs' callbacks are fields, not arrows made in render(): a new function
   // each render would be a new property value and draw the table or the dialog again on every change.
@@ -395,6 +410,8 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     const { meTask, me } = this.#data;
     const meStatus = meTask.status;
     let content: unknown;
+    // While rows are selected the toasts stack above the bulk bar, in its dock (see the styles).
+    let bulk: unknown = nothing;
     if (meStatus === TaskStatus.ERROR) {
       content = html`<div class="message" part="empty" role="alert">${this.#localize.errorMessage(errorDataOf(meTask.error))}</div>`;
     } else if (meTask.value === undefined || (meTask.value === null && meStatus !== TaskStatus.COMPLETE)) {
@@ -404,6 +421,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
       content = this.#renderAccessDenied(Boolean(me));
     } else {
       const { page } = this.#data;
+      bulk = bulkActions(this.#localize, this.#data, this.#selection, this.#feedback, this.#actions, (user) => this.#selfLock(user));
       content = html`
         <div class="header" part="header">
           <h2 part="title">${m.title}</h2>
@@ -415,8 +433,8 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
           </button>
         </div>
         ${kpis(this.#localize, this.#data)} ${tabs(this.#localize, this.#data)}
-        <div role="tabpanel" id="panel" part="panel" aria-labelledby="tab-${this.#data.query.tab}">
-          ${this.#renderToolbar()} ${bulkActions(this.#localize, this.#data, this.#selection, this.#feedback, this.#actions, (user) => this.#selfLock(user))} ${this.#renderTable()}
+        <div role="tabpanel" id="panel" part="panel" aria-labelledby="tab-${this.#data.query.tab}" @focusin=${this.#unhideFocus}>
+          ${this.#renderToolbar()} ${bulk === nothing ? nothing : html`<div class="dock" part="bulk-dock">${this.#feedback.renderToasts()} ${bulk}</div>`} ${this.#renderTable()}
         </div>
         <panta-add-user-dialog
           lang=${this.#localize.locale}
@@ -433,7 +451,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     }
     return html`
       <div class="base" part="base" lang=${this.#localize.locale}>
-        ${this.#feedback.renderToasts()} ${content}
+        ${bulk === nothing ? this.#feedback.renderToasts() : nothing} ${content}
         <div class="visually-hidden" part="live-region live-region-polite" role="status" aria-live="polite" aria-atomic="true">${this.#feedback.announcements.polite}</div>
         <div class="visually-hidden" part="live-region live-region-assertive" role="alert" aria-live="assertive" aria-atomic="true">${this.#feedback.announcements.assertive}</div>
       </div>
