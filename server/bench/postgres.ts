@@ -325,19 +325,28 @@ function reading(size: PostgresSize, sqlite: SizeResults | undefined): string[] 
       `${floorMissed.length} of the misses miss with their floor too: the statements themselves, not the service around them, take the time.` +
       (sqliteMet === undefined ? '' : ` SQLite, same run, same cases: ${sqliteMet} of ${judged.length} met; where both miss a first page or a sort, the machine's load (above) decides the p95, and the p50s are the figures to compare.`),
     `- **A search's total stops counting at ${num(SEARCH_COUNT_CAP)}** (\`SEARCH_COUNT_CAP\`; the list says "${num(SEARCH_COUNT_CAP)}+", \`totalCapped\`), because an exact one reads every match's row. ` +
-      'PostgreSQL\'s trigram index (GIN) only names candidate rows; each is read to test its tab and ' +
-      'recheck the pattern (`Bitmap Heap Scan`). "mar" at a million users: 171,904 candidates, 35,354 buffers, 315 ms with two parallel workers on the loaded machine; "ller" 44,764 candidates; ' +
-      '"zoe" 13,158 candidates in 13,144 heap blocks (its users lie one in 76 along the table). SQLite counts the same words from FTS5\'s doclists, whose rowids carry workspace, tab and role, without reading a row. ' +
+      'PostgreSQL\'s trigram index (GIN) only names candidate rows; each is read to recheck the pattern (`Bitmap Heap Scan`). ' +
+      'Each tab has its own trigram index (migration 0018; 0003\'s one index over every tab named the other tabs\' users too, each read and thrown away): ' +
+      '"ller" at a million users 29,093 candidates (44,764 with one index); "zoe" 7,894 candidates in 7,894 heap blocks, each a match (13,158 in 13,144, 5,264 of them pending or deleted); ' +
+      '"mar" 171,904 candidates over every tab, 35,354 buffers, 315 ms with two parallel workers on the loaded machine when counted exactly. SQLite counts the same words from FTS5\'s doclists, whose rowids carry workspace, tab and role, without reading a row. ' +
       'PostgreSQL 15.18 reads the rows even where nothing needs rechecking: a trial `text[]` column of each row\'s trigrams and its tab, under a GIN index whose containment (`@>`) is exact, with every page all-visible, ' +
       'still read 8,085 buffers for "zoe"\'s 7,894 matches (this version\'s bitmap scan does not skip all-visible pages). An exact total in the target needs an inverted index that a B-tree answers index-only ' +
-      '(a table of workspace, tab, trigram and user, counted by an index-only scan) or a total that stops counting at a bound, as it now does: ' +
+      '(a table of workspace, tab, trigram and user, counted by an index-only scan; sized on a 2 % sample of the bench\'s users with the page\'s order in it too: 34 rows a user, one for each three-character substring of the search text, ' +
+      '216 MB of table and index for 20,164 users, so about 10.7 GB at a million, 6.6 times `users` with all its indexes (1.6 GB), and 34 rows and index entries more to write at every invite, edit, delete and restore: not built) ' +
+      'or a total that stops counting at a bound, as it now does: ' +
       `\`count(*)\` of the first ${num(SEARCH_COUNT_CAP + 1)} matches (\`limit\`), so the heap scan stops there; the bitmap index scan before it still collects every candidate from the index ` +
-      '("ller"\'s two common trigrams: 44,764 candidates, 10.9 ms of its count on an idle machine), which is what a capped search of common trigrams still costs. ' +
+      '("ller"\'s two common trigrams: 29,093 candidates of the Active tab; 44,764 and 10.9 ms of its count on an idle machine with one index of every tab), which is what a capped search of common trigrams still costs. ' +
       'A cap of 10,000 was measured in the same session: "mar" 55 / 128 ms, "ller" 22 / 52, "ab" 175 / 230, against 5.6 / 17, 24 / 88 and 22 / 29 with 1,000 (the uncapped total: "mar" 114 / 150). ' +
       'A capped total tells the page only that reading every match costs at least that much: the walk of the name index is then always tried, up to where it has cost as much. ' +
       `Here: "mar" ${fig('"mar"')}, "ller" ${fig('"ller"')}, "Müller" ${fig('Müller')}, "anna berg" ${fig('anna berg')}.`,
     `- **"zoe", whose matches all sort last by name,** ${fig('"zoe"')}: its page first walks the name index as far as reading every match would cost (at a million users 69,731 entries, index-only, no match among them; with its total capped, as far as 1,001 matches would: 8,843 entries), ` +
-      'then reads the matches through the trigram index and sorts them, as SQLite does (the walk is the bet that pays for "mar", whose matches are everywhere); before migration 0014 and this choice the planner walked the whole tab (1.9 s).',
+      'then reads the matches through the trigram index and sorts them, as SQLite does (the walk is the bet that pays for "mar", whose matches are everywhere); before migration 0014 and this choice the planner walked the whole tab (1.9 s). ' +
+      'Reading them is what is left: 7,894 rows in as many heap blocks, about 14 of its 24 ms on a quiet machine (count 4.7, walk 3). With the Active tab\'s own trigram index (migration 0018) that read has no other tab\'s rows in it; ' +
+      'measured in one session, the two index layouts alternating run by run (60 runs each, the service call, p50 / p95 ms, machine shared): "zoe" 20.8 / 32.5 against 26.0 / 43.0 with one index of every tab, ' +
+      '"ller" 5.6 / 8.9 against 6.3 / 8.1, "anna berg" 6.5 / 12.2 against 8.3 / 15.6, "mar" 6.6 / 11.8 against 6.7 / 11.6, "Müller" 5.3 / 7.0 against 5.6 / 9.5, and invites, deletes and purges as fast (each user is in one of the three indexes, as it was in the one). ' +
+      'Two other ways were measured and dropped: the page first and the total after it, counted in the read of every match (`count(*) over ()`) when the walk finds no page, gained nothing for "zoe" (the window costs what the count did) and cost a search with no match its walk (0.7 → 10.8 ms p50, loaded machine); ' +
+      'GIN\'s pending list (`fastupdate`, on) left 982 entries after 6,000 inserts and "zoe"\'s count as fast, while turning it off costs each insert 0.15 ms. ' +
+      'A page that sorts "zoe"\'s matches without reading them needs their order in an inverted index (the table above).',
     expiredReading(fig(EXPIRED_CASE)),
     `- **Deep pages.** By cursor (Next from the page before): ${fig('by cursor')}, like a first page (${fig('Active, first page')}). By offset, a jump: ${fig('deep page (offset')}: ` +
       'an index-only scan of the name index that skips every entry before it (at a million users 325,000 entries, 492 heap fetches), about as SQLite does.',

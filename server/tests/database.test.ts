@@ -19,7 +19,7 @@ import {
   testDialect,
 } from '../testing/harness.ts';
 
-const MIGRATIONS = ['0001-initial', '0002-postgres-byte-order', '0003-search-index', '0004-user-counts', '0005-list-order-indexes', '0006-role-descending-indexes', '0007-rate-limit-windows', '0008-search-partitions', '0009-onboarded-order-index', '0010-workspace-revision', '0012-email-ascii-domains', '0013-invitation-language', '0014-postgres-covering-name-index', '0015-last-sign-in', '0016-audit-activity', '0017-open-invitations-by-expiry', '0019-open-invitations-by-user-expiry'];
+const MIGRATIONS = ['0001-initial', '0002-postgres-byte-order', '0003-search-index', '0004-user-counts', '0005-list-order-indexes', '0006-role-descending-indexes', '0007-rate-limit-windows', '0008-search-partitions', '0009-onboarded-order-index', '0010-workspace-revision', '0012-email-ascii-domains', '0013-invitation-language', '0014-postgres-covering-name-index', '0015-last-sign-in', '0016-audit-activity', '0017-open-invitations-by-expiry', '0018-postgres-search-by-tab', '0019-open-invitations-by-user-expiry'];
 
 async function pragma(db: DB, name: string): Promise<unknown> {
   const { rows } = await sql<Record<string, unknown>>`select * from ${sql.raw(`pragma_${name}`)}`.execute(db);

@@ -172,7 +172,7 @@ const SHAPES: Shape[] = [
     name: 'active, "mar"',
     tab: 'active',
     search: 'mar',
-    count: { sqlite: ['users_search'], postgres: ['users_search_trigram|users full scan'] },
+    count: { sqlite: ['users_search'], postgres: ['users_active_search_trigram|users full scan'] },
     page: both(['users_live_by_name']),
   },
   {
@@ -181,29 +181,31 @@ const SHAPES: Shape[] = [
     search: 'mar',
     sortBy: 'onboardedAt',
     direction: 'desc',
-    count: { sqlite: ['users_search'], postgres: ['users_search_trigram|users full scan'] },
+    count: { sqlite: ['users_search'], postgres: ['users_active_search_trigram|users full scan'] },
     page: both(['users_live_by_onboarded']),
   },
   {
     name: 'active, rare "12345@"',
     tab: 'active',
     search: '12345@',
-    count: both(['users_search_trigram|users_search']),
-    page: { sqlite: ['users_search', 'sort'], postgres: ['users_search_trigram'] },
+    count: both(['users_active_search_trigram|users_search']),
+    page: { sqlite: ['users_search', 'sort'], postgres: ['users_active_search_trigram'] },
   },
   {
     name: 'deleted, "lindqvist"',
     tab: 'deleted',
     search: 'lindqvist',
-    count: { sqlite: ['users_search'], postgres: [DELETED_ANY, 'users_search_trigram'] },
+    // PostgreSQL's trigram index of the tab alone (migration 0018; the index of all tabs was ANDed
+    // with one of the tab's own).
+    count: { sqlite: ['users_search'], postgres: ['users_deleted_search_trigram'] },
     // Few enough matches to read them all through the search index and sort them.
-    page: { sqlite: ['users_search', 'sort'], postgres: [DELETED_ANY, 'users_search_trigram'] },
+    page: { sqlite: ['users_search', 'sort'], postgres: ['users_deleted_search_trigram'] },
   },
   {
     name: 'active, "anna b" (a short word beside a long one)',
     tab: 'active',
     search: 'anna b',
-    count: { sqlite: ['users_search'], postgres: ['users_search_trigram'] },
+    count: { sqlite: ['users_search'], postgres: ['users_active_search_trigram'] },
     page: both(['users_live_by_name']),
   },
   // Matches that gather at the end of the order: every "Zoë" sorts after the other first names.
@@ -214,9 +216,19 @@ const SHAPES: Shape[] = [
     name: 'active, "zoe" (matches last by name)',
     tab: 'active',
     search: 'zoe',
-    count: { sqlite: ['users_search'], postgres: ['users_search_trigram'] },
+    count: { sqlite: ['users_search'], postgres: ['users_active_search_trigram'] },
     walkFirst: both(['users_live_by_name']),
-    page: { sqlite: ['users_search', 'sort'], postgres: ['users_search_trigram'] },
+    page: { sqlite: ['users_search', 'sort'], postgres: ['users_active_search_trigram'] },
+  },
+  // Each tab has its own trigram index on PostgreSQL (migration 0018): the Pending tab's search
+  // collects none of the other tabs' candidates.
+  {
+    name: 'pending, "zoe" (matches last by name)',
+    tab: 'pending',
+    search: 'zoe',
+    count: { sqlite: ['users_search'], postgres: ['users_pending_search_trigram'] },
+    walkFirst: both(['users_live_by_name']),
+    page: { sqlite: ['users_search', 'sort'], postgres: ['users_pending_search_trigram'] },
   },
   ...keysetShapes(),
   ...signInShapes(),
@@ -289,10 +301,10 @@ function expiredShapes(): Shape[] {
       invitationExpiredBy: EXPIRY_CUTOFFS.few,
       links: true,
       // Fewer links than the cap: their users are read by primary key, the search tried on each.
-      count: { sqlite: ['invitations_open_by_expiry'], postgres: ['invitations_open_by_expiry', 'users_search_trigram?'] },
+      count: { sqlite: ['invitations_open_by_expiry'], postgres: ['invitations_open_by_expiry', 'users_pending_search_trigram?'] },
       // Few matches: read them all through the search index and sort them, as the search alone does,
       // each one's link tried (more links than three times the matches).
-      page: { sqlite: ['users_search', 'link probe', 'sort'], postgres: ['users_search_trigram|users_live_by_name', 'invitations_open_by_expiry?'] },
+      page: { sqlite: ['users_search', 'link probe', 'sort'], postgres: ['users_pending_search_trigram|users_live_by_name', 'invitations_open_by_expiry?'] },
     },
     {
       name: 'pending, every invitation expired, by email',
@@ -318,7 +330,7 @@ function expiredShapes(): Shape[] {
       search: 'mar',
       invitationExpiredBy: EXPIRY_CUTOFFS.all,
       links: true,
-      count: { sqlite: ['users_search', 'link probe'], postgres: ['users_search_trigram|users_live_by_name'] },
+      count: { sqlite: ['users_search', 'link probe'], postgres: ['users_pending_search_trigram|users_live_by_name'] },
       // More matches than the total counts: the walk of the order is tried first, and fills the page.
       page: { sqlite: ['users_live_by_name', 'link probe'], postgres: ['users_live_by_name'] },
     },
@@ -368,9 +380,9 @@ function keysetShapes(): Shape[] {
       tab: 'active',
       search: 'mar',
       cursor: 'after',
-      count: { sqlite: ['users_search'], postgres: ['users_search_trigram|users full scan'] },
+      count: { sqlite: ['users_search'], postgres: ['users_active_search_trigram|users full scan'] },
       // PostgreSQL reads the cursor's ranges of the name index, and some runs ANDs in the trigram matches.
-      page: { sqlite: ['users_live_by_name'], postgres: ['users_live_by_name', 'users_search_trigram?'] },
+      page: { sqlite: ['users_live_by_name'], postgres: ['users_live_by_name', 'users_active_search_trigram?'] },
     },
   ];
 }

@@ -17,6 +17,7 @@ import * as postgresCoveringNameIndex from './0014-postgres-covering-name-index.
 import * as lastSignIn from './0015-last-sign-in.ts';
 import * as auditActivity from './0016-audit-activity.ts';
 import * as openInvitationsByExpiry from './0017-open-invitations-by-expiry.ts';
+import * as postgresSearchByTab from './0018-postgres-search-by-tab.ts';
 import * as openInvitationsByUserExpiry from './0019-open-invitations-by-user-expiry.ts';
 
 /**
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0015-last-sign-in': lastSignIn,
   '0016-audit-activity': auditActivity,
   '0017-open-invitations-by-expiry': openInvitationsByExpiry,
+  '0018-postgres-search-by-tab': postgresSearchByTab,
   '0019-open-invitations-by-user-expiry': openInvitationsByUserExpiry,
 };
 
