@@ -3,7 +3,7 @@
  * validates it) and the element (which builds the download URL from it). Built with `zod/mini`.
  */
 import * as z from 'zod/mini';
-import { INACTIVE_DAYS, type Role, SORT_DIRECTIONS, SORT_FIELDS, type Status, type Tab } from './constants.ts';
+import { INACTIVE_DAYS, type Role, SORT_DIRECTIONS, SORT_FIELDS, type SortDirection, type Status, type Tab } from './constants.ts';
 import { IMPORT_TEXT, type ImportLang } from './import.ts';
 import { importLangSchema } from './import-schemas.ts';
 import { auditFilterShape, auditRangeInOrder, roleFilterSchema, searchSchema, tabSchema } from './inputs.ts';
@@ -131,6 +131,10 @@ export const AUDIT_EXPORT_TEXT = {
     yes: 'yes',
     no: 'no',
     empty: '(empty)',
+    tabs: { active: 'Active users', pending: 'Pending invitations', deleted: 'Recently deleted' },
+    allRoles: 'All roles',
+    sorts: { name: 'Name' },
+    directions: { asc: 'ascending', desc: 'descending' },
   },
   de: {
     columns: { time: 'Zeit (UTC)', action: 'Aktion', actorName: 'Von', actorEmail: 'Von (E-Mail)', targetName: 'Benutzer', targetEmail: 'Benutzer (E-Mail)', details: 'Details' },
@@ -161,10 +165,27 @@ export const AUDIT_EXPORT_TEXT = {
     yes: 'ja',
     no: 'nein',
     empty: '(leer)',
+    tabs: { active: 'Aktive Benutzer', pending: 'Offene Einladungen', deleted: 'Kürzlich gelöscht' },
+    allRoles: 'Alle Rollen',
+    sorts: { name: 'Name' },
+    directions: { asc: 'aufsteigend', desc: 'absteigend' },
   },
 } as const satisfies Record<
   ImportLang,
-  { columns: Record<AuditExportColumn, string>; system: string; sheet: string; details: Record<string, string>; yes: string; no: string; empty: string }
+  {
+    columns: Record<AuditExportColumn, string>;
+    system: string;
+    sheet: string;
+    details: Record<string, string>;
+    yes: string;
+    no: string;
+    empty: string;
+    /** A users export's filters: its tab, a role filter of every role, its sort (the field `name` is no column) and direction. */
+    tabs: Record<Tab, string>;
+    allRoles: string;
+    sorts: Record<string, string>;
+    directions: Record<SortDirection, string>;
+  }
 >;
 
 /**

@@ -49,8 +49,14 @@ function valueOf(key: string, value: unknown, lang: ImportLang): string {
   if (typeof value === 'boolean') return value ? text.yes : text.no;
   if (typeof value === 'number') return String(value);
   if (typeof value !== 'string') return JSON.stringify(value);
-  const names: Record<string, string> | undefined =
-    key === 'role' ? EXPORT_TEXT[lang].roles : key === 'status' ? EXPORT_TEXT[lang].statuses : undefined;
+  if (key === 'role' && value === 'all') return text.allRoles;
+  const names: Record<string, string> | undefined = {
+    role: EXPORT_TEXT[lang].roles,
+    status: EXPORT_TEXT[lang].statuses,
+    tab: text.tabs,
+    direction: text.directions,
+    sort: { ...EXPORT_TEXT[lang].columns, ...text.sorts },
+  }[key];
   if (names && Object.hasOwn(names, value)) return names[value]!;
   if (key === 'action' && (AUDIT_ACTIONS as readonly string[]).includes(value)) return AUDIT_ACTION_TEXT[lang][value as AuditAction];
   if (TIME_KEYS.has(key) && !Number.isNaN(Date.parse(value))) return utcTime(new Date(value).toISOString());

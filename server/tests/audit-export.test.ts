@@ -168,7 +168,9 @@ describe('The export\'s Details column', () => {
     await exported.text();
     const [latest] = await detailsCells('en');
     assert.equal(latest?.[0], 'Exported users');
-    assert.match(latest?.[1] ?? '', /^Tab: active; Search: =HYPERLINK\("http:\/\/evil\.test","x"\); Role: all; /);
+    assert.match(latest?.[1] ?? '', /^Tab: Active users; Search: =HYPERLINK\("http:\/\/evil\.test","x"\); Role: All roles; /);
     assert.doesNotMatch(latest?.[1] ?? '', /^[=+\-@\t\r]/);
+    const german = (await detailsCells('de')).find(([action]) => action === 'Benutzer exportiert');
+    assert.match(german?.[1] ?? '', /^Reiter: Aktive Benutzer; Suche: =HYPERLINK\(.*\); Rolle: Alle Rollen; Sortiert nach: Name; Richtung: aufsteigend; /);
   });
 });
