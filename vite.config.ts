@@ -103,7 +103,14 @@ const acceptElementBuild = {
     // Built after the element, into the same folder.
     emptyOutDir: false,
     target: 'es2022',
-    rollupOptions: { output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false } } },
+    rollupOptions: {
+      output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false } },
+      // The page serves this one file (pantaAcceptPage): it must import nothing. The API client's
+      // live-feed module, which the page never opens, shares code with it; allowed to export more,
+      // the module keeps that code and the unused feed chunk imports it back, rather than both
+      // importing a common chunk the page would not find.
+      preserveEntrySignatures: 'allow-extension' as const,
+    },
     lib: {
       entry: resolve(here, 'components/accept-invitation/index.ts'),
       formats: ['es' as const],

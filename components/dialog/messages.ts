@@ -1,6 +1,7 @@
 import { de } from '../i18n/de.ts';
 import { en as enBase } from '../i18n/en.ts';
 import type { Language } from '../i18n/localize.ts';
+import { VALIDATION_MESSAGES } from '../internal/validation-messages.ts';
 
 /**
  * The words only the dialogs say (their forms, the import, the confirmations, the field checks),
@@ -35,11 +36,6 @@ const en = {
   invitingRows: 'Reading the file and inviting…',
   optional: '(optional)',
   editTitle: (name: string) => `Edit ${name}`,
-  validationEmailRequired: 'Enter an email address',
-  validationEmailInvalid: 'Enter a valid email address',
-  validationTooLong: (max: string) => `At most ${max} characters`,
-  validationControlCharacters: 'Use plain text without control or invisible characters',
-  validationNameRequired: 'Enter a name',
   importPreviewLabel: 'Preview of the rows',
   andMore: (formatted: string) => `and ${formatted} more`,
 };
@@ -71,13 +67,11 @@ const deOwn: typeof en = {
   invitingRows: 'Datei wird gelesen, Einladungen werden angelegt…',
   optional: '(optional)',
   editTitle: (name: string) => `${name} bearbeiten`,
-  validationEmailRequired: 'Geben Sie eine E-Mail-Adresse ein',
-  validationEmailInvalid: 'Geben Sie eine gültige E-Mail-Adresse ein',
-  validationTooLong: (max: string) => `Höchstens ${max} Zeichen`,
-  validationControlCharacters: 'Verwenden Sie einfachen Text ohne Steuer- oder unsichtbare Zeichen',
-  validationNameRequired: 'Geben Sie einen Namen ein',
   importPreviewLabel: 'Vorschau der Zeilen',
   andMore: (formatted: string) => `und ${formatted} weitere`,
 };
 
-export const DIALOG_MESSAGES: Record<Language, typeof enBase & typeof en> = { en: { ...enBase, ...en }, de: { ...de, ...deOwn } };
+export const DIALOG_MESSAGES: Record<Language, typeof enBase & typeof en & (typeof VALIDATION_MESSAGES)['en']> = {
+  en: { ...enBase, ...en, ...VALIDATION_MESSAGES.en },
+  de: { ...de, ...deOwn, ...VALIDATION_MESSAGES.de },
+};

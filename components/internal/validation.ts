@@ -1,7 +1,7 @@
 import type { PantaErrorData } from '../../shared/errors.ts';
 import { EMAIL_RULE, type FieldProblem, type FieldRule, NAME_RULE, REQUIRED_NAME_RULE, normalizeField } from '../../shared/field-rules.ts';
-import { DIALOG_MESSAGES } from '../dialog/messages.ts';
 import type { LocalizeController } from '../i18n/localize.ts';
+import { VALIDATION_MESSAGES } from './validation-messages.ts';
 
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -33,7 +33,7 @@ export function validate<T>(
 }
 
 function messageFor(problem: FieldProblem, field: string, rule: FieldRule, localize: LocalizeController): string {
-  const m = DIALOG_MESSAGES[localize.language];
+  const m = VALIDATION_MESSAGES[localize.language];
   if (problem === 'tooLong') return m.validationTooLong(localize.number(rule.maxLength));
   if (problem === 'characters') return m.validationControlCharacters;
   if (problem === 'invalid') return m.validationEmailInvalid;

@@ -11,7 +11,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
-import { type SeededPerson, type TestServer, seedWorkspace, startTestServer } from '../../server/testing/harness.ts';
+import { type SeededPerson, type TestServer, invitationTokenFor, seedWorkspace, startTestServer } from '../../server/testing/harness.ts';
 import { type SsrHostOptions, ssrHost } from './ssr.ts';
 
 const BUILT_PAGES = resolve(import.meta.dirname, '../../dist/demo');
@@ -136,6 +136,24 @@ describe('host pages embedding <panta-user-management>', () => {
       return (await axe.run(document, { runOnly: ['page-has-heading-one', 'heading-order', 'landmark-one-main'] })).violations.map((violation) => violation.id);
     });
     assert.deepEqual(violations, []);
+  });
+
+  it('the accept page the server serves: an invitee opens the emailed link in Chromium and completes onboarding', async () => {
+    const email = `joiner@host${workspaces}.test`;
+    await admin.client.users.invite.mutate({ email, role: 'user' });
+    const failed: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto(`${api.url}/accept#token=${encodeURIComponent(await invitationTokenFor(api, email))}`);
+    await page.getByLabel('First name').fill('Jo');
+    await page.getByLabel('Last name').fill('Iner');
+    await page.getByRole('button', { name: 'Complete onboarding' }).click();
+    await page.getByRole('heading', { name: 'Welcome, Jo!' }).waitFor();
+    assert.deepEqual(failed, [], 'every file the page loads is served');
+    assert.deepEqual(pageErrors, []);
+    const active = await admin.client.users.list.query({ tab: 'active', search: email });
+    assert.equal(active.items[0]?.onboardedAt !== null && active.items[0]?.email, email);
   });
 
   it('plain HTML: the token goes in as a property, an invitation shows in the host banner', async () => {
