@@ -257,6 +257,36 @@ async function startFloorServer(event: string, databaseUrl: string | null, cpu: 
 
 type ListLoad = { rps: number; p50: number; p95: number; serverCpuMs: number | null };
 
+/** The mean of loads' figures (each load runs as long, so the mean of their rates is their rate together). */
+function meanLoad(loads: ListLoad[]): ListLoad {
+  const mean = (values: number[]) => round(values.reduce((sum, value) => sum + value, 0) / values.length);
+  const cpu = loads.map((entry) => entry.serverCpuMs);
+  return {
+    rps: mean(loads.map((entry) => entry.rps)),
+    p50: mean(loads.map((entry) => entry.p50)),
+    p95: mean(loads.map((entry) => entry.p95)),
+    serverCpuMs: cpu.every((value) => value !== null) ? mean(cpu as number[]) : null,
+  };
+}
+
+/** The loads with and without the streams, in pairs as they ran (with, without; without, with), and their means. */
+function compareLoads(withStreams: ListLoad[], withoutStreams: ListLoad[]): UsersListComparison {
+  const pairs = withStreams.map((entry, index) => ({ withStreams: entry, withoutStreams: withoutStreams[index]!, ratio: Math.round((entry.rps / withoutStreams[index]!.rps) * 1000) / 1000 }));
+  const means = { withStreams: meanLoad(withStreams), withoutStreams: meanLoad(withoutStreams) };
+  return { ...means, ratio: Math.round((means.withStreams.rps / means.withoutStreams.rps) * 1000) / 1000, pairs };
+}
+
+interface UsersListComparison {
+  /** The means of the loads with the streams open and without. */
+  withStreams: ListLoad;
+  withoutStreams: ListLoad;
+  ratio: number;
+  pairs: { withStreams: ListLoad; withoutStreams: ListLoad; ratio: number }[];
+}
+
+const pairText = (pair: UsersListComparison['pairs'][number]) =>
+  `${pair.withStreams.rps} / ${pair.withoutStreams.rps} req/s = ${(pair.ratio * 100).toFixed(1)} % (CPU ${pair.withStreams.serverCpuMs} / ${pair.withoutStreams.serverCpuMs} ms)`;
+
 export interface LiveResults {
   environment: { date: string; node: string; cpus: string; memoryGb: number; loadAverage: { atStart: number[]; atEnd: number[] }; serverRuntime: string; pinned: boolean };
   users: number;
@@ -275,8 +305,11 @@ export interface LiveResults {
   latency: LiveLatency;
   /** The same client and writes against live-floor-server.ts. */
   floor: LiveLatency;
-  /** `serverCpuMs`: the server's CPU time a request under the load, which other work on the machine shakes less than the throughput. */
-  usersList: { withStreams: ListLoad; withoutStreams: ListLoad; ratio: number };
+  /**
+   * `serverCpuMs`: the server's CPU time a request under the load, which other work on the machine
+   * shakes less than the throughput. `warmUp`: the load before the measured ones, not counted.
+   */
+  usersList: UsersListComparison & { warmUp: ListLoad };
   met: { rss: boolean; latency: boolean; floorLatency: boolean; throughput: boolean };
 }
 
@@ -343,15 +376,31 @@ export async function benchLive(path: string, seed: { workspaceId: string; owner
       const requests = result.rps * options.httpSeconds;
       return { ...result, serverCpuMs: before === null || after === null || requests === 0 ? null : round((after - before) / requests) };
     };
-    const withStreams = await timedLoad();
+    // Not counted: the first load on a server runs slower (its code not yet optimised by V8), and
+    // whichever side came first read the worse for it.
+    const warmUp = await timedLoad();
+    // users.list with the streams open against without, in the order with, without, without, with
+    // (after the warm-up load before the streams opened): a server warms up, and the machine's
+    // load drifts, through the four loads; in that order both move the two sides alike.
+    const withStreams: ListLoad[] = [];
+    const withoutStreams: ListLoad[] = [];
+    withStreams.push(await timedLoad());
     const rssUnderLoadMb = served.rssMb();
     for (const stream of streams) stream.abort.abort();
     streams = [];
     await sleep(2000);
     const rssClosedMb = served.rssMb();
-    const withoutStreams = await timedLoad();
-    const ratio = Math.round((withStreams.rps / withoutStreams.rps) * 1000) / 1000;
-    console.log(`  users.list first page: ${withStreams.rps} req/s with the streams open, ${withoutStreams.rps} without: ${(ratio * 100).toFixed(1)} % (goal at least ${LIVE_GOALS.throughputRatio * 100} %); server CPU ${withStreams.serverCpuMs} / ${withoutStreams.serverCpuMs} ms a request`);
+    withoutStreams.push(await timedLoad(), await timedLoad());
+    await openStreams(options.streams, (index) => openStream(`${api}/users.changes`, { authorization: `Bearer ${tokens[index]!}` }), streams);
+    await sleep(2000);
+    withStreams.push(await timedLoad());
+    for (const stream of streams) stream.abort.abort();
+    streams = [];
+    const usersList = compareLoads(withStreams, withoutStreams);
+    console.log(
+      `  users.list first page: ${usersList.withStreams.rps} req/s with the streams open, ${usersList.withoutStreams.rps} without: ${(usersList.ratio * 100).toFixed(1)} % (goal at least ${LIVE_GOALS.throughputRatio * 100} %); ` +
+        `server CPU ${usersList.withStreams.serverCpuMs} / ${usersList.withoutStreams.serverCpuMs} ms a request; the pairs (with / without): ${usersList.pairs.map(pairText).join(', ')}`,
+    );
     await served.stop();
     await writer.stop();
 
@@ -402,12 +451,12 @@ export async function benchLive(path: string, seed: { workspaceId: string; owner
       rssMb: { idle: rssIdleMb, streamsOpen: rssOpenMb, streamsOpenUnderLoad: rssUnderLoadMb, afterClosing: rssClosedMb, writer: rssWriterMb },
       latency,
       floor,
-      usersList: { withStreams, withoutStreams, ratio },
+      usersList: { ...usersList, warmUp },
       met: {
         rss: rssOpenMb !== null && rssOpenMb < LIVE_GOALS.rssMb && (rssWriterMb ?? 0) < LIVE_GOALS.rssMb,
         latency: latency.writesWithMissingEvents === 0 && latency.lastFromAnswer.p95 < goal,
         floorLatency: floor.writesWithMissingEvents === 0 && floor.lastFromAnswer.p95 < goal,
-        throughput: ratio >= LIVE_GOALS.throughputRatio,
+        throughput: usersList.ratio >= LIVE_GOALS.throughputRatio,
       },
     };
   } finally {
@@ -459,7 +508,7 @@ export function renderLive(r: LiveResults, heading = '#'): string {
       'So the server also records its own side (`/bench/live-writes` of the bench server): from the feed\'s hint, given after the commit, to the moment the event is handed to the last stream\'s socket.',
     `- ${r.writes} writes over HTTP (\`users.delete\` and \`users.restore\` of one user in turn, so the seeded file ends as it began), each once every subscriber had the previous event, ${SPACING_MS} ms apart. The commit lies between the write's request and its answer: "from the answer" is the estimate of commit-to-event the goal is read against (the commit is just before the answer; an event can arrive before the answer does), "from the request" its upper bound.`,
     `- **The floor**, in the same run after the service's streams closed: the same client code opening ${n} streams of a bare node:http server (server/bench/live-floor-server.ts, its own process; no Fastify, tRPC or database) that, on a POST, answers it and then writes one pre-serialised event (the bytes of the service's last \`change\` event, framed as tRPC frames it) to every stream, one write each. Its "in the server" is from that request to the last stream's write.`,
-    `- users.list first page through autocannon (its own process, ${r.connections} connections, ${r.httpSeconds} s) with the streams open, then again 2 s after closing them.`,
+    throughputMethod(r, 'the server'),
     '',
     ...renderFigures(r, heading),
     `${heading}# Where the time goes`,
@@ -472,6 +521,15 @@ export function renderLive(r: LiveResults, heading = '#'): string {
       : '',
     '',
   ].join('\n');
+}
+
+/** How the throughput with the streams open against without was measured: the Method line both databases' sections share. */
+function throughputMethod(r: LiveResults, server: string): string {
+  return (
+    `- users.list first page through autocannon (its own process, ${r.connections} connections, ${r.httpSeconds} s a load) against ${server}: after the writes, one warm-up load (${r.usersList.warmUp.rps} req/s, not counted: the first load on a server runs slower, its code not yet optimised), ` +
+    'then four loads in the order with the streams open, without (2 s after closing them), without, with (the streams opened again, 2 s before): a warming server and a drifting machine load move both sides alike in that order, where "with, then without" gave "without" the warmer server. ' +
+    'The figure is the mean of the two loads on each side; both pairs are listed under the table.'
+  );
 }
 
 /** The figures of a run, service beside floor: the part both databases' sections share. */
@@ -506,6 +564,7 @@ function renderFigures(r: LiveResults, heading: string): string[] {
     row('write round trip', r.latency.write, r.floor.write),
     `| the server's CPU time a write, its fan-out to ${n} streams included (less shaken by other work on the machine) | ${r.latency.serverCpuMsPerWrite ?? 'not recorded'} ms | ${r.floor.serverCpuMsPerWrite ?? 'not recorded'} ms |`,
     '',
+    `users.list, the two pairs as they ran (with the streams open / without): ${r.usersList.pairs.map(pairText).join('; ')}.`,
     `Opening the streams took ${r.openSeconds} s (50 at a time, each to its first \`current\` event). RSS under the users.list load with the streams open: ${r.rssMb.streamsOpenUnderLoad} MB; 2 s after closing them: ${r.rssMb.afterClosing} MB.`,
     [r.latency, r.floor].some((latency) => latency.writesWithMissingEvents > 0)
       ? `Writes that did not reach every subscriber within 10 s: service ${r.latency.writesWithMissingEvents}, floor ${r.floor.writesWithMissingEvents}.`
@@ -533,7 +592,7 @@ function renderLivePostgres(r: LiveResults, heading: string): string {
     `- Server B holds every stream (one session of the owner each, as in the SQLite case); server A holds none and takes the writes. So every event goes the whole way across: A's transaction raises the revision and \`pg_notify\`s, PostgreSQL delivers the notification at commit to B's LISTEN connection, B reads the counters row, re-checks the ${n} callers and writes the event to each stream. A also hears its own write (in-process and through its LISTEN) but has no stream to send it to.`,
     `- ${r.writes} writes over HTTP to A (\`users.delete\` and \`users.restore\` of one user in turn), each once every subscriber had the previous event, ${SPACING_MS} ms apart; arrivals read in the bench process as in the SQLite case. "From the answer" is A's answer, which comes after its commit.`,
     `- **The floor**, in the same run: the same client opening ${n} streams of the bare SSE server (server/bench/live-floor-server.ts) given the database's URL, which LISTENs and, when a notification arrives, writes the service\'s last event\'s bytes to every stream, one write each. The bench process plays server A: a \`NOTIFY\` on a connection of its own is the write, its answer the commit. So the floor includes PostgreSQL\'s notify hop from one process to another, but no HTTP write, no transaction, no counters read and no re-check.`,
-    `- users.list first page through autocannon (${r.connections} connections, ${r.httpSeconds} s) against server B with the streams open, then again 2 s after closing them.`,
+    throughputMethod(r, 'server B'),
     '',
     ...renderFigures(r, heading),
     `${heading}# Reading`,
