@@ -32,6 +32,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CONNECTIONS = 20;
 /** What live-floor-server.ts LISTENs on when given a PostgreSQL URL. */
 const FLOOR_CHANNEL = 'panta_live_floor';
+/** users.list is loaded with the streams open and without in this many rounds of four loads (with, without, without, with). */
+const THROUGHPUT_ROUNDS = 2;
 /** Between writes, once every subscriber has the previous one's event. */
 const SPACING_MS = 250;
 /** Issue 14's goals: RSS per server; the 1,000th subscriber's p95 on one SQLite server, and across two servers on PostgreSQL. */
@@ -379,21 +381,29 @@ export async function benchLive(path: string, seed: { workspaceId: string; owner
     // Not counted: the first load on a server runs slower (its code not yet optimised by V8), and
     // whichever side came first read the worse for it.
     const warmUp = await timedLoad();
-    // users.list with the streams open against without, in the order with, without, without, with
-    // (after the warm-up load before the streams opened): a server warms up, and the machine's
-    // load drifts, through the four loads; in that order both move the two sides alike.
+    // users.list with the streams open against without, in the order with, without, without, with,
+    // THROUGHPUT_ROUNDS times: a server warms up, and the machine's load drifts, through the
+    // loads; in that order both move the two sides alike.
     const withStreams: ListLoad[] = [];
     const withoutStreams: ListLoad[] = [];
-    withStreams.push(await timedLoad());
-    const rssUnderLoadMb = served.rssMb();
-    for (const stream of streams) stream.abort.abort();
-    streams = [];
-    await sleep(2000);
-    const rssClosedMb = served.rssMb();
-    withoutStreams.push(await timedLoad(), await timedLoad());
-    await openStreams(options.streams, (index) => openStream(`${api}/users.changes`, { authorization: `Bearer ${tokens[index]!}` }), streams);
-    await sleep(2000);
-    withStreams.push(await timedLoad());
+    let rssUnderLoadMb: number | null = null;
+    let rssClosedMb: number | null = null;
+    for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
+      for (const side of ['with', 'without', 'without', 'with'] as const) {
+        if (side === 'with' && streams.length === 0) {
+          await openStreams(options.streams, (index) => openStream(`${api}/users.changes`, { authorization: `Bearer ${tokens[index]!}` }), streams);
+          await sleep(2000);
+        }
+        if (side === 'without' && streams.length > 0) {
+          for (const stream of streams) stream.abort.abort();
+          streams = [];
+          await sleep(2000);
+          rssClosedMb ??= served.rssMb();
+        }
+        (side === 'with' ? withStreams : withoutStreams).push(await timedLoad());
+        rssUnderLoadMb ??= served.rssMb();
+      }
+    }
     for (const stream of streams) stream.abort.abort();
     streams = [];
     const usersList = compareLoads(withStreams, withoutStreams);
@@ -527,8 +537,8 @@ export function renderLive(r: LiveResults, heading = '#'): string {
 function throughputMethod(r: LiveResults, server: string): string {
   return (
     `- users.list first page through autocannon (its own process, ${r.connections} connections, ${r.httpSeconds} s a load) against ${server}: after the writes, one warm-up load (${r.usersList.warmUp.rps} req/s, not counted: the first load on a server runs slower, its code not yet optimised), ` +
-    'then four loads in the order with the streams open, without (2 s after closing them), without, with (the streams opened again, 2 s before): a warming server and a drifting machine load move both sides alike in that order, where "with, then without" gave "without" the warmer server. ' +
-    'The figure is the mean of the two loads on each side; both pairs are listed under the table.'
+    `then ${THROUGHPUT_ROUNDS} rounds of four loads in the order with the streams open, without (2 s after closing them), without, with (the streams opened again, 2 s before): a warming server and a drifting machine load move both sides alike in that order, where one load with the streams and then one without gave "without" the warmer server. ` +
+    'The figure is the mean of the loads on each side; the pairs as they ran are listed under the table.'
   );
 }
 
@@ -564,7 +574,7 @@ function renderFigures(r: LiveResults, heading: string): string[] {
     row('write round trip', r.latency.write, r.floor.write),
     `| the server's CPU time a write, its fan-out to ${n} streams included (less shaken by other work on the machine) | ${r.latency.serverCpuMsPerWrite ?? 'not recorded'} ms | ${r.floor.serverCpuMsPerWrite ?? 'not recorded'} ms |`,
     '',
-    `users.list, the two pairs as they ran (with the streams open / without): ${r.usersList.pairs.map(pairText).join('; ')}.`,
+    `users.list, the pairs as they ran (with the streams open / without): ${r.usersList.pairs.map(pairText).join('; ')}.`,
     `Opening the streams took ${r.openSeconds} s (50 at a time, each to its first \`current\` event). RSS under the users.list load with the streams open: ${r.rssMb.streamsOpenUnderLoad} MB; 2 s after closing them: ${r.rssMb.afterClosing} MB.`,
     [r.latency, r.floor].some((latency) => latency.writesWithMissingEvents > 0)
       ? `Writes that did not reach every subscriber within 10 s: service ${r.latency.writesWithMissingEvents}, floor ${r.floor.writesWithMissingEvents}.`
