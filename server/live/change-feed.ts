@@ -72,8 +72,9 @@ interface Channel {
  * last sent, so however many hints arrive for one change, it gets one event.
  *
  * Before any event is sent its subscriber's caller is read again (with everyone else's who gets
- * one, in one statement), and every `checkIntervalMs` all of them are: a demoted, deleted or
- * signed-out admin's stream ends with FORBIDDEN or UNAUTHORIZED within that time.
+ * one, in one statement), and every `checkIntervalMs` all of them are (on SQLite only when the
+ * file may have changed, `#tick`): a demoted, deleted or signed-out admin's stream ends with
+ * FORBIDDEN or UNAUTHORIZED within that time.
  */
 export class ChangeFeed {
   readonly #db: DB;
