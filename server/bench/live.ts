@@ -63,6 +63,21 @@ const WHERE_THE_TIME_GOES = [
     'With the server (or floor) pinned to CPU 0 and the client to CPU 1 (`LIVE_PIN=1`), six runs gave service p95 70 to 242 ms and floor p95 62 to 282 ms: each side then has one core, shared with the other sessions\' work, and the tails grow; pinning does not separate them on a shared machine. Before this change (the alternation above: 10,000 users, load average 8 to 12) the service measured 476 / 1,018 and 601 / 1,071 ms beside floors of 110 / 169 and 65 / 143 ms.',
 ].join('\n');
 
+/**
+ * What 1,000 idle streams cost users.list, and how the bench measures it: profiles and runs in
+ * alternation (issue 14, 2026-12-06, 100,000 users, SQLite): not recomputed by each run.
+ */
+const WHAT_IDLE_STREAMS_COST = [
+  '**What the open streams cost the server between writes.** Measured on the bench server with 1,000 streams open and no writes:',
+  '- **The check every second** of every stream\'s session and user (two statements of 500 session ids, one for the users) and, on SQLite, the read of the revisions: 11 to 13 ms of CPU a second at rest (none with `LIVE_CHECK_INTERVAL_MS` set longer than the measurement), about 3 ms of it SQLite\'s statements and 1.5 ms Kysely building them, the rest their garbage. ' +
+    'Now, on SQLite, a tick first reads the file\'s change marker (`data_version`, which another process\'s commit moves, and `total_changes()`, one statement that touches no table) and checks nothing while it stands where it stood at the last full check, no stream opened since and no session found live has expired: 1 ms of CPU a second at rest. A sign-out, demotion or deletion, in this process or another on the file, still ends its stream within the second (tests: live-recheck, live-processes, live-security). PostgreSQL keeps the check every second.',
+  '- **Pings:** 1,000 every 15 s, one socket write each (about 45 µs under the profiler). They were 1,000 `setInterval` timers; now one timer walks the streams each second (server/live/heartbeat.ts).',
+  '- **Memory:** a heap snapshot puts 21.7 MB of JavaScript heap on 1,000 open streams, about 22 KB and 250 objects a stream (socket, HTTP parser, request and reply, the request\'s logger, the answer\'s PassThrough, closures, three timers: the ping, Fastify\'s handler timeout and the socket\'s). Under the users.list load the server ran 1.3 mark-compact collections a 5 s load with the streams open against 0.6 without (a GC observer in the server, 16 loads each): marking the larger heap costs a few per cent of CPU a request; not cut here.',
+  '- **The method.** The bench ran one load with the streams open and then one without. The first load on a server is the slowest (V8 still optimising): in one server 1.24 ms of CPU a request with the streams (first), 1.08 and 1.10 without, 1.09 with them again; and the loads after opening or closing 1,000 streams carry their garbage. Runs of the old order at load average 2.7 to 4.4 read 160.0, 98.4 and 84.0 % (server CPU a request 1.54 / 1.49, 1.30 / 1.23, 1.37 / 1.21 ms with / without: 3 to 13 % more with the streams). ' +
+    'Now a warm-up load comes first and then two rounds of with, without, without, with (Method). Before the SQLite tick\'s skip, after a warm-up and in alternation (without, with, with, without, twice; the bench server, two runs at load average 5 to 10): CPU a request 1.10 / 1.06 and 1.11 / 1.05 ms with / without (4 and 5 % more), and 1.13 / 1.11 and 1.20 / 1.15 with the check switched off (2 and 4 %): the check was about 1 to 2 points of it, the rest within the noise. ' +
+    'This branch, three runs in alternation with the old bench on the old code at load average 2.7 to 4.4: 98.7, 105.2 and 95.7 % (server CPU 1.14 / 1.17, 1.17 / 1.19, 1.17 / 1.18 ms a request with / without); single pairs within a run still swing from 86 to 129 % with the machine\'s load, their mean less.',
+].join('\n');
+
 /** What repeated runs of the PostgreSQL case showed (issue 14, 2026-12-06): not recomputed by each run. */
 const LIVE_POSTGRES_NOTES = [
   '- **Six runs** (100,000 users, 1,000 streams all on B), event at the 1,000th subscriber from A\'s answer, p50 / p95: ' +
@@ -525,7 +540,7 @@ export function renderLive(r: LiveResults, heading = '#'): string {
     '',
     WHERE_THE_TIME_GOES,
     '',
-    'What the open streams cost the server between writes: once per `LIVE_CHECK_INTERVAL_MS` (1 s) one read of the subscribed workspaces\' revisions and one re-check of every stream\'s session and user (in chunks of 500), and a ping comment per stream every 15 s. Under the users.list load a request costs the server 7 to 14 % more CPU with the 1,000 streams open than without. This change did not add it: in alternation (10,000 users, 4 runs each) a request with the streams open cost 1.31 to 1.42 ms before it and 1.34 to 1.48 ms after, and without them 1.28 to 1.36 ms before and 1.20 to 1.24 ms after (the server that had closed tRPC\'s streams was slower): the ratio reads lower because the server without streams got faster; it moves between 86 and 112 % with the machine\'s load.',
+    WHAT_IDLE_STREAMS_COST,
     e.loadAverage.atStart[0]! > os.cpus().length
       ? `The load average was above the ${os.cpus().length} cores (other work on the machine): every figure here is noisy; read the service beside its floor of the same run, and repeat before reading a small miss of the throughput ratio as the feed's cost.`
       : '',
