@@ -234,15 +234,18 @@ export class ChangeFeed {
     this.#ticking = true;
     try {
       const now = Date.now();
-      const all = [...this.#channels.values()].flatMap((channel) => [...channel.subscribers]);
-      for (const subscription of all) {
-        if (now - subscription.openedAt >= this.#settings.maxStreamSeconds * 1000) {
-          subscription.end(abortError('The stream reached its longest duration: reconnect'));
+      for (const channel of this.#channels.values()) {
+        for (const subscription of channel.subscribers) {
+          if (now - subscription.openedAt >= this.#settings.maxStreamSeconds * 1000) {
+            subscription.end(abortError('The stream reached its longest duration: reconnect'));
+          }
         }
       }
       const marker = await readChangeMarker(this.#db);
+      // In the same turn: a stream that opens from here on is not in `all`, and counts as joined.
       const joined = this.#joined;
       this.#joined = false;
+      const all = [...this.#channels.values()].flatMap((channel) => [...channel.subscribers]);
       const unchanged = marker !== null && marker === this.#checked.marker && !joined && this.#clock.now().getTime() < this.#checked.validUntil;
       if (unchanged) return;
       this.#checked = { marker: null, validUntil: 0 };
