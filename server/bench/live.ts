@@ -32,6 +32,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CONNECTIONS = 20;
 /** What live-floor-server.ts LISTENs on when given a PostgreSQL URL. */
 const FLOOR_CHANNEL = 'panta_live_floor';
+/** users.list is loaded with the streams open and without in this many rounds of four loads (with, without, without, with). */
+const THROUGHPUT_ROUNDS = 2;
 /** Between writes, once every subscriber has the previous one's event. */
 const SPACING_MS = 250;
 /** Issue 14's goals: RSS per server; the 1,000th subscriber's p95 on one SQLite server, and across two servers on PostgreSQL. */
@@ -61,6 +63,21 @@ const WHERE_THE_TIME_GOES = [
     'With the server (or floor) pinned to CPU 0 and the client to CPU 1 (`LIVE_PIN=1`), six runs gave service p95 70 to 242 ms and floor p95 62 to 282 ms: each side then has one core, shared with the other sessions\' work, and the tails grow; pinning does not separate them on a shared machine. Before this change (the alternation above: 10,000 users, load average 8 to 12) the service measured 476 / 1,018 and 601 / 1,071 ms beside floors of 110 / 169 and 65 / 143 ms.',
 ].join('\n');
 
+/**
+ * What 1,000 idle streams cost users.list, and how the bench measures it: profiles and runs in
+ * alternation (issue 14, 2026-12-06, 100,000 users, SQLite): not recomputed by each run.
+ */
+const WHAT_IDLE_STREAMS_COST = [
+  '**What the open streams cost the server between writes.** Measured on the bench server with 1,000 streams open and no writes:',
+  '- **The check every second** of every stream\'s session and user (two statements of 500 session ids, one for the users) and, on SQLite, the read of the revisions: 11 to 13 ms of CPU a second at rest (none with `LIVE_CHECK_INTERVAL_MS` set longer than the measurement), about 3 ms of it SQLite\'s statements and 1.5 ms Kysely building them, the rest their garbage. ' +
+    'Now, on SQLite, a tick first reads the file\'s change marker (`data_version`, which another process\'s commit moves, and `total_changes()`, one statement that touches no table) and checks nothing while it stands where it stood at the last full check, no stream opened since and no session found live has expired: 1 ms of CPU a second at rest. A sign-out, demotion or deletion, in this process or another on the file, still ends its stream within the second (tests: live-recheck, live-processes, live-security). PostgreSQL keeps the check every second.',
+  '- **Pings:** 1,000 every 15 s, one socket write each (about 45 µs under the profiler). They were 1,000 `setInterval` timers; now one timer walks the streams each second (server/live/heartbeat.ts).',
+  '- **Memory:** a heap snapshot puts 21.7 MB of JavaScript heap on 1,000 open streams, about 22 KB and 250 objects a stream (socket, HTTP parser, request and reply, the request\'s logger, the answer\'s PassThrough, closures, three timers: the ping, Fastify\'s handler timeout and the socket\'s). Under the users.list load the server ran 1.3 mark-compact collections a 5 s load with the streams open against 0.6 without (a GC observer in the server, 16 loads each): marking the larger heap costs a few per cent of CPU a request; not cut here.',
+  '- **The method.** The bench ran one load with the streams open and then one without. The first load on a server is the slowest (V8 still optimising): in one server 1.24 ms of CPU a request with the streams (first), 1.08 and 1.10 without, 1.09 with them again; and the loads after opening or closing 1,000 streams carry their garbage. Runs of the old order at load average 2.7 to 4.4 read 160.0, 98.4 and 84.0 % (server CPU a request 1.54 / 1.49, 1.30 / 1.23, 1.37 / 1.21 ms with / without: 3 to 13 % more with the streams). ' +
+    'Now a warm-up load comes first and then two rounds of with, without, without, with (Method). Before the SQLite tick\'s skip, after a warm-up and in alternation (without, with, with, without, twice; the bench server, two runs at load average 5 to 10): CPU a request 1.10 / 1.06 and 1.11 / 1.05 ms with / without (4 and 5 % more), and 1.13 / 1.11 and 1.20 / 1.15 with the check switched off (2 and 4 %): the check was about 1 to 2 points of it, the rest within the noise. ' +
+    'This branch, three runs in alternation with the old bench on the old code at load average 2.7 to 4.4: 98.7, 105.2 and 95.7 % (server CPU 1.14 / 1.17, 1.17 / 1.19, 1.17 / 1.18 ms a request with / without); single pairs within a run still swing from 86 to 129 % with the machine\'s load, their mean less. In a second alternation at load average 0.9 to 2.0, three benches in turn, twice: the old bench on the old code 91.7 and 95.3 % (CPU 1.31 / 1.21 and 1.39 / 1.32 ms), the new order on the old code 99.3 and 99.1 % (1.20 / 1.21 and 1.17 / 1.18 ms), the new order on this branch 97.1 and 104.0 % (1.20 / 1.21 and 1.15 / 1.13 ms). So the order, not the feed, made the miss; the feed\'s cuts (12 ms of CPU a second at rest down to 1, a timer per stream down to one) are below what 5 s loads on this machine can show.',
+].join('\n');
+
 /** What repeated runs of the PostgreSQL case showed (issue 14, 2026-12-06): not recomputed by each run. */
 const LIVE_POSTGRES_NOTES = [
   '- **Six runs** (100,000 users, 1,000 streams all on B), event at the 1,000th subscriber from A\'s answer, p50 / p95: ' +
@@ -71,7 +88,8 @@ const LIVE_POSTGRES_NOTES = [
     'Over one server it adds PostgreSQL\'s notify hop from A\'s connection to B\'s LISTEN (in the floor too) and B\'s reads going to PostgreSQL (the counters row, the re-check of 1,000 sessions) instead of an in-process SQLite file; a write through A takes 17 to 25 ms p50, flushed at commit.',
   '- **Memory and throughput.** B with 1,000 streams open: 136 to 154 MB; A, without streams: 97 to 101 MB. ' +
     'Under the users.list load B grew to 266 to 294 MB and stayed there after the streams closed (on SQLite, same runs: 155 to 168 MB): PostgreSQL\'s path does that without streams too, a bench server on this database with none open measured 97 MB idle and 213, 228, 228 MB after three such loads in a row (its cause not looked into here): so the goal\'s "with the streams open" holds at rest, and a PostgreSQL server under load passes 200 MB with or without them, a matter for the PostgreSQL path, not the feed. users.list on B with the streams open against without read 89.5, 115.9, 95.0, 129.2, 165.1 and 106.4 %: the two loads are a few seconds apart and the machine\'s load moves more than the streams do; ' +
-    'the server\'s CPU a request is the steadier figure, 1.47 to 1.60 ms with the streams against 1.28 to 1.49 without in five runs (6 to 15 % more, as on SQLite) and 1.52 against 1.71 in the other.',
+    'the server\'s CPU a request is the steadier figure, 1.47 to 1.60 ms with the streams against 1.28 to 1.49 without in five runs (6 to 15 % more, as on SQLite) and 1.52 against 1.71 in the other. ' +
+    'Those six ran the old order, one load with the streams and then one without (see the SQLite section); in the order of the Method a run at load average 3 to 4 read 109.8 % (CPU 1.18 / 1.20 ms a request with / without). On PostgreSQL the check of every stream\'s session and user still runs every second (no change marker); there its statements run in the database server, and the process builds them and reads their answers.',
 ].join('\n');
 
 const percentile = (values: number[], p: number) => {
@@ -257,6 +275,36 @@ async function startFloorServer(event: string, databaseUrl: string | null, cpu: 
 
 type ListLoad = { rps: number; p50: number; p95: number; serverCpuMs: number | null };
 
+/** The mean of loads' figures (each load runs as long, so the mean of their rates is their rate together). */
+function meanLoad(loads: ListLoad[]): ListLoad {
+  const mean = (values: number[]) => round(values.reduce((sum, value) => sum + value, 0) / values.length);
+  const cpu = loads.map((entry) => entry.serverCpuMs);
+  return {
+    rps: mean(loads.map((entry) => entry.rps)),
+    p50: mean(loads.map((entry) => entry.p50)),
+    p95: mean(loads.map((entry) => entry.p95)),
+    serverCpuMs: cpu.every((value) => value !== null) ? mean(cpu as number[]) : null,
+  };
+}
+
+/** The loads with and without the streams, in pairs as they ran (with, without; without, with), and their means. */
+function compareLoads(withStreams: ListLoad[], withoutStreams: ListLoad[]): UsersListComparison {
+  const pairs = withStreams.map((entry, index) => ({ withStreams: entry, withoutStreams: withoutStreams[index]!, ratio: Math.round((entry.rps / withoutStreams[index]!.rps) * 1000) / 1000 }));
+  const means = { withStreams: meanLoad(withStreams), withoutStreams: meanLoad(withoutStreams) };
+  return { ...means, ratio: Math.round((means.withStreams.rps / means.withoutStreams.rps) * 1000) / 1000, pairs };
+}
+
+interface UsersListComparison {
+  /** The means of the loads with the streams open and without. */
+  withStreams: ListLoad;
+  withoutStreams: ListLoad;
+  ratio: number;
+  pairs: { withStreams: ListLoad; withoutStreams: ListLoad; ratio: number }[];
+}
+
+const pairText = (pair: UsersListComparison['pairs'][number]) =>
+  `${pair.withStreams.rps} / ${pair.withoutStreams.rps} req/s = ${(pair.ratio * 100).toFixed(1)} % (CPU ${pair.withStreams.serverCpuMs} / ${pair.withoutStreams.serverCpuMs} ms)`;
+
 export interface LiveResults {
   environment: { date: string; node: string; cpus: string; memoryGb: number; loadAverage: { atStart: number[]; atEnd: number[] }; serverRuntime: string; pinned: boolean };
   users: number;
@@ -275,8 +323,11 @@ export interface LiveResults {
   latency: LiveLatency;
   /** The same client and writes against live-floor-server.ts. */
   floor: LiveLatency;
-  /** `serverCpuMs`: the server's CPU time a request under the load, which other work on the machine shakes less than the throughput. */
-  usersList: { withStreams: ListLoad; withoutStreams: ListLoad; ratio: number };
+  /**
+   * `serverCpuMs`: the server's CPU time a request under the load, which other work on the machine
+   * shakes less than the throughput. `warmUp`: the load before the measured ones, not counted.
+   */
+  usersList: UsersListComparison & { warmUp: ListLoad };
   met: { rss: boolean; latency: boolean; floorLatency: boolean; throughput: boolean };
 }
 
@@ -343,15 +394,39 @@ export async function benchLive(path: string, seed: { workspaceId: string; owner
       const requests = result.rps * options.httpSeconds;
       return { ...result, serverCpuMs: before === null || after === null || requests === 0 ? null : round((after - before) / requests) };
     };
-    const withStreams = await timedLoad();
-    const rssUnderLoadMb = served.rssMb();
+    // Not counted: the first load on a server runs slower (its code not yet optimised by V8), and
+    // whichever side came first read the worse for it.
+    const warmUp = await timedLoad();
+    // users.list with the streams open against without, in the order with, without, without, with,
+    // THROUGHPUT_ROUNDS times: a server warms up, and the machine's load drifts, through the
+    // loads; in that order both move the two sides alike.
+    const withStreams: ListLoad[] = [];
+    const withoutStreams: ListLoad[] = [];
+    let rssUnderLoadMb: number | null = null;
+    let rssClosedMb: number | null = null;
+    for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
+      for (const side of ['with', 'without', 'without', 'with'] as const) {
+        if (side === 'with' && streams.length === 0) {
+          await openStreams(options.streams, (index) => openStream(`${api}/users.changes`, { authorization: `Bearer ${tokens[index]!}` }), streams);
+          await sleep(2000);
+        }
+        if (side === 'without' && streams.length > 0) {
+          for (const stream of streams) stream.abort.abort();
+          streams = [];
+          await sleep(2000);
+          rssClosedMb ??= served.rssMb();
+        }
+        (side === 'with' ? withStreams : withoutStreams).push(await timedLoad());
+        rssUnderLoadMb ??= served.rssMb();
+      }
+    }
     for (const stream of streams) stream.abort.abort();
     streams = [];
-    await sleep(2000);
-    const rssClosedMb = served.rssMb();
-    const withoutStreams = await timedLoad();
-    const ratio = Math.round((withStreams.rps / withoutStreams.rps) * 1000) / 1000;
-    console.log(`  users.list first page: ${withStreams.rps} req/s with the streams open, ${withoutStreams.rps} without: ${(ratio * 100).toFixed(1)} % (goal at least ${LIVE_GOALS.throughputRatio * 100} %); server CPU ${withStreams.serverCpuMs} / ${withoutStreams.serverCpuMs} ms a request`);
+    const usersList = compareLoads(withStreams, withoutStreams);
+    console.log(
+      `  users.list first page: ${usersList.withStreams.rps} req/s with the streams open, ${usersList.withoutStreams.rps} without: ${(usersList.ratio * 100).toFixed(1)} % (goal at least ${LIVE_GOALS.throughputRatio * 100} %); ` +
+        `server CPU ${usersList.withStreams.serverCpuMs} / ${usersList.withoutStreams.serverCpuMs} ms a request; the pairs (with / without): ${usersList.pairs.map(pairText).join(', ')}`,
+    );
     await served.stop();
     await writer.stop();
 
@@ -402,12 +477,12 @@ export async function benchLive(path: string, seed: { workspaceId: string; owner
       rssMb: { idle: rssIdleMb, streamsOpen: rssOpenMb, streamsOpenUnderLoad: rssUnderLoadMb, afterClosing: rssClosedMb, writer: rssWriterMb },
       latency,
       floor,
-      usersList: { withStreams, withoutStreams, ratio },
+      usersList: { ...usersList, warmUp },
       met: {
         rss: rssOpenMb !== null && rssOpenMb < LIVE_GOALS.rssMb && (rssWriterMb ?? 0) < LIVE_GOALS.rssMb,
         latency: latency.writesWithMissingEvents === 0 && latency.lastFromAnswer.p95 < goal,
         floorLatency: floor.writesWithMissingEvents === 0 && floor.lastFromAnswer.p95 < goal,
-        throughput: ratio >= LIVE_GOALS.throughputRatio,
+        throughput: usersList.ratio >= LIVE_GOALS.throughputRatio,
       },
     };
   } finally {
@@ -459,19 +534,28 @@ export function renderLive(r: LiveResults, heading = '#'): string {
       'So the server also records its own side (`/bench/live-writes` of the bench server): from the feed\'s hint, given after the commit, to the moment the event is handed to the last stream\'s socket.',
     `- ${r.writes} writes over HTTP (\`users.delete\` and \`users.restore\` of one user in turn, so the seeded file ends as it began), each once every subscriber had the previous event, ${SPACING_MS} ms apart. The commit lies between the write's request and its answer: "from the answer" is the estimate of commit-to-event the goal is read against (the commit is just before the answer; an event can arrive before the answer does), "from the request" its upper bound.`,
     `- **The floor**, in the same run after the service's streams closed: the same client code opening ${n} streams of a bare node:http server (server/bench/live-floor-server.ts, its own process; no Fastify, tRPC or database) that, on a POST, answers it and then writes one pre-serialised event (the bytes of the service's last \`change\` event, framed as tRPC frames it) to every stream, one write each. Its "in the server" is from that request to the last stream's write.`,
-    `- users.list first page through autocannon (its own process, ${r.connections} connections, ${r.httpSeconds} s) with the streams open, then again 2 s after closing them.`,
+    throughputMethod(r, 'the server'),
     '',
     ...renderFigures(r, heading),
     `${heading}# Where the time goes`,
     '',
     WHERE_THE_TIME_GOES,
     '',
-    'What the open streams cost the server between writes: once per `LIVE_CHECK_INTERVAL_MS` (1 s) one read of the subscribed workspaces\' revisions and one re-check of every stream\'s session and user (in chunks of 500), and a ping comment per stream every 15 s. Under the users.list load a request costs the server 7 to 14 % more CPU with the 1,000 streams open than without. This change did not add it: in alternation (10,000 users, 4 runs each) a request with the streams open cost 1.31 to 1.42 ms before it and 1.34 to 1.48 ms after, and without them 1.28 to 1.36 ms before and 1.20 to 1.24 ms after (the server that had closed tRPC\'s streams was slower): the ratio reads lower because the server without streams got faster; it moves between 86 and 112 % with the machine\'s load.',
+    WHAT_IDLE_STREAMS_COST,
     e.loadAverage.atStart[0]! > os.cpus().length
       ? `The load average was above the ${os.cpus().length} cores (other work on the machine): every figure here is noisy; read the service beside its floor of the same run, and repeat before reading a small miss of the throughput ratio as the feed's cost.`
       : '',
     '',
   ].join('\n');
+}
+
+/** How the throughput with the streams open against without was measured: the Method line both databases' sections share. */
+function throughputMethod(r: LiveResults, server: string): string {
+  return (
+    `- users.list first page through autocannon (its own process, ${r.connections} connections, ${r.httpSeconds} s a load) against ${server}: after the writes, one warm-up load (${r.usersList.warmUp.rps} req/s, not counted: the first load on a server runs slower, its code not yet optimised), ` +
+    `then ${THROUGHPUT_ROUNDS} rounds of four loads in the order with the streams open, without (2 s after closing them), without, with (the streams opened again, 2 s before): a warming server and a drifting machine load move both sides alike in that order, where one load with the streams and then one without gave "without" the warmer server. ` +
+    'The figure is the mean of the loads on each side; the pairs as they ran are listed under the table.'
+  );
 }
 
 /** The figures of a run, service beside floor: the part both databases' sections share. */
@@ -506,6 +590,7 @@ function renderFigures(r: LiveResults, heading: string): string[] {
     row('write round trip', r.latency.write, r.floor.write),
     `| the server's CPU time a write, its fan-out to ${n} streams included (less shaken by other work on the machine) | ${r.latency.serverCpuMsPerWrite ?? 'not recorded'} ms | ${r.floor.serverCpuMsPerWrite ?? 'not recorded'} ms |`,
     '',
+    `users.list, the pairs as they ran (with the streams open / without): ${r.usersList.pairs.map(pairText).join('; ')}.`,
     `Opening the streams took ${r.openSeconds} s (50 at a time, each to its first \`current\` event). RSS under the users.list load with the streams open: ${r.rssMb.streamsOpenUnderLoad} MB; 2 s after closing them: ${r.rssMb.afterClosing} MB.`,
     [r.latency, r.floor].some((latency) => latency.writesWithMissingEvents > 0)
       ? `Writes that did not reach every subscriber within 10 s: service ${r.latency.writesWithMissingEvents}, floor ${r.floor.writesWithMissingEvents}.`
@@ -533,7 +618,7 @@ function renderLivePostgres(r: LiveResults, heading: string): string {
     `- Server B holds every stream (one session of the owner each, as in the SQLite case); server A holds none and takes the writes. So every event goes the whole way across: A's transaction raises the revision and \`pg_notify\`s, PostgreSQL delivers the notification at commit to B's LISTEN connection, B reads the counters row, re-checks the ${n} callers and writes the event to each stream. A also hears its own write (in-process and through its LISTEN) but has no stream to send it to.`,
     `- ${r.writes} writes over HTTP to A (\`users.delete\` and \`users.restore\` of one user in turn), each once every subscriber had the previous event, ${SPACING_MS} ms apart; arrivals read in the bench process as in the SQLite case. "From the answer" is A's answer, which comes after its commit.`,
     `- **The floor**, in the same run: the same client opening ${n} streams of the bare SSE server (server/bench/live-floor-server.ts) given the database's URL, which LISTENs and, when a notification arrives, writes the service\'s last event\'s bytes to every stream, one write each. The bench process plays server A: a \`NOTIFY\` on a connection of its own is the write, its answer the commit. So the floor includes PostgreSQL\'s notify hop from one process to another, but no HTTP write, no transaction, no counters read and no re-check.`,
-    `- users.list first page through autocannon (${r.connections} connections, ${r.httpSeconds} s) against server B with the streams open, then again 2 s after closing them.`,
+    throughputMethod(r, 'server B'),
     '',
     ...renderFigures(r, heading),
     `${heading}# Reading`,

@@ -1,5 +1,6 @@
 import type { DB } from '../db/database.ts';
-import { findLiveSessionIds } from '../db/repositories/sessions.ts';
+import { readChangeMarker } from '../db/change-marker.ts';
+import { findLiveSessionExpiries } from '../db/repositories/sessions.ts';
 import { findUserStandings } from '../db/repositories/users.ts';
 import { readWorkspaceRevisions, type WorkspaceRevision } from '../db/repositories/workspace-revisions.ts';
 import type { Clock } from '../clock.ts';
@@ -71,8 +72,9 @@ interface Channel {
  * last sent, so however many hints arrive for one change, it gets one event.
  *
  * Before any event is sent its subscriber's caller is read again (with everyone else's who gets
- * one, in one statement), and every `checkIntervalMs` all of them are: a demoted, deleted or
- * signed-out admin's stream ends with FORBIDDEN or UNAUTHORIZED within that time.
+ * one, in one statement), and every `checkIntervalMs` all of them are (on SQLite only when the
+ * file may have changed, `#tick`): a demoted, deleted or signed-out admin's stream ends with
+ * FORBIDDEN or UNAUTHORIZED within that time.
  */
 export class ChangeFeed {
   readonly #db: DB;
@@ -85,6 +87,13 @@ export class ChangeFeed {
   #open = 0;
   #timer: NodeJS.Timeout | null = null;
   #ticking = false;
+  /**
+   * What the last full tick vouched for: the database's change marker read before it (null:
+   * none), and when the first of the sessions it found live expires. A stream opened since
+   * (`#joined`) was not among them.
+   */
+  #checked: { marker: string | null; validUntil: number } = { marker: null, validUntil: 0 };
+  #joined = false;
   #hintsStarted = false;
   #closed = false;
 
@@ -134,6 +143,7 @@ export class ChangeFeed {
       this.#channels.set(caller.workspaceId, channel);
     }
     channel.subscribers.add(subscription);
+    this.#joined = true;
     this.#startTimers();
     void this.#refresh(channel);
     return subscription;
@@ -211,20 +221,37 @@ export class ChangeFeed {
     return channel.reading;
   }
 
-  /** Once per interval: every caller checked again; the revisions read where no hints come. */
+  /**
+   * Once per interval: every caller checked again; the revisions read where no hints come. On
+   * SQLite both are skipped while the database's change marker has not moved since the last
+   * full tick, no stream has opened since, and no session it found live has expired: then no
+   * sign-out, demotion, deletion or change can have happened, in this process or another on the
+   * file (1,000 sessions re-checked every second were the most of what idle streams cost a
+   * server, server/bench/LIVE.md). PostgreSQL has no marker: every tick is a full one.
+   */
   async #tick(): Promise<void> {
     if (this.#ticking) return;
     this.#ticking = true;
     try {
       const now = Date.now();
-      const all = [...this.#channels.values()].flatMap((channel) => [...channel.subscribers]);
-      for (const subscription of all) {
-        if (now - subscription.openedAt >= this.#settings.maxStreamSeconds * 1000) {
-          subscription.end(abortError('The stream reached its longest duration: reconnect'));
+      for (const channel of this.#channels.values()) {
+        for (const subscription of channel.subscribers) {
+          if (now - subscription.openedAt >= this.#settings.maxStreamSeconds * 1000) {
+            subscription.end(abortError('The stream reached its longest duration: reconnect'));
+          }
         }
       }
-      await this.#recheck(all.filter((subscription) => !subscription.ended));
+      const marker = await readChangeMarker(this.#db);
+      // In the same turn: a stream that opens from here on is not in `all`, and counts as joined.
+      const joined = this.#joined;
+      this.#joined = false;
+      const all = [...this.#channels.values()].flatMap((channel) => [...channel.subscribers]);
+      const unchanged = marker !== null && marker === this.#checked.marker && !joined && this.#clock.now().getTime() < this.#checked.validUntil;
+      if (unchanged) return;
+      this.#checked = { marker: null, validUntil: 0 };
+      const validUntil = await this.#recheck(all.filter((subscription) => !subscription.ended));
       if (!this.#hints?.healthy) await this.#deliver([...this.#channels.values()], false);
+      this.#checked = { marker, validUntil };
     } catch (error) {
       this.#onError(error);
     } finally {
@@ -249,30 +276,37 @@ export class ChangeFeed {
     for (const [subscription, state] of receiving) if (!subscription.ended) subscription.offer(state);
   }
 
-  /** Ends the streams of callers who are no longer active admins or whose session has ended. */
-  async #recheck(subscriptions: Subscription[]): Promise<void> {
-    if (subscriptions.length === 0) return;
+  /**
+   * Ends the streams of callers who are no longer active admins or whose session has ended;
+   * returns when the first of the live sessions it found expires (in `Clock` time; Infinity if none).
+   */
+  async #recheck(subscriptions: Subscription[]): Promise<number> {
+    if (subscriptions.length === 0) return Infinity;
     const nowIso = this.#clock.now().toISOString();
     const users = new Map<string, Awaited<ReturnType<typeof findUserStandings>>[number]>();
-    const liveSessions = new Set<string>();
+    const liveSessions = new Map<string, string>();
     for (const chunk of chunks([...new Set(subscriptions.map((subscription) => subscription.caller.id))])) {
       for (const user of await findUserStandings(this.#db, chunk)) users.set(user.id, user);
     }
     const sessionIds = [...new Set(subscriptions.flatMap((subscription) => subscription.caller.sessionId ?? []))];
     for (const chunk of chunks(sessionIds)) {
-      for (const id of await findLiveSessionIds(this.#db, chunk, nowIso)) liveSessions.add(id);
+      for (const [id, expiresAt] of await findLiveSessionExpiries(this.#db, chunk, nowIso)) liveSessions.set(id, expiresAt);
     }
+    let validUntil = Infinity;
     for (const subscription of subscriptions) {
       const { caller } = subscription;
       const user = users.get(caller.id);
+      const expiresAt = caller.sessionId === null ? undefined : liveSessions.get(caller.sessionId);
       const signedIn =
         user !== undefined &&
         user.workspace_id === caller.workspaceId &&
         user.deleted_at === null &&
-        (caller.sessionId === null || liveSessions.has(caller.sessionId));
+        (caller.sessionId === null || expiresAt !== undefined);
       if (!signedIn) subscription.end(notSignedIn());
       else if (!isActiveAdmin(user)) subscription.end(notAdmin());
+      else if (expiresAt !== undefined) validUntil = Math.min(validUntil, Date.parse(expiresAt));
     }
+    return validUntil;
   }
 }
 

@@ -8,6 +8,7 @@ import type { Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import type { AppRouter } from '../routers/app.ts';
 import { createCallerFactory, SSE_PING_INTERVAL_MS, toTRPCError } from '../trpc.ts';
+import { Heartbeat } from './heartbeat.ts';
 import type { Subscription } from './subscription.ts';
 
 const PATH = 'users.changes';
@@ -79,6 +80,8 @@ export function registerChangesRoute(app: FastifyInstance, options: ChangesRoute
   const createCaller = createCallerFactory(options.router);
   const config = options.router._def._config;
   const connected = message(`event: connected\ndata: ${JSON.stringify(config.sse?.client ?? {})}`);
+  // Every open stream's ping, on one timer: a ping at most a second late.
+  const heartbeat = new Heartbeat({ intervalMs: SSE_PING_INTERVAL_MS, stepMs: 1000, ping: PING });
 
   app.get(`/${PATH}`, { handlerTimeout: options.handlerTimeout }, async (request, reply) => {
     const raw = reply.raw;
@@ -117,7 +120,7 @@ export function registerChangesRoute(app: FastifyInstance, options: ChangesRoute
       raw.write(message(`event: serialized-error\ndata: ${JSON.stringify(getErrorShape({ config, ctx, error, input, path: PATH, type: 'subscription' }))}`));
       body.end();
     };
-    if (subscription) attach(subscription, raw, body, closed, fail);
+    if (subscription) attach(subscription, raw, body, closed, fail, heartbeat);
     else fail(refusal);
     return reply;
   });
@@ -132,14 +135,13 @@ function sseHeaders(reply: FastifyReply): void {
 }
 
 /**
- * Writes the subscription's events to the socket as they come; a ping every `SSE_PING_INTERVAL_MS`.
+ * Writes the subscription's events to the socket as they come; `heartbeat` pings it every `SSE_PING_INTERVAL_MS`.
  * While the client reads slower than changes come, the socket's buffer stays full and the changes
  * pile up into one event, written when it drains. The stream's end releases it from the feed
  * (`closed`) and ends the answer (`body`).
  */
-function attach(subscription: Subscription, raw: ServerResponse, body: PassThrough, closed: AbortController, fail: (error: unknown) => void): void {
-  const ping = setInterval(() => raw.write(PING), SSE_PING_INTERVAL_MS);
-  ping.unref();
+function attach(subscription: Subscription, raw: ServerResponse, body: PassThrough, closed: AbortController, fail: (error: unknown) => void, heartbeat: Heartbeat): void {
+  heartbeat.add(raw);
   raw.on('drain', () => subscription.flush());
   subscription.attach({
     get ready() {
@@ -147,7 +149,7 @@ function attach(subscription: Subscription, raw: ServerResponse, body: PassThrou
     },
     send: (event) => void raw.write(frameOf(event)),
     end: (reason) => {
-      clearInterval(ping);
+      heartbeat.delete(raw);
       closed.abort();
       if (isAbort(reason)) body.end();
       else fail(reason);

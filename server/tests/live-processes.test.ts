@@ -42,6 +42,29 @@ describe(`live change feed across two server processes on one ${testDialect === 
       otherOnB.close();
     }
   });
+
+  // SQLite: server B skips its check while the file's change marker stays put; A's commit moves it.
+  it('a sign-out through server A ends the stream on server B within a second', async () => {
+    const { one, two, database } = servers;
+    const deps = { db: database.db, clock: new ManualClock(SERVER_PROCESS_START), settings: loadConfig({ NODE_ENV: 'test' }) };
+    const { owner } = await createWorkspace(deps, { name: 'leaving', owner: { email: 'owner@leaving.test', firstName: 'O', lastName: 'Wner' } });
+    const { token } = await createSession(database.db, deps, owner);
+    const onB = watchChanges(two.client(token));
+    try {
+      assert.equal((await onB.next()).kind, 'current');
+      // Past a tick or two of B's with nothing written.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const started = performance.now();
+      await one.client(token).session.signOut.mutate();
+      const error = await Promise.race([onB.ended, new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), 3000))]);
+      const elapsed = performance.now() - started;
+      assert.notEqual(error, 'open', 'the stream on B did not end within 3 s');
+      assert.equal(error === 'open' ? null : error?.data?.code, 'UNAUTHORIZED');
+      assert.ok(elapsed < 1500, `the stream on B ended after ${Math.round(elapsed)} ms`);
+    } finally {
+      onB.close();
+    }
+  });
 });
 
 if (testDialect === 'postgres') {

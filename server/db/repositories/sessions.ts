@@ -64,15 +64,15 @@ export async function revokeSession(db: Db, id: string, nowIso: string): Promise
   await db.updateTable('sessions').set({ revoked_at: nowIso }).where('id', '=', id).where('revoked_at', 'is', null).execute();
 }
 
-/** Which of these sessions are still live (not revoked, not expired). */
-export async function findLiveSessionIds(db: Db, sessionIds: readonly string[], nowIso: string): Promise<Set<string>> {
-  if (sessionIds.length === 0) return new Set();
+/** Which of these sessions are still live (not revoked, not expired), each with when it expires. */
+export async function findLiveSessionExpiries(db: Db, sessionIds: readonly string[], nowIso: string): Promise<Map<string, string>> {
+  if (sessionIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('sessions')
-    .select('id')
+    .select(['id', 'expires_at'])
     .where('id', 'in', sessionIds)
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', nowIso)
     .execute();
-  return new Set(rows.map((row) => row.id));
+  return new Map(rows.map((row) => [row.id, row.expires_at]));
 }
