@@ -72,9 +72,9 @@ export interface UsersDataListener {
 /**
  * Loads what the element shows: who is signed in, the summary (KPIs, tab counts) and the visible
  * page of the list, each through a `Task` whose signal aborts a superseded request. Freshness is
- * here too: `refresh()` after a change loads both again, `reloadPage()` only the page (`reloadQuietly()`
- * for a change made elsewhere), and
- * `applySummary()` and `applyFigures()` take figures that arrived another way (the live feed).
+ * here too: `refresh()` after a change loads both again, `reloadPage()` only the page
+ * (`reloadQuietly()` for a change made elsewhere), and `applySummary()` and `applyFigures()` take
+ * figures that arrived another way (the live feed).
  */
 export class UsersDataController implements ReactiveController {
   /** Made from the host's `apiUrl` before each update. */
