@@ -98,10 +98,12 @@ export class ToastController implements ReactiveController {
    * Ctrl+Z (⌘Z) anywhere in the host but a text field takes the newest outcome back, so that a keyboard
    * user need not travel to the toast within its 10 s (the toasts come first in the tab order). With nothing
    * to take back the key still does nothing: the element advertises Ctrl+Z, and the browser's own page undo
-   * would restore old search text, reload and move focus. In a text field the field's undo stays.
+   * would restore old search text, reload and move focus. In a text field the field's undo stays; a checkbox,
+   * radio or button has none (after a bulk delete the focus lands on the page's checkbox).
    */
   #undoKey = (event: KeyboardEvent): void => {
-    const inText = (event.composedPath()[0] as Element).matches?.('input,textarea');
+    const target = event.composedPath()[0] as HTMLInputElement;
+    const inText = target.isContentEditable || target.matches?.('textarea,input:not([type=checkbox],[type=radio],[type=button],[type=submit],[type=reset],[type=range],[type=color],[type=file],[type=image])');
     if (inText || event.shiftKey || !(event.ctrlKey || event.metaKey) || event.key != 'z') return;
     event.preventDefault();
     const toast = this.toasts.findLast((shown) => shown.action);

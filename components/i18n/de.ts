@@ -163,4 +163,5 @@ export const de: Messages = {
   // Live updates
   refresh: 'Aktualisieren',
   liveUpdated: 'Aktualisiert',
+  listOutdated: 'Die Liste ist möglicherweise nicht aktuell.',
 };

@@ -177,6 +177,7 @@ export const en = {
   // Live updates
   refresh: 'Refresh',
   liveUpdated: 'Updated',
+  listOutdated: 'The list may be out of date.',
 };
 
 export type Messages = typeof en;

@@ -173,7 +173,10 @@ export class ActionsController implements ReactiveController {
           const { results, view: answered } = matching
             ? await client.users.actOnMatching.mutate({ action, filter: matching, expectedCount: counted!.count, view })
             : await client.users[procedure].mutate({ ids, view });
-          this.#selection.clear();
+          // The bulk bar's action (on every ticked row, or all matching) ends the selection; a row's own
+          // action keeps the other ticks (those of rows that left the list drop when it loads again).
+          const selected = this.#selection.ids;
+          if (matching || (ids.length === selected.size && ids.every((id) => selected.has(id)))) this.#selection.clear();
           const acted = results.map((result) => result.id);
           const skipped = results.filter((result) => result.outcome === 'skipped_recently_sent').length;
           // A delete can be taken back for a while: Undo restores exactly these users, the normal way (by ids: up to a page's worth).

@@ -97,7 +97,7 @@ export class Feedback {
       >
         ${toasts.toasts.map(
           (toast) => html`
-            <div class="toast ${toast.variant}" part="toast toast-${toast.variant}">
+            <div class="toast ${toast.variant}" part="toast toast-${toast.variant}" data-toast=${toast.id}>
               <span>${toast.countdown ? toast.countdown.message(toasts.secondsLeft(toast)) : toast.message}</span>
               ${toast.action ? html`<button type="button" class="toast-action" part="toast-action" @click=${() => toasts.act(toast)}>${toast.action.label}</button>` : nothing}
               <button type="button" aria-label=${m.dismiss} @click=${() => toasts.dismiss(toast.id)}>×</button>

@@ -1,14 +1,19 @@
 import type { LitElement } from 'lit';
 import type { FocusRule } from '../controllers/focus-controller.ts';
 
-/** Where focus was in `<panta-user-management>`: a row by its position, the pager, the bulk bar, or elsewhere in it. */
-export type FocusSpot = number | 'pager' | 'bulk' | 'panel';
+/**
+ * Where focus was in `<panta-user-management>`: a row by its position, the pager, the bulk bar, a
+ * toast's button (the toast's id, the button's place in it), or elsewhere in it.
+ */
+export type FocusSpot = number | 'pager' | 'bulk' | 'panel' | [toast: string, button: number];
 
 /**
  * Where focus goes when its control is gone: from a row, to the first action of the row now in
  * that position (the next row), else of the last row; from the pager, to the first row, else the
  * other pager button; from the bulk bar, to its Clear selection while it stays ("Select all N
- * matching" gives way to the count), else to the select-all checkbox; at the last, to the active tab.
+ * matching" gives way to the count), else to the select-all checkbox; from a toast's button, to the
+ * same button when the toasts move into or out of the bulk bar's dock (drawn anew there); at the
+ * last, to the active tab.
  * Nodes in the dialogs are theirs to care for.
  */
 export function focusRule(host: LitElement): FocusRule<FocusSpot> {
@@ -19,13 +24,16 @@ export function focusRule(host: LitElement): FocusRule<FocusSpot> {
       if (node.getRootNode() !== root()) return undefined;
       const row = node.closest('tr');
       if (row?.dataset.userId) return row.sectionRowIndex;
+      const toast = node.closest<HTMLElement>('[data-toast]');
+      if (toast) return [toast.dataset.toast!, [...toast.children].indexOf(node)];
       return node.closest('[part~="pagination"]') ? 'pager' : node.closest('[part~="bulk-actions"]') ? 'bulk' : 'panel';
     },
     recover(spot) {
       const rows = root().querySelectorAll('tr[data-user-id]');
       const query = (selector: string) => root().querySelector<HTMLElement>(selector);
-      const candidates =
-        typeof spot === 'number'
+      const candidates = Array.isArray(spot)
+        ? [query(`[data-toast="${spot[0]}"]`)?.children[spot[1]] as HTMLElement | undefined]
+        : typeof spot === 'number'
           ? [firstAction(rows[Math.min(spot, rows.length - 1)])]
           : spot === 'pager'
             ? [firstAction(rows[0]), query('[data-page]:not(:disabled)')]

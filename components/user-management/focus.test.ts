@@ -221,4 +221,26 @@ describe('<panta-user-management> keeps the focus', () => {
     await step('Delete permanently', () => !row() && tabCount(element, 'deleted') === '0' && events.of('panta-user-purged').length === 1);
     expect(events.of('panta-error')).to.deep.equal([]);
   });
+  it("keeps the focus on a toast's button when ticking a row moves the toasts into the bulk bar's dock, and back", async () => {
+    const f = await createFixture({ active: ['ann', 'bo', 'cy'].map((name) => ({ email: `${name}@example.test` })) });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token, { live: false });
+    action(rowFor(element, 'cy@example.test')!, 'delete').click();
+    const confirm = confirmDialog(element);
+    await confirm.opened();
+    confirm.confirm();
+    await confirm.closed();
+    await until(() => part(root(element), 'toast-action'));
+    const dismiss = () => part(root(element), 'toast')!.querySelector<HTMLButtonElement>('button:last-child')!;
+    dismiss().focus();
+    rowFor(element, 'ann@example.test')!.querySelector<HTMLInputElement>('input[type="checkbox"]')!.click();
+    await until(() => part(root(element), 'bulk-dock'));
+    await element.updateComplete;
+    expect(part(root(element), 'bulk-dock')!.contains(dismiss())).to.equal(true);
+    await until(() => deepActiveElement() === dismiss(), `focus is on ${deepActiveElement()?.outerHTML.slice(0, 80)}`);
+    // Out of the dock again, from Undo.
+    part<HTMLButtonElement>(root(element), 'toast-action')!.focus();
+    root(element).querySelector<HTMLButtonElement>('[data-clear-selection]')!.click();
+    await until(() => !part(root(element), 'bulk-dock'));
+    await until(() => deepActiveElement() === part(root(element), 'toast-action'), `focus is on ${deepActiveElement()?.outerHTML.slice(0, 80)}`);
+  });
 });

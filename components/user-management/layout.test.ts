@@ -220,6 +220,40 @@ describe('<panta-user-management> layout by its own width', () => {
     });
   }
 
+  for (const [viewport, column] of [[375, undefined], [1280, 480]] as const) {
+    it(`wraps a copied invitation link within the element ${column ? `in a ${column} px column` : `at ${viewport} px`}, with and without rows selected: Dismiss stays in reach`, async () => {
+      await setViewport({ width: viewport, height: 667 });
+      const f = await createFixture({ pending: [{ email: 'pia@example.test', firstName: 'Pia', lastName: 'Pending' }, { email: 'pete@example.test' }] });
+      const { element } = await mountLoaded(f.apiUrl, f.admin.token, { live: false });
+      if (column) element.parentElement!.style.width = `${column}px`;
+      await openTab(element, 'pending');
+      // Refused: the toast shows the link to copy by hand and stays until dismissed.
+      const clipboard = navigator.clipboard.writeText;
+      navigator.clipboard.writeText = () => Promise.reject(new DOMException('Not allowed', 'NotAllowedError'));
+      try {
+        for (const selected of [false, true]) {
+          if (selected) {
+            rowFor(element, 'pete@example.test')!.querySelector<HTMLInputElement>('input[type="checkbox"]')!.click();
+            await until(() => part(root(element), 'bulk-dock'));
+          }
+          action(rowFor(element, 'pia@example.test')!, 'link').click();
+          await until(() => part(root(element), 'toast-error'));
+          const toast = part(root(element), 'toast-error')!;
+          expect(part(root(element), 'bulk-dock')?.contains(toast) ?? false).to.equal(selected);
+          const frame = element.getBoundingClientRect();
+          const dismiss = toast.querySelector('button:last-child')!;
+          expect(outside(root(element), '[part~="toast"], [part~="toast"] button', frame), `toasts past the element's edge (selected: ${selected})`).to.deep.equal([]);
+          expect(dismiss.getBoundingClientRect().right, 'Dismiss is off the screen').to.be.at.most(innerWidth);
+          expect(document.documentElement.scrollWidth, 'the page scrolls sideways').to.be.at.most(innerWidth);
+          (dismiss as HTMLButtonElement).click();
+          await until(() => !part(root(element), 'toast-error'));
+        }
+      } finally {
+        navigator.clipboard.writeText = clipboard;
+      }
+    });
+  }
+
   it('scrolls a row control focused beneath the bulk bar\'s dock out from under it (focus is never hidden by it)', async () => {
     await setViewport({ width: 375, height: 667 });
     const people = ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((name) => ({ email: `${name}@example.test`, firstName: name.toUpperCase(), lastName: 'Person' }));

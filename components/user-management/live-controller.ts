@@ -29,6 +29,8 @@ export interface LiveListener {
   refused(error: unknown): void;
   /** Before a reload: notes where focus is and returns what puts it back on the same user's control. */
   holdFocus(): () => void;
+  /** A reload failed: the rows shown may be out of date (said once, until one succeeds). */
+  outdated(): void;
 }
 
 /**
@@ -39,7 +41,9 @@ export interface LiveListener {
  * page, when the token changes (it opens again once the new one is known to be an admin's) or
  * when `live` is turned off; after a lost connection it reconnects with backoff from the last
  * revision seen, and when the page becomes visible again it reconnects at once, which tells it
- * whether the revision moved while the tab slept.
+ * whether the revision moved while the tab slept. A reload that fails (the network gone) keeps the
+ * rows shown, with a note that they may be out of date, and is tried again on the next event, when
+ * the feed opens again, or when the browser is back online (which also reopens the feed).
  */
 export class LiveController implements ReactiveController {
   /** A change arrived a moment ago: the quiet "Updated" hint shows. */
@@ -70,13 +74,15 @@ export class LiveController implements ReactiveController {
   }
 
   hostConnected(): void {
-    document.addEventListener('visibilitychange', this.#onVisibilityChange);
+    document.addEventListener('visibilitychange', this.#wake);
+    addEventListener('online', this.#wake);
     // Back on the page: the next update opens the feed again.
     this.host.requestUpdate();
   }
 
   hostDisconnected(): void {
-    document.removeEventListener('visibilitychange', this.#onVisibilityChange);
+    document.removeEventListener('visibilitychange', this.#wake);
+    removeEventListener('online', this.#wake);
     this.#close();
     clearTimeout(this.#reloadTimer);
     clearTimeout(this.#hintTimer);
@@ -115,6 +121,7 @@ export class LiveController implements ReactiveController {
       onStarted: () => {
         this.#retryMs = RETRY_FIRST_MS;
         this.#setRefusal(undefined);
+        if (this.data.outdated) this.#scheduleReload();
       },
       onData: ({ id, data }) => {
         this.#lastEventId = id;
@@ -167,7 +174,7 @@ export class LiveController implements ReactiveController {
     if (event.kind === 'current') return;
     const { tab } = this.data.query;
     if (event.kind === 'resync') this.data.refresh();
-    else if (event.tabs.includes(tab)) this.#scheduleReload();
+    else if (this.data.outdated || event.tabs.includes(tab)) this.#scheduleReload();
     this.updated = true;
     clearTimeout(this.#hintTimer);
     this.#hintTimer = setTimeout(() => {
@@ -196,7 +203,10 @@ export class LiveController implements ReactiveController {
     this.#lastReloadAt = Date.now();
     const restoreFocus = this.listener.holdFocus();
     try {
-      await this.data.reloadPage();
+      const outdated = this.data.outdated;
+      await this.data.reloadQuietly();
+      if (this.data.outdated && !outdated) this.listener.outdated();
+      this.host.requestUpdate();
       await this.host.updateComplete;
       restoreFocus();
     } finally {
@@ -205,7 +215,8 @@ export class LiveController implements ReactiveController {
     if (this.#reloadWanted && this.host.isConnected) this.#scheduleReload();
   }
 
-  #onVisibilityChange = () => {
+  /** Visible again, or back online. */
+  #wake = () => {
     if (document.visibilityState === 'visible' && this.#wanted()) this.#reopen();
   };
 }

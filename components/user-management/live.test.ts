@@ -63,6 +63,49 @@ describe('<panta-user-management> live updates', () => {
 
   });
 
+  it('a reload for a change elsewhere that fails keeps the rows, says once that the list may be out of date, and is tried again when back online or on the next change', async () => {
+    const f = await createFixture({
+      secondAdmin: true,
+      active: ['ann', 'bob', 'cy'].map((name) => ({ email: `${name}@example.test` })),
+    });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token);
+    await streamOpen(f.apiUrl);
+    const shown = emails(element);
+    const id = (email: string) => f.active.find((person) => person.email === email)!.id;
+    // The network gone for the list (the feed's stream stays: its events bring the change).
+    const online = window.fetch;
+    let refused = 0;
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+      if (!proceduresOf(String(input instanceof Request ? input.url : input)).includes('users.list')) return online(input, init);
+      refused += 1;
+      return Promise.reject(new TypeError('Failed to fetch'));
+    };
+    try {
+      await mutateAs(f.apiUrl, f.secondAdmin!.token, 'users.delete', { ids: [id('bob@example.test')] });
+      await until(() => refused === 1 && tabCount(element, 'deleted') === '1', 'no reload was tried');
+      await until(() => text(part(root(element), 'live-status')) === 'The list may be out of date.', 'no note beside Refresh');
+      expect(emails(element)).to.deep.equal(shown);
+      expect(part(root(element), 'empty')).to.equal(null);
+      await until(() => text(part(root(element), 'live-region-polite')) === 'The list may be out of date.');
+      // Back online: tried again at once, without waiting for a change.
+      window.fetch = online;
+      window.dispatchEvent(new Event('online'));
+      await until(() => !emails(element).includes('bob@example.test'), 'no reload once back online');
+      expect(text(part(root(element), 'live-status'))).not.to.contain('out of date');
+
+      // Failed again; a change to another tab tries it again.
+      window.fetch = (input: RequestInfo | URL, init?: RequestInit) => (proceduresOf(String(input instanceof Request ? input.url : input)).includes('users.list') ? Promise.reject(new TypeError('Failed to fetch')) : online(input, init));
+      await mutateAs(f.apiUrl, f.secondAdmin!.token, 'users.delete', { ids: [id('cy@example.test')] });
+      await until(() => text(part(root(element), 'live-status')) === 'The list may be out of date.', 'no note after the second failure');
+      expect(emails(element)).to.include('cy@example.test');
+      window.fetch = online;
+      await mutateAs(f.apiUrl, f.secondAdmin!.token, 'users.invite', { email: 'nia@example.test', role: 'user' });
+      await until(() => !emails(element).includes('cy@example.test'), 'no reload on the next change');
+    } finally {
+      window.fetch = online;
+    }
+  });
+
   it('follows the retention purge (the server clock moved past the retention, then the admin signed in again)', async () => {
     const f = await createFixture({ deleted: [{ email: 'dora@example.test', firstName: 'Dora', lastName: 'Deleted' }] });
     await advanceServerClock({ days: 31 });

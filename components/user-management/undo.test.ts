@@ -63,6 +63,29 @@ describe('<panta-user-management> undo a delete', () => {
     expect(undoButton(element)).to.equal(null);
   });
 
+  it('Ctrl+Z takes back a bulk delete made by keyboard, from the page checkbox the focus lands on', async () => {
+    const f = await createFixture({ active: [{ email: 'a@example.test' }, { email: 'b@example.test' }, { email: 'c@example.test' }] });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    for (const email of ['a@example.test', 'b@example.test']) {
+      rowFor(element, email)!.querySelector<HTMLInputElement>('input[type="checkbox"]')!.focus();
+      await sendKeys({ press: 'Space' });
+    }
+    await until(() => part(root(element), 'bulk-actions'));
+    root(element).querySelector<HTMLButtonElement>('[data-bulk="delete"]')!.focus();
+    await sendKeys({ press: 'Enter' });
+    const confirm = confirmDialog(element);
+    await confirm.opened();
+    part<HTMLButtonElement>(confirm.scope(), 'confirm-button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => undoButton(element) && !rowFor(element, 'a@example.test') && !part(root(element), 'bulk-actions'));
+    // Where the focus lands (the bulk bar went): a checkbox is no text field, its Ctrl+Z is the element's.
+    await until(() => deepActiveElement()?.matches('input[type="checkbox"]'), `focus is on ${deepActiveElement()?.outerHTML.slice(0, 80)}`);
+    await sendKeys({ press: 'Control+z' });
+    await until(() => events.of('panta-user-restored').length === 1);
+    expect([...events.of('panta-user-restored')[0]!.detail.ids].sort()).to.deep.equal([f.active[0]!.id, f.active[1]!.id].sort());
+    await until(() => rowFor(element, 'a@example.test') && rowFor(element, 'b@example.test'));
+  });
+
   it("Ctrl+Z with no Undo on offer does nothing: not Chromium's page undo of the search text", async () => {
     const f = await createFixture({ active: [{ email: 'ann@example.test' }, { email: 'bo@example.test' }] });
     const { element } = await mountLoaded(f.apiUrl, f.admin.token);

@@ -215,6 +215,9 @@ export default [
       border: 1px solid var(--_border);
       border-inline-start: 4px solid var(--_success);
       box-shadow: 0 4px 12px rgb(0 0 0 / 0.15);
+      /* Never wider than the element: a copied invitation link wraps anywhere, Dismiss stays in reach. */
+      max-inline-size: 100%;
+      overflow-wrap: anywhere;
     }
 
     .toast.error {

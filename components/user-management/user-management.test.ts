@@ -703,6 +703,36 @@ describe('<panta-user-management>', () => {
     expect(rows(element).every((row) => !row.querySelector<HTMLInputElement>('input[type="checkbox"]')!.checked)).to.equal(true);
   });
 
+  it("keeps the ticked rows through another row's own resend and delete; a ticked row that leaves the list leaves the selection", async () => {
+    const f = await createFixture({ pending: ['pia', 'pete', 'paul', 'quinn'].map((name) => ({ email: `${name}@example.test` })) });
+    // Past the wait before an invitation may be sent again.
+    await advanceServerClock({ seconds: 61 });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    await openTab(element, 'pending');
+    const ticked = () => rows(element).filter((row) => row.querySelector<HTMLInputElement>('input[type="checkbox"]')!.checked).map((row) => row.dataset.userId);
+    const id = (email: string) => f.pending.find((person) => person.email === email)!.id;
+    selectRow(element, 'pia@example.test');
+    selectRow(element, 'pete@example.test');
+    await until(() => text(part(root(element), 'bulk-actions')).includes('2 selected'));
+
+    action(rowFor(element, 'paul@example.test')!, 'resend').click();
+    await until(() => events.of('panta-invitation-resent').length === 1);
+    await element.updateComplete;
+    expect(ticked()).to.have.members([id('pia@example.test'), id('pete@example.test')]);
+    expect(text(part(root(element), 'bulk-actions'))).to.contain('2 selected');
+
+    const confirm = confirmDialog(element);
+    for (const email of ['quinn@example.test', 'pete@example.test']) {
+      action(rowFor(element, email)!, 'delete').click();
+      await confirm.opened();
+      confirm.confirm();
+      await confirm.closed();
+      await until(() => !rowFor(element, email));
+    }
+    expect(ticked()).to.deep.equal([id('pia@example.test')]);
+    expect(text(part(root(element), 'bulk-actions'))).to.contain('1 selected');
+  });
+
   it('exports what the search field holds, even when Export follows the typing at once', async () => {
     const f = await createFixture({
       active: [

@@ -161,6 +161,7 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
         this.renderRoot.querySelector<HTMLElement>(`[data-user-id="${id}"] [data-action="${control}"]`)?.focus();
       };
     },
+    outdated: () => this.#feedback.announce('polite', this.#localize.messages.listOutdated),
   });
   readonly #actions = new ActionsController(this, this.#localize, this.#data, this.#selection, this.#feedback, (tag) => this.#dialog(tag));
 
@@ -387,10 +388,11 @@ export class PantaUserManagement extends LitElement implements PantaUserManageme
     `;
   }
 
-  /** Quiet: a word beside Refresh when a change arrived, or why the feed is off. */
+  /** Quiet: a word beside Refresh when a change arrived, that the list may be out of date, or why the feed is off. */
   #renderLiveStatus() {
     const refusal = this.#live.refusal;
-    const shown = refusal ? this.#localize.errorMessage(errorDataOf(refusal)) : this.#live.updated ? this.#localize.messages.liveUpdated : '';
+    const m = this.#localize.messages;
+    const shown = refusal ? this.#localize.errorMessage(errorDataOf(refusal)) : this.#data.outdated ? m.listOutdated : this.#live.updated ? m.liveUpdated : '';
     // A quiet hint, not a live region: announcements go through the element's two regions only.
     return html`<span class="live-status" part="live-status">${shown}</span>`;
   }

@@ -72,8 +72,9 @@ export interface UsersDataListener {
 /**
  * Loads what the element shows: who is signed in, the summary (KPIs, tab counts) and the visible
  * page of the list, each through a `Task` whose signal aborts a superseded request. Freshness is
- * here too: `refresh()` after a change loads both again, `reloadPage()` only the page, and
- * `applySummary()` and `applyFigures()` take figures that arrived another way (the live feed).
+ * here too: `refresh()` after a change loads both again, `reloadPage()` only the page
+ * (`reloadQuietly()` for a change made elsewhere), and `applySummary()` and `applyFigures()` take
+ * figures that arrived another way (the live feed).
  */
 export class UsersDataController implements ReactiveController {
   /** Made from the host's `apiUrl` before each update. */
@@ -90,6 +91,8 @@ export class UsersDataController implements ReactiveController {
   #answered: { list: UserList; query: ListQuery } | undefined;
   /** The query the last `view()` was made for. */
   #viewFor: ListQuery | undefined;
+  /** A quiet reload failed: the rows shown may be out of date (until a page loads). */
+  outdated = false;
   /** What the list shows; changed through `setQuery()`. */
   query: ListQuery = { tab: 'active', search: '', role: 'all', sort: { by: 'name', direction: 'asc' }, offset: 0 };
 
@@ -158,6 +161,7 @@ export class UsersDataController implements ReactiveController {
           if (list.items.length === 0 && list.total > 0 && offset > 0) {
             this.query = { ...this.query, offset: Math.max(0, Math.floor((list.total - 1) / input.limit) * input.limit), cursor: undefined };
           }
+          this.outdated = false;
           this.listener.listed(list, query);
           return { ...list, tab, query };
         } catch (error) {
@@ -271,6 +275,26 @@ export class UsersDataController implements ReactiveController {
   /** The visible page again, as it is now; the summary stays. Resolves once it has loaded (or failed). */
   reloadPage(): Promise<void> {
     return this.listTask.run();
+  }
+
+  /**
+   * The visible page again for a change the admin did not ask for (made elsewhere): loaded beside
+   * the list task, so that a failure (the network gone) keeps the rows shown instead of the error
+   * state, marked `outdated` until a page loads. What arrives is shown as a write's answer is.
+   */
+  async reloadQuietly(): Promise<void> {
+    const { query } = this;
+    try {
+      const list = await this.requireClient().users.list.query(this.#listInput(query));
+      // Another tab or search meanwhile: its own load shows it.
+      if (query === this.query) {
+        this.#answered = { list, query };
+        await this.listTask.run();
+      }
+    } catch (error) {
+      this.outdated = true;
+      this.#failed('users.list', error);
+    }
   }
 
   /** Asks again who is signed in (after a refusal that may mean a demotion or a lost session). */
