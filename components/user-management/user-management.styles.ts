@@ -224,10 +224,12 @@ export default [
       border-inline-start-color: var(--_danger);
     }
 
+    /* The link wraps, the buttons keep their words whole (so never narrower than "Rückgängig"). */
     .toast button {
       border: 0;
       background: none;
       cursor: pointer;
+      overflow-wrap: normal;
     }
 
     .toast .toast-action {
