@@ -272,4 +272,26 @@ describe('<panta-user-management> keeps the focus', () => {
       navigator.clipboard.writeText = clipboard;
     }
   });
+
+  it('after a dismiss, on the list when the control the focus came from is gone (not on the tab)', async () => {
+    const f = await createFixture({ active: [{ email: 'ann@example.test' }], pending: [{ email: 'pia@example.test' }] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token, { live: false });
+    await openTab(element, 'pending');
+    const clipboard = navigator.clipboard.writeText;
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException('Not allowed', 'NotAllowedError'));
+    try {
+      action(rowFor(element, 'pia@example.test')!, 'link').focus();
+      await press('Enter');
+      await until(() => part(root(element), 'toast-error'));
+      part(root(element), 'toast-error')!.querySelector<HTMLButtonElement>('button:last-child')!.focus();
+      // The pointer opens another tab: the row the focus came from is gone.
+      await openTab(element, 'active');
+      expect(rows(element)).to.have.length(2);
+      await press('Escape');
+      await until(() => !part(root(element), 'toast-error'));
+      await until(() => deepActiveElement() === rows(element)[0]!.querySelector('[data-action]'), `focus is on ${deepActiveElement()?.outerHTML.slice(0, 80)}`);
+    } finally {
+      navigator.clipboard.writeText = clipboard;
+    }
+  });
 });
