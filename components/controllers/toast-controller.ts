@@ -99,12 +99,14 @@ export class ToastController implements ReactiveController {
    * user need not travel to the toast within its 10 s (the toasts come first in the tab order). With nothing
    * to take back the key still does nothing: the element advertises Ctrl+Z, and the browser's own page undo
    * would restore old search text, reload and move focus. In a text field the field's undo stays; a checkbox,
-   * radio or button has none (after a bulk delete the focus lands on the page's checkbox).
+   * radio or button has none (after a bulk delete the focus lands on the page's checkbox). Not from within a
+   * dialog: the host's dialogs are modal, so what Ctrl+Z would restore lies out of sight behind it.
    */
   #undoKey = (event: KeyboardEvent): void => {
-    const target = event.composedPath()[0] as HTMLInputElement;
+    const path = event.composedPath();
+    const target = path[0] as HTMLInputElement;
     const inText = target.isContentEditable || target.matches?.('textarea,input:not([type=checkbox],[type=radio],[type=button],[type=submit],[type=reset],[type=range],[type=color],[type=file],[type=image])');
-    if (inText || event.shiftKey || !(event.ctrlKey || event.metaKey) || event.key != 'z') return;
+    if (inText || path.some((node) => node instanceof HTMLDialogElement) || event.shiftKey || !(event.ctrlKey || event.metaKey) || event.key != 'z') return;
     event.preventDefault();
     const toast = this.toasts.findLast((shown) => shown.action);
     if (toast) this.act(toast);

@@ -97,7 +97,12 @@ export class Feedback {
       >
         ${toasts.toasts.map(
           (toast) => html`
-            <div class="toast ${toast.variant}" part="toast toast-${toast.variant}" data-toast=${toast.id}>
+            <div
+              class="toast ${toast.variant}"
+              part="toast toast-${toast.variant}"
+              data-toast=${toast.id}
+              @keydown=${(event: KeyboardEvent) => event.key == 'Escape' && toasts.dismiss(toast.id)}
+            >
               <span>${toast.countdown ? toast.countdown.message(toasts.secondsLeft(toast)) : toast.message}</span>
               ${toast.action ? html`<button type="button" class="toast-action" part="toast-action" @click=${() => toasts.act(toast)}>${toast.action.label}</button>` : nothing}
               <button type="button" aria-label=${m.dismiss} @click=${() => toasts.dismiss(toast.id)}>×</button>

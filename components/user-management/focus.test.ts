@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../index.ts';
 import { deepActiveElement } from '../internal/focus.ts';
 import { addUserDialog, bulkImport, confirmDialog, editUserDialog } from '../testing/dialogs.ts';
-import { action, emails, kpi, part, root, rowFor, rows, tab, tabCount, text, until } from '../testing/element.ts';
+import { action, emails, kpi, part, parts, root, rowFor, rows, tab, tabCount, text, until } from '../testing/element.ts';
 import { mountLoaded, openTab } from '../testing/mount.ts';
 import { acceptInvitation, advanceServerClock, createFixture } from '../testing/server.ts';
 import type { PantaUserManagement } from './user-management.ts';
@@ -242,5 +242,56 @@ describe('<panta-user-management> keeps the focus', () => {
     root(element).querySelector<HTMLButtonElement>('[data-clear-selection]')!.click();
     await until(() => !part(root(element), 'bulk-dock'));
     await until(() => deepActiveElement() === part(root(element), 'toast-action'), `focus is on ${deepActiveElement()?.outerHTML.slice(0, 80)}`);
+  });
+
+  it("Escape in a toast dismisses it; the focus goes to the other toast's Dismiss, then back to the control it came from", async () => {
+    const f = await createFixture({ pending: [{ email: 'pia@example.test' }, { email: 'pete@example.test' }] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token, { live: false });
+    await openTab(element, 'pending');
+    // Refused: each link shows in an error toast that stays until dismissed.
+    const clipboard = navigator.clipboard.writeText;
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException('Not allowed', 'NotAllowedError'));
+    try {
+      for (const email of ['pia@example.test', 'pete@example.test']) {
+        action(rowFor(element, email)!, 'link').focus();
+        await press('Enter');
+      }
+      await until(() => parts(root(element), 'toast').length === 2);
+      const link = action(rowFor(element, 'pete@example.test')!, 'link');
+      const dismiss = (toast: number) => parts(root(element), 'toast')[toast]!.querySelector<HTMLButtonElement>('button:last-child')!;
+      // From the newest (the last of the stack), the other is next.
+      const other = parts(root(element), 'toast')[0]!.dataset.toast;
+      dismiss(1).focus();
+      await press('Escape');
+      await until(() => parts(root(element), 'toast').length === 1);
+      await until(() => deepActiveElement() === dismiss(0) && dismiss(0).closest<HTMLElement>('[data-toast]')!.dataset.toast === other, `after Escape, focus is on ${deepActiveElement()?.outerHTML.slice(0, 80)}`);
+      await press('Enter');
+      await until(() => parts(root(element), 'toast').length === 0);
+      await until(() => deepActiveElement() === link, `after Dismiss, focus is on ${deepActiveElement()?.outerHTML.slice(0, 80)}`);
+    } finally {
+      navigator.clipboard.writeText = clipboard;
+    }
+  });
+
+  it('after a dismiss, on the list when the control the focus came from is gone (not on the tab)', async () => {
+    const f = await createFixture({ active: [{ email: 'ann@example.test' }], pending: [{ email: 'pia@example.test' }] });
+    const { element } = await mountLoaded(f.apiUrl, f.admin.token, { live: false });
+    await openTab(element, 'pending');
+    const clipboard = navigator.clipboard.writeText;
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException('Not allowed', 'NotAllowedError'));
+    try {
+      action(rowFor(element, 'pia@example.test')!, 'link').focus();
+      await press('Enter');
+      await until(() => part(root(element), 'toast-error'));
+      part(root(element), 'toast-error')!.querySelector<HTMLButtonElement>('button:last-child')!.focus();
+      // The pointer opens another tab: the row the focus came from is gone.
+      await openTab(element, 'active');
+      expect(rows(element)).to.have.length(2);
+      await press('Escape');
+      await until(() => !part(root(element), 'toast-error'));
+      await until(() => deepActiveElement() === rows(element)[0]!.querySelector('[data-action]'), `focus is on ${deepActiveElement()?.outerHTML.slice(0, 80)}`);
+    } finally {
+      navigator.clipboard.writeText = clipboard;
+    }
   });
 });

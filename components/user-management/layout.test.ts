@@ -254,6 +254,23 @@ describe('<panta-user-management> layout by its own width', () => {
     });
   }
 
+  it('keeps a toast\'s buttons whole at 375 px in German: Rückgängig on one line, not shrunk; × a 24 px target', async () => {
+    await setViewport({ width: 375, height: 667 });
+    const { element } = await inColumn(375);
+    action(rowFor(element, 'jurgen@example.test')!, 'delete').click();
+    const confirm = confirmDialog(element);
+    await confirm.opened();
+    confirm.confirm();
+    await until(() => part(root(element), 'toast-action'));
+    const undo = part(root(element), 'toast-action')!;
+    expect(undo.textContent?.trim()).to.equal('Rückgängig');
+    expect(brokenWords(undo), 'words broken inside the Undo button').to.deep.equal([]);
+    expect(undo.scrollWidth, 'Undo shrunk below its text').to.be.at.most(undo.clientWidth);
+    // Dismiss (×) is a target of at least 24 × 24 px (WCAG 2.5.8).
+    const { width, height } = part(root(element), 'toast')!.querySelector('button:last-child')!.getBoundingClientRect();
+    expect(Math.min(width, height), `Dismiss is ${width} × ${height} px`).to.be.at.least(24);
+  });
+
   it('scrolls a row control focused beneath the bulk bar\'s dock out from under it (focus is never hidden by it)', async () => {
     await setViewport({ width: 375, height: 667 });
     const people = ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((name) => ({ email: `${name}@example.test`, firstName: name.toUpperCase(), lastName: 'Person' }));

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../index.ts';
 import { deepActiveElement } from '../internal/focus.ts';
-import { confirmDialog } from '../testing/dialogs.ts';
+import { addUserDialog, confirmDialog } from '../testing/dialogs.ts';
 import { action, emails, part, parts, root, rowFor, rows, tabCount, text, until } from '../testing/element.ts';
 import { mountLoaded, openTab, toastTexts } from '../testing/mount.ts';
 import { createFixture, mutateAs } from '../testing/server.ts';
@@ -84,6 +84,29 @@ describe('<panta-user-management> undo a delete', () => {
     await until(() => events.of('panta-user-restored').length === 1);
     expect([...events.of('panta-user-restored')[0]!.detail.ids].sort()).to.deep.equal([f.active[0]!.id, f.active[1]!.id].sort());
     await until(() => rowFor(element, 'a@example.test') && rowFor(element, 'b@example.test'));
+  });
+
+  it('Ctrl+Z in an open dialog (its Role select) does not undo behind it; closed, it does', async () => {
+    const f = await createFixture({ active: [{ email: 'ann@example.test' }, { email: 'bo@example.test' }] });
+    const { element, events } = await mountLoaded(f.apiUrl, f.admin.token);
+    action(rowFor(element, 'ann@example.test')!, 'delete').click();
+    await confirmDelete(element);
+    await until(() => undoButton(element) && !rowFor(element, 'ann@example.test'));
+    part<HTMLButtonElement>(root(element), 'add-button')!.click();
+    const add = addUserDialog(element);
+    await add.opened();
+    add.field<HTMLSelectElement>('role').focus();
+    await until(() => deepActiveElement() === add.field('role'));
+    await sendKeys({ press: 'Control+z' });
+    await sleep(300);
+    expect(events.of('panta-user-restored')).to.have.length(0);
+    expect(undoButton(element)).to.not.equal(null);
+
+    add.cancel();
+    await add.closed();
+    action(rowFor(element, 'bo@example.test')!, 'edit').focus();
+    await sendKeys({ press: 'Control+z' });
+    await until(() => events.of('panta-user-restored').length === 1 && rowFor(element, 'ann@example.test'));
   });
 
   it("Ctrl+Z with no Undo on offer does nothing: not Chromium's page undo of the search text", async () => {

@@ -224,10 +224,18 @@ export default [
       border-inline-start-color: var(--_danger);
     }
 
+    /*
+     * The link wraps, the buttons keep their words whole and their width ("Rückgängig" on one line),
+     * and × is a target of 24 × 24 px at least (WCAG 2.5.8).
+     */
     .toast button {
       border: 0;
       background: none;
       cursor: pointer;
+      overflow-wrap: normal;
+      flex-shrink: 0;
+      min-inline-size: 24px;
+      min-block-size: 24px;
     }
 
     .toast .toast-action {
