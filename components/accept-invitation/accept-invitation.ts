@@ -121,26 +121,25 @@ export class PantaAcceptInvitation extends LitElement implements PantaAcceptInvi
     const form = event.currentTarget as HTMLFormElement;
     const values = Object.fromEntries(new FormData(form)) as Record<string, string>;
     const checked = validate<AcceptInvitationInput>({ ...values, token: this.#token }, ACCEPT_RULES, this.#localize);
-    if (!checked.ok) {
-      this.errors = checked.errors;
-      return;
-    }
-    this.errors = {};
-    this.submitting = true;
-    try {
-      const { user, session } = await this.#client(this.apiUrl).invitations.accept.mutate(checked.data);
-      this.welcomed = user;
-      this.dispatchEvent(new PantaEvent('panta-invitation-accepted', { user, session }));
-    } catch (error) {
-      const data = errorDataOf(error);
-      if (data?.reason && LINK_PROBLEMS.includes(data.reason)) this.problem = data.reason as LinkProblem;
-      else this.errors = { ...serverFieldErrors(data), form: this.#localize.errorMessage(data) };
-    } finally {
-      this.submitting = false;
+    this.errors = checked.ok ? {} : checked.errors;
+    if (checked.ok) {
+      this.submitting = true;
+      try {
+        const { user, session } = await this.#client(this.apiUrl).invitations.accept.mutate(checked.data);
+        this.welcomed = user;
+        this.dispatchEvent(new PantaEvent('panta-invitation-accepted', { user, session }));
+      } catch (error) {
+        const data = errorDataOf(error);
+        if (data?.reason && LINK_PROBLEMS.includes(data.reason)) this.problem = data.reason as LinkProblem;
+        else this.errors = { ...serverFieldErrors(data), form: this.#localize.errorMessage(data) };
+      } finally {
+        this.submitting = false;
+      }
     }
     await this.updateComplete;
-    // The outcome replaces the form: its heading takes the focus the button had.
-    this.renderRoot.querySelector<HTMLElement>('[part~="outcome"] h2')?.focus();
+    // An outcome replaces the form: its heading takes the focus the button had. Else the first
+    // field in error takes it, so that a screen reader reads its error (aria-describedby).
+    this.renderRoot.querySelector<HTMLElement>('[part~="outcome"] h2, [aria-invalid="true"]')?.focus();
   }
 
   #outcome(title: string, body: string, continueLink: boolean) {
