@@ -158,5 +158,11 @@ describe('<panta-accept-invitation>', () => {
     await until(() => outcome(element));
     expectOutcomeOnly(element);
     expect(text(outcome(element))).to.equal('Willkommen, Kira! Ihr Onboarding ist abgeschlossen. Weiter zur Anmeldung');
+
+    // Reopened once used, the link says why in the invitation's language too.
+    const reopened = await mount(f.apiUrl, token);
+    expectOutcomeOnly(reopened);
+    expect(part(root(reopened), 'base')!.lang).to.equal('de');
+    expect(text(outcome(reopened))).to.contain('Diese Einladung wurde bereits verwendet');
   });
 });

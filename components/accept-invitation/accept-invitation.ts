@@ -55,7 +55,11 @@ const tokenInHash = () => new URLSearchParams(location.hash.slice(1)).get('token
 export class PantaAcceptInvitation extends LitElement implements PantaAcceptInvitationProperties {
   static override styles = styles;
 
-  readonly #localize = new LocalizeController(this, () => this.#invitation?.language ?? (document.documentElement.lang ? undefined : navigator.language));
+  /** The invitation's language once the server names it: in the preview, or with its reason a link cannot be used. */
+  readonly #localize = new LocalizeController(
+    this,
+    () => (this.#invitation ?? errorDataOf(this.#preview.error))?.language ?? (document.documentElement.lang ? undefined : navigator.language),
+  );
 
   readonly #preview = new Task(this, {
     task: async ([apiUrl, token], { signal }) => {
