@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
+import { ACCEPT_MESSAGES } from '../components/accept-invitation/messages.ts';
+import { LANGUAGES, type Language } from '../shared/constants.ts';
 import { pageSecurityHeaders } from './page-headers.ts';
+import { requestLanguage } from './request-language.ts';
 
 export interface AcceptPageOptions {
   /**
@@ -32,15 +35,18 @@ function packagedElementFile(): string | undefined {
 
 const escapeAttribute = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
-/** The whole page: the element and nothing else; no inline script, so the page policy holds. */
-function acceptPageHtml(options: { scriptUrl: string; apiUrl: string; signInUrl: string }): string {
+/**
+ * The whole page: the element and nothing else; no inline script, so the page policy holds. Its
+ * language and title are the browser's (the element's heading, until the invitation names its own).
+ */
+function acceptPageHtml(language: Language, options: { scriptUrl: string; apiUrl: string; signInUrl: string }): string {
   return `<!doctype html>
-<html>
+<html lang="${language}">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <meta name="referrer" content="no-referrer" />
-    <title>PANTA OS</title>
+    <title>${escapeAttribute(ACCEPT_MESSAGES[language].title)} – PANTA OS</title>
     <style>:root { color-scheme: light dark; } body { margin: 0; } panta-accept-invitation { min-height: 100vh; } panta-accept-invitation::part(base) { margin: 0 auto; padding-top: 2rem; }</style>
     <script type="module" src="${escapeAttribute(options.scriptUrl)}"></script>
   </head>
@@ -62,11 +68,18 @@ export const pantaAcceptPage: FastifyPluginAsync<AcceptPageOptions> = async (app
   const elementFile = options.elementFile ?? packagedElementFile();
   if (!elementFile) app.log.warn(`No ${ELEMENT_FILE} in the package's dist/element: run \`npm run build\` to serve the accept page's element`);
   const scriptPath = `${path.replace(/\/$/, '')}/${ELEMENT_FILE}`;
-  const page = acceptPageHtml({ scriptUrl: `${app.prefix}${scriptPath}`, apiUrl: options.apiUrl, signInUrl: options.signInUrl ?? '/' });
+  const pageOptions = { scriptUrl: `${app.prefix}${scriptPath}`, apiUrl: options.apiUrl, signInUrl: options.signInUrl ?? '/' };
+  const pages = Object.fromEntries(LANGUAGES.map((language) => [language, acceptPageHtml(language, pageOptions)])) as Record<Language, string>;
   let script: Promise<Buffer> | undefined;
 
   app.addHook('onSend', pageSecurityHeaders);
-  app.get(path, (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page));
+  app.get(path, (request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('vary', 'Accept-Language')
+      .send(pages[requestLanguage(request.headers['accept-language'])]),
+  );
   app.get(scriptPath, async (_request, reply) => {
     if (!elementFile) return reply.code(404).send({ error: 'The accept page element is not built' });
     // Read once; a failed read is tried again on the next request.

@@ -16,7 +16,7 @@ export type DomainErrorCode =
   | 'TOO_MANY_REQUESTS'
   | 'SERVICE_UNAVAILABLE';
 
-export type DomainErrorDetails = Pick<PantaErrorData, 'userId' | 'email' | 'retryAfterSeconds' | 'limit' | 'actual' | 'count' | 'refused'>;
+export type DomainErrorDetails = Pick<PantaErrorData, 'userId' | 'email' | 'language' | 'retryAfterSeconds' | 'limit' | 'actual' | 'count' | 'refused'>;
 
 /**
  * A rule of the product said no. The message is written for an admin to read. The reasons of the

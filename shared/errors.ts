@@ -1,5 +1,6 @@
 import type { ImportErrorReason } from './import.ts';
 import type { InviteListErrorReason, RefusedEntry } from './invite-list.ts';
+import type { Language } from './constants.ts';
 import type { LiveErrorReason } from './live.ts';
 
 /**
@@ -69,6 +70,8 @@ export interface PantaErrorData {
   email?: string;
   /** For `MATCHING_CHANGED`: how many users the action would act on now. */
   count?: number;
+  /** For a link that can no longer be used (`TOKEN_USED`, `TOKEN_REVOKED`, `TOKEN_EXPIRED`): its invitation's language, which the accept page speaks. */
+  language?: Language;
   /** For TOO_MANY_REQUESTS: how long to wait. */
   retryAfterSeconds?: number;
   /** For a cap an upload passed (`IMPORT_FILE_TOO_LARGE`, `IMPORT_UNPACKS_TOO_LARGE` in bytes, `IMPORT_TOO_MANY_ROWS` in rows): the cap. */

@@ -1,6 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import './index.ts';
 import type { PantaAcceptInvitation } from './accept-invitation.ts';
+import { deepActiveElement } from '../internal/focus.ts';
 import { part, text, until } from '../testing/element.ts';
 import { createFixture, mutateAs, sessionFor } from '../testing/server.ts';
 
@@ -63,6 +65,29 @@ describe('<panta-accept-invitation>', () => {
     // Nothing was sent: the link still works.
     const again = await mount(f.apiUrl, f.pending[0]!.invitationToken);
     expect(form(again)).to.not.equal(null);
+  });
+
+  it('a blank submit from the keyboard takes focus to the first field in error, which names its error', async () => {
+    const f = await createFixture({ pending: [{ email: 'kim@example.test' }] });
+    const element = await mount(f.apiUrl, f.pending[0]!.invitationToken);
+    input(element, 'firstName').value = '';
+    input(element, 'lastName').value = '';
+    part(root(element), 'submit-button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => root(element).querySelector('#firstName-error'));
+    await element.updateComplete;
+    const focused = deepActiveElement();
+    // Not chai's equal on elements: its message for two unequal elements stalls the runner.
+    expect(focused === input(element, 'firstName'), `focus on ${focused?.outerHTML}`).to.equal(true);
+    expect(focused!.getAttribute('aria-invalid')).to.equal('true');
+    // What a screen reader reads as the field's description when it takes focus.
+    const description = (focused!.getAttribute('aria-describedby') ?? '').split(/\s+/).map((id) => text(root(element).getElementById(id)));
+    expect(description.join(' ')).to.contain('Enter a name');
+
+    // Enter inside a later field takes focus back to the first one in error as well.
+    input(element, 'lastName').focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => deepActiveElement() === input(element, 'firstName'), 'focus stayed in the last name field');
   });
 
   it('a used link shows only why, with the way on to sign in', async () => {
@@ -133,5 +158,11 @@ describe('<panta-accept-invitation>', () => {
     await until(() => outcome(element));
     expectOutcomeOnly(element);
     expect(text(outcome(element))).to.equal('Willkommen, Kira! Ihr Onboarding ist abgeschlossen. Weiter zur Anmeldung');
+
+    // Reopened once used, the link says why in the invitation's language too.
+    const reopened = await mount(f.apiUrl, token);
+    expectOutcomeOnly(reopened);
+    expect(part(root(reopened), 'base')!.lang).to.equal('de');
+    expect(text(outcome(reopened))).to.contain('Diese Einladung wurde bereits verwendet');
   });
 });

@@ -55,7 +55,11 @@ const tokenInHash = () => new URLSearchParams(location.hash.slice(1)).get('token
 export class PantaAcceptInvitation extends LitElement implements PantaAcceptInvitationProperties {
   static override styles = styles;
 
-  readonly #localize = new LocalizeController(this, () => this.#invitation?.language ?? (document.documentElement.lang ? undefined : navigator.language));
+  /** The invitation's language once the server names it: in the preview, or with its reason a link cannot be used. */
+  readonly #localize = new LocalizeController(
+    this,
+    () => (this.#invitation ?? errorDataOf(this.#preview.error))?.language ?? (document.documentElement.lang ? undefined : navigator.language),
+  );
 
   readonly #preview = new Task(this, {
     task: async ([apiUrl, token], { signal }) => {
@@ -121,26 +125,25 @@ export class PantaAcceptInvitation extends LitElement implements PantaAcceptInvi
     const form = event.currentTarget as HTMLFormElement;
     const values = Object.fromEntries(new FormData(form)) as Record<string, string>;
     const checked = validate<AcceptInvitationInput>({ ...values, token: this.#token }, ACCEPT_RULES, this.#localize);
-    if (!checked.ok) {
-      this.errors = checked.errors;
-      return;
-    }
-    this.errors = {};
-    this.submitting = true;
-    try {
-      const { user, session } = await this.#client(this.apiUrl).invitations.accept.mutate(checked.data);
-      this.welcomed = user;
-      this.dispatchEvent(new PantaEvent('panta-invitation-accepted', { user, session }));
-    } catch (error) {
-      const data = errorDataOf(error);
-      if (data?.reason && LINK_PROBLEMS.includes(data.reason)) this.problem = data.reason as LinkProblem;
-      else this.errors = { ...serverFieldErrors(data), form: this.#localize.errorMessage(data) };
-    } finally {
-      this.submitting = false;
+    this.errors = checked.ok ? {} : checked.errors;
+    if (checked.ok) {
+      this.submitting = true;
+      try {
+        const { user, session } = await this.#client(this.apiUrl).invitations.accept.mutate(checked.data);
+        this.welcomed = user;
+        this.dispatchEvent(new PantaEvent('panta-invitation-accepted', { user, session }));
+      } catch (error) {
+        const data = errorDataOf(error);
+        if (data?.reason && LINK_PROBLEMS.includes(data.reason)) this.problem = data.reason as LinkProblem;
+        else this.errors = { ...serverFieldErrors(data), form: this.#localize.errorMessage(data) };
+      } finally {
+        this.submitting = false;
+      }
     }
     await this.updateComplete;
-    // The outcome replaces the form: its heading takes the focus the button had.
-    this.renderRoot.querySelector<HTMLElement>('[part~="outcome"] h2')?.focus();
+    // An outcome replaces the form: its heading takes the focus the button had. Else the first
+    // field in error takes it, so that a screen reader reads its error (aria-describedby).
+    this.renderRoot.querySelector<HTMLElement>('[part~="outcome"] h2, [aria-invalid="true"]')?.focus();
   }
 
   #outcome(title: string, body: string, continueLink: boolean) {

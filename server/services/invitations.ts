@@ -18,22 +18,24 @@ import { searchTextFor, sortNameFor } from './text.ts';
 async function resolveInvitation(db: DB, token: string, nowIso: string): Promise<{ invitation: InvitationRow; user: UserRow }> {
   const invitation = await findInvitationByTokenHash(db, hashToken(token));
   if (!invitation) throw new DomainError('NOT_FOUND', 'TOKEN_INVALID', 'This invitation link is not valid');
+  // The invitation's language goes with each refusal, so the page says why in it.
+  const details = { language: invitation.language };
   if (invitation.used_at) {
-    throw new DomainError('PRECONDITION_FAILED', 'TOKEN_USED', 'This invitation link has already been used: sign in instead');
+    throw new DomainError('PRECONDITION_FAILED', 'TOKEN_USED', 'This invitation link has already been used: sign in instead', details);
   }
   if (invitation.revoked_at) {
     const message =
       invitation.revoked_reason === 'rotated'
         ? 'This invitation link was replaced by a newer one: use the link in the latest email'
         : 'This invitation was withdrawn by an administrator';
-    throw new DomainError('PRECONDITION_FAILED', 'TOKEN_REVOKED', message);
+    throw new DomainError('PRECONDITION_FAILED', 'TOKEN_REVOKED', message, details);
   }
   if (invitation.expires_at <= nowIso) {
-    throw new DomainError('PRECONDITION_FAILED', 'TOKEN_EXPIRED', 'This invitation link has expired: ask an administrator to resend it');
+    throw new DomainError('PRECONDITION_FAILED', 'TOKEN_EXPIRED', 'This invitation link has expired: ask an administrator to resend it', details);
   }
   const user = await findUserById(db, invitation.workspace_id, invitation.user_id);
   if (!user || user.deleted_at || user.status !== 'pending') {
-    throw new DomainError('PRECONDITION_FAILED', 'TOKEN_REVOKED', 'This invitation was withdrawn by an administrator');
+    throw new DomainError('PRECONDITION_FAILED', 'TOKEN_REVOKED', 'This invitation was withdrawn by an administrator', details);
   }
   return { invitation, user };
 }

@@ -55,6 +55,20 @@ describe('the accept page', () => {
     for (const tag of response.body.match(/<script\b[^>]*>/g) ?? []) assert.match(tag, /\bsrc=/, `inline script ${tag}`);
   });
 
+  it('speaks the browser’s language: <html lang> and the title follow Accept-Language (German or English, else English)', async () => {
+    const pageIn = async (acceptLanguage?: string) => {
+      const response = await server.app.inject({ url: '/accept', headers: acceptLanguage ? { 'accept-language': acceptLanguage } : {} });
+      assert.equal(response.statusCode, 200);
+      assertPageHeaders(response.headers);
+      assert.match(String(response.headers.vary), /accept-language/i);
+      return { lang: /<html lang="([^"]*)">/.exec(response.body)?.[1], title: /<title>([^<]*)<\/title>/.exec(response.body)?.[1] };
+    };
+    assert.deepEqual(await pageIn('de'), { lang: 'de', title: 'Einladung annehmen – PANTA OS' });
+    assert.deepEqual(await pageIn('fr-CH, de-CH;q=0.8, en;q=0.5'), { lang: 'de', title: 'Einladung annehmen – PANTA OS' });
+    assert.deepEqual(await pageIn(), { lang: 'en', title: 'Accept your invitation – PANTA OS' });
+    assert.deepEqual(await pageIn('fr'), { lang: 'en', title: 'Accept your invitation – PANTA OS' });
+  });
+
   it('SIGN_IN_URL defaults to PUBLIC_URL', async () => {
     const plain = await startTestServer();
     try {

@@ -6,6 +6,7 @@ import type { AppRouter } from '../../shared/router.ts';
 import * as invitationLanguage from '../db/migrations/0013-invitation-language.ts';
 import { invitationTokenFor, seedWorkspace, startTestServer, type SeededPerson, type TestServer } from '../testing/harness.ts';
 import { requestLanguage } from '../request-language.ts';
+import { rejectsWith } from '../testing/assertions.ts';
 import { workbook, upload } from '../testing/spreadsheets.ts';
 
 /** The admin's client as their element sends it: its `lang` in `Accept-Language`. */
@@ -31,6 +32,10 @@ describe('the invitation speaks the inviting admin’s language', () => {
     assert.match(mail.text, /Der Link funktioniert einmal und läuft am \d+\. \p{L}+ \d{4} um \d\d:\d\d UTC ab\./u);
     assert.match(mail.html ?? '', /hat Sie zu <strong>Deutsch<\/strong> auf PANTA OS eingeladen/);
     assert.equal((await server.client().invitations.preview.query({ token })).language, 'de');
+
+    // Once used, the refusal names the language too, so the reopened page says why in German.
+    await server.client().invitations.accept.mutate({ token, firstName: 'Kira', lastName: 'Klein' });
+    await rejectsWith(server.client().invitations.preview.query({ token }), { reason: 'TOKEN_USED', language: 'de' });
   });
 
   it('without a language, or with one we do not speak, the invitation is English', async () => {
