@@ -1,8 +1,9 @@
 import { LANGUAGES, type Language } from '../shared/constants.ts';
 
 /**
- * The language an admin's request asks for, from its `Accept-Language`: the element sends its own
- * `lang` there, a browser without it the user's preference. The most preferred of ours wins (by
+ * The language a request asks for, from its `Accept-Language`: the admin element sends its own
+ * `lang` there; a browser opening the accept page (or calling without the element) the user's
+ * preference. The most preferred of ours wins (by
  * `q`, then by order; `de-CH` counts as `de`); English when none is, or nothing is said.
  */
 export function requestLanguage(header: string | undefined): Language {
