@@ -1,7 +1,7 @@
 import { AUDIT_ACTION_TEXT } from '../../shared/audit-text.ts';
 import { AUDIT_ACTIONS, type AuditAction } from '../../shared/constants.ts';
 import { AUDIT_EXPORT_TEXT, EXPORT_TEXT } from '../../shared/export.ts';
-import type { ImportLang } from '../../shared/import.ts';
+import { IMPORT_LANGS, type ImportLang } from '../../shared/import.ts';
 import { utcTime } from './exports.ts';
 
 type Details = Record<string, unknown>;
@@ -43,6 +43,21 @@ function labelOf(key: string, lang: ImportLang): string {
   return Object.hasOwn(details, key) ? details[key]! : Object.hasOwn(columns, key) ? columns[key]! : key;
 }
 
+/** Per language, the words for a known key's values (a role, a tab, a sort field…): built once, read for every cell. */
+const VALUE_NAMES = Object.fromEntries(
+  IMPORT_LANGS.map((lang) => {
+    const text = AUDIT_EXPORT_TEXT[lang];
+    const names: Partial<Record<string, Record<string, string>>> = {
+      role: EXPORT_TEXT[lang].roles,
+      status: EXPORT_TEXT[lang].statuses,
+      tab: text.tabs,
+      direction: text.directions,
+      sort: { ...EXPORT_TEXT[lang].columns, ...text.sorts },
+    };
+    return [lang, names];
+  }),
+) as Record<ImportLang, Partial<Record<string, Record<string, string>>>>;
+
 function valueOf(key: string, value: unknown, lang: ImportLang): string {
   const text = AUDIT_EXPORT_TEXT[lang];
   if (value === undefined || value === null || value === '') return text.empty;
@@ -50,13 +65,7 @@ function valueOf(key: string, value: unknown, lang: ImportLang): string {
   if (typeof value === 'number') return String(value);
   if (typeof value !== 'string') return JSON.stringify(value);
   if (key === 'role' && value === 'all') return text.allRoles;
-  const names: Record<string, string> | undefined = {
-    role: EXPORT_TEXT[lang].roles,
-    status: EXPORT_TEXT[lang].statuses,
-    tab: text.tabs,
-    direction: text.directions,
-    sort: { ...EXPORT_TEXT[lang].columns, ...text.sorts },
-  }[key];
+  const names = VALUE_NAMES[lang][key];
   if (names && Object.hasOwn(names, value)) return names[value]!;
   if (key === 'action' && (AUDIT_ACTIONS as readonly string[]).includes(value)) return AUDIT_ACTION_TEXT[lang][value as AuditAction];
   if (TIME_KEYS.has(key) && !Number.isNaN(Date.parse(value))) return utcTime(new Date(value).toISOString());

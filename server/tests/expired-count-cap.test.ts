@@ -5,7 +5,7 @@ import { insertMany } from '../db/bulk-insert.ts';
 import { insertUsers, listUsers } from '../db/repositories/users.ts';
 import { pendingUserRow } from '../services/users.ts';
 import { newId } from '../tokens.ts';
-import { type SeededPerson, seedWorkspace, startTestServer, type TestServer } from '../testing/harness.ts';
+import { type SeededPerson, startSeededServer, type TestServer } from '../testing/harness.ts';
 
 /** More expired invitations than the list counts: the last page lies past the cap. */
 const EXPIRED = SEARCH_COUNT_CAP + 30;
@@ -19,8 +19,7 @@ describe('"Expired invitations" with more matches than SEARCH_COUNT_CAP', () => 
   let admin: SeededPerson;
 
   before(async () => {
-    server = await startTestServer();
-    ({ admin } = await seedWorkspace(server, 'Expired'));
+    ({ server, admin } = await startSeededServer('Expired'));
     const caller = { id: admin.id, workspaceId: admin.workspaceId };
     const now = server.clock.now().getTime();
     const iso = (days: number) => new Date(now + days * 86_400_000).toISOString();

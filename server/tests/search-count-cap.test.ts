@@ -4,7 +4,7 @@ import { SEARCH_COUNT_CAP } from '../../shared/constants.ts';
 import { insertUsers } from '../db/repositories/users.ts';
 import { pendingUserRow } from '../services/users.ts';
 import { newId } from '../tokens.ts';
-import { type SeededPerson, seedWorkspace, startTestServer, type TestServer, testDialect } from '../testing/harness.ts';
+import { type SeededPerson, startSeededServer, type TestServer, testDialect } from '../testing/harness.ts';
 
 /** More matches than a search counts on PostgreSQL: the last page lies past the cap. */
 const MATCHES = SEARCH_COUNT_CAP + 30;
@@ -14,8 +14,7 @@ describe('a search with more matches than SEARCH_COUNT_CAP', () => {
   let admin: SeededPerson;
 
   before(async () => {
-    server = await startTestServer();
-    ({ admin } = await seedWorkspace(server, 'Capped'));
+    ({ server, admin } = await startSeededServer('Capped'));
     const caller = { id: admin.id, workspaceId: admin.workspaceId };
     const nowIso = server.clock.now().toISOString();
     const rows = Array.from({ length: MATCHES }, (_, index) =>
